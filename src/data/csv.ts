@@ -1,0 +1,144 @@
+/**
+ * A strict CSV reader (RFC 4180: commas, double-quoted fields with "" escapes,
+ * LF or CRLF line ends, an optional UTF-8 byte-order mark) that remembers the
+ * line each record starts on, so that every later error can name file, line
+ * and column. Blank lines are skipped; everything else must be well formed.
+ */
+import { TsganError, locate } from '../errors.js';
+
+export interface CsvRecord {
+  /** 1-based line number in the file where the record starts. */
+  line: number;
+  fields: string[];
+}
+
+export interface CsvTable {
+  file: string;
+  header: string[];
+  headerLine: number;
+  rows: CsvRecord[];
+}
+
+/** Splits text into records. `file` is used in error messages only. */
+export function parseCsvRecords(text: string, file: string): CsvRecord[] {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const records: CsvRecord[] = [];
+  let line = 1;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const startLine = line;
+    const fields: string[] = [];
+    let field = '';
+    let blank = true;
+    for (;;) {
+      if (i < n && text[i] === '"' && field === '') {
+        // Quoted field: runs to the closing quote, may hold commas and newlines.
+        blank = false;
+        const quoteLine = line;
+        const quoteCol = fields.length + 1;
+        i++;
+        for (;;) {
+          if (i >= n) throw new TsganError(`${locate(file, quoteLine, quoteCol)}: unterminated quoted field`);
+          const c = text[i];
+          if (c === '"') {
+            if (text[i + 1] === '"') {
+              field += '"';
+              i += 2;
+              continue;
+            }
+            i++;
+            break;
+          }
+          if (c === '\n') line++;
+          field += c;
+          i++;
+        }
+        if (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
+          throw new TsganError(`${locate(file, line, fields.length + 1)}: text after a closing quote`);
+        }
+      }
+      while (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
+        field += text[i];
+        i++;
+      }
+      if (field !== '') blank = false;
+      fields.push(field);
+      field = '';
+      if (i < n && text[i] === ',') {
+        blank = false;
+        i++;
+        continue;
+      }
+      // End of record.
+      if (i < n && text[i] === '\r') i++;
+      if (i < n && text[i] === '\n') i++;
+      line++;
+      break;
+    }
+    if (!blank) records.push({ line: startLine, fields });
+  }
+  return records;
+}
+
+/**
+ * Parses a CSV with a header row and checks that every row has as many
+ * fields as the header.
+ */
+export function parseCsv(text: string, file: string): CsvTable {
+  const records = parseCsvRecords(text, file);
+  if (records.length === 0) throw new TsganError(`${file}: empty file (expected a header row and data rows)`);
+  const [head, ...rows] = records;
+  const header = head.fields.map((h) => h.trim());
+  const seen = new Map<string, number>();
+  header.forEach((name, j) => {
+    if (name === '') throw new TsganError(`${locate(file, head.line, j + 1)}: empty column name in the header`);
+    const prev = seen.get(name);
+    if (prev !== undefined) {
+      throw new TsganError(`${locate(file, head.line, j + 1)}: duplicate column name "${name}" (also column ${prev + 1})`);
+    }
+    seen.set(name, j);
+  });
+  if (rows.length === 0) throw new TsganError(`${file}: no data rows after the header`);
+  for (const r of rows) {
+    if (r.fields.length !== header.length) {
+      throw new TsganError(
+        `${locate(file, r.line)}: row has ${r.fields.length} fields, the header has ${header.length}`,
+      );
+    }
+  }
+  return { file, header, headerLine: head.line, rows };
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Strict number parsing: decimal or scientific notation only, surrounding
+ * spaces allowed. '2012-01-01', '12abc', '0x10', '' are not numbers.
+ */
+export function parseNumber(cell: string): number | null {
+  const s = cell.trim();
+  if (!NUMBER.test(s)) return null;
+  const v = Number(s);
+  return Number.isFinite(v) ? v : null;
+}
+
+/** Why a cell is not a usable number, for error messages. */
+export function whyNotNumber(cell: string): string {
+  const s = cell.trim();
+  if (s === '') return 'empty cell';
+  if (/^[+-]?(nan|inf|infinity)$/i.test(s)) return `"${s}" is not a finite number`;
+  if (NUMBER.test(s)) return `"${s}" is out of the range of a number`;
+  return `"${s}" is not a number`;
+}
+
+/** Formats a field for CSV output, quoting when needed. */
+export function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Float32-precision text of a value (7 significant digits): the same value always gives the same bytes. */
+export function formatValue(v: number): string {
+  if (Object.is(v, -0)) return '0';
+  return String(Number(v.toPrecision(7)));
+}

@@ -1,0 +1,68 @@
+/**
+ * Per-feature min-max scaling to [0, 1], fitted on the training data and saved
+ * with the model, as in TimeGAN's reference (`MinMaxScaler` in its
+ * utils/data_loading). A constant feature has range 0: it is scaled by 1
+ * instead, so it maps to 0 and back to its value without dividing by zero.
+ */
+export interface ScalerState {
+  min: number[];
+  max: number[];
+}
+
+export class MinMaxScaler {
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+  private readonly range: Float64Array;
+
+  constructor(state: ScalerState) {
+    if (state.min.length !== state.max.length) throw new Error('scaler min and max differ in length');
+    this.min = Float64Array.from(state.min);
+    this.max = Float64Array.from(state.max);
+    this.range = this.min.map((lo, f) => (this.max[f] - lo > 0 ? this.max[f] - lo : 1));
+  }
+
+  get features(): number {
+    return this.min.length;
+  }
+
+  /** Fits on row-major [rows, features] blocks. */
+  static fit(blocks: Float64Array[], features: number): MinMaxScaler {
+    const min = new Array<number>(features).fill(Infinity);
+    const max = new Array<number>(features).fill(-Infinity);
+    for (const b of blocks) {
+      for (let i = 0; i < b.length; i++) {
+        const f = i % features;
+        if (b[i] < min[f]) min[f] = b[i];
+        if (b[i] > max[f]) max[f] = b[i];
+      }
+    }
+    if (min.some((v) => !Number.isFinite(v))) throw new Error('cannot fit a scaler on no data');
+    return new MinMaxScaler({ min, max });
+  }
+
+  /** Scales a row-major block into a new Float32Array. */
+  transform(values: ArrayLike<number>): Float32Array {
+    const F = this.features;
+    const out = new Float32Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const f = i % F;
+      out[i] = (values[i] - this.min[f]) / this.range[f];
+    }
+    return out;
+  }
+
+  /** Back to the data's units, in float64. */
+  inverse(values: ArrayLike<number>): Float64Array {
+    const F = this.features;
+    const out = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const f = i % F;
+      out[i] = values[i] * this.range[f] + this.min[f];
+    }
+    return out;
+  }
+
+  toJSON(): ScalerState {
+    return { min: Array.from(this.min), max: Array.from(this.max) };
+  }
+}

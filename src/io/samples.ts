@@ -1,0 +1,21 @@
+/**
+ * Synthetic sequences as a long-format CSV: `sequence,step,<features>`, one
+ * row per step, values in the data's original units. Numbers are written
+ * with 7 significant digits (float32 precision), so the same values always
+ * give the same bytes.
+ */
+import { csvField, formatValue } from '../data/csv.js';
+
+export function samplesToCsv(values: ArrayLike<number>, count: number, seqLen: number, features: string[]): string {
+  const F = features.length;
+  const parts: string[] = [['sequence', 'step', ...features].map(csvField).join(',') + '\n'];
+  for (let i = 0; i < count; i++) {
+    for (let t = 0; t < seqLen; t++) {
+      let line = `${i},${t}`;
+      const base = (i * seqLen + t) * F;
+      for (let f = 0; f < F; f++) line += ',' + formatValue(values[base + f]);
+      parts.push(line + '\n');
+    }
+  }
+  return parts.join('');
+}

@@ -1,0 +1,133 @@
+/**
+ * A deep recurrent network (DRNN): a stack of RNN / LSTM / GRU layers run over
+ * a whole sequence, h_t = f(W x_t + U h_{t−1} + b).
+ *
+ * The math and the weight layout are exactly those of tfjs-layers
+ * (`recurrent.ts`: SimpleRNNCell, LSTMCell, GRUCell with sigmoid recurrent
+ * activation; gate order i,f,c,o for LSTM and z,r,h for GRU, GRU with the
+ * reset gate applied before the recurrent product), so that a trained stack
+ * exports as a plain TF.js LayersModel and loads in a browser without tsgan.
+ *
+ * This is the reference path in plain tf ops with autodiff. The input
+ * projection for all time steps is one matmul; only the recurrent product
+ * runs per step. A fused kernel can replace `runStack` without changing the
+ * weights.
+ */
+import { tf } from '../engine.js';
+import type { Rng } from '../random.js';
+import { glorotUniform, orthogonal } from './init.js';
+
+export type CellType = 'rnn' | 'lstm' | 'gru';
+export const CELL_TYPES: readonly CellType[] = ['rnn', 'lstm', 'gru'];
+
+export interface RecurrentStackArgs {
+  /** Cell type. Default 'gru'. */
+  cell?: CellType;
+  /** Number of stacked layers. Default 3. */
+  layers?: number;
+  /** Units per layer. Default 24. */
+  hidden?: number;
+  /** Features per input step. Required. */
+  inputSize: number;
+}
+
+export interface RecurrentLayerWeights {
+  /** [in, gates·hidden] */
+  kernel: tf.Variable;
+  /** [hidden, gates·hidden] */
+  recurrentKernel: tf.Variable;
+  /** [gates·hidden] */
+  bias: tf.Variable;
+}
+
+export function gateCount(cell: CellType): number {
+  return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+}
+
+export class RecurrentStack {
+  readonly cell: CellType;
+  readonly layers: RecurrentLayerWeights[];
+  readonly hidden: number;
+  readonly inputSize: number;
+
+  constructor(args: RecurrentStackArgs, rng: Rng) {
+    this.cell = args.cell ?? 'gru';
+    this.hidden = args.hidden ?? 24;
+    this.inputSize = args.inputSize;
+    const depth = args.layers ?? 3;
+    if (!CELL_TYPES.includes(this.cell)) throw new Error(`unknown cell type "${this.cell}"; use rnn, lstm or gru`);
+    for (const [k, v] of [['layers', depth], ['hidden', this.hidden], ['inputSize', this.inputSize]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new Error(`${k} must be a positive integer, got ${v}`);
+    }
+    const G = gateCount(this.cell);
+    const H = this.hidden;
+    this.layers = [];
+    for (let l = 0; l < depth; l++) {
+      const inSize = l === 0 ? this.inputSize : H;
+      const bias = new Float32Array(G * H);
+      // Keras's unit_forget_bias: the forget gate (second block) starts at 1.
+      if (this.cell === 'lstm') bias.fill(1, H, 2 * H);
+      this.layers.push({
+        kernel: tf.variable(tf.tensor2d(glorotUniform(rng, inSize, G * H), [inSize, G * H])),
+        recurrentKernel: tf.variable(tf.tensor2d(orthogonal(rng, H, G * H), [H, G * H])),
+        bias: tf.variable(tf.tensor1d(bias)),
+      });
+    }
+  }
+
+  get variables(): tf.Variable[] {
+    return this.layers.flatMap((l) => [l.kernel, l.recurrentKernel, l.bias]);
+  }
+
+  /** Runs the stack; x: [batch, time, inputSize] → [batch, time, hidden]. */
+  apply(x: tf.Tensor3D): tf.Tensor3D {
+    return tf.tidy(() => {
+      let seq = x;
+      for (const w of this.layers) seq = runLayer(this.cell, w, seq, this.hidden);
+      return seq;
+    });
+  }
+
+  dispose(): void {
+    for (const v of this.variables) v.dispose();
+  }
+}
+
+/** One recurrent layer over the whole sequence. */
+export function runLayer(cell: CellType, w: RecurrentLayerWeights, x: tf.Tensor3D, H: number): tf.Tensor3D {
+  const [B, T, F] = x.shape;
+  const G = gateCount(cell);
+  // Input projection for every step at once: [B·T, F]·[F, G·H] + b.
+  const proj = tf.add(tf.matMul(tf.reshape(x, [B * T, F]), w.kernel), w.bias);
+  // [time, batch, G·H] so that each step is a contiguous slice.
+  const steps = tf.unstack(tf.transpose(tf.reshape(proj, [B, T, G * H]), [1, 0, 2])) as tf.Tensor2D[];
+  let h: tf.Tensor2D = tf.zeros([B, H]);
+  let c: tf.Tensor2D = tf.zeros([B, H]);
+  const outs: tf.Tensor2D[] = [];
+  if (cell === 'gru') {
+    // U split once: [H, 2H] for the z and r gates, [H, H] for the candidate.
+    const [uzr, uh] = tf.split(w.recurrentKernel, [2 * H, H], 1) as tf.Tensor2D[];
+    for (const xt of steps) {
+      const [xz, xr, xh] = tf.split(xt, 3, 1);
+      const [rz, rr] = tf.split(tf.matMul(h, uzr), 2, 1);
+      const z = tf.sigmoid(tf.add(xz, rz));
+      const r = tf.sigmoid(tf.add(xr, rr));
+      const hh = tf.tanh(tf.add(xh, tf.matMul(tf.mul(r, h), uh)));
+      h = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh)); // z·h + (1 − z)·hh, as tfjs-layers
+      outs.push(h);
+    }
+  } else if (cell === 'lstm') {
+    for (const xt of steps) {
+      const [zi, zf, zc, zo] = tf.split(tf.add(xt, tf.matMul(h, w.recurrentKernel)), 4, 1);
+      c = tf.add(tf.mul(tf.sigmoid(zf), c), tf.mul(tf.sigmoid(zi), tf.tanh(zc)));
+      h = tf.mul(tf.sigmoid(zo), tf.tanh(c));
+      outs.push(h);
+    }
+  } else {
+    for (const xt of steps) {
+      h = tf.tanh(tf.add(xt, tf.matMul(h, w.recurrentKernel))) as tf.Tensor2D;
+      outs.push(h);
+    }
+  }
+  return tf.stack(outs, 1) as tf.Tensor3D; // [batch, time, hidden]
+}

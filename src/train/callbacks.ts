@@ -1,0 +1,95 @@
+/**
+ * Callbacks for `fit`: a progress bar (or, off a terminal, a plain line every
+ * few seconds) and a guard that stops training when a loss turns NaN or
+ * infinite, instead of saving a broken model.
+ */
+import type { Callback, Metrics, TrainControl } from './loop.js';
+
+export interface ProgressOptions {
+  /** Where to write. Default process.stderr. */
+  stream?: NodeJS.WriteStream;
+  /** Metrics to show, in order. Default: every metric. */
+  show?: string[];
+  /** Seconds between plain lines when the stream is not a terminal. Default 5. */
+  plainEverySeconds?: number;
+  /** Label in front of the bar. Default 'train'. */
+  label?: string;
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+export function progressBar(opts: ProgressOptions = {}): Callback {
+  const stream = opts.stream ?? process.stderr;
+  const tty = Boolean(stream.isTTY);
+  const every = (opts.plainEverySeconds ?? 5) * 1000;
+  const label = opts.label ?? 'train';
+  let total = 0;
+  let first = 0;
+  let t0 = 0;
+  let lastDraw = 0;
+  let lastLine = 0;
+  const line = (it: number, logs: Metrics): string => {
+    const done = it - first;
+    const elapsed = (performance.now() - t0) / 1000;
+    const rate = done / Math.max(elapsed, 1e-9);
+    const eta = (total - done) / rate;
+    const keys = opts.show ?? Object.keys(logs);
+    const ms = keys.filter((k) => k in logs).map((k) => `${k} ${fmt(logs[k])}`).join('  ');
+    return `${label} ${done}/${total}  ${ms}  ${rate.toFixed(2)} it/s  elapsed ${formatDuration(elapsed)}  left ${formatDuration(eta)}`;
+  };
+  return {
+    onTrainBegin({ iterations, startIteration }) {
+      total = iterations;
+      first = startIteration;
+      t0 = performance.now();
+      lastLine = t0;
+    },
+    onIterationEnd(it, logs) {
+      const now = performance.now();
+      const done = it - first;
+      if (tty) {
+        if (now - lastDraw < 100 && done < total) return;
+        lastDraw = now;
+        const width = 20;
+        const filled = Math.round((done / total) * width);
+        const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+        const text = `${bar} ${line(it, logs)}`;
+        const cols = stream.columns ?? 120;
+        stream.write(`\r${text.slice(0, cols - 1)}\x1b[K`);
+      } else if (now - lastLine >= every || done === total) {
+        lastLine = now;
+        stream.write(line(it, logs) + '\n');
+      }
+    },
+    onTrainEnd() {
+      if (tty) stream.write('\n');
+    },
+  };
+}
+
+function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  return Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(4);
+}
+
+/** Stops training at the first NaN or infinite metric, saying which and when. */
+export function nanGuard(): Callback {
+  return {
+    onIterationEnd(it: number, logs: Metrics, control: TrainControl) {
+      for (const [k, v] of Object.entries(logs)) {
+        if (!Number.isFinite(v)) {
+          control.stop = true;
+          control.stopReason = `${k} became ${v} at iteration ${it}; training stopped (try lower learning rates)`;
+          return;
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * The training loop, Keras-style: a `Trainable` does one iteration and returns
+ * a plain record of metrics; the loop records them in a `History` and hands
+ * them to callbacks, which own every side effect (progress, NaN checks,
+ * checkpoints). A callback stops training by setting `control.stop`.
+ */
+export type Metrics = Record<string, number>;
+
+export interface Trainable {
+  /** One training iteration (for a GAN: its D steps and its G step). */
+  trainStep(): Metrics;
+}
+
+export interface TrainControl {
+  /** Set by a callback to end training after the current iteration. */
+  stop: boolean;
+  /** Why training stopped early, for the user. */
+  stopReason?: string;
+}
+
+export interface Callback {
+  onTrainBegin?(info: { iterations: number; startIteration: number }): void | Promise<void>;
+  onIterationEnd?(iteration: number, logs: Metrics, control: TrainControl): void | Promise<void>;
+  onTrainEnd?(history: History, control: TrainControl): void | Promise<void>;
+}
+
+/** Metrics per iteration, columnar as Keras's `history.history`. */
+export interface HistoryData {
+  iteration: number[];
+  metrics: Record<string, number[]>;
+}
+
+export class History implements HistoryData {
+  iteration: number[] = [];
+  metrics: Record<string, number[]> = {};
+
+  static from(data?: HistoryData): History {
+    const h = new History();
+    if (data) {
+      h.iteration = [...data.iteration];
+      h.metrics = Object.fromEntries(Object.entries(data.metrics).map(([k, v]) => [k, [...v]]));
+    }
+    return h;
+  }
+
+  record(iteration: number, logs: Metrics): void {
+    const n = this.iteration.length;
+    this.iteration.push(iteration);
+    for (const [k, v] of Object.entries(logs)) {
+      // A metric that appears late is padded with NaN (JSON: null) before it.
+      (this.metrics[k] ??= new Array<number>(n).fill(NaN)).push(v);
+    }
+  }
+
+  /** The last recorded value of a metric. */
+  last(metric: string): number | undefined {
+    const v = this.metrics[metric];
+    return v ? v[v.length - 1] : undefined;
+  }
+
+  toJSON(): HistoryData {
+    return { iteration: this.iteration, metrics: this.metrics };
+  }
+}
+
+export interface FitOptions {
+  /** Iterations to run. */
+  iterations: number;
+  callbacks?: Callback[];
+  /** Continue a history (resumed training); iterations are numbered on from it. */
+  history?: History;
+}
+
+export interface FitResult {
+  history: History;
+  /** Iterations run in this call. */
+  iterationsRun: number;
+  stopReason?: string;
+}
+
+export async function fit(model: Trainable, opts: FitOptions): Promise<FitResult> {
+  const callbacks = opts.callbacks ?? [];
+  const history = opts.history ?? new History();
+  const start = history.iteration.length > 0 ? history.iteration[history.iteration.length - 1] : 0;
+  const control: TrainControl = { stop: false };
+  for (const cb of callbacks) await cb.onTrainBegin?.({ iterations: opts.iterations, startIteration: start });
+  let run = 0;
+  for (let i = 1; i <= opts.iterations && !control.stop; i++) {
+    const logs = model.trainStep();
+    history.record(start + i, logs);
+    run = i;
+    for (const cb of callbacks) await cb.onIterationEnd?.(start + i, logs, control);
+  }
+  for (const cb of callbacks) await cb.onTrainEnd?.(history, control);
+  return { history, iterationsRun: run, stopReason: control.stopReason };
+}
