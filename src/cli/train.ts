@@ -28,6 +28,7 @@ Training:
   --d-steps N          discriminator steps per generator step (default 1)
   --lr-g X             generator learning rate (default 0.001)
   --lr-d X             discriminator learning rate (default 0.001)
+  --beta1 X            Adam β1 of both optimisers (default 0.5)
   --seed N             seed for weights, noise and batches (default 0)
 Output:
   --out DIR            model directory to write (required)
@@ -54,6 +55,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     'd-steps': { type: 'string' },
     'lr-g': { type: 'string' },
     'lr-d': { type: 'string' },
+    beta1: { type: 'string' },
     seed: { type: 'string' },
     force: { type: 'boolean' },
     backend: { type: 'string' },
@@ -86,6 +88,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       dSteps: int(values, 'd-steps'),
       lrG: num(values, 'lr-g'),
       lrD: num(values, 'lr-d'),
+      beta1: num(values, 'beta1'),
     },
   };
   await startEngine(oneOf(values, 'backend', ['wasm', 'cpu'] as const));

@@ -26,8 +26,8 @@ export class DenseHead {
     this.inputSize = args.inputSize;
     this.units = args.units;
     this.activation = args.activation ?? 'linear';
-    this.kernel = tf.variable(tf.tensor2d(glorotUniform(rng, args.inputSize, args.units), [args.inputSize, args.units]));
-    this.bias = tf.variable(tf.zeros([args.units]));
+    this.kernel = tf.tidy(() => tf.variable(tf.tensor2d(glorotUniform(rng, args.inputSize, args.units), [args.inputSize, args.units])));
+    this.bias = tf.tidy(() => tf.variable(tf.zeros([args.units])));
   }
 
   get variables(): tf.Variable[] {

@@ -44,6 +44,7 @@ export function gateCount(cell: CellType): number {
   return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
 }
 
+// tf.variable(t) keeps t alive beside the variable; building inside tf.tidy releases t.
 export class RecurrentStack {
   readonly cell: CellType;
   readonly layers: RecurrentLayerWeights[];
@@ -68,9 +69,9 @@ export class RecurrentStack {
       // Keras's unit_forget_bias: the forget gate (second block) starts at 1.
       if (this.cell === 'lstm') bias.fill(1, H, 2 * H);
       this.layers.push({
-        kernel: tf.variable(tf.tensor2d(glorotUniform(rng, inSize, G * H), [inSize, G * H])),
-        recurrentKernel: tf.variable(tf.tensor2d(orthogonal(rng, H, G * H), [H, G * H])),
-        bias: tf.variable(tf.tensor1d(bias)),
+        kernel: tf.tidy(() => tf.variable(tf.tensor2d(glorotUniform(rng, inSize, G * H), [inSize, G * H]))),
+        recurrentKernel: tf.tidy(() => tf.variable(tf.tensor2d(orthogonal(rng, H, G * H), [H, G * H]))),
+        bias: tf.tidy(() => tf.variable(tf.tensor1d(bias))),
       });
     }
   }

@@ -1,0 +1,96 @@
+/** CSV reading, column selection, panel data, windows and scaling. */
+import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { parseCsv, parseNumber } from '../src/data/csv.js';
+import { tableToDataset, loadDataset } from '../src/data/table.js';
+import { MinMaxScaler } from '../src/data/scaler.js';
+import { makeWindows } from '../src/data/windows.js';
+import { sineData } from '../src/data/sines.js';
+import { STOCK_CSV } from './helpers.js';
+
+const ds = (text: string, opts = {}) => tableToDataset(parseCsv(text, 'f.csv'), opts);
+
+test('numbers are parsed strictly', () => {
+  for (const ok of ['1', '-2.5', '+3', '.5', '1e3', '1.5E-2', ' 7 ']) assert.notEqual(parseNumber(ok), null, ok);
+  for (const bad of ['2012-01-01', '12abc', '', 'NaN', 'Infinity', '-inf', '0x10', '1,5', '1e999']) assert.equal(parseNumber(bad), null, bad);
+});
+
+test('quoted fields, CRLF, BOM and blank lines are read; line numbers are kept', () => {
+  const t = parseCsv('\ufeffa,"b,c"\r\n1,"x ""y"""\r\n\r\n3,"multi\nline"\n', 'f.csv');
+  assert.deepEqual(t.header, ['a', 'b,c']);
+  assert.deepEqual(t.rows.map((r) => r.line), [2, 4]);
+  assert.deepEqual(t.rows[0].fields, ['1', 'x "y"']);
+  assert.deepEqual(t.rows[1].fields, ['3', 'multi\nline']);
+});
+
+test('numeric columns are the features; dates and text are left out and named', () => {
+  const d = ds('Date,Open,Name,Close\n2012-01-01,1,x,2\n2012-01-02,3,y,4\n');
+  assert.deepEqual(d.features, ['Open', 'Close']);
+  assert.deepEqual(d.skipped, ['Date', 'Name']);
+  assert.deepEqual(Array.from(d.series[0].values), [1, 2, 3, 4]);
+});
+
+test('--columns picks and orders features', () => {
+  const d = ds('a,b,c\n1,2,3\n4,5,6\n', { columns: ['c', 'a'] });
+  assert.deepEqual(d.features, ['c', 'a']);
+  assert.deepEqual(Array.from(d.series[0].values), [3, 1, 6, 4]);
+});
+
+test('--id-column splits panel data into series in order of first appearance, rows in file order', () => {
+  const d = ds('id,v\nb,1\na,2\nb,3\na,4\nb,5\n', { idColumn: 'id' });
+  assert.deepEqual(d.series.map((s) => s.id), ['b', 'a']);
+  assert.deepEqual(Array.from(d.series[0].values), [1, 3, 5]);
+  assert.deepEqual(Array.from(d.series[1].values), [2, 4]);
+  assert.deepEqual(d.features, ['v']);
+});
+
+test('every bad cell names file, line and column', () => {
+  assert.throws(() => ds('a,b\n1,2\n3,\n'), /^TsganError: f\.csv:3:2: empty cell in feature column "b"$/);
+  assert.throws(() => ds('a,b\n1,2\nNaN,4\n'), /f\.csv:3:1: "NaN" is not a finite number in feature column "a"/);
+  assert.throws(() => ds('a,b\n1,2\n3,inf\n'), /f\.csv:3:2: "inf" is not a finite number/);
+  assert.throws(() => ds('a,b\n1,2\n3,12abc\n'), /f\.csv:3:2: "12abc" is not a number/);
+  assert.throws(() => ds('a,b\n1,2\n3\n'), /f\.csv:3: row has 1 fields, the header has 2/);
+  assert.throws(() => ds('d,e\nx,y\n'), /f\.csv: no numeric column/);
+  assert.throws(() => ds('a,b\n1,2\n', { columns: ['a', 'zz'] }), /f\.csv: unknown column "zz" in --columns; the columns are a, b/);
+  assert.throws(() => ds('a,b\nx,2\n', { columns: ['a'] }), /f\.csv:2:1: column "a" is not numeric/);
+  assert.throws(() => ds('a,b\n1,2\n', { idColumn: 'nope' }), /unknown column "nope" in --id-column/);
+  assert.throws(() => parseCsv('a,b\n', 'f.csv'), /f\.csv: no data rows/);
+  assert.throws(() => parseCsv('a,a\n1,2\n', 'f.csv'), /f\.csv:1:2: duplicate column name "a"/);
+  assert.throws(() => parseCsv('a,b\n1,"2\n', 'f.csv'), /f\.csv:2:2: unterminated quoted field/);
+  assert.throws(() => loadDataset('/nonexistent/x.csv'), /\/nonexistent\/x\.csv: no such file/);
+});
+
+test('min-max scaling maps to [0, 1] and back; a constant column does not divide by zero', () => {
+  const s = MinMaxScaler.fit([Float64Array.from([1, 5, 3, 5, 5, 5])], 2); // [rows 3, features 2]
+  assert.deepEqual(Array.from(s.transform([1, 5, 3, 5, 5, 5])), [0, 0, 0.5, 0, 1, 0]);
+  assert.deepEqual(Array.from(s.inverse([0, 0, 0.5, 0, 1, 0])), [1, 5, 3, 5, 5, 5]);
+  assert.deepEqual(new MinMaxScaler(s.toJSON()).toJSON(), s.toJSON());
+});
+
+test('windows: seqLen and stride within each series, never across ids; too-short series are named', () => {
+  const d = ds('id,v\na,0\na,1\na,2\na,3\na,4\nb,10\nb,11\nb,12\n', { idColumn: 'id' });
+  const scaler = new MinMaxScaler({ min: [0], max: [1] });
+  const w = makeWindows(d.series, 1, scaler, { seqLen: 3, stride: 2 });
+  assert.equal(w.count, 3);
+  assert.deepEqual(Array.from(w.data), [0, 1, 2, 2, 3, 4, 10, 11, 12]);
+  assert.throws(() => makeWindows(d.series, 1, scaler, { seqLen: 4, file: 'f.csv' }), /f\.csv: series "b" has 3 rows, fewer than --seq-len 4/);
+});
+
+test('the stock data loads in file order with its six numeric features', () => {
+  const d = loadDataset(STOCK_CSV);
+  assert.deepEqual(d.features, ['Open', 'High', 'Low', 'Close', 'Adj_Close', 'Volume']);
+  assert.equal(d.series[0].rows, 3685);
+  assert.equal(d.skipped.length, 0);
+  // First data row of the file stays first (TimeGAN's loader reverses the rows).
+  const first = parseCsv(readFileSync(STOCK_CSV, 'utf8'), STOCK_CSV).rows[0].fields.map(Number);
+  assert.deepEqual(Array.from(d.series[0].values.subarray(0, 6)), first);
+});
+
+test('sines follow TimeGAN: values in [0, 1], seeded', () => {
+  const a = sineData({ count: 10, seqLen: 24, features: 5, seed: 3 });
+  assert.equal(a.data.length, 10 * 24 * 5);
+  assert.ok(a.data.every((v) => v >= 0 && v <= 1));
+  assert.deepEqual(sineData({ count: 10, seed: 3 }).data, a.data);
+  assert.notDeepEqual(sineData({ count: 10, seed: 4 }).data, a.data);
+});

@@ -1,0 +1,57 @@
+/** Shared test helpers: the engine, temporary directories, running the CLI in-process and as a process. */
+import { mkdtempSync, rmSync, readdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { after } from 'node:test';
+import { initEngine } from '../src/engine.js';
+import { main } from '../src/cli/main.js';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const STOCK_CSV = resolve(ROOT, '../shared/data/stock_data.csv');
+export const BIN = join(ROOT, 'bin/tsgan.js');
+
+export async function engine(): Promise<void> {
+  await initEngine('wasm');
+}
+
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+export function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'tsgan-test-'));
+  dirs.push(d);
+  return d;
+}
+
+/** Files under dir, recursively, relative paths sorted. */
+export function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return (readdirSync(dir, { recursive: true }) as string[]).map(String).sort();
+}
+
+/** Runs `tsgan ...args` in this process; returns the exit code and what it printed. */
+export async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const ow = process.stdout.write.bind(process.stdout);
+  const ew = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((s: string | Uint8Array) => (out.push(String(s)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string | Uint8Array) => (err.push(String(s)), true)) as typeof process.stderr.write;
+  try {
+    const code = await main(args);
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    process.stdout.write = ow;
+    process.stderr.write = ew;
+  }
+}
+
+/** Runs the real `tsgan` binary as a child process. */
+export function runBin(args: string[], cwd = ROOT): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
