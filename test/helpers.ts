@@ -9,7 +9,8 @@ import { initEngine } from '../src/engine.js';
 import { main } from '../src/cli/main.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const STOCK_CSV = resolve(ROOT, '../shared/data/stock_data.csv');
+/** TimeGAN's public GOOG stock data, shipped in the package (a copy of ../shared/data/stock_data.csv). */
+export const STOCK_CSV = join(ROOT, 'data/stock_data.csv');
 export const BIN = join(ROOT, 'bin/tsgan.js');
 
 export async function engine(): Promise<void> {

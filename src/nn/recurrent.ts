@@ -16,6 +16,7 @@
 import { tf } from '../engine.js';
 import type { Rng } from '../random.js';
 import { glorotUniform, orthogonal } from './init.js';
+import { fusedKernelsActive, fusedStack } from '../kernels/fused-stack.js';
 
 export type CellType = 'rnn' | 'lstm' | 'gru';
 export const CELL_TYPES: readonly CellType[] = ['rnn', 'lstm', 'gru'];
@@ -80,8 +81,13 @@ export class RecurrentStack {
     return this.layers.flatMap((l) => [l.kernel, l.recurrentKernel, l.bias]);
   }
 
-  /** Runs the stack; x: [batch, time, inputSize] → [batch, time, hidden]. */
-  apply(x: tf.Tensor3D): tf.Tensor3D {
+  /**
+   * Runs the stack; x: [batch, time, inputSize] → [batch, time, hidden].
+   * On the cpu and wasm backends this is one fused WebAssembly op (forward and
+   * backward); elsewhere, or with `reference`, plain tf ops.
+   */
+  apply(x: tf.Tensor3D, opts: { reference?: boolean } = {}): tf.Tensor3D {
+    if (!opts.reference && fusedKernelsActive()) return fusedStack(this.cell, this.hidden, x, this.variables);
     return tf.tidy(() => {
       let seq = x;
       for (const w of this.layers) seq = runLayer(this.cell, w, seq, this.hidden);
@@ -101,7 +107,11 @@ export function runLayer(cell: CellType, w: RecurrentLayerWeights, x: tf.Tensor3
   // Input projection for every step at once: [B·T, F]·[F, G·H] + b.
   const proj = tf.add(tf.matMul(tf.reshape(x, [B * T, F]), w.kernel), w.bias);
   // [time, batch, G·H] so that each step is a contiguous slice.
-  const steps = tf.unstack(tf.transpose(tf.reshape(proj, [B, T, G * H]), [1, 0, 2])) as tf.Tensor2D[];
+  // (tf.unstack's gradient fails on a single output, hence the T = 1 case.)
+  const steps =
+    T === 1
+      ? [tf.reshape(proj, [B, G * H]) as tf.Tensor2D]
+      : (tf.unstack(tf.transpose(tf.reshape(proj, [B, T, G * H]), [1, 0, 2])) as tf.Tensor2D[]);
   let h: tf.Tensor2D = tf.zeros([B, H]);
   let c: tf.Tensor2D = tf.zeros([B, H]);
   const outs: tf.Tensor2D[] = [];

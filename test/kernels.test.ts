@@ -1,0 +1,155 @@
+/** Fused WebAssembly recurrent kernels against the reference tf-ops path: outputs, every gradient, memory. */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { tf } from '../src/engine.js';
+import { RecurrentStack, type CellType } from '../src/nn/recurrent.js';
+import { Rgan, rganConfig } from '../src/models/rgan.js';
+import { RganTrainer } from '../src/train/rgan-trainer.js';
+import { fusedKernelsActive, setFusedKernels } from '../src/kernels/fused-stack.js';
+import { kernelMemoryBytes, matmul } from '../src/kernels/wasm-kernels.js';
+import { sineData } from '../src/data/sines.js';
+import { Rng } from '../src/random.js';
+import { engine } from './helpers.js';
+
+before(engine);
+
+/** ‖a − b‖ / ‖b‖ */
+function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let n = 0;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) {
+    n += (a[i] - b[i]) ** 2;
+    d += b[i] ** 2;
+  }
+  return Math.sqrt(n / Math.max(d, 1e-30));
+}
+
+/** Output and gradients (input and every weight) of Σ y⊙w, on the fused or the reference path. */
+function outputsAndGrads(s: RecurrentStack, x: tf.Tensor3D, w: tf.Tensor, reference: boolean): Float32Array[] {
+  const f = (xx: tf.Tensor) => tf.sum(tf.mul(s.apply(xx as tf.Tensor3D, { reference }), w));
+  const y = s.apply(x, { reference });
+  const dx = tf.grad(f)(x);
+  const { value, grads } = tf.variableGrads(() => f(x) as tf.Scalar, s.variables);
+  const out = [y, dx, ...s.variables.map((v) => grads[v.name])].map((t) => t.dataSync() as Float32Array);
+  tf.dispose([y, dx, value, ...Object.values(grads)]);
+  return out;
+}
+
+test('the fused path is the default on the wasm backend', () => {
+  assert.equal(fusedKernelsActive(), true);
+});
+
+const shapes: [number, number, number, number, number][] = [
+  // [batch, time, input, hidden, layers]: odd sizes, batch 1, sequence 1, several layers
+  [1, 1, 2, 1, 1],
+  [1, 5, 3, 7, 2],
+  [3, 1, 4, 33, 2],
+  [5, 7, 1, 7, 3],
+  [6, 9, 5, 33, 2],
+  [17, 4, 6, 24, 3],
+];
+for (const cell of ['rnn', 'gru', 'lstm'] as CellType[]) {
+  test(`${cell}: fused and reference agree on outputs and every gradient (rel. error ≤ 1e-4) over odd shapes`, () => {
+    for (const [B, T, I, H, L] of shapes) {
+      const s = new RecurrentStack({ cell, layers: L, hidden: H, inputSize: I }, new Rng(B * 100 + H));
+      const x = tf.tensor3d(new Rng(1).normalArray(B * T * I), [B, T, I]);
+      const w = tf.tensor3d(new Rng(2).normalArray(B * T * H), [B, T, H]);
+      const fused = outputsAndGrads(s, x, w, false);
+      const ref = outputsAndGrads(s, x, w, true);
+      const names = ['output', 'dx', ...s.layers.flatMap((_, l) => [`dW${l}`, `dU${l}`, `db${l}`])];
+      fused.forEach((f, i) => {
+        const e = relErr(f, ref[i]);
+        assert.ok(e <= 1e-4, `[B ${B}, T ${T}, I ${I}, H ${H}, L ${L}] ${names[i]}: relative error ${e}`);
+      });
+      tf.dispose([x, w]);
+      s.dispose();
+    }
+  });
+}
+
+test('finite differences confirm the fused gradients on a tiny GRU and LSTM', () => {
+  for (const cell of ['gru', 'lstm', 'rnn'] as CellType[]) {
+    const s = new RecurrentStack({ cell, layers: 2, hidden: 3, inputSize: 2 }, new Rng(4));
+    const x = tf.tensor3d(new Rng(5).normalArray(2 * 3 * 2), [2, 3, 2]);
+    const w = tf.tensor3d(new Rng(6).normalArray(2 * 3 * 3), [2, 3, 3]);
+    const loss = () => tf.tidy(() => tf.sum(tf.mul(s.apply(x), w)).dataSync()[0]);
+    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(s.apply(x), w)) as tf.Scalar, s.variables);
+    const eps = 1e-2;
+    for (const v of s.variables) {
+      const analytic = grads[v.name].dataSync();
+      const base = v.dataSync().slice();
+      for (let i = 0; i < base.length; i++) {
+        const p = base.slice();
+        p[i] = base[i] + eps;
+        v.assign(tf.tensor(p, v.shape));
+        const up = loss();
+        p[i] = base[i] - eps;
+        v.assign(tf.tensor(p, v.shape));
+        const down = loss();
+        v.assign(tf.tensor(base, v.shape));
+        const numeric = (up - down) / (2 * eps);
+        assert.ok(Math.abs(numeric - analytic[i]) < 2e-3 + 2e-2 * Math.abs(numeric), `${cell} ${v.name}[${i}]: numeric ${numeric}, analytic ${analytic[i]}`);
+      }
+    }
+    tf.dispose([x, w, ...Object.values(grads)]);
+    s.dispose();
+  }
+});
+
+test('the kernels\' matmul is exact against a plain triple loop, including ragged edges', () => {
+  for (const [M, K, N] of [[1, 1, 1], [5, 3, 7], [9, 17, 13], [12, 8, 16]]) {
+    const A = new Rng(M).normalArray(M * K);
+    const B = new Rng(N).normalArray(K * N);
+    const C = matmul(A, B, M, K, N);
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < N; j++) {
+        let s = 0;
+        for (let k = 0; k < K; k++) s += A[i * K + k] * B[k * N + j];
+        assert.ok(Math.abs(C[i * N + j] - s) < 1e-5 * (1 + Math.abs(s)), `[${M},${K},${N}] C[${i},${j}]`);
+      }
+    }
+  }
+});
+
+function trainLosses(fused: boolean, iterations: number): number[][] {
+  setFusedKernels(fused);
+  try {
+    const m = new Rgan(rganConfig({ features: 3, seqLen: 8, layers: 2, hidden: 8, batchSize: 16 }), 11);
+    const s = sineData({ count: 64, seqLen: 8, features: 3, seed: 2 });
+    const t = new RganTrainer(m, { data: s.data, count: 64, seqLen: 8, features: 3 }, 11);
+    const out: number[][] = [];
+    for (let i = 0; i < iterations; i++) {
+      const r = t.trainStep();
+      out.push([r.dLoss, r.gLoss]);
+    }
+    m.dispose();
+    return out;
+  } finally {
+    setFusedKernels(true);
+  }
+}
+
+test('training from the same seed reaches the same losses on the fused and the reference path', () => {
+  const fused = trainLosses(true, 5);
+  const ref = trainLosses(false, 5);
+  fused.forEach(([d, g], i) => {
+    assert.ok(Math.abs(d - ref[i][0]) < 1e-4, `iteration ${i + 1}: dLoss ${d} vs ${ref[i][0]}`);
+    assert.ok(Math.abs(g - ref[i][1]) < 1e-4, `iteration ${i + 1}: gLoss ${g} vs ${ref[i][1]}`);
+  });
+});
+
+test('no tensor or WebAssembly-memory growth over 1,000 training iterations', () => {
+  const m = new Rgan(rganConfig({ features: 2, seqLen: 6, layers: 2, hidden: 5, batchSize: 8 }), 3);
+  const s = sineData({ count: 32, seqLen: 6, features: 2, seed: 2 });
+  const t = new RganTrainer(m, { data: s.data, count: 32, seqLen: 6, features: 2 }, 3);
+  for (let i = 0; i < 5; i++) t.trainStep();
+  const tensors = tf.memory().numTensors;
+  const wasmBytes = kernelMemoryBytes();
+  const heap0 = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 1000; i++) t.trainStep();
+  assert.equal(tf.memory().numTensors, tensors);
+  assert.equal(kernelMemoryBytes(), wasmBytes);
+  // The JS heap may wobble with the garbage collector, but must not climb with the iterations.
+  assert.ok(process.memoryUsage().heapUsed - heap0 < 32 * 2 ** 20, `heap grew by ${(process.memoryUsage().heapUsed - heap0) / 2 ** 20} MiB`);
+  m.dispose();
+});
