@@ -80,9 +80,31 @@
 
 // ---------------------------------------------------------------- GEMM
 
+// a·b + c: one fused instruction in the relaxed-SIMD build (where the runtime
+// accepts it), a multiply and an add in the default build.
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 // C[M,N] (+)= A[M,K] · B[K,N], row-major with leading dimensions (in floats).
-// acc = 0 overwrites C, acc = 1 adds to it. 4×8 register blocks over SIMD.
+// acc = 0 overwrites C, acc = 1 adds to it. K is cut into panels of KC rows
+// of B, so that the panel stays in cache while every row block of A passes
+// over it (for the long-K products of the weight gradients, K = T·B).
+const KC = 256;
 export function gemm(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, acc: i32): void {
+  if (K <= KC) {
+    gemmPanel(M, N, K, a, lda, b, ldb, c, ldc, acc);
+    return;
+  }
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0);
+    gemmPanel(M, N, kc, off(a, k0), lda, off(b, k0 * ldb), ldb, c, ldc, k0 > 0 ? 1 : acc);
+  }
+}
+
+// 4×8 register blocks over SIMD.
+function gemmPanel(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, acc: i32): void {
   const zero = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= M; i += 4) {
@@ -99,18 +121,18 @@ export function gemm(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: 
         const b0 = v128.load(bp);
         const b1 = v128.load(bp, 16);
         const ko = <usize>k << 2;
-        let av = f32x4.splat(load<f32>(a0 + ko));
-        c00 = f32x4.add(c00, f32x4.mul(av, b0));
-        c01 = f32x4.add(c01, f32x4.mul(av, b1));
-        av = f32x4.splat(load<f32>(a1 + ko));
-        c10 = f32x4.add(c10, f32x4.mul(av, b0));
-        c11 = f32x4.add(c11, f32x4.mul(av, b1));
-        av = f32x4.splat(load<f32>(a2 + ko));
-        c20 = f32x4.add(c20, f32x4.mul(av, b0));
-        c21 = f32x4.add(c21, f32x4.mul(av, b1));
-        av = f32x4.splat(load<f32>(a3 + ko));
-        c30 = f32x4.add(c30, f32x4.mul(av, b0));
-        c31 = f32x4.add(c31, f32x4.mul(av, b1));
+        let av = v128.load32_splat(a0 + ko);
+        c00 = madd(av, b0, c00);
+        c01 = madd(av, b1, c01);
+        av = v128.load32_splat(a1 + ko);
+        c10 = madd(av, b0, c10);
+        c11 = madd(av, b1, c11);
+        av = v128.load32_splat(a2 + ko);
+        c20 = madd(av, b0, c20);
+        c21 = madd(av, b1, c21);
+        av = v128.load32_splat(a3 + ko);
+        c30 = madd(av, b0, c30);
+        c31 = madd(av, b1, c31);
         bp += bstep;
       }
       const p0 = off(c, i * ldc + j);
@@ -135,10 +157,10 @@ export function gemm(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: 
       for (let k = 0; k < K; k++) {
         const b0 = v128.load(bp);
         const ko = <usize>k << 2;
-        c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(a0 + ko)), b0));
-        c1 = f32x4.add(c1, f32x4.mul(f32x4.splat(load<f32>(a1 + ko)), b0));
-        c2 = f32x4.add(c2, f32x4.mul(f32x4.splat(load<f32>(a2 + ko)), b0));
-        c3 = f32x4.add(c3, f32x4.mul(f32x4.splat(load<f32>(a3 + ko)), b0));
+        c0 = madd(v128.load32_splat(a0 + ko), b0, c0);
+        c1 = madd(v128.load32_splat(a1 + ko), b0, c1);
+        c2 = madd(v128.load32_splat(a2 + ko), b0, c2);
+        c3 = madd(v128.load32_splat(a3 + ko), b0, c3);
         bp += bstep;
       }
       const p0 = off(c, i * ldc + j);
@@ -171,7 +193,7 @@ export function gemm(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: 
     let j = 0;
     for (; j + 4 <= N; j += 4) {
       let c0 = zero;
-      for (let k = 0; k < K; k++) c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(ld(ar, k)), v128.load(off(b, k * ldb + j))));
+      for (let k = 0; k < K; k++) c0 = madd(v128.load32_splat(off(ar, k)), v128.load(off(b, k * ldb + j)), c0);
       const cp = off(c, i * ldc + j);
       v128.store(cp, acc ? f32x4.add(c0, v128.load(cp)) : c0);
     }

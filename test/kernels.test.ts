@@ -6,10 +6,11 @@ import { RecurrentStack, type CellType } from '../src/nn/recurrent.js';
 import { Rgan, rganConfig } from '../src/models/rgan.js';
 import { RganTrainer } from '../src/train/rgan-trainer.js';
 import { fusedKernelsActive, setFusedKernels } from '../src/kernels/fused-stack.js';
-import { kernelMemoryBytes, matmul } from '../src/kernels/wasm-kernels.js';
+import { kernelMemoryBytes, matmul, setKernelThreads, estimateStackBytes } from '../src/kernels/wasm-kernels.js';
 import { sineData } from '../src/data/sines.js';
 import { Rng } from '../src/random.js';
-import { engine } from './helpers.js';
+import { execFileSync } from 'node:child_process';
+import { engine, ROOT } from './helpers.js';
 
 before(engine);
 
@@ -49,7 +50,10 @@ const shapes: [number, number, number, number, number][] = [
   [17, 4, 6, 24, 3],
 ];
 for (const cell of ['rnn', 'gru', 'lstm'] as CellType[]) {
-  test(`${cell}: fused and reference agree on outputs and every gradient (rel. error ≤ 1e-4) over odd shapes`, () => {
+  test(`${cell}: fused and reference agree on outputs and every gradient (rel. error ≤ 1e-4) over odd shapes, whole batch and cut in two`, (t) => {
+    t.after(() => setKernelThreads(2));
+    for (const [threads, minWork] of [[1, 1e9], [2, 0]]) {
+    setKernelThreads(threads, minWork); // minWork 0: every batch of 2+ is cut between two threads
     for (const [B, T, I, H, L] of shapes) {
       const s = new RecurrentStack({ cell, layers: L, hidden: H, inputSize: I }, new Rng(B * 100 + H));
       const x = tf.tensor3d(new Rng(1).normalArray(B * T * I), [B, T, I]);
@@ -64,8 +68,51 @@ for (const cell of ['rnn', 'gru', 'lstm'] as CellType[]) {
       tf.dispose([x, w]);
       s.dispose();
     }
+    }
   });
 }
+
+test('one thread and two threads give bit-identical outputs and gradients', (t) => {
+  t.after(() => setKernelThreads(2));
+  const s = new RecurrentStack({ cell: 'gru', layers: 2, hidden: 9, inputSize: 4 }, new Rng(8));
+  const x = tf.tensor3d(new Rng(1).normalArray(7 * 5 * 4), [7, 5, 4]);
+  const w = tf.tensor3d(new Rng(2).normalArray(7 * 5 * 9), [7, 5, 9]);
+  setKernelThreads(1, 0);
+  const one = outputsAndGrads(s, x, w, false);
+  setKernelThreads(2, 0);
+  const two = outputsAndGrads(s, x, w, false);
+  assert.deepEqual(two, one);
+  tf.dispose([x, w]);
+  s.dispose();
+});
+
+test('a configuration too large for 32-bit WebAssembly is refused up front with a clear message', () => {
+  const before = tf.memory().numTensors;
+  const m = new Rgan(rganConfig({ features: 2, seqLen: 1000, hidden: 512, batchSize: 1024, layers: 3 }), 1);
+  const windows = { data: new Float32Array(1024 * 1000 * 2), count: 1024, seqLen: 1000, features: 2 };
+  assert.throws(() => new RganTrainer(m, windows, 1), /needs about \d+\.\d GiB of WebAssembly memory .* reduce --batch-size, --seq-len or --hidden/);
+  m.dispose();
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test('the memory estimate bounds what training really takes (fresh process)', () => {
+  const code = `
+    const { initEngine } = await import('./dist/src/engine.js');
+    const { Rgan, rganConfig } = await import('./dist/src/models/rgan.js');
+    const { RganTrainer } = await import('./dist/src/train/rgan-trainer.js');
+    const { kernelMemoryBytes, estimateStackBytes } = await import('./dist/src/kernels/wasm-kernels.js');
+    await initEngine('wasm');
+    const c = rganConfig({ features: 5, seqLen: 40, hidden: 48, batchSize: 64, layers: 3, cell: 'lstm' });
+    const m = new Rgan(c, 1);
+    const t = new RganTrainer(m, { data: new Float32Array(64 * 40 * 5), count: 64, seqLen: 40, features: 5 }, 1);
+    for (let i = 0; i < 3; i++) t.trainStep();
+    const est = estimateStackBytes({ cell: 'lstm', batch: 64, time: 40, inputSize: 5, hidden: 48 }, 3, 2);
+    console.log(JSON.stringify({ used: kernelMemoryBytes(), est }));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, encoding: 'utf8' });
+  const { used, est } = JSON.parse(out.trim());
+  assert.ok(used > 0 && used <= est + 65536, `used ${used} bytes, estimated ${est}`);
+  assert.ok(used > est / 3, `estimate ${est} is not wildly above the ${used} bytes used`);
+});
 
 test('finite differences confirm the fused gradients on a tiny GRU and LSTM', () => {
   for (const cell of ['gru', 'lstm', 'rnn'] as CellType[]) {

@@ -6,7 +6,8 @@
  * backends (WebGL, WebGPU) keep the reference path in tf ops.
  */
 import { tf } from '../engine.js';
-import { stackForward, stackBackward, type LayerWeights, type StackShape } from './wasm-kernels.js';
+import { stackForward, stackBackward, estimateStackBytes, WASM_MAX_BYTES, type LayerWeights, type StackShape } from './wasm-kernels.js';
+import { TsganError } from '../errors.js';
 import type { CellType } from '../nn/recurrent.js';
 
 let enabled = process.env.TSGAN_FUSED !== '0';
@@ -19,6 +20,16 @@ export function setFusedKernels(on: boolean): void {
 export function fusedKernelsActive(): boolean {
   const b = tf.getBackend();
   return enabled && (b === 'wasm' || b === 'cpu');
+}
+
+/**
+ * The gradient computation in progress (TF.js records one tape per outermost
+ * tf.grad / variableGrads), or null when none is: then no backward pass can
+ * follow, and the kernels keep nothing for one.
+ */
+function gradientTape(): object | null {
+  const state = (tf.engine() as unknown as { state: { gradientDepth: number; activeTape: object | null } }).state;
+  return state.gradientDepth > 0 ? state.activeTape : null;
 }
 
 /**
@@ -38,10 +49,10 @@ export function fusedStack(cell: CellType, hidden: number, x: tf.Tensor3D, vars:
         b: inputs[i + 2].dataSync() as Float32Array,
       });
     }
-    const { out, saved } = stackForward(shape, inputs[0].dataSync() as Float32Array, layers);
-    const value = tf.tensor3d(out, [B, T, hidden]);
+    const fwd = stackForward(shape, inputs[0].dataSync() as Float32Array, layers, gradientTape());
+    const value = tf.tensor3d(fwd.out, [B, T, hidden]);
     const gradFunc = (dy: tf.Tensor | tf.Tensor[]) => {
-      const g = stackBackward(shape, layers, saved, (dy as tf.Tensor).dataSync() as Float32Array);
+      const g = stackBackward(shape, layers, fwd, (dy as tf.Tensor).dataSync() as Float32Array);
       const result: tf.Tensor[] = [tf.tensor3d(g.dx, [B, T, I])];
       layers.forEach((_, l) => {
         result.push(tf.tensor(g.grads[l].w, inputs[1 + 3 * l].shape));
@@ -53,4 +64,21 @@ export function fusedStack(cell: CellType, hidden: number, x: tf.Tensor3D, vars:
     return { value, gradFunc };
   });
   return (op as (...t: tf.Tensor[]) => tf.Tensor)(x, ...vars) as tf.Tensor3D;
+}
+
+/**
+ * Refuses, before any work, a configuration whose recurrent stacks would not
+ * fit the 4 GiB that 32-bit WebAssembly can address (rather than crashing in
+ * the middle of training). `passes` forward passes are kept for one backward.
+ */
+export function checkFusedMemory(stacks: { shape: StackShape; layers: number; passes: number }[], what: string): void {
+  if (!fusedKernelsActive()) return;
+  const bytes = Math.max(...stacks.map((s) => estimateStackBytes(s.shape, s.layers, s.passes)));
+  const limit = WASM_MAX_BYTES * 0.9;
+  if (bytes > limit) {
+    throw new TsganError(
+      `${what} needs about ${(bytes / 2 ** 30).toFixed(1)} GiB of WebAssembly memory for its recurrent layers, ` +
+        `over the ${(limit / 2 ** 30).toFixed(1)} GiB that fits in 32-bit WebAssembly; reduce --batch-size, --seq-len or --hidden`,
+    );
+  }
 }

@@ -1,54 +1,110 @@
 /**
  * The fused recurrent kernels (assembly/recurrent.ts, compiled to
  * wasm/recurrent.wasm and shipped in the package) driven from JavaScript:
- * a whole stack of layers forward in one pass over the layers, and its whole
- * backpropagation through time in one pass back, on plain Float32Arrays.
+ * a whole stack of layers forward, and its whole backpropagation through
+ * time, on plain Float32Arrays.
  *
- * Memory: the module's linear memory is used as a per-call arena (reset at
+ * Memory: one shared WebAssembly memory, used as a per-call arena (reset at
  * the start of every call), so nothing can leak between calls; what backward
- * needs from forward is copied out into JS arrays that the garbage collector
- * owns. Layout inside the kernels is time-major [T, B, ·]; callers see
- * TF.js's batch-major [B, T, ·].
+ * needs from forward is copied out into recycled JS arrays. Inside, the
+ * layout is time-major [T, B, ·]; callers see TF.js's batch-major [B, T, ·].
+ *
+ * Two cores: when a call is big enough, the batch is cut in two and a helper
+ * worker (kernel-worker.ts) runs the second half in the same memory while the
+ * main thread runs the first; weight gradients of the halves are summed.
+ * The arithmetic per sequence is the same either way.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import type { CellType } from '../nn/recurrent.js';
+import { KERNEL_FUNCTIONS, type KernelFunction } from './kernel-abi.js';
 
-interface KernelExports {
-  memory: WebAssembly.Memory;
-  gemm(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, acc: number): void;
-  batch_to_time(B: number, T: number, F: number, src: number, dst: number): void;
-  time_to_batch(B: number, T: number, F: number, src: number, dst: number): void;
-  scratch_floats(cell: number, T: number, B: number, I: number, H: number): number;
-  rnn_forward(T: number, B: number, I: number, H: number, x: number, w: number, u: number, b: number, out: number, scratch: number): void;
-  rnn_backward(T: number, B: number, I: number, H: number, x: number, w: number, u: number, out: number, dout: number, dx: number, dw: number, du: number, db: number, scratch: number): void;
-  gru_forward(T: number, B: number, I: number, H: number, x: number, w: number, u: number, b: number, out: number, gates: number, rh: number, scratch: number): void;
-  gru_backward(T: number, B: number, I: number, H: number, x: number, w: number, u: number, out: number, gates: number, rh: number, dout: number, dx: number, dw: number, du: number, db: number, scratch: number): void;
-  lstm_forward(T: number, B: number, I: number, H: number, x: number, w: number, u: number, b: number, out: number, gates: number, c: number, scratch: number): void;
-  lstm_backward(T: number, B: number, I: number, H: number, x: number, w: number, u: number, out: number, gates: number, c: number, dout: number, dx: number, dw: number, du: number, db: number, scratch: number): void;
-}
+type Fn = (...args: number[]) => number | void;
+type KernelExports = Record<KernelFunction | 'scratch_floats', Fn>;
 
 /** The largest memory a 32-bit WebAssembly module can address. */
 export const WASM_MAX_BYTES = 4 * 1024 ** 3;
+const PAGE = 65536;
+const ARENA_BASE = 16 * PAGE; // above the module's own static data (initial memory)
 
-class Arena {
-  private top: number;
-  constructor(readonly k: KernelExports, private readonly base: number) {
-    this.top = base;
+class Kernels {
+  readonly k: KernelExports;
+  readonly memory: WebAssembly.Memory;
+  readonly module: WebAssembly.Module;
+  /** Whether the relaxed-SIMD build runs. */
+  readonly relaxed: boolean;
+  private top = ARENA_BASE;
+
+  constructor() {
+    // The relaxed-SIMD build (fused multiply-add) where the runtime accepts it
+    // (Node.js 20 only with --experimental-wasm-relaxed-simd), else plain SIMD.
+    const relaxed = readFileSync(new URL('../../../wasm/recurrent-relaxed.wasm', import.meta.url));
+    this.relaxed = WebAssembly.validate(relaxed);
+    this.module = new WebAssembly.Module(this.relaxed ? relaxed : readFileSync(new URL('../../../wasm/recurrent.wasm', import.meta.url)));
+    this.memory = new WebAssembly.Memory({ initial: 16, maximum: WASM_MAX_BYTES / PAGE, shared: true });
+    const instance = new WebAssembly.Instance(this.module, {
+      env: {
+        memory: this.memory,
+        abort: () => {
+          throw new Error('fused kernel aborted');
+        },
+      },
+    });
+    this.k = instance.exports as unknown as KernelExports;
   }
+  /**
+   * The tape: what forward passes keep for their backward passes, in this
+   * memory below the per-call arena. It is emptied when no backward can still
+   * come (a forward outside any gradient computation, or under a new one) and
+   * popped when backward passes run in reverse order, as they do.
+   */
+  private tapeTop = ARENA_BASE;
+  private tapeTag: object | null = null;
+  private generation = 0;
+
+  /** Starts a call: the arena begins above the tape. */
   reset(): void {
-    this.top = this.base;
+    this.top = this.tapeTop;
+  }
+  /** Before a forward pass: empties the tape if no pending backward can need it. */
+  beginForward(tag: object | null): void {
+    if (tag === null || tag !== this.tapeTag) {
+      this.tapeTop = ARENA_BASE;
+      this.tapeTag = tag;
+      this.generation++;
+    }
+    this.reset();
+  }
+  /** Allocates on the tape (only right after beginForward, before any arena allocation). */
+  tapeAlloc(n: number): number {
+    const p = this.alloc(n);
+    this.tapeTop = this.top;
+    return p;
+  }
+  tapeMark(): { top: number; generation: number } {
+    return { top: this.tapeTop, generation: this.generation };
+  }
+  /** Frees the tape back to `mark` if nothing was put on it since `end`. */
+  tapePop(mark: { top: number }, end: { top: number }): void {
+    if (this.tapeTop === end.top) this.tapeTop = mark.top;
+  }
+  checkTape(generation: number): void {
+    if (generation !== this.generation) {
+      throw new Error('fused kernels: this backward pass belongs to a gradient computation that has already ended');
+    }
   }
   /** Room for n floats, 16-byte aligned. */
   alloc(n: number): number {
     const ptr = this.top;
     this.top = ptr + Math.ceil((n * 4) / 16) * 16;
-    const need = this.top - this.k.memory.buffer.byteLength;
-    if (need > 0) {
-      if (this.top > WASM_MAX_BYTES) {
-        throw new Error(`fused kernels need ${(this.top / 2 ** 30).toFixed(2)} GiB, over WebAssembly's 4 GiB limit; use a smaller batch, sequence or hidden size`);
-      }
-      this.k.memory.grow(Math.ceil(need / 65536));
+    if (this.top > WASM_MAX_BYTES) {
+      throw new Error(
+        `fused kernels need ${(this.top / 2 ** 30).toFixed(2)} GiB, over WebAssembly's 4 GiB limit; use a smaller batch, sequence or hidden size`,
+      );
     }
+    const need = this.top - this.memory.buffer.byteLength;
+    if (need > 0) this.memory.grow(Math.ceil(need / PAGE));
     return ptr;
   }
   put(data: Float32Array): number {
@@ -57,58 +113,123 @@ class Arena {
     return p;
   }
   view(ptr: number, n: number): Float32Array {
-    return new Float32Array(this.k.memory.buffer, ptr, n);
+    return new Float32Array(this.memory.buffer, ptr, n);
   }
   copyOut(ptr: number, n: number): Float32Array {
     return this.view(ptr, n).slice();
   }
-  /** Like copyOut, into a recycled array (see `recycle`). */
-  saveOut(ptr: number, n: number): Float32Array {
-    const arr = pool.get(n)?.pop() ?? new Float32Array(n);
-    arr.set(this.view(ptr, n));
-    return arr;
-  }
   get bytes(): number {
-    return this.k.memory.buffer.byteLength;
+    return this.memory.buffer.byteLength;
   }
 }
 
-let arena: Arena | null = null;
+/** The helper thread: runs a list of kernel calls on the shared memory. */
+class Helper {
+  private readonly worker: Worker;
+  private readonly ctl: Int32Array;
+  private readonly list: Float64Array;
+  private seq = 0;
 
-// Saved activations are large and short-lived (forward → backward within one
-// training step); recycling their arrays instead of allocating new ones each
-// step keeps the garbage collector out of the hot loop.
-const pool = new Map<number, Float32Array[]>();
-const POOL_PER_SIZE = 64;
-
-function recycle(arrays: (Float32Array | null)[]): void {
-  for (const a of arrays) {
-    if (!a) continue;
-    let list = pool.get(a.length);
-    if (!list) pool.set(a.length, (list = []));
-    if (list.length < POOL_PER_SIZE) list.push(a);
+  constructor(kernels: Kernels) {
+    const control = new SharedArrayBuffer(16);
+    const calls = new SharedArrayBuffer(8 * 4096);
+    this.ctl = new Int32Array(control);
+    this.list = new Float64Array(calls);
+    this.worker = new Worker(new URL('./kernel-worker.js', import.meta.url), {
+      workerData: { module: kernels.module, memory: kernels.memory, control, calls },
+      // The parent's flags minus those that only make sense for its entry point (`node --input-type=module -e`).
+      execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type') && a !== '-e' && a !== '--eval'),
+    });
+    this.worker.unref(); // never keeps the process alive
+    // The worker says it is ready in ctl[3]. Blocking here is safe: its start
+    // needs nothing from this thread. If it does not come up, work on alone.
+    Atomics.wait(this.ctl, 3, 0, 10_000);
+    if (Atomics.load(this.ctl, 3) !== 1) {
+      void this.worker.terminate();
+      throw new Error('helper thread did not start');
+    }
+  }
+  /** Starts the calls on the helper; returns at once. */
+  start(calls: Call[]): void {
+    let p = 1;
+    for (const c of calls) {
+      this.list[p] = KERNEL_FUNCTIONS.indexOf(c.fn);
+      this.list[p + 1] = c.args.length;
+      this.list.set(c.args, p + 2);
+      p += 2 + c.args.length;
+    }
+    this.list[0] = calls.length;
+    this.seq++;
+    Atomics.store(this.ctl, 0, this.seq);
+    Atomics.notify(this.ctl, 0);
+  }
+  /** Blocks until the helper has finished the calls started last. */
+  wait(): void {
+    for (;;) {
+      const done = Atomics.load(this.ctl, 1);
+      if (done === this.seq) break;
+      Atomics.wait(this.ctl, 1, done, 60_000);
+    }
+    if (Atomics.exchange(this.ctl, 2, 0) !== 0) throw new Error('fused kernel failed on the helper thread');
   }
 }
 
-function kernels(): Arena {
-  if (arena) return arena;
-  const url = new URL('../../../wasm/recurrent.wasm', import.meta.url);
-  const module = new WebAssembly.Module(readFileSync(url));
-  const instance = new WebAssembly.Instance(module, {
-    env: {
-      abort: () => {
-        throw new Error('fused kernel aborted');
-      },
-    },
-  });
-  const k = instance.exports as unknown as KernelExports;
-  arena = new Arena(k, k.memory.buffer.byteLength);
-  return arena;
+interface Call {
+  fn: KernelFunction;
+  args: number[];
+}
+
+let kernelsInstance: Kernels | null = null;
+let helper: Helper | null = null;
+let threads = Math.max(1, Math.min(2, Number(process.env.TSGAN_THREADS ?? availableParallelism())));
+/** Multiply-adds per call below which the second thread does not pay for its hand-over. */
+let splitThreshold = 1_000_000;
+
+function kernels(): Kernels {
+  kernelsInstance ??= new Kernels();
+  return kernelsInstance;
+}
+
+/**
+ * Threads the kernels may use (1 or 2; default: 2 where the machine has two
+ * cores, or TSGAN_THREADS). `minWork` sets the work below which a call is not
+ * cut in two (tests set 0 to exercise the cut on tiny shapes). Results do not
+ * depend on `n`; they depend on `minWork` only through where the cut falls.
+ */
+export function setKernelThreads(n: number, minWork = 1_000_000): void {
+  threads = Math.max(1, Math.min(2, Math.floor(n)));
+  splitThreshold = minWork;
+}
+
+export function kernelThreads(): number {
+  return threads;
+}
+
+/**
+ * Bytes of kernel memory one gradient computation over a stack needs: the
+ * tape of a forward pass (layer inputs, outputs, gates) for `passes` passes,
+ * plus the largest call's arena (inputs, weights, scratch).
+ */
+export function estimateStackBytes(s: StackShape, layers: number, passes = 2): number {
+  const { batch: B, time: T, hidden: H, inputSize: I, cell } = s;
+  const G = GATES[cell];
+  const TB = T * B;
+  const M = Math.max(I, H);
+  const tape = TB * I + layers * TB * (H + (cell === 'rnn' ? 0 : (G + 1) * H));
+  // Per call: input/output blocks, two gradient buffers, one scratch, weights and their gradients (×2 parts).
+  const scratch = G * TB * H + M * TB + G * H * M + G * H * H + 2 * H * TB + 4 * B * H + 64;
+  const arena = TB * (I + H) + 2 * TB * M + scratch + 4 * layers * G * H * (M + H + 1) + 1024;
+  return 4 * (passes * tape + arena) + ARENA_BASE;
+}
+
+/** Which kernel build runs: 'relaxed-simd' (fused multiply-add) or 'simd'. */
+export function kernelBuild(): 'relaxed-simd' | 'simd' {
+  return kernels().relaxed ? 'relaxed-simd' : 'simd';
 }
 
 /** Bytes of WebAssembly memory the kernels hold (it grows to the largest call and stays). */
 export function kernelMemoryBytes(): number {
-  return arena ? arena.bytes : 0;
+  return kernelsInstance ? kernelsInstance.bytes : 0;
 }
 
 export interface LayerWeights {
@@ -120,12 +241,13 @@ export interface LayerWeights {
   b: Float32Array;
 }
 
-/** What backward needs of one layer, time-major. */
+/** Where backward finds what it needs of one layer for one part of the batch (tape pointers, time-major). */
 interface SavedLayer {
-  x: Float32Array;
-  out: Float32Array;
-  gates: Float32Array | null;
-  extra: Float32Array | null;
+  x: number;
+  out: number;
+  gates: number;
+  extra: number;
+  inSize: number;
 }
 
 export interface StackShape {
@@ -139,57 +261,108 @@ export interface StackShape {
 const CELL_CODE: Record<CellType, number> = { rnn: 0, gru: 1, lstm: 2 };
 const GATES: Record<CellType, number> = { rnn: 1, gru: 3, lstm: 4 };
 
+/**
+ * Batch parts [start, size]: one, or two when the work pays for a helper.
+ * The cut depends on the shape only, never on the number of threads, so that
+ * one or two threads compute exactly the same sums: same seed, same bytes.
+ */
+function parts(s: StackShape): [number, number][] {
+  const work = s.batch * s.time * s.hidden * GATES[s.cell] * (s.hidden + s.inputSize);
+  if (s.batch < 2 || work < splitThreshold) return [[0, s.batch]];
+  const b0 = Math.ceil(s.batch / 2);
+  return [
+    [0, b0],
+    [b0, s.batch - b0],
+  ];
+}
+
+/** Runs per-part call lists: the first on this thread, the second on the helper (or here, with one thread). */
+function run(a: Kernels, lists: Call[][]): void {
+  let useHelper = lists.length > 1 && threads > 1;
+  if (useHelper && !helper) {
+    try {
+      helper = new Helper(a);
+    } catch {
+      threads = 1; // same results, one core
+      useHelper = false;
+    }
+  }
+  if (useHelper) helper!.start(lists[1]);
+  for (const [i, list] of lists.entries()) {
+    if (i > 0 && useHelper) break;
+    for (const c of list) (a.k[c.fn] as Fn)(...c.args);
+  }
+  if (useHelper) helper!.wait();
+}
+
 export interface ForwardResult {
   /** [B, T, H] */
   out: Float32Array;
-  saved: SavedLayer[];
+  /** Per batch part, per layer; null when no gradient was being recorded. */
+  saved: SavedLayer[][] | null;
+  tape: { start: { top: number; generation: number }; end: { top: number; generation: number } } | null;
 }
 
-/** Runs the stack over x [B, T, inputSize]; returns the top layer's [B, T, H] and what backward needs. */
-export function stackForward(s: StackShape, x: Float32Array, layers: LayerWeights[]): ForwardResult {
+/**
+ * Runs the stack over x [B, T, inputSize]; returns the top layer's [B, T, H].
+ * `tapeTag` identifies the gradient computation in progress (null: none), in
+ * which case what backward needs stays on the tape.
+ */
+export function stackForward(s: StackShape, x: Float32Array, layers: LayerWeights[], tapeTag: object | null = null): ForwardResult {
   const a = kernels();
-  const k = a.k;
-  a.reset();
-  const { batch: B, time: T, hidden: H, cell } = s;
+  a.beginForward(tapeTag);
+  const keep = tapeTag !== null;
+  const start = a.tapeMark();
+  const { time: T, hidden: H, cell, inputSize: I } = s;
   const G = GATES[cell];
-  const TB = T * B;
-  const xb = a.put(x);
-  let xin = a.alloc(TB * s.inputSize);
-  k.batch_to_time(B, T, s.inputSize, xb, xin);
-  let inSize = s.inputSize;
-  const saved: SavedLayer[] = [];
-  let xSaved = a.saveOut(xin, TB * inSize);
-  for (const L of layers) {
-    const scratchN = k.scratch_floats(CELL_CODE[cell], T, B, inSize, H);
-    const w = a.put(L.w);
-    const u = a.put(L.u);
-    const b = a.put(L.b);
-    const out = a.alloc(TB * H);
-    const scratch = a.alloc(scratchN);
-    let gates = 0;
-    let extra = 0;
-    if (cell === 'rnn') {
-      k.rnn_forward(T, B, inSize, H, xin, w, u, b, out, scratch);
-    } else {
-      gates = a.alloc(G * TB * H);
-      extra = a.alloc(TB * H);
-      if (cell === 'gru') k.gru_forward(T, B, inSize, H, xin, w, u, b, out, gates, extra, scratch);
-      else k.lstm_forward(T, B, inSize, H, xin, w, u, b, out, gates, extra, scratch);
-    }
-    const outSaved = a.saveOut(out, TB * H);
-    saved.push({
-      x: xSaved,
-      out: outSaved,
-      gates: gates ? a.saveOut(gates, G * TB * H) : null,
-      extra: extra ? a.saveOut(extra, TB * H) : null,
+  const ps = parts(s);
+  // Tape first (layer inputs, outputs, gates), then the call's own arena.
+  const alloc = (n: number) => (keep ? a.tapeAlloc(n) : 0);
+  const saved: SavedLayer[][] = ps.map(([, B]) => {
+    const TB = T * B;
+    let x0 = alloc(TB * I);
+    return layers.map((_, l) => {
+      const layer: SavedLayer = {
+        x: x0,
+        out: alloc(TB * H),
+        gates: cell === 'rnn' ? 0 : alloc(G * TB * H),
+        extra: cell === 'rnn' ? 0 : alloc(TB * H),
+        inSize: l === 0 ? I : H,
+      };
+      x0 = layer.out;
+      return layer;
     });
-    xin = out;
-    xSaved = outSaved;
-    inSize = H;
-  }
-  const ob = a.alloc(TB * H);
-  k.time_to_batch(B, T, H, xin, ob);
-  return { out: a.copyOut(ob, TB * H), saved };
+  });
+  const end = a.tapeMark();
+  a.reset();
+  const xb = a.put(x);
+  const ob = a.alloc(s.batch * T * H);
+  const weights = layers.map((L) => ({ w: a.put(L.w), u: a.put(L.u), b: a.put(L.b) }));
+  const lists: Call[][] = ps.map(([first, B], p) => {
+    const calls: Call[] = [];
+    const TB = T * B;
+    const xin0 = keep ? saved[p][0].x : a.alloc(TB * I);
+    calls.push({ fn: 'batch_to_time', args: [B, T, I, xb + first * T * I * 4, xin0] });
+    let xin = xin0;
+    const scratch = a.alloc(a.k.scratch_floats(CELL_CODE[cell], T, B, Math.max(I, H), H) as number); // shared by the layers
+    weights.forEach((w, l) => {
+      const S = saved[p][l];
+      const inSize = S.inSize;
+      const out = keep ? S.out : a.alloc(TB * H);
+      if (cell === 'rnn') {
+        calls.push({ fn: 'rnn_forward', args: [T, B, inSize, H, xin, w.w, w.u, w.b, out, scratch] });
+      } else {
+        const gates = keep ? S.gates : a.alloc(G * TB * H);
+        const extra = keep ? S.extra : a.alloc(TB * H);
+        calls.push({ fn: cell === 'gru' ? 'gru_forward' : 'lstm_forward', args: [T, B, inSize, H, xin, w.w, w.u, w.b, out, gates, extra, scratch] });
+      }
+      xin = out;
+    });
+    calls.push({ fn: 'time_to_batch', args: [B, T, H, xin, ob + first * T * H * 4] });
+    return calls;
+  });
+  run(a, lists);
+  return { out: a.copyOut(ob, s.batch * T * H), saved: keep ? saved : null, tape: keep ? { start, end } : null };
 }
 
 export interface BackwardResult {
@@ -200,50 +373,67 @@ export interface BackwardResult {
 }
 
 /** Backpropagation through time for the whole stack, given dy [B, T, H] of the top layer. */
-export function stackBackward(s: StackShape, layers: LayerWeights[], saved: SavedLayer[], dy: Float32Array): BackwardResult {
+export function stackBackward(s: StackShape, layers: LayerWeights[], fwd: ForwardResult, dy: Float32Array): BackwardResult {
   const a = kernels();
-  const k = a.k;
+  if (!fwd.saved || !fwd.tape) throw new Error('fused kernels: backward of a forward pass that recorded no gradient');
+  a.checkTape(fwd.tape.start.generation);
   a.reset();
-  const { batch: B, time: T, hidden: H, cell } = s;
+  const { time: T, hidden: H, cell, inputSize: I } = s;
   const G = GATES[cell];
-  const TB = T * B;
+  const saved = fwd.saved;
   const dyb = a.put(dy);
-  let dout = a.alloc(TB * H);
-  k.batch_to_time(B, T, H, dyb, dout);
-  const grads: BackwardResult['grads'] = new Array(layers.length);
-  let dxPtr = 0;
-  let inSize = s.inputSize;
-  for (let l = layers.length - 1; l >= 0; l--) {
-    inSize = l === 0 ? s.inputSize : H;
-    const L = layers[l];
-    const S = saved[l];
-    const x = a.put(S.x);
-    const w = a.put(L.w);
-    const u = a.put(L.u);
-    const out = a.put(S.out);
-    const dx = a.alloc(TB * inSize);
-    const dw = a.alloc(inSize * G * H);
-    const du = a.alloc(H * G * H);
-    const db = a.alloc(G * H);
-    const scratch = a.alloc(k.scratch_floats(CELL_CODE[cell], T, B, inSize, H));
-    if (cell === 'rnn') {
-      k.rnn_backward(T, B, inSize, H, x, w, u, out, dout, dx, dw, du, db, scratch);
-    } else {
-      const gates = a.put(S.gates!);
-      const extra = a.put(S.extra!);
-      if (cell === 'gru') k.gru_backward(T, B, inSize, H, x, w, u, out, gates, extra, dout, dx, dw, du, db, scratch);
-      else k.lstm_backward(T, B, inSize, H, x, w, u, out, gates, extra, dout, dx, dw, du, db, scratch);
+  const dxb = a.alloc(s.batch * T * I);
+  const weights = layers.map((L) => ({ w: a.put(L.w), u: a.put(L.u) }));
+  const ps = parts(s);
+  if (ps.length !== saved.length) throw new Error('fused kernels: backward split differs from forward split');
+  const gradPtrs: { dw: number; du: number; db: number; inSize: number }[][] = [];
+  const lists: Call[][] = ps.map(([first, B], p) => {
+    const calls: Call[] = [];
+    const TB = T * B;
+    // Gradients w.r.t. layer outputs and inputs ping-pong between two buffers.
+    const ping = [a.alloc(TB * Math.max(I, H)), a.alloc(TB * Math.max(I, H))];
+    let dout = ping[0];
+    calls.push({ fn: 'batch_to_time', args: [B, T, H, dyb + first * T * H * 4, dout] });
+    const scratch = a.alloc(a.k.scratch_floats(CELL_CODE[cell], T, B, Math.max(I, H), H) as number); // shared by the layers
+    const gp = new Array(layers.length);
+    for (let l = layers.length - 1; l >= 0; l--) {
+      const S = saved[p][l];
+      const inSize = S.inSize;
+      const dx = dout === ping[0] ? ping[1] : ping[0];
+      const dw = a.alloc(inSize * G * H);
+      const du = a.alloc(H * G * H);
+      const db = a.alloc(G * H);
+      const { w, u } = weights[l];
+      if (cell === 'rnn') {
+        calls.push({ fn: 'rnn_backward', args: [T, B, inSize, H, S.x, w, u, S.out, dout, dx, dw, du, db, scratch] });
+      } else {
+        calls.push({ fn: cell === 'gru' ? 'gru_backward' : 'lstm_backward', args: [T, B, inSize, H, S.x, w, u, S.out, S.gates, S.extra, dout, dx, dw, du, db, scratch] });
+      }
+      gp[l] = { dw, du, db, inSize };
+      dout = dx;
     }
-    grads[l] = { w: a.copyOut(dw, inSize * G * H), u: a.copyOut(du, H * G * H), b: a.copyOut(db, G * H) };
-    dout = dx;
-    dxPtr = dx;
-  }
-  const dxb = a.alloc(TB * s.inputSize);
-  k.time_to_batch(B, T, s.inputSize, dxPtr, dxb);
-  // Backward runs once per forward: its saved arrays can serve the next step.
-  recycle([saved[0].x, ...saved.flatMap((l) => [l.out, l.gates, l.extra])]);
-  saved.length = 0;
-  return { dx: a.copyOut(dxb, TB * s.inputSize), grads };
+    calls.push({ fn: 'time_to_batch', args: [B, T, I, dout, dxb + first * T * I * 4] });
+    gradPtrs.push(gp);
+    return calls;
+  });
+  run(a, lists);
+  // Weight gradients are sums over the batch: add the parts.
+  const grads = layers.map((_, l) => {
+    const { inSize } = gradPtrs[0][l];
+    const sum = (key: 'dw' | 'du' | 'db', n: number) => {
+      const total = a.copyOut(gradPtrs[0][l][key], n);
+      for (let p = 1; p < gradPtrs.length; p++) {
+        const v = a.view(gradPtrs[p][l][key], n);
+        for (let i = 0; i < n; i++) total[i] += v[i];
+      }
+      return total;
+    };
+    return { w: sum('dw', inSize * G * H), u: sum('du', H * G * H), b: sum('db', G * H) };
+  });
+  const dx = a.copyOut(dxb, s.batch * T * I);
+  a.tapePop(fwd.tape.start, fwd.tape.end);
+  fwd.saved = null;
+  return { dx, grads };
 }
 
 /** C = A·B on the kernels' GEMM (for the benchmark and tests). */
@@ -257,14 +447,22 @@ export function matmul(A: Float32Array, B: Float32Array, M: number, K: number, N
   return a.copyOut(pc, M * N);
 }
 
-/** Runs GEMM `reps` times on data already in memory (benchmark: no copies timed). */
-export function matmulRepeat(M: number, K: number, N: number, reps: number, fill: (n: number) => Float32Array): number {
+/**
+ * Runs C = A·B `reps` times on data already in memory (no copies timed) and
+ * returns the milliseconds taken. With `twoThreads`, the rows of A are split
+ * between this thread and the helper.
+ */
+export function matmulRepeat(M: number, K: number, N: number, reps: number, fill: (n: number) => Float32Array, twoThreads = false): number {
   const a = kernels();
   a.reset();
   const pa = a.put(fill(M * K));
   const pb = a.put(fill(K * N));
   const pc = a.alloc(M * N);
+  const m0 = twoThreads ? Math.ceil(M / 2) : M;
+  const lists: Call[][] = [[{ fn: 'gemm', args: [m0, N, K, pa, K, pb, N, pc, N, 0] }]];
+  if (twoThreads && M - m0 > 0) lists.push([{ fn: 'gemm', args: [M - m0, N, K, pa + m0 * K * 4, K, pb, N, pc + m0 * N * 4, N, 0] }]);
+  run(a, lists); // warm the helper
   const t0 = performance.now();
-  for (let r = 0; r < reps; r++) a.k.gemm(M, N, K, pa, K, pb, N, pc, N, 0);
+  for (let r = 0; r < reps; r++) run(a, lists);
   return performance.now() - t0;
 }

@@ -8,6 +8,7 @@ import { BatchSampler } from '../data/batches.js';
 import type { Windows } from '../data/windows.js';
 import { Rng } from '../random.js';
 import type { Metrics, Trainable } from './loop.js';
+import { checkFusedMemory } from '../kernels/fused-stack.js';
 
 export class RganTrainer implements Trainable {
   private readonly sampler: BatchSampler;
@@ -19,6 +20,15 @@ export class RganTrainer implements Trainable {
         `windows are [${windows.seqLen}, ${windows.features}], the model expects [${model.config.seqLen}, ${model.config.features}]`,
       );
     }
+    const c = model.config;
+    const shape = (inputSize: number) => ({ cell: c.cell, batch: Math.min(c.batchSize, windows.count), time: c.seqLen, inputSize, hidden: c.hidden });
+    checkFusedMemory(
+      [
+        { shape: shape(c.features), layers: c.layers, passes: 2 }, // D on real and on generated data
+        { shape: shape(c.noiseDim), layers: c.layers, passes: 2 }, // G, then D on its output
+      ],
+      `batch ${c.batchSize} × sequence ${c.seqLen} × hidden ${c.hidden} × ${c.layers} layers`,
+    );
     // Separate streams from the weight-initialisation seed (the model's).
     const rng = new Rng(seed ^ 0x5eed);
     this.sampler = new BatchSampler(windows, rng.fork());

@@ -1,0 +1,127 @@
+/**
+ * `npm run bench`: tsgan's recurrent GAN training speed against PyTorch on the
+ * same machine, in the same run, plus the fused kernels' matmul against
+ * OpenBLAS. Workloads are those of issue 3 (a TimeGAN-sized GAN, and a large
+ * one); PyTorch runs only where /usr/bin/python3 can import torch (Debian's
+ * python3-torch), pointed at OpenBLAS when libopenblas0-pthread is installed,
+ * at its best thread count. Prints a Markdown report for BENCHMARKS.md.
+ * BENCH_SECONDS sets the seconds per measurement (default 10).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tf } from '../src/engine.js';
+import { VERSION } from '../src/version.js';
+import { matmulRepeat } from '../src/kernels/wasm-kernels.js';
+import { Rng } from '../src/random.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '../..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
+const torchEnv = { ...process.env, ...(existsSync(OPENBLAS) ? { LD_LIBRARY_PATH: OPENBLAS } : {}) };
+
+interface Case {
+  name: string;
+  args: Record<string, number>;
+  seconds: number;
+}
+const CASES: Case[] = [
+  { name: 'small: GRU 3×24, batch 128, seq 24', args: { batch: 128, seq: 24, features: 6, noise: 6, hidden: 24, layers: 3 }, seconds: SECONDS },
+  { name: 'large: GRU 3×128, batch 128, seq 100', args: { batch: 128, seq: 100, features: 6, noise: 6, hidden: 128, layers: 3 }, seconds: 2 * SECONDS },
+  { name: 'large, batch 256 (memory)', args: { batch: 256, seq: 100, features: 6, noise: 6, hidden: 128, layers: 3 }, seconds: SECONDS },
+];
+
+type Result = { its_per_s: number; peak_rss_mb: number; threads?: number };
+
+function flags(args: Record<string, number>, seconds: number): string[] {
+  return [...Object.entries(args).flatMap(([k, v]) => [`--${k}`, String(v)]), '--seconds', String(seconds)];
+}
+
+function runTsgan(c: Case, env: NodeJS.ProcessEnv = process.env, seconds = c.seconds): Result {
+  const out = execFileSync(process.execPath, [join(here, 'rgan-case.js'), ...flags(c.args, seconds)], { env, encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+function hasTorch(): string | null {
+  if (!existsSync('/usr/bin/python3')) return null;
+  const r = spawnSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', env: torchEnv });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+function runTorch(c: Case, threads: number): Result {
+  const a = { ...c.args };
+  const out = execFileSync('/usr/bin/python3', [join(root, 'bench/torch_rgan.py'), ...flags(a, c.seconds), '--threads', String(threads), '--warmup', '1'], {
+    env: torchEnv,
+    encoding: 'utf8',
+  });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+function torchMatmul(shapes: number[][]): number[] {
+  const code = `
+import torch, time, json
+torch.set_num_threads(1)
+out = []
+for M, K, N in ${JSON.stringify(shapes)}:
+    a = torch.rand(M, K); b = torch.rand(K, N)
+    reps = max(3, round(4e9 / (2 * M * K * N)))
+    for _ in range(3): a @ b
+    t = time.perf_counter()
+    for _ in range(reps): a @ b
+    out.append(2 * M * K * N * reps / (time.perf_counter() - t) / 1e9)
+print(json.dumps(out))`;
+  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', code], { env: torchEnv, encoding: 'utf8' }).trim());
+}
+
+function ourMatmul(shapes: number[][]): number[] {
+  const rng = new Rng(1);
+  return shapes.map(([M, K, N]) => {
+    const reps = Math.max(3, Math.round(4e9 / (2 * M * K * N)));
+    matmulRepeat(M, K, N, 3, (n) => rng.uniformArray(n));
+    const ms = matmulRepeat(M, K, N, reps, (n) => rng.uniformArray(n));
+    return (2 * M * K * N * reps) / ms / 1e6;
+  });
+}
+
+const f = (v: number, d = 2) => v.toFixed(d);
+const lines: string[] = [];
+const say = (s = '') => {
+  lines.push(s);
+  console.log(s);
+};
+
+const torchVersion = hasTorch();
+say(`## Run of ${new Date().toISOString().slice(0, 10)}`);
+say();
+say(`- machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+say(`- tsgan ${VERSION}, Node.js ${process.version}, TensorFlow.js ${tf.version.tfjs} (wasm backend)`);
+say(`- PyTorch: ${torchVersion ? `${torchVersion} (Debian python3-torch${existsSync(OPENBLAS) ? ', OpenBLAS pthread' : ''})` : 'not available (apt-get install python3-torch libopenblas0-pthread)'}`);
+say(`- ${SECONDS} s per measurement (the large case twice that)`);
+say();
+say('| workload | tsgan fused (it/s) | tsgan tf ops (it/s) | PyTorch best (it/s) | tsgan / PyTorch | tsgan peak RSS | PyTorch peak RSS |');
+say('| --- | --- | --- | --- | --- | --- | --- |');
+for (const c of CASES) {
+  const ours = runTsgan(c);
+  const ref = c.name.startsWith('small') ? runTsgan(c, { ...process.env, TSGAN_FUSED: '0' }, Math.min(c.seconds, 10)) : null;
+  let torch: Result | null = null;
+  if (torchVersion) {
+    for (const threads of [1, 2]) {
+      const r = { ...runTorch(c, threads), threads };
+      if (!torch || r.its_per_s > torch.its_per_s) torch = r;
+    }
+  }
+  say(
+    `| ${c.name} | ${f(ours.its_per_s)} | ${ref ? f(ref.its_per_s) : '—'} | ${torch ? `${f(torch.its_per_s)} (${torch.threads} thread${torch.threads === 1 ? '' : 's'})` : '—'} | ` +
+      `${torch ? f(ours.its_per_s / torch.its_per_s) + '×' : '—'} | ${f(ours.peak_rss_mb, 0)} MB | ${torch ? f(torch.peak_rss_mb, 0) + ' MB' : '—'} |`,
+  );
+}
+say();
+const shapes = [[128, 24, 72], [128, 48, 72], [128, 128, 384], [128, 256, 384], [384, 12800, 128]];
+const ours = ourMatmul(shapes);
+const blas = torchVersion ? torchMatmul(shapes) : null;
+say('| matmul M,K,N | tsgan kernel GFLOP/s (1 thread) | OpenBLAS via PyTorch GFLOP/s (1 thread) | ratio |');
+say('| --- | --- | --- | --- |');
+shapes.forEach((s, i) => say(`| ${s.join(',')} | ${f(ours[i], 1)} | ${blas ? f(blas[i], 1) : '—'} | ${blas ? f(ours[i] / blas[i]) : '—'} |`));

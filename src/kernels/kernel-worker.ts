@@ -1,0 +1,46 @@
+/**
+ * The second core's half of a fused kernel call. This worker instantiates the
+ * same kernel module over the same shared WebAssembly memory as the main
+ * thread, then waits on a SharedArrayBuffer for call lists (function index and
+ * pointer arguments, prepared by wasm-kernels.ts) and runs them. No data is
+ * copied: both threads work on disjoint halves of the batch in one memory.
+ */
+import { workerData } from 'node:worker_threads';
+import { KERNEL_FUNCTIONS } from './kernel-abi.js';
+
+const { module, memory, control, calls } = workerData as {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  calls: SharedArrayBuffer;
+};
+const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error('fused kernel aborted'); } } });
+const exports = instance.exports as Record<string, (...a: number[]) => void>;
+const fns = KERNEL_FUNCTIONS.map((name) => exports[name]);
+const ctl = new Int32Array(control); // [0] request number, [1] done number, [2] error flag, [3] ready
+const list = new Float64Array(calls);
+
+Atomics.store(ctl, 3, 1); // ready
+Atomics.notify(ctl, 3);
+
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctl, 0, seen);
+  seen = Atomics.load(ctl, 0);
+  try {
+    const n = list[0];
+    let p = 1;
+    for (let c = 0; c < n; c++) {
+      const fn = fns[list[p]];
+      const k = list[p + 1];
+      const args: number[] = new Array(k);
+      for (let i = 0; i < k; i++) args[i] = list[p + 2 + i];
+      fn(...args);
+      p += 2 + k;
+    }
+  } catch {
+    Atomics.store(ctl, 2, 1);
+  }
+  Atomics.store(ctl, 1, seen);
+  Atomics.notify(ctl, 1);
+}
