@@ -5,7 +5,7 @@
  */
 import { initEngine, tf } from '../src/engine.js';
 import { Rgan, rganConfig } from '../src/models/rgan.js';
-import { RganTrainer } from '../src/train/rgan-trainer.js';
+import { GanTrainer } from '../src/train/gan-trainer.js';
 import { Rng } from '../src/random.js';
 import { kernelMemoryBytes } from '../src/kernels/wasm-kernels.js';
 import type { CellType } from '../src/nn/recurrent.js';
@@ -22,7 +22,7 @@ const [B, T, F, H, L] = [arg('batch', 128), arg('seq', 24), arg('features', 6), 
 const seconds = arg('seconds', 10);
 const model = new Rgan(rganConfig({ features: F, noiseDim: arg('noise', F), seqLen: T, hidden: H, layers: L, batchSize: B, cell }), 1);
 const W = Math.max(B, 1024);
-const trainer = new RganTrainer(model, { data: new Rng(3).uniformArray(W * T * F), count: W, seqLen: T, features: F }, 1);
+const trainer = new GanTrainer(model, { data: new Rng(3).uniformArray(W * T * F), count: W, seqLen: T, features: F }, 1);
 for (let i = 0; i < arg('warmup', 2); i++) trainer.trainStep();
 let n = 0;
 const t0 = performance.now();

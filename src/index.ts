@@ -11,19 +11,20 @@ export { parseCsv, parseCsvRecords, parseNumber, type CsvTable, type CsvRecord }
 export { loadDataset, tableToDataset, type Dataset, type Series, type LoadOptions } from './data/table.js';
 export { MinMaxScaler, type ScalerState } from './data/scaler.js';
 export { makeWindows, type Windows, type WindowOptions } from './data/windows.js';
-export { BatchSampler } from './data/batches.js';
+export { BatchSampler, type Items } from './data/batches.js';
 export { sineData, sinesToCsv, type SinesOptions } from './data/sines.js';
 
 export { RecurrentStack, runLayer, gateCount, CELL_TYPES, type CellType, type RecurrentStackArgs } from './nn/recurrent.js';
-export { DenseHead, type DenseArgs, type Activation } from './nn/dense.js';
+export { DenseHead, Mlp, type DenseArgs, type Activation } from './nn/dense.js';
 export { glorotUniform, orthogonal } from './nn/init.js';
 
-export { Rgan, rganConfig, RGAN_DEFAULTS, globalNorm, type RganConfig, type RganStepMetrics, type NoiseKind } from './models/rgan.js';
+export { Gan, globalNorm, type GanTrainingConfig, type GanStepMetrics } from './models/gan.js';
+export { Rgan, rganConfig, RGAN_DEFAULTS, type RganConfig, type RganStepMetrics, type NoiseKind } from './models/rgan.js';
 export { nonSaturating, bceWithLogits, LOSSES, type GanLoss } from './losses/gan.js';
 
 export { fit, History, type Trainable, type Callback, type Metrics, type FitOptions, type FitResult, type TrainControl, type HistoryData } from './train/loop.js';
 export { progressBar, nanGuard, type ProgressOptions } from './train/callbacks.js';
-export { RganTrainer } from './train/rgan-trainer.js';
+export { GanTrainer, windowItems } from './train/gan-trainer.js';
 
 export { saveModelDir, loadModelDir, readModelMeta, type ModelMeta, type LoadedModel, type DataInfo } from './io/model-dir.js';
 export { writeDirAtomic, writeFileAtomic, checkOutDir, checkOutFile } from './io/atomic.js';
@@ -31,3 +32,5 @@ export { samplesToCsv } from './io/samples.js';
 
 export { trainFromCsv, sampleToCsv, sampleSequences, prepareData, type TrainCsvOptions, type SampleCsvOptions, type PreparedData } from './pipeline.js';
 export { runDemo, type DemoOptions, type DemoResult } from './demo.js';
+export { setFusedKernels, fusedKernelsActive } from './kernels/fused-stack.js';
+export { setKernelThreads, kernelThreads, kernelBuild, estimateStackBytes } from './kernels/wasm-kernels.js';

@@ -12,12 +12,18 @@ import { loadDataset, type Dataset } from './data/table.js';
 import { MinMaxScaler } from './data/scaler.js';
 import { makeWindows, type Windows } from './data/windows.js';
 import { Rgan, rganConfig, type RganConfig } from './models/rgan.js';
-import { RganTrainer } from './train/rgan-trainer.js';
+import { GanTrainer } from './train/gan-trainer.js';
 import { fit, type Callback } from './train/loop.js';
 import { nanGuard } from './train/callbacks.js';
 import { checkOutDir, checkOutFile, writeFileAtomic } from './io/atomic.js';
-import { loadModelDir, saveModelDir, type LoadedModel, type ModelMeta } from './io/model-dir.js';
-import { samplesToCsv } from './io/samples.js';
+import { loadModelDir, saveModelDir, type LoadedModel, type ModelMeta, type DataInfo } from './io/model-dir.js';
+import { samplesToCsv, vectorsToCsv } from './io/samples.js';
+import { DenseGan, denseGanConfig, type DenseGanConfig } from './models/dense-gan.js';
+import { loadMnist, MNIST_PIXELS, MNIST_SIZE } from './data/mnist.js';
+import { imageGrid } from './io/png.js';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Gan } from './models/gan.js';
 
 export interface TrainCsvOptions {
   /** CSV file with a header row. */
@@ -74,22 +80,9 @@ export async function trainFromCsv(opts: TrainCsvOptions): Promise<ModelMeta> {
   const config = rganConfig({ ...opts.model, features: dataset.features.length, seqLen: windows.seqLen });
   const model = new Rgan(config, seed);
   try {
-    const trainer = new RganTrainer(model, windows, seed);
-    const t0 = performance.now();
-    const result = await fit(trainer, { iterations, callbacks: [nanGuard(), ...(opts.callbacks ?? [])] });
-    const seconds = (performance.now() - t0) / 1000;
-    if (result.stopReason) throw new TsganError(`${opts.data}: ${result.stopReason}; no model was written`, 1);
-    const meta: ModelMeta = {
-      format: 'tsgan-model',
-      formatVersion: 1,
-      tsganVersion: VERSION,
-      tfjsVersion: tf.version.tfjs,
-      backend: tf.getBackend(),
-      model: 'rgan',
-      config,
-      features: dataset.features,
-      scaler: scaler.toJSON(),
-      data: {
+    const trainer = new GanTrainer(model, windows, seed);
+    const run = await runTraining(trainer, iterations, opts.data, opts.callbacks);
+    const meta = modelMeta(model, run, seed, dataset.features, scaler, {
         file: opts.data,
         columns: dataset.features,
         idColumn: dataset.idColumn,
@@ -99,13 +92,7 @@ export async function trainFromCsv(opts: TrainCsvOptions): Promise<ModelMeta> {
         windows: windows.count,
         seqLen: windows.seqLen,
         stride: opts.stride ?? 1,
-      },
-      seed,
-      iterations: result.iterationsRun,
-      trainingSeconds: Math.round(seconds * 1000) / 1000,
-      history: result.history.toJSON(),
-      files: { generator: 'generator/model.json', discriminator: 'discriminator/model.json' },
-    };
+    });
     await saveModelDir(opts.out, model, meta, force);
     return meta;
   } finally {
@@ -113,7 +100,126 @@ export async function trainFromCsv(opts: TrainCsvOptions): Promise<ModelMeta> {
   }
 }
 
-/** `count` synthetic sequences in the data's units: [count, seqLen, features], row-major. */
+async function runTraining(trainer: GanTrainer, iterations: number, source: string, callbacks: Callback[] = []) {
+  const t0 = performance.now();
+  const result = await fit(trainer, { iterations, callbacks: [nanGuard(), ...callbacks] });
+  if (result.stopReason) throw new TsganError(`${source}: ${result.stopReason}; no model was written`, 1);
+  return { ...result, seconds: (performance.now() - t0) / 1000 };
+}
+
+function modelMeta(
+  model: Gan & { config: ModelMeta['config'] },
+  run: Awaited<ReturnType<typeof runTraining>>,
+  seed: number,
+  features: string[],
+  scaler: MinMaxScaler,
+  data: DataInfo,
+): ModelMeta {
+  return {
+    format: 'tsgan-model',
+    formatVersion: 1,
+    tsganVersion: VERSION,
+    tfjsVersion: tf.version.tfjs,
+    backend: tf.getBackend(),
+    model: model.config.model,
+    config: model.config,
+    features,
+    scaler: scaler.toJSON(),
+    data,
+    seed,
+    iterations: run.iterationsRun,
+    trainingSeconds: Math.round(run.seconds * 1000) / 1000,
+    history: run.history.toJSON(),
+    files: { generator: 'generator/model.json', discriminator: 'discriminator/model.json' },
+  };
+}
+
+export interface TrainDenseOptions {
+  /** 'mnist' for the built-in digits, or a CSV whose rows are fixed-width vectors. */
+  data: string;
+  /** Model directory to write; progress grids go to its samples/ folder. */
+  out: string;
+  /** Feature columns of a CSV. Default: every numeric column. */
+  columns?: string[];
+  /** [height, width] of a CSV row seen as an image (for PNG grids). MNIST: 28 × 28. */
+  imageShape?: [number, number];
+  /** Model options; see DenseGanConfig for each default. */
+  model?: Partial<Omit<DenseGanConfig, 'dataDim' | 'imageShape'>>;
+  /** Training iterations. Default 5000. */
+  iterations?: number;
+  /** Write a PNG grid of 64 samples every this many iterations (images only; 0: never). Default 500. */
+  sampleEvery?: number;
+  /** Default 0. */
+  seed?: number;
+  force?: boolean;
+  callbacks?: Callback[];
+  onNotice?: (message: string) => void;
+}
+
+/** The dense GAN on MNIST or on a CSV of vectors, scaled to [−1, 1]. */
+export async function trainDenseGan(opts: TrainDenseOptions): Promise<ModelMeta> {
+  const force = opts.force ?? false;
+  const seed = opts.seed ?? 0;
+  const iterations = opts.iterations ?? 5000;
+  const sampleEvery = opts.sampleEvery ?? 500;
+  if (!Number.isInteger(iterations) || iterations < 1) throw new TsganError(`--iterations must be a positive integer, got ${iterations}`);
+  if (!Number.isInteger(sampleEvery) || sampleEvery < 0) throw new TsganError(`--sample-every must be a whole number, got ${sampleEvery}`);
+  checkOutDir(opts.out, force);
+  let values: Float32Array;
+  let scaler: MinMaxScaler;
+  let features: string[];
+  let data: DataInfo;
+  let imageShape = opts.imageShape ?? null;
+  if (opts.data === 'mnist') {
+    const digits = loadMnist();
+    features = Array.from({ length: MNIST_PIXELS }, (_, i) => `pixel_${i}`);
+    scaler = new MinMaxScaler({ min: new Array(MNIST_PIXELS).fill(0), max: new Array(MNIST_PIXELS).fill(1), target: [-1, 1] });
+    values = scaler.transform(digits.images);
+    imageShape ??= [MNIST_SIZE, MNIST_SIZE];
+    data = { file: 'mnist', columns: [], skippedColumns: [], series: 1, rows: digits.count, windows: digits.count };
+  } else {
+    const dataset = loadDataset(opts.data, { columns: opts.columns });
+    if (dataset.skipped.length > 0) opts.onNotice?.(`tsgan: leaving out non-numeric columns: ${dataset.skipped.join(', ')}`);
+    features = dataset.features;
+    const rows = dataset.series[0].values;
+    scaler = MinMaxScaler.fit([rows], features.length, [-1, 1]);
+    values = scaler.transform(rows);
+    data = { file: opts.data, columns: features, skippedColumns: dataset.skipped, series: 1, rows: dataset.series[0].rows, windows: dataset.series[0].rows };
+  }
+  const config = denseGanConfig({ ...opts.model, dataDim: features.length, imageShape });
+  const model = new DenseGan(config, seed);
+  try {
+    const trainer = new GanTrainer(model, { data: values, count: data.windows, itemShape: [features.length] }, seed);
+    const callbacks = [...(opts.callbacks ?? [])];
+    if (imageShape && sampleEvery > 0) {
+      const dir = join(opts.out, 'samples');
+      if (force && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      const grid = (name: string) => writeFileAtomic(join(dir, name), sampleGrid(model, 64, seed), true);
+      grid('iter-000000.png');
+      callbacks.push({
+        onIterationEnd(it) {
+          if (it % sampleEvery === 0) grid(`iter-${String(it).padStart(6, '0')}.png`);
+        },
+      });
+    }
+    const run = await runTraining(trainer, iterations, opts.data, callbacks);
+    const meta = modelMeta(model, run, seed, features, scaler, data);
+    await saveModelDir(opts.out, model, meta, force, imageShape !== null && sampleEvery > 0);
+    return meta;
+  } finally {
+    model.dispose();
+  }
+}
+
+/** A PNG grid of `count` generated images; the same noise seed every time, so grids over training compare. */
+export function sampleGrid(model: DenseGan, count: number, seed = 0): Buffer {
+  const shape = model.config.imageShape;
+  if (!shape) throw new TsganError('this model was not trained on images: write CSV instead (an --out ending in .csv)');
+  return imageGrid(model.sample(count, new Rng(seed)), count, { tile: shape, range: [-1, 1] });
+}
+
+/** `count` synthetic items in the data's units: [count, seqLen, features] (or [count, features]), row-major. */
 export function sampleSequences(loaded: LoadedModel, count: number, seed = 0): Float64Array {
   if (!Number.isInteger(count) || count < 1) throw new TsganError(`--count must be a positive integer, got ${count}`);
   const scaled = loaded.model.sample(count, new Rng(seed));
@@ -132,15 +238,27 @@ export interface SampleCsvOptions {
   force?: boolean;
 }
 
-export function sampleToCsv(opts: SampleCsvOptions): { rows: number; features: string[]; seqLen: number } {
+export function sampleToCsv(opts: SampleCsvOptions): { rows: number; features: string[]; seqLen: number; format: 'csv' | 'png' } {
   if (!Number.isInteger(opts.count) || opts.count < 1) throw new TsganError(`--count must be a positive integer, got ${opts.count}`);
   checkOutFile(opts.out, opts.force ?? false);
   const loaded = loadModelDir(opts.model);
+  const force = opts.force ?? false;
   try {
+    const m = loaded.model;
+    if (m instanceof DenseGan) {
+      if (opts.out.toLowerCase().endsWith('.png')) {
+        writeFileAtomic(opts.out, sampleGrid(m, opts.count, opts.seed ?? 0), force);
+        return { rows: opts.count, features: loaded.meta.features, seqLen: 1, format: 'png' };
+      }
+      const values = sampleSequences(loaded, opts.count, opts.seed ?? 0);
+      writeFileAtomic(opts.out, vectorsToCsv(values, opts.count, loaded.meta.features), force);
+      return { rows: opts.count, features: loaded.meta.features, seqLen: 1, format: 'csv' };
+    }
+    if (opts.out.toLowerCase().endsWith('.png')) throw new TsganError(`${opts.out}: PNG grids are for image models (dense-gan); write a .csv`);
     const values = sampleSequences(loaded, opts.count, opts.seed ?? 0);
-    const { seqLen } = loaded.model.config;
-    writeFileAtomic(opts.out, samplesToCsv(values, opts.count, seqLen, loaded.meta.features), opts.force ?? false);
-    return { rows: opts.count * seqLen, features: loaded.meta.features, seqLen };
+    const { seqLen } = m.config;
+    writeFileAtomic(opts.out, samplesToCsv(values, opts.count, seqLen, loaded.meta.features), force);
+    return { rows: opts.count * seqLen, features: loaded.meta.features, seqLen, format: 'csv' };
   } finally {
     loaded.model.dispose();
   }

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync } from 
 import { join } from 'node:path';
 import { tf } from '../src/engine.js';
 import { Rgan, rganConfig } from '../src/models/rgan.js';
-import { RganTrainer } from '../src/train/rgan-trainer.js';
+import { GanTrainer } from '../src/train/gan-trainer.js';
 import { saveModelDir, loadModelDir, type ModelMeta } from '../src/io/model-dir.js';
 import { writeDirAtomic, writeFileAtomic } from '../src/io/atomic.js';
 import { sineData } from '../src/data/sines.js';
@@ -18,7 +18,7 @@ function trainedModel(cell: 'gru' | 'lstm' | 'rnn' = 'gru') {
   const config = rganConfig({ features: 2, seqLen: 6, layers: 2, hidden: 5, batchSize: 8, cell });
   const m = new Rgan(config, 3);
   const s = sineData({ count: 16, seqLen: 6, features: 2, seed: 1 });
-  const t = new RganTrainer(m, { data: s.data, count: 16, seqLen: 6, features: 2 }, 3);
+  const t = new GanTrainer(m, { data: s.data, count: 16, seqLen: 6, features: 2 }, 3);
   for (let i = 0; i < 3; i++) t.trainStep();
   const meta: ModelMeta = {
     format: 'tsgan-model', formatVersion: 1, tsganVersion: '0', tfjsVersion: tf.version.tfjs, backend: 'wasm',

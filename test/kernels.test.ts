@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { tf } from '../src/engine.js';
 import { RecurrentStack, type CellType } from '../src/nn/recurrent.js';
 import { Rgan, rganConfig } from '../src/models/rgan.js';
-import { RganTrainer } from '../src/train/rgan-trainer.js';
+import { GanTrainer } from '../src/train/gan-trainer.js';
 import { fusedKernelsActive, setFusedKernels } from '../src/kernels/fused-stack.js';
 import { kernelMemoryBytes, matmul, setKernelThreads, estimateStackBytes } from '../src/kernels/wasm-kernels.js';
 import { sineData } from '../src/data/sines.js';
@@ -90,7 +90,7 @@ test('a configuration too large for 32-bit WebAssembly is refused up front with 
   const before = tf.memory().numTensors;
   const m = new Rgan(rganConfig({ features: 2, seqLen: 1000, hidden: 512, batchSize: 1024, layers: 3 }), 1);
   const windows = { data: new Float32Array(1024 * 1000 * 2), count: 1024, seqLen: 1000, features: 2 };
-  assert.throws(() => new RganTrainer(m, windows, 1), /needs about \d+\.\d GiB of WebAssembly memory .* reduce --batch-size, --seq-len or --hidden/);
+  assert.throws(() => new GanTrainer(m, windows, 1), /needs about \d+\.\d GiB of WebAssembly memory .* reduce --batch-size, --seq-len or --hidden/);
   m.dispose();
   assert.equal(tf.memory().numTensors, before);
 });
@@ -99,12 +99,12 @@ test('the memory estimate bounds what training really takes (fresh process)', ()
   const code = `
     const { initEngine } = await import('./dist/src/engine.js');
     const { Rgan, rganConfig } = await import('./dist/src/models/rgan.js');
-    const { RganTrainer } = await import('./dist/src/train/rgan-trainer.js');
+    const { GanTrainer } = await import('./dist/src/train/gan-trainer.js');
     const { kernelMemoryBytes, estimateStackBytes } = await import('./dist/src/kernels/wasm-kernels.js');
     await initEngine('wasm');
     const c = rganConfig({ features: 5, seqLen: 40, hidden: 48, batchSize: 64, layers: 3, cell: 'lstm' });
     const m = new Rgan(c, 1);
-    const t = new RganTrainer(m, { data: new Float32Array(64 * 40 * 5), count: 64, seqLen: 40, features: 5 }, 1);
+    const t = new GanTrainer(m, { data: new Float32Array(64 * 40 * 5), count: 64, seqLen: 40, features: 5 }, 1);
     for (let i = 0; i < 3; i++) t.trainStep();
     const est = estimateStackBytes({ cell: 'lstm', batch: 64, time: 40, inputSize: 5, hidden: 48 }, 3, 2);
     console.log(JSON.stringify({ used: kernelMemoryBytes(), est }));`;
@@ -163,7 +163,7 @@ function trainLosses(fused: boolean, iterations: number): number[][] {
   try {
     const m = new Rgan(rganConfig({ features: 3, seqLen: 8, layers: 2, hidden: 8, batchSize: 16 }), 11);
     const s = sineData({ count: 64, seqLen: 8, features: 3, seed: 2 });
-    const t = new RganTrainer(m, { data: s.data, count: 64, seqLen: 8, features: 3 }, 11);
+    const t = new GanTrainer(m, { data: s.data, count: 64, seqLen: 8, features: 3 }, 11);
     const out: number[][] = [];
     for (let i = 0; i < iterations; i++) {
       const r = t.trainStep();
@@ -188,7 +188,7 @@ test('training from the same seed reaches the same losses on the fused and the r
 test('no tensor or WebAssembly-memory growth over 1,000 training iterations', () => {
   const m = new Rgan(rganConfig({ features: 2, seqLen: 6, layers: 2, hidden: 5, batchSize: 8 }), 3);
   const s = sineData({ count: 32, seqLen: 6, features: 2, seed: 2 });
-  const t = new RganTrainer(m, { data: s.data, count: 32, seqLen: 6, features: 2 }, 3);
+  const t = new GanTrainer(m, { data: s.data, count: 32, seqLen: 6, features: 2 }, 3);
   for (let i = 0; i < 5; i++) t.trainStep();
   const tensors = tf.memory().numTensors;
   const wasmBytes = kernelMemoryBytes();

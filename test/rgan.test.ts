@@ -3,7 +3,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf } from '../src/engine.js';
 import { Rgan, rganConfig, type RganConfig } from '../src/models/rgan.js';
-import { RganTrainer } from '../src/train/rgan-trainer.js';
+import { GanTrainer } from '../src/train/gan-trainer.js';
 import { fit, History } from '../src/train/loop.js';
 import { nanGuard } from '../src/train/callbacks.js';
 import { sineData } from '../src/data/sines.js';
@@ -74,7 +74,7 @@ test('a discriminator step changes only D weights; a generator step changes only
 for (const cell of ['gru', 'lstm', 'rnn'] as const) {
   test(`${cell}: a training step leaks no tensors`, () => {
     const m = new Rgan(small({ cell, dSteps: 2 }), 3);
-    const t = new RganTrainer(m, sines(), 3);
+    const t = new GanTrainer(m, sines(), 3);
     t.trainStep(); // the optimisers create their slots on the first step
     const before = tf.memory().numTensors;
     for (let i = 0; i < 5; i++) t.trainStep();
@@ -86,14 +86,14 @@ for (const cell of ['gru', 'lstm', 'rnn'] as const) {
 test('disposing a model releases all of its tensors', () => {
   const before = tf.memory().numTensors;
   const m = new Rgan(small(), 3);
-  new RganTrainer(m, sines(), 3).trainStep();
+  new GanTrainer(m, sines(), 3).trainStep();
   m.dispose();
   assert.equal(tf.memory().numTensors, before);
 });
 
 function trainAndSample(seed: number, iterations = 3): { weights: number[][]; sample: Float32Array; losses: number[] } {
   const m = new Rgan(small(), seed);
-  const t = new RganTrainer(m, sines(), seed);
+  const t = new GanTrainer(m, sines(), seed);
   const losses: number[] = [];
   for (let i = 0; i < iterations; i++) losses.push(t.trainStep().dLoss);
   const out = { weights: snapshot([...m.generatorVariables, ...m.discriminatorVariables]), sample: m.sample(10, new Rng(9)), losses };
@@ -120,7 +120,7 @@ test('sampling in batches of any size draws the same sequences', () => {
 
 test('a short training run moves the losses: D learns to tell real from generated, then G catches up', async () => {
   const m = new Rgan(small({ lrD: 1e-2, dSteps: 2 }), 7);
-  const { history } = await fit(new RganTrainer(m, sines(128), 7), { iterations: 60 });
+  const { history } = await fit(new GanTrainer(m, sines(128), 7), { iterations: 60 });
   const d = history.metrics.dLoss;
   const g = history.metrics.gLoss;
   const acc = history.metrics.dAccReal.map((r, i) => (r + history.metrics.dAccFake[i]) / 2);

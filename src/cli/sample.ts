@@ -7,6 +7,8 @@ export const SAMPLE_HELP = `Usage: tsgan sample --model DIR --count N --out FILE
 
 Generates N synthetic sequences from a trained model. The CSV has a header
 "sequence,step,<features>" and N × seq-len rows, in the data's original units.
+For a dense GAN: one row per sample ("sample,<features>"), or, with an --out
+ending in .png, a grid of N images.
 
   --model DIR          model directory written by tsgan train (required)
   --count N            number of sequences (required)
@@ -38,6 +40,8 @@ export async function sampleCommand(args: string[]): Promise<number> {
   const backend = oneOf(values, 'backend', ['wasm', 'cpu'] as const);
   await startEngine(backend);
   const r = sampleToCsv({ model, count, out, seed, force: Boolean(values.force) });
-  process.stdout.write(`wrote ${count} sequences (${r.rows} rows of ${r.features.join(', ')}) to ${out}\n`);
+  if (r.format === 'png') process.stdout.write(`wrote a grid of ${count} samples to ${out}\n`);
+  else if (r.seqLen === 1) process.stdout.write(`wrote ${count} samples of ${r.features.length} values to ${out}\n`);
+  else process.stdout.write(`wrote ${count} sequences (${r.rows} rows of ${r.features.join(', ')}) to ${out}\n`);
   return 0;
 }

@@ -1,27 +1,37 @@
 /** `tsgan train`: CSV → trained model directory. */
-import { trainFromCsv } from '../pipeline.js';
+import { trainFromCsv, trainDenseGan } from '../pipeline.js';
+import { TsganError } from '../errors.js';
 import { CELL_TYPES } from '../nn/recurrent.js';
 import { progressBar } from '../train/callbacks.js';
-import { parse, noPositionals, required, str, int, num, oneOf, list } from './args.js';
+import { parse, noPositionals, required, str, int, num, oneOf, list, type Values } from './args.js';
 import { startEngine } from './engine.js';
 
 export const TRAIN_HELP = `Usage: tsgan train --data FILE.csv --out DIR [options]
 
-Trains a recurrent GAN on the numeric columns of a CSV and writes a model directory.
+Trains a GAN and writes a model directory: a recurrent GAN on the numeric
+columns of a CSV (--model rgan, the default), or the classic dense GAN on
+handwritten digits or fixed-width vectors (--model dense-gan).
 
 Data:
-  --data FILE          CSV with a header row (required)
+  --data FILE          CSV with a header row (required); dense-gan also takes 'mnist'
   --columns a,b,c      feature columns (default: every numeric column)
   --id-column NAME     column that names the series of each row (panel data)
   --seq-len N          steps per window (default 24)
   --stride N           rows between window starts (default 1)
 Model:
-  --model rgan         model type (default rgan)
+  --model rgan|dense-gan  model type (default rgan)
   --cell gru|lstm|rnn  recurrent cell (default gru)
   --layers N           recurrent layers (default 3)
   --hidden N           units per layer (default 24)
   --noise-dim N        noise values per step (default: number of features)
   --noise uniform|normal  noise distribution (default uniform)
+Dense GAN (--model dense-gan):
+  --noise-dim N        noise values, N(0, 1) (default 100)
+  --g-hidden a,b       generator hidden sizes (default 128,128)
+  --d-hidden a,b       discriminator hidden sizes (default 128,128)
+  --image-shape HxW    a CSV row seen as an image, for PNG grids (mnist: 28x28)
+  --sample-every N     write DIR/samples/iter-N.png every N iterations (default 500)
+  (defaults there: --iterations 5000, --lr-g/--lr-d 0.0002, --beta1 0.5, --batch-size 128)
 Training:
   --iterations N       training iterations (default 1000)
   --batch-size N       sequences per batch (default 128)
@@ -59,6 +69,10 @@ export async function trainCommand(args: string[]): Promise<number> {
     seed: { type: 'string' },
     force: { type: 'boolean' },
     backend: { type: 'string' },
+    'g-hidden': { type: 'string' },
+    'd-hidden': { type: 'string' },
+    'image-shape': { type: 'string' },
+    'sample-every': { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(TRAIN_HELP);
@@ -67,7 +81,11 @@ export async function trainCommand(args: string[]): Promise<number> {
   noPositionals('train', positionals);
   const data = required('train', values, 'data');
   const out = required('train', values, 'out');
-  oneOf(values, 'model', ['rgan'] as const);
+  const model = oneOf(values, 'model', ['rgan', 'dense-gan'] as const) ?? 'rgan';
+  if (model === 'dense-gan') return trainDenseCommand(values, data, out);
+  for (const k of ['g-hidden', 'd-hidden', 'image-shape', 'sample-every']) {
+    if (values[k] !== undefined) throw new TsganError(`--${k} applies to --model dense-gan only`);
+  }
   const opts = {
     data,
     out,
@@ -100,6 +118,58 @@ export async function trainCommand(args: string[]): Promise<number> {
   const last = (k: string) => meta.history.metrics[k]?.at(-1)?.toFixed(4);
   process.stdout.write(
     `trained ${meta.model} on ${meta.data.windows} windows of ${meta.data.seqLen} × ${meta.features.length} (${meta.features.join(', ')}) ` +
+      `for ${meta.iterations} iterations in ${meta.trainingSeconds.toFixed(1)} s; dLoss ${last('dLoss')}, gLoss ${last('gLoss')}\n` +
+      `model written to ${out}\n`,
+  );
+  return 0;
+}
+
+async function trainDenseCommand(values: Values, data: string, out: string): Promise<number> {
+  for (const k of ['cell', 'layers', 'hidden', 'noise', 'seq-len', 'stride', 'id-column']) {
+    if (values[k] !== undefined) throw new TsganError(`--${k} applies to --model rgan only`);
+  }
+  const shape = str(values, 'image-shape');
+  let imageShape: [number, number] | undefined;
+  if (shape !== undefined) {
+    const m = /^(\d+)x(\d+)$/.exec(shape);
+    if (!m) throw new TsganError(`--image-shape must look like 28x28, got "${shape}"`);
+    imageShape = [Number(m[1]), Number(m[2])];
+  }
+  const sizes = (name: string) =>
+    list(values, name)?.map((v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new TsganError(`--${name} must be positive integers separated by commas, got "${str(values, name)}"`);
+      return n;
+    });
+  const opts = {
+    data,
+    out,
+    columns: list(values, 'columns'),
+    imageShape,
+    iterations: int(values, 'iterations'),
+    sampleEvery: int(values, 'sample-every', 0),
+    seed: int(values, 'seed', -(2 ** 31)),
+    force: Boolean(values.force),
+    model: {
+      noiseDim: int(values, 'noise-dim'),
+      gHidden: sizes('g-hidden'),
+      dHidden: sizes('d-hidden'),
+      batchSize: int(values, 'batch-size'),
+      dSteps: int(values, 'd-steps'),
+      lrG: num(values, 'lr-g'),
+      lrD: num(values, 'lr-d'),
+      beta1: num(values, 'beta1'),
+    },
+  };
+  await startEngine(oneOf(values, 'backend', ['wasm', 'cpu'] as const));
+  const meta = await trainDenseGan({
+    ...opts,
+    onNotice: (m) => process.stderr.write(m + '\n'),
+    callbacks: [progressBar({ show: ['dLoss', 'gLoss', 'dAccReal', 'dAccFake'] })],
+  });
+  const last = (k: string) => meta.history.metrics[k]?.at(-1)?.toFixed(4);
+  process.stdout.write(
+    `trained dense-gan on ${meta.data.windows} items of ${meta.features.length} values (${meta.data.file}) ` +
       `for ${meta.iterations} iterations in ${meta.trainingSeconds.toFixed(1)} s; dLoss ${last('dLoss')}, gLoss ${last('gLoss')}\n` +
       `model written to ${out}\n`,
   );

@@ -1,5 +1,5 @@
 /**
- * Per-feature min-max scaling to [0, 1], fitted on the training data and saved
+ * Per-feature min-max scaling to [0, 1] (or another target range), fitted on the training data and saved
  * with the model, as in TimeGAN's reference (`MinMaxScaler` in its
  * utils/data_loading). A constant feature has range 0: it is scaled by 1
  * instead, so it maps to 0 and back to its value without dividing by zero.
@@ -7,18 +7,24 @@
 export interface ScalerState {
   min: number[];
   max: number[];
+  /** Target range; default [0, 1] (the dense GAN's tanh output uses [−1, 1]). */
+  target?: [number, number];
 }
 
 export class MinMaxScaler {
   readonly min: Float64Array;
   readonly max: Float64Array;
+  readonly target: [number, number];
   private readonly range: Float64Array;
 
   constructor(state: ScalerState) {
     if (state.min.length !== state.max.length) throw new Error('scaler min and max differ in length');
     this.min = Float64Array.from(state.min);
     this.max = Float64Array.from(state.max);
-    this.range = this.min.map((lo, f) => (this.max[f] - lo > 0 ? this.max[f] - lo : 1));
+    this.target = state.target ?? [0, 1];
+    const span = this.target[1] - this.target[0];
+    // Data range per unit of the target range.
+    this.range = this.min.map((lo, f) => (this.max[f] - lo > 0 ? this.max[f] - lo : 1) / span);
   }
 
   get features(): number {
@@ -26,7 +32,7 @@ export class MinMaxScaler {
   }
 
   /** Fits on row-major [rows, features] blocks. */
-  static fit(blocks: Float64Array[], features: number): MinMaxScaler {
+  static fit(blocks: ArrayLike<number>[], features: number, target?: [number, number]): MinMaxScaler {
     const min = new Array<number>(features).fill(Infinity);
     const max = new Array<number>(features).fill(-Infinity);
     for (const b of blocks) {
@@ -37,7 +43,7 @@ export class MinMaxScaler {
       }
     }
     if (min.some((v) => !Number.isFinite(v))) throw new Error('cannot fit a scaler on no data');
-    return new MinMaxScaler({ min, max });
+    return new MinMaxScaler({ min, max, target });
   }
 
   /** Scales a row-major block into a new Float32Array. */
@@ -46,7 +52,7 @@ export class MinMaxScaler {
     const out = new Float32Array(values.length);
     for (let i = 0; i < values.length; i++) {
       const f = i % F;
-      out[i] = (values[i] - this.min[f]) / this.range[f];
+      out[i] = (values[i] - this.min[f]) / this.range[f] + this.target[0];
     }
     return out;
   }
@@ -57,12 +63,14 @@ export class MinMaxScaler {
     const out = new Float64Array(values.length);
     for (let i = 0; i < values.length; i++) {
       const f = i % F;
-      out[i] = values[i] * this.range[f] + this.min[f];
+      out[i] = (values[i] - this.target[0]) * this.range[f] + this.min[f];
     }
     return out;
   }
 
   toJSON(): ScalerState {
-    return { min: Array.from(this.min), max: Array.from(this.max) };
+    const state: ScalerState = { min: Array.from(this.min), max: Array.from(this.max) };
+    if (this.target[0] !== 0 || this.target[1] !== 1) state.target = this.target;
+    return state;
   }
 }

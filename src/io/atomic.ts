@@ -41,9 +41,14 @@ export function checkOutFile(file: string, force: boolean): void {
   }
 }
 
-/** Writes a set of files (relative path → contents) as one directory, atomically. */
-export function writeDirAtomic(dir: string, files: Map<string, string | Uint8Array>, force: boolean): void {
-  checkOutDir(dir, force);
+/**
+ * Writes a set of files (relative path → contents) as one directory,
+ * atomically. With `merge`, `dir` may already hold other files of the same
+ * run (progress samples): each top-level entry is moved in on its own, the
+ * one named `last` after all others, so that it marks a complete result.
+ */
+export function writeDirAtomic(dir: string, files: Map<string, string | Uint8Array>, force: boolean, merge?: { last: string }): void {
+  if (!merge) checkOutDir(dir, force);
   const tmp = tempName(dir, 'tmp');
   try {
     mkdirSync(tmp, { recursive: true });
@@ -52,7 +57,14 @@ export function writeDirAtomic(dir: string, files: Map<string, string | Uint8Arr
       mkdirSync(dirname(p), { recursive: true });
       writeFileSync(p, data);
     }
-    replaceWith(dir, tmp);
+    if (merge) {
+      mkdirSync(dir, { recursive: true });
+      const entries = readdirSync(tmp).sort((a, b) => Number(a === merge.last) - Number(b === merge.last));
+      for (const e of entries) replaceWith(join(dir, e), join(tmp, e));
+      rmSync(tmp, { recursive: true, force: true });
+    } else {
+      replaceWith(dir, tmp);
+    }
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;

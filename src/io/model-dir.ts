@@ -15,6 +15,7 @@ import { tf } from '../engine.js';
 import { TsganError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { Rgan, rganConfig, type RganConfig } from '../models/rgan.js';
+import { DenseGan, denseGanConfig, type DenseGanConfig } from '../models/dense-gan.js';
 import { MinMaxScaler, type ScalerState } from '../data/scaler.js';
 import type { HistoryData } from '../train/loop.js';
 import { writeDirAtomic } from './atomic.js';
@@ -25,15 +26,26 @@ export const FORMAT_VERSION = 1;
 
 /** Where the training data came from and how it was cut. */
 export interface DataInfo {
+  /** A CSV path, or a built-in set ('mnist'). */
   file: string;
   columns: string[];
   idColumn?: string;
   skippedColumns: string[];
   series: number;
   rows: number;
+  /** Training items (windows for rgan, vectors for dense-gan). */
   windows: number;
-  seqLen: number;
-  stride: number;
+  seqLen?: number;
+  stride?: number;
+}
+
+/** The GANs a model directory can hold. */
+export type AnyGan = Rgan | DenseGan;
+export type AnyGanConfig = RganConfig | DenseGanConfig;
+
+/** Builds the model a config describes, with weights drawn from `seed`. */
+export function buildGan(config: AnyGanConfig, seed: number): AnyGan {
+  return config.model === 'dense-gan' ? new DenseGan(denseGanConfig(config), seed) : new Rgan(rganConfig(config), seed);
 }
 
 export interface ModelMeta {
@@ -42,8 +54,8 @@ export interface ModelMeta {
   tsganVersion: string;
   tfjsVersion: string;
   backend: string;
-  model: 'rgan';
-  config: RganConfig;
+  model: AnyGanConfig['model'];
+  config: AnyGanConfig;
   /** Feature names, in the order of the model's outputs. */
   features: string[];
   scaler: ScalerState;
@@ -58,11 +70,15 @@ export interface ModelMeta {
 
 export interface LoadedModel {
   meta: ModelMeta;
-  model: Rgan;
+  model: AnyGan;
   scaler: MinMaxScaler;
 }
 
-export async function saveModelDir(dir: string, model: Rgan, meta: ModelMeta, force: boolean): Promise<void> {
+/**
+ * Writes the model directory. With `merge`, `dir` already holds this run's
+ * progress samples and the model files join them, tsgan.json last.
+ */
+export async function saveModelDir(dir: string, model: AnyGan, meta: ModelMeta, force: boolean, merge = false): Promise<void> {
   const { generator, discriminator } = model.toLayersModels();
   try {
     const g = await layersModelFiles(generator);
@@ -74,7 +90,7 @@ export async function saveModelDir(dir: string, model: Rgan, meta: ModelMeta, fo
       ['discriminator/model.json', d.json],
       ['discriminator/weights.bin', d.weights],
     ]);
-    writeDirAtomic(dir, files, force);
+    writeDirAtomic(dir, files, force, merge ? { last: 'tsgan.json' } : undefined);
   } finally {
     generator.dispose();
     discriminator.dispose();
@@ -96,15 +112,14 @@ export function readModelMeta(dir: string): ModelMeta {
   if (meta.formatVersion > FORMAT_VERSION) {
     throw new TsganError(`${path}: format version ${meta.formatVersion} is newer than this tsgan (${VERSION}) reads; upgrade tsgan`);
   }
-  if (meta.model !== 'rgan') throw new TsganError(`${path}: unknown model type "${meta.model}"`);
+  if (meta.model !== 'rgan' && meta.model !== 'dense-gan') throw new TsganError(`${path}: unknown model type "${meta.model}"`);
   return meta;
 }
 
 export function loadModelDir(dir: string): LoadedModel {
   const meta = readModelMeta(dir);
-  const config = rganConfig(meta.config);
   // Weights are about to be overwritten: the seed here only shapes the throwaway init.
-  const model = new Rgan(config, 0);
+  const model = buildGan(meta.config, 0);
   const g = readLayersWeights(join(dir, 'generator'));
   const d = readLayersWeights(join(dir, 'discriminator'));
   try {

@@ -19,3 +19,15 @@ export function samplesToCsv(values: ArrayLike<number>, count: number, seqLen: n
   }
   return parts.join('');
 }
+
+/** Generated vectors as CSV: `sample,<features>`, one row per item. */
+export function vectorsToCsv(values: ArrayLike<number>, count: number, features: string[]): string {
+  const F = features.length;
+  const parts: string[] = [['sample', ...features].map(csvField).join(',') + '\n'];
+  for (let i = 0; i < count; i++) {
+    let line = String(i);
+    for (let f = 0; f < F; f++) line += ',' + formatValue(values[i * F + f]);
+    parts.push(line + '\n');
+  }
+  return parts.join('');
+}

@@ -137,8 +137,9 @@ class Helper {
     this.list = new Float64Array(calls);
     this.worker = new Worker(new URL('./kernel-worker.js', import.meta.url), {
       workerData: { module: kernels.module, memory: kernels.memory, control, calls },
-      // The parent's flags minus those that only make sense for its entry point (`node --input-type=module -e`).
-      execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type') && a !== '-e' && a !== '--eval'),
+      // No flags: the worker loads one file of ours, and V8 flags (such as
+      // --experimental-wasm-relaxed-simd) are process-wide and refused here.
+      execArgv: [],
     });
     this.worker.unref(); // never keeps the process alive
     // The worker says it is ready in ctl[3]. Blocking here is safe: its start

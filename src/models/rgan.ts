@@ -13,14 +13,15 @@ import { tf } from '../engine.js';
 import { Rng } from '../random.js';
 import { RecurrentStack, CELL_TYPES, type CellType } from '../nn/recurrent.js';
 import { DenseHead } from '../nn/dense.js';
-import { LOSSES, type GanLoss } from '../losses/gan.js';
 import { TsganError } from '../errors.js';
-import { recurrentStackLayers, denseLayer } from '../nn/export.js';
+import { recurrentStackLayers, denseLayers } from '../nn/export.js';
+import { Gan, checkTrainingConfig, stripUndefined, type GanTrainingConfig } from './gan.js';
+import { checkFusedMemory } from '../kernels/fused-stack.js';
 
 export type NoiseKind = 'uniform' | 'normal';
 
 /** Every option of the recurrent GAN, with its default. Saved with every model. */
-export interface RganConfig {
+export interface RganConfig extends GanTrainingConfig {
   model: 'rgan';
   /** Features per step of the data (set from the data). */
   features: number;
@@ -75,58 +76,33 @@ export const RGAN_DEFAULTS: Omit<RganConfig, 'features' | 'noiseDim'> = {
 /** Fills defaults and checks every value, naming the offending one. */
 export function rganConfig(partial: Partial<RganConfig> & { features: number }): RganConfig {
   const c: RganConfig = { ...RGAN_DEFAULTS, noiseDim: partial.features, ...stripUndefined(partial) } as RganConfig;
-  const positiveInt: (keyof RganConfig)[] = ['features', 'seqLen', 'noiseDim', 'layers', 'hidden', 'batchSize', 'dSteps'];
-  for (const k of positiveInt) {
-    const v = c[k] as number;
+  for (const k of ['features', 'seqLen', 'noiseDim', 'layers', 'hidden'] as const) {
+    const v = c[k];
     if (!Number.isInteger(v) || v < 1) throw new TsganError(`${k} must be a positive integer, got ${v}`);
   }
-  for (const k of ['lrG', 'lrD'] as const) {
-    if (!(c[k] > 0) || !Number.isFinite(c[k])) throw new TsganError(`${k} must be a positive number, got ${c[k]}`);
-  }
-  for (const k of ['beta1', 'beta2'] as const) {
-    if (!(c[k] >= 0 && c[k] < 1)) throw new TsganError(`${k} must be in [0, 1), got ${c[k]}`);
-  }
+  checkTrainingConfig(c);
   if (!CELL_TYPES.includes(c.cell)) throw new TsganError(`unknown cell "${c.cell}"; use one of ${CELL_TYPES.join(', ')}`);
   if (c.noise !== 'uniform' && c.noise !== 'normal') throw new TsganError(`unknown noise "${c.noise}"; use uniform or normal`);
-  if (!(c.loss in LOSSES)) throw new TsganError(`unknown loss "${c.loss}"; use one of ${Object.keys(LOSSES).join(', ')}`);
   if (c.model !== 'rgan') throw new TsganError(`config is for model "${c.model}", not rgan`);
   return c;
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
+/** Metrics of one RGAN training iteration (see GanStepMetrics). */
+export type { GanStepMetrics as RganStepMetrics } from './gan.js';
 
-/** Metrics of one training iteration. */
-export interface RganStepMetrics {
-  /** Discriminator loss (last D step of the iteration). */
-  dLoss: number;
-  /** Generator loss. */
-  gLoss: number;
-  /** Share of real steps the discriminator calls real (logit > 0). */
-  dAccReal: number;
-  /** Share of generated steps the discriminator calls fake (logit < 0). */
-  dAccFake: number;
-  /** Global L2 norm of the discriminator's gradient. */
-  dGradNorm: number;
-  /** Global L2 norm of the generator's gradient. */
-  gGradNorm: number;
-  [key: string]: number;
-}
-
-export class Rgan {
+export class Rgan extends Gan {
   readonly config: RganConfig;
+  readonly itemShape: number[];
   readonly generatorRnn: RecurrentStack;
   readonly generatorHead: DenseHead;
   readonly discriminatorRnn: RecurrentStack;
   readonly discriminatorHead: DenseHead;
-  private readonly loss: GanLoss;
-  private optG: tf.Optimizer | null = null;
-  private optD: tf.Optimizer | null = null;
 
   /** Builds both networks with weights drawn from `seed`. */
   constructor(config: RganConfig, seed: number) {
+    super();
     this.config = config;
+    this.itemShape = [config.seqLen, config.features];
     const rng = new Rng(seed);
     const gRng = rng.fork();
     const dRng = rng.fork();
@@ -135,7 +111,6 @@ export class Rgan {
     this.generatorHead = new DenseHead({ inputSize: hidden, units: config.features, activation: 'sigmoid' }, gRng);
     this.discriminatorRnn = new RecurrentStack({ cell, layers, hidden, inputSize: config.features }, dRng);
     this.discriminatorHead = new DenseHead({ inputSize: hidden, units: 1 }, dRng);
-    this.loss = LOSSES[config.loss];
   }
 
   get generatorVariables(): tf.Variable[] {
@@ -154,78 +129,29 @@ export class Rgan {
   }
 
   /** G(z): [batch, time, noiseDim] → [batch, time, features] in scaled space. */
-  generate(z: tf.Tensor3D): tf.Tensor3D {
-    return tf.tidy(() => this.generatorHead.apply(this.generatorRnn.apply(z)));
+  generate(z: tf.Tensor): tf.Tensor3D {
+    return tf.tidy(() => this.generatorHead.apply(this.generatorRnn.apply(z as tf.Tensor3D)) as tf.Tensor3D);
   }
 
   /** D(x): [batch, time, features] → logits [batch, time, 1]. */
-  discriminate(x: tf.Tensor3D): tf.Tensor3D {
-    return tf.tidy(() => this.discriminatorHead.apply(this.discriminatorRnn.apply(x)));
+  discriminate(x: tf.Tensor): tf.Tensor3D {
+    return tf.tidy(() => this.discriminatorHead.apply(this.discriminatorRnn.apply(x as tf.Tensor3D)) as tf.Tensor3D);
   }
 
-  private optimizers(): { optG: tf.Optimizer; optD: tf.Optimizer } {
-    const { lrG, lrD, beta1, beta2 } = this.config;
-    this.optG ??= tf.train.adam(lrG, beta1, beta2);
-    this.optD ??= tf.train.adam(lrD, beta1, beta2);
-    return { optG: this.optG, optD: this.optD };
-  }
-
-  /** One discriminator update on a real batch [batch, time, features]; G is untouched. */
-  discriminatorStep(real: tf.Tensor3D, noiseRng: Rng): { dLoss: number; dAccReal: number; dAccFake: number; dGradNorm: number } {
-    const { optD } = this.optimizers();
-    const z = this.noise(noiseRng, real.shape[0]);
-    let kept: tf.Tensor[] = [];
-    const out = tf.tidy(() => {
-      const fake = this.generate(z);
-      const { value, grads } = tf.variableGrads(() => {
-        const realLogits = this.discriminate(real);
-        const fakeLogits = this.discriminate(fake);
-        // Accuracies are read from the same forward pass; tf.keep lets them
-        // outlive the gradient scope, which disposes its intermediates.
-        kept = [
-          tf.keep(tf.mean(tf.cast(tf.greater(realLogits, 0), 'float32'))),
-          tf.keep(tf.mean(tf.cast(tf.less(fakeLogits, 0), 'float32'))),
-        ];
-        return this.loss.discriminator(realLogits, fakeLogits);
-      }, this.discriminatorVariables);
-      optD.applyGradients(grads);
-      return tf.stack([value, kept[0], kept[1], globalNorm(Object.values(grads))]);
-    });
-    tf.dispose(kept);
-    z.dispose();
-    const [dLoss, dAccReal, dAccFake, dGradNorm] = readAndDispose(out);
-    return { dLoss, dAccReal, dAccFake, dGradNorm };
-  }
-
-  /** One generator update through a frozen D; D is untouched. */
-  generatorStep(batchSize: number, noiseRng: Rng): { gLoss: number; gGradNorm: number } {
-    const { optG } = this.optimizers();
-    const z = this.noise(noiseRng, batchSize);
-    const out = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(
-        () => this.loss.generator(this.discriminate(this.generate(z))),
-        this.generatorVariables,
-      );
-      optG.applyGradients(grads);
-      return tf.stack([value, globalNorm(Object.values(grads))]);
-    });
-    z.dispose();
-    const [gLoss, gGradNorm] = readAndDispose(out);
-    return { gLoss, gGradNorm };
-  }
-
-  /** Generates `count` sequences in scaled space, in batches; noise is drawn in sequence order. */
-  sample(count: number, rng: Rng, batchSize = 256): Float32Array {
-    const { seqLen, features } = this.config;
-    const out = new Float32Array(count * seqLen * features);
-    for (let start = 0; start < count; start += batchSize) {
-      const n = Math.min(batchSize, count - start);
-      const z = this.noise(rng, n);
-      const x = this.generate(z);
-      out.set(x.dataSync(), start * seqLen * features);
-      tf.dispose([z, x]);
-    }
-    return out;
+  /**
+   * Refuses, before any work, a batch whose recurrent layers would not fit in
+   * 32-bit WebAssembly (both D passes of a D step, or G then D in a G step).
+   */
+  checkMemory(batch: number): void {
+    const c = this.config;
+    const shape = (inputSize: number) => ({ cell: c.cell, batch, time: c.seqLen, inputSize, hidden: c.hidden });
+    checkFusedMemory(
+      [
+        { shape: shape(c.features), layers: c.layers, passes: 2 },
+        { shape: shape(c.noiseDim), layers: c.layers, passes: 2 },
+      ],
+      `batch ${batch} × sequence ${c.seqLen} × hidden ${c.hidden} × ${c.layers} layers`,
+    );
   }
 
   /**
@@ -236,13 +162,13 @@ export class Rgan {
   toLayersModels(): { generator: tf.LayersModel; discriminator: tf.LayersModel } {
     const generator = tf.sequential({
       name: 'generator',
-      layers: [...recurrentStackLayers(this.generatorRnn, 'generator'), denseLayer(this.generatorHead, 'generator_out')],
+      layers: [...recurrentStackLayers(this.generatorRnn, 'generator'), ...denseLayers(this.generatorHead, 'generator_out')],
     });
     const discriminator = tf.sequential({
       name: 'discriminator',
       layers: [
         ...recurrentStackLayers(this.discriminatorRnn, 'discriminator'),
-        denseLayer(this.discriminatorHead, 'discriminator_logit'),
+        ...denseLayers(this.discriminatorHead, 'discriminator_logit'),
       ],
     });
     generator.setWeights(this.generatorVariables);
@@ -250,41 +176,10 @@ export class Rgan {
     return { generator, discriminator };
   }
 
-  /** Copies weights in (the order of `generatorVariables` / `discriminatorVariables`). */
-  setWeights(generator: tf.Tensor[], discriminator: tf.Tensor[]): void {
-    assign(this.generatorVariables, generator, 'generator');
-    assign(this.discriminatorVariables, discriminator, 'discriminator');
-  }
-
-  dispose(): void {
+  protected disposeNetworks(): void {
     this.generatorRnn.dispose();
     this.generatorHead.dispose();
     this.discriminatorRnn.dispose();
     this.discriminatorHead.dispose();
-    this.optG?.dispose();
-    this.optD?.dispose();
   }
-}
-
-function assign(vars: tf.Variable[], values: tf.Tensor[], what: string): void {
-  if (vars.length !== values.length) {
-    throw new TsganError(`${what}: expected ${vars.length} weight tensors, got ${values.length}`);
-  }
-  vars.forEach((v, i) => {
-    if (!tf.util.arraysEqual(v.shape, values[i].shape)) {
-      throw new TsganError(`${what}: weight ${i} has shape [${values[i].shape}], expected [${v.shape}]`);
-    }
-    v.assign(values[i]);
-  });
-}
-
-/** √(Σ‖g‖²) over a list of gradients. */
-export function globalNorm(grads: tf.Tensor[]): tf.Scalar {
-  return tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
-}
-
-function readAndDispose(t: tf.Tensor): number[] {
-  const v = Array.from(t.dataSync());
-  t.dispose();
-  return v;
 }

@@ -1,24 +1,29 @@
 /**
- * A dense head applied at every time step (Keras `Dense` on a 3-D input,
- * i.e. TimeDistributed(Dense)): [batch, time, in] → [batch, time, units].
+ * A dense layer y = act(x·W + b) on the last axis of any input: at every time
+ * step of [batch, time, in] (Keras `Dense` on a 3-D input, i.e.
+ * TimeDistributed(Dense)), or on plain [batch, in] vectors. Stacked, these
+ * make the multilayer perceptrons of the dense GAN.
  */
 import { tf } from '../engine.js';
 import type { Rng } from '../random.js';
 import { glorotUniform } from './init.js';
 
-export type Activation = 'linear' | 'sigmoid' | 'tanh';
+export type Activation = 'linear' | 'sigmoid' | 'tanh' | 'leakyRelu' | 'softmax';
 
 export interface DenseArgs {
   inputSize: number;
   units: number;
   /** Default 'linear'. */
   activation?: Activation;
+  /** Slope of leakyRelu for x < 0. Default 0.2. */
+  alpha?: number;
 }
 
 export class DenseHead {
   readonly kernel: tf.Variable; // [in, units]
   readonly bias: tf.Variable; // [units]
   readonly activation: Activation;
+  readonly alpha: number;
   readonly inputSize: number;
   readonly units: number;
 
@@ -26,6 +31,8 @@ export class DenseHead {
     this.inputSize = args.inputSize;
     this.units = args.units;
     this.activation = args.activation ?? 'linear';
+    this.alpha = args.alpha ?? 0.2;
+    // tf.variable(t) keeps t alive beside the variable; building inside tf.tidy releases t.
     this.kernel = tf.tidy(() => tf.variable(tf.tensor2d(glorotUniform(rng, args.inputSize, args.units), [args.inputSize, args.units])));
     this.bias = tf.tidy(() => tf.variable(tf.zeros([args.units])));
   }
@@ -34,17 +41,61 @@ export class DenseHead {
     return [this.kernel, this.bias];
   }
 
-  apply(x: tf.Tensor3D): tf.Tensor3D {
+  /** [..., in] → [..., units] */
+  apply(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      const [B, T, F] = x.shape;
-      const y = tf.add(tf.matMul(tf.reshape(x, [B * T, F]), this.kernel), this.bias); // [B·T, units]
-      const act = this.activation === 'sigmoid' ? tf.sigmoid(y) : this.activation === 'tanh' ? tf.tanh(y) : y;
-      return tf.reshape(act, [B, T, this.units]) as tf.Tensor3D;
+      const lead = x.shape.slice(0, -1);
+      const y = tf.add(tf.matMul(tf.reshape(x, [-1, this.inputSize]), this.kernel), this.bias); // [rows, units]
+      return tf.reshape(activate(y, this.activation, this.alpha), [...lead, this.units]);
     });
   }
 
   dispose(): void {
     this.kernel.dispose();
     this.bias.dispose();
+  }
+}
+
+export function activate(y: tf.Tensor, activation: Activation, alpha = 0.2): tf.Tensor {
+  switch (activation) {
+    case 'sigmoid':
+      return tf.sigmoid(y);
+    case 'tanh':
+      return tf.tanh(y);
+    case 'leakyRelu':
+      return tf.leakyRelu(y, alpha);
+    case 'softmax':
+      return tf.softmax(y);
+    default:
+      return y;
+  }
+}
+
+/** Dense layers in sequence (a multilayer perceptron). */
+export class Mlp {
+  readonly layers: DenseHead[];
+
+  /**
+   * @param sizes input size, hidden sizes..., output size
+   * @param hidden activation of the hidden layers; @param output of the last
+   */
+  constructor(sizes: number[], hidden: Activation, output: Activation, rng: Rng, alpha = 0.2) {
+    this.layers = [];
+    for (let i = 0; i + 1 < sizes.length; i++) {
+      const last = i + 2 === sizes.length;
+      this.layers.push(new DenseHead({ inputSize: sizes[i], units: sizes[i + 1], activation: last ? output : hidden, alpha }, rng));
+    }
+  }
+
+  get variables(): tf.Variable[] {
+    return this.layers.flatMap((l) => l.variables);
+  }
+
+  apply(x: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => this.layers.reduce((h, l) => l.apply(h), x));
+  }
+
+  dispose(): void {
+    for (const l of this.layers) l.dispose();
   }
 }

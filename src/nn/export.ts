@@ -6,7 +6,7 @@
  */
 import { tf } from '../engine.js';
 import type { RecurrentStack } from './recurrent.js';
-import type { DenseHead } from './dense.js';
+import type { DenseHead, Mlp } from './dense.js';
 
 export function recurrentStackLayers(stack: RecurrentStack, prefix: string): tf.layers.Layer[] {
   return stack.layers.map((_, l) => {
@@ -28,12 +28,21 @@ export function recurrentStackLayers(stack: RecurrentStack, prefix: string): tf.
   });
 }
 
-export function denseLayer(head: DenseHead, name: string): tf.layers.Layer {
-  return tf.layers.dense({
+/** A dense head as tfjs-layers layers: Dense, plus a LeakyReLU layer where needed (Dense has no leaky activation). */
+export function denseLayers(head: DenseHead, name: string, inputShape?: number[]): tf.layers.Layer[] {
+  const leaky = head.activation === 'leakyRelu';
+  const dense = tf.layers.dense({
     units: head.units,
-    activation: head.activation,
+    activation: leaky ? 'linear' : head.activation,
     name,
     kernelInitializer: 'zeros',
     biasInitializer: 'zeros',
+    ...(inputShape ? { inputShape } : {}),
   });
+  return leaky ? [dense, tf.layers.leakyReLU({ alpha: head.alpha, name: `${name}_leaky` })] : [dense];
+}
+
+/** A multilayer perceptron as tfjs-layers layers. */
+export function mlpLayers(mlp: Mlp, prefix: string): tf.layers.Layer[] {
+  return mlp.layers.flatMap((l, i) => denseLayers(l, `${prefix}_dense_${i}`, i === 0 ? [l.inputSize] : undefined));
 }
