@@ -34,3 +34,10 @@ export { trainFromCsv, sampleToCsv, sampleSequences, prepareData, type TrainCsvO
 export { runDemo, type DemoOptions, type DemoResult } from './demo.js';
 export { setFusedKernels, fusedKernelsActive } from './kernels/fused-stack.js';
 export { setKernelThreads, kernelThreads, kernelBuild, estimateStackBytes } from './kernels/wasm-kernels.js';
+export { SequenceClassifier, classifierConfig, CLASSIFIER_DEFAULTS, type ClassifierConfig } from './models/sequence-classifier.js';
+export { DenseGan, denseGanConfig, DENSE_GAN_DEFAULTS, type DenseGanConfig } from './models/dense-gan.js';
+export { trainDenseGan, sampleGrid, type TrainDenseOptions } from './pipeline.js';
+export { trainClassifier, predictToCsv, loadClassifier, evaluate, ClassifierTrainer, type ClassifierMeta, type LabelledData, type ClassifyTrainOptions } from './classify.js';
+export { loadMnist, splitDigits, type Digits } from './data/mnist.js';
+export { loadLabelledSequences, type LabelledSequences } from './data/sequences.js';
+export { imageGrid } from './io/png.js';

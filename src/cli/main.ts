@@ -7,6 +7,7 @@ import { VERSION } from '../version.js';
 import { trainCommand } from './train.js';
 import { sampleCommand } from './sample.js';
 import { demoCommand } from './demo.js';
+import { classifyCommand } from './classify.js';
 
 export const MAIN_HELP = `tsgan ${VERSION}: generative adversarial networks on deep recurrent networks, for time series
 
@@ -14,8 +15,9 @@ Usage: tsgan <command> [options]
 
 Commands:
   demo      train on built-in sine data and sample from it (start here)
-  train     train a recurrent GAN on a CSV file and write a model directory
-  sample    write synthetic sequences from a trained model as CSV
+  train     train a GAN (recurrent on a CSV, or dense on digits) and write a model directory
+  sample    write synthetic sequences from a trained model as CSV (or a PNG grid of digits)
+  classify  train a deep recurrent sequence classifier, or predict with one
 
 Run tsgan <command> --help for a command's options.
   --help, -h      this help
@@ -26,6 +28,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   demo: demoCommand,
   train: trainCommand,
   sample: sampleCommand,
+  classify: classifyCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -97,12 +97,13 @@ export async function saveModelDir(dir: string, model: AnyGan, meta: ModelMeta, 
   }
 }
 
-export function readModelMeta(dir: string): ModelMeta {
+/** Reads and checks `dir/tsgan.json` of any tsgan model (GAN or classifier). */
+export function readModelMetaFile(dir: string): { format: string; formatVersion: number; model: string; [k: string]: unknown } {
   if (!existsSync(dir)) throw new TsganError(`${dir}: no such model directory`);
   if (!statSync(dir).isDirectory()) throw new TsganError(`${dir}: is not a directory (expected a model directory from tsgan train)`);
   const path = join(dir, 'tsgan.json');
   if (!existsSync(path)) throw new TsganError(`${dir}: not a tsgan model directory (no tsgan.json)`);
-  let meta: ModelMeta;
+  let meta: { format: string; formatVersion: number; model: string };
   try {
     meta = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
@@ -112,7 +113,15 @@ export function readModelMeta(dir: string): ModelMeta {
   if (meta.formatVersion > FORMAT_VERSION) {
     throw new TsganError(`${path}: format version ${meta.formatVersion} is newer than this tsgan (${VERSION}) reads; upgrade tsgan`);
   }
-  if (meta.model !== 'rgan' && meta.model !== 'dense-gan') throw new TsganError(`${path}: unknown model type "${meta.model}"`);
+  return meta;
+}
+
+/** Reads the metadata of a GAN model directory. */
+export function readModelMeta(dir: string): ModelMeta {
+  const meta = readModelMetaFile(dir) as unknown as ModelMeta;
+  if (meta.model !== 'rgan' && meta.model !== 'dense-gan') {
+    throw new TsganError(`${join(dir, 'tsgan.json')}: holds a ${meta.model} model, not a GAN (for a classifier use tsgan classify predict)`);
+  }
   return meta;
 }
 

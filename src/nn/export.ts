@@ -8,11 +8,12 @@ import { tf } from '../engine.js';
 import type { RecurrentStack } from './recurrent.js';
 import type { DenseHead, Mlp } from './dense.js';
 
-export function recurrentStackLayers(stack: RecurrentStack, prefix: string): tf.layers.Layer[] {
+/** @param lastReturnsSequences false: the top layer returns its last state only (for a classifier). */
+export function recurrentStackLayers(stack: RecurrentStack, prefix: string, lastReturnsSequences = true): tf.layers.Layer[] {
   return stack.layers.map((_, l) => {
     const common = {
       units: stack.hidden,
-      returnSequences: true,
+      returnSequences: l < stack.layers.length - 1 || lastReturnsSequences,
       name: `${prefix}_${stack.cell}_${l}`,
       kernelInitializer: 'zeros',
       recurrentInitializer: 'zeros',
@@ -29,11 +30,11 @@ export function recurrentStackLayers(stack: RecurrentStack, prefix: string): tf.
 }
 
 /** A dense head as tfjs-layers layers: Dense, plus a LeakyReLU layer where needed (Dense has no leaky activation). */
-export function denseLayers(head: DenseHead, name: string, inputShape?: number[]): tf.layers.Layer[] {
-  const leaky = head.activation === 'leakyRelu';
+export function denseLayers(head: DenseHead, name: string, inputShape?: number[], activation = head.activation): tf.layers.Layer[] {
+  const leaky = activation === 'leakyRelu';
   const dense = tf.layers.dense({
     units: head.units,
-    activation: leaky ? 'linear' : head.activation,
+    activation: leaky ? 'linear' : activation,
     name,
     kernelInitializer: 'zeros',
     biasInitializer: 'zeros',

@@ -30,6 +30,15 @@ export interface RecurrentStackArgs {
   hidden?: number;
   /** Features per input step. Required. */
   inputSize: number;
+  /**
+   * Chrono initialisation of the gate biases (Tallec & Ollivier 2018) for
+   * dependencies up to this many steps: the LSTM forget gate (and the GRU
+   * update gate, which keeps the state in Keras's form) start at log U(1, T−1),
+   * the LSTM input gate at minus that, so that the cells start out
+   * remembering and gradients reach early steps. Default: off (Keras's
+   * unit forget bias for LSTM, zeros for GRU).
+   */
+  chronoInit?: number;
 }
 
 export interface RecurrentLayerWeights {
@@ -67,8 +76,19 @@ export class RecurrentStack {
     for (let l = 0; l < depth; l++) {
       const inSize = l === 0 ? this.inputSize : H;
       const bias = new Float32Array(G * H);
-      // Keras's unit_forget_bias: the forget gate (second block) starts at 1.
-      if (this.cell === 'lstm') bias.fill(1, H, 2 * H);
+      if (args.chronoInit && args.chronoInit > 2 && this.cell !== 'rnn') {
+        for (let j = 0; j < H; j++) {
+          const b = Math.log(1 + rng.uniform() * (args.chronoInit - 2)); // log U(1, T−1)
+          if (this.cell === 'lstm') {
+            bias[H + j] = b; // forget
+            bias[j] = -b; // input
+          } else {
+            bias[j] = b; // GRU update gate z: h = z·h + (1 − z)·ĥ
+          }
+        }
+      } else if (this.cell === 'lstm') {
+        bias.fill(1, H, 2 * H); // Keras's unit_forget_bias: the forget gate (second block) starts at 1
+      }
       this.layers.push({
         kernel: tf.tidy(() => tf.variable(tf.tensor2d(glorotUniform(rng, inSize, G * H), [inSize, G * H]))),
         recurrentKernel: tf.tidy(() => tf.variable(tf.tensor2d(orthogonal(rng, H, G * H), [H, G * H]))),

@@ -1,0 +1,161 @@
+/**
+ * A deep recurrent network used as a model in its own right: a stacked RNN /
+ * LSTM / GRU over the whole sequence, and a dense head on the last step's
+ * hidden state — softmax over classes with softmax cross-entropy (the Keras
+ * "LSTM(128) + Dense(softmax)" classifier), Adam 1e-3. The same network
+ * serves the evaluation's post-hoc classifiers and predictors.
+ *
+ * `gradNormPerStep` is the vanishing-gradient diagnostic: the norm of the
+ * loss gradient that reaches each input time step, ‖∂L/∂x_t‖ (Bengio,
+ * Simard & Frasconi 1994; Pascanu, Mikolov & Bengio 2013).
+ */
+import { tf } from '../engine.js';
+import { Rng } from '../random.js';
+import { RecurrentStack, CELL_TYPES, type CellType } from '../nn/recurrent.js';
+import { DenseHead } from '../nn/dense.js';
+import { recurrentStackLayers, denseLayers } from '../nn/export.js';
+import { TsganError } from '../errors.js';
+import { stripUndefined } from './gan.js';
+
+export interface ClassifierConfig {
+  model: 'classifier';
+  /** Features per step (set from the data). */
+  features: number;
+  /** Steps per sequence (set from the data). */
+  seqLen: number;
+  /** Number of classes (set from the data). */
+  classes: number;
+  /** Recurrent cell. Default 'gru'. */
+  cell: CellType;
+  /** Stacked recurrent layers. Default 1. */
+  layers: number;
+  /** Units per layer. Default 128. */
+  hidden: number;
+  /** Sequences per batch. Default 128. */
+  batchSize: number;
+  /** Adam learning rate. Default 1e-3. */
+  lr: number;
+  /** Chrono-initialised gate biases for gated cells (see RecurrentStackArgs). Default true. */
+  chrono: boolean;
+}
+
+export const CLASSIFIER_DEFAULTS: Omit<ClassifierConfig, 'features' | 'seqLen' | 'classes'> = {
+  model: 'classifier',
+  cell: 'gru',
+  layers: 1,
+  hidden: 128,
+  batchSize: 128,
+  lr: 1e-3,
+  chrono: true,
+};
+
+export function classifierConfig(p: Partial<ClassifierConfig> & Pick<ClassifierConfig, 'features' | 'seqLen' | 'classes'>): ClassifierConfig {
+  const c = { ...CLASSIFIER_DEFAULTS, ...stripUndefined(p) } as ClassifierConfig;
+  for (const k of ['features', 'seqLen', 'layers', 'hidden', 'batchSize'] as const) {
+    if (!Number.isInteger(c[k]) || c[k] < 1) throw new TsganError(`${k} must be a positive integer, got ${c[k]}`);
+  }
+  if (!Number.isInteger(c.classes) || c.classes < 2) throw new TsganError(`a classifier needs at least 2 classes, got ${c.classes}`);
+  if (!(c.lr > 0)) throw new TsganError(`lr must be a positive number, got ${c.lr}`);
+  if (!CELL_TYPES.includes(c.cell)) throw new TsganError(`unknown cell "${c.cell}"; use one of ${CELL_TYPES.join(', ')}`);
+  return c;
+}
+
+export class SequenceClassifier {
+  readonly config: ClassifierConfig;
+  readonly rnn: RecurrentStack;
+  readonly head: DenseHead;
+  private opt: tf.Optimizer | null = null;
+
+  constructor(config: ClassifierConfig, seed: number) {
+    this.config = config;
+    const rng = new Rng(seed);
+    this.rnn = new RecurrentStack(
+      { cell: config.cell, layers: config.layers, hidden: config.hidden, inputSize: config.features, chronoInit: config.chrono ? config.seqLen : undefined },
+      rng.fork(),
+    );
+    this.head = new DenseHead({ inputSize: config.hidden, units: config.classes }, rng.fork());
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.rnn.variables, ...this.head.variables];
+  }
+
+  /** x [batch, time, features] → class logits [batch, classes], from the last step. */
+  logits(x: tf.Tensor3D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const h = this.rnn.apply(x); // [batch, time, hidden]
+      const [B, T, H] = h.shape;
+      const last = tf.reshape(tf.slice(h, [0, T - 1, 0], [B, 1, H]), [B, H]);
+      return this.head.apply(last) as tf.Tensor2D;
+    });
+  }
+
+  /** Mean softmax cross-entropy against integer labels. */
+  loss(x: tf.Tensor3D, labels: tf.Tensor1D): tf.Scalar {
+    return tf.tidy(() => {
+      const logp = tf.logSoftmax(this.logits(x));
+      const onehot = tf.oneHot(labels, this.config.classes);
+      return tf.neg(tf.mean(tf.sum(tf.mul(onehot, logp), 1))) as tf.Scalar;
+    });
+  }
+
+  /** One Adam step; returns the batch's loss and accuracy (before the step). */
+  trainStep(x: tf.Tensor3D, labels: tf.Tensor1D): { loss: number; acc: number } {
+    this.opt ??= tf.train.adam(this.config.lr);
+    let acc: tf.Tensor | null = null;
+    const out = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => {
+        const logits = this.logits(x);
+        acc = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')));
+        const onehot = tf.oneHot(labels, this.config.classes);
+        return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+      }, this.variables);
+      this.opt!.applyGradients(grads);
+      return tf.stack([value, acc!]);
+    });
+    const [loss, a] = Array.from(out.dataSync());
+    tf.dispose([out, acc!]);
+    return { loss, acc: a };
+  }
+
+  /** Class probabilities [count, classes] for x, in batches. */
+  predict(x: Float32Array, count: number, batchSize = 512): Float32Array {
+    const { seqLen, features, classes } = this.config;
+    const out = new Float32Array(count * classes);
+    for (let s = 0; s < count; s += batchSize) {
+      const n = Math.min(batchSize, count - s);
+      const p = tf.tidy(() => tf.softmax(this.logits(tf.tensor3d(x.subarray(s * seqLen * features, (s + n) * seqLen * features), [n, seqLen, features]))));
+      out.set(p.dataSync(), s * classes);
+      p.dispose();
+    }
+    return out;
+  }
+
+  /** ‖∂L/∂x_t‖ for t = 1..T on a batch: how much gradient reaches each step. */
+  gradNormPerStep(x: tf.Tensor3D, labels: tf.Tensor1D): Float32Array {
+    return tf.tidy(() => {
+      const dx = tf.grad((xx: tf.Tensor) => this.loss(xx as tf.Tensor3D, labels))(x); // [batch, time, features]
+      return tf.sqrt(tf.sum(tf.square(dx), [0, 2])).dataSync() as Float32Array;
+    });
+  }
+
+  /** The classifier as a plain TF.js LayersModel: recurrent layers (last one returns its final state) and a softmax Dense. */
+  toLayersModel(): tf.LayersModel {
+    const rnn = recurrentStackLayers(this.rnn, 'classifier', false);
+    const model = tf.sequential({ name: 'classifier', layers: [...rnn, ...denseLayers(this.head, 'classifier_softmax', undefined, 'softmax')] });
+    model.setWeights(this.variables);
+    return model;
+  }
+
+  setWeights(values: tf.Tensor[]): void {
+    const vars = this.variables;
+    if (vars.length !== values.length) throw new TsganError(`classifier: expected ${vars.length} weight tensors, got ${values.length}`);
+    vars.forEach((v, i) => v.assign(values[i]));
+  }
+
+  dispose(): void {
+    this.rnn.dispose();
+    this.head.dispose();
+    this.opt?.dispose();
+  }
+}
