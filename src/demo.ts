@@ -16,7 +16,7 @@ import type { RganConfig } from './models/rgan.js';
 export interface DemoOptions {
   /** Output directory. Default: ./tsgan-demo, or the first free ./tsgan-demo-N. */
   out?: string;
-  /** Training iterations. Default 300. */
+  /** Training iterations. Default 600. */
   iterations?: number;
   /** Default 0. */
   seed?: number;
@@ -75,7 +75,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     out: modelDir,
     idColumn: 'id',
     seqLen: 24,
-    iterations: opts.iterations ?? 300,
+    iterations: opts.iterations ?? 600,
     seed,
     force,
     model: DEMO_MODEL,

@@ -11,7 +11,7 @@ trains a recurrent GAN on it briefly, samples 1,000 synthetic sequences, and
 prints real and synthetic statistics side by side.
 
   --out DIR            where to write (default: ./tsgan-demo, or the next free ./tsgan-demo-N)
-  --iterations N       training iterations (default 300)
+  --iterations N       training iterations (default 600)
   --seed N             seed (default 0)
   --force              overwrite a non-empty --out
   --backend wasm|cpu   TF.js backend (default wasm)
