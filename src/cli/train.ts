@@ -1,6 +1,7 @@
 /** `tsgan train`: CSV → trained model directory. */
 import { trainFromCsv, trainDenseGan } from '../pipeline.js';
 import { TsganError } from '../errors.js';
+import type { ModelMeta } from '../io/model-dir.js';
 import { CELL_TYPES } from '../nn/recurrent.js';
 import { progressBar } from '../train/callbacks.js';
 import { parse, noPositionals, required, str, int, num, oneOf, list, type Values } from './args.js';
@@ -102,26 +103,37 @@ export async function trainCommand(args: string[]): Promise<number> {
       hidden: int(values, 'hidden'),
       noiseDim: int(values, 'noise-dim'),
       noise: oneOf(values, 'noise', ['uniform', 'normal'] as const),
-      batchSize: int(values, 'batch-size'),
-      dSteps: int(values, 'd-steps'),
-      lrG: num(values, 'lr-g'),
-      lrD: num(values, 'lr-d'),
-      beta1: num(values, 'beta1'),
+      ...ganTrainingOptions(values),
     },
   };
   await startEngine(oneOf(values, 'backend', ['wasm', 'cpu'] as const));
-  const meta = await trainFromCsv({
-    ...opts,
-    onNotice: (m) => process.stderr.write(m + '\n'),
-    callbacks: [progressBar({ show: ['dLoss', 'gLoss', 'dAccReal', 'dAccFake'] })],
-  });
+  const meta = await trainFromCsv({ ...opts, ...progress });
+  report(meta, `${meta.data.windows} windows of ${meta.data.seqLen} × ${meta.features.length} (${meta.features.join(', ')})`, out);
+  return 0;
+}
+
+/** The training options every GAN shares. */
+function ganTrainingOptions(values: Values) {
+  return {
+    batchSize: int(values, 'batch-size'),
+    dSteps: int(values, 'd-steps'),
+    lrG: num(values, 'lr-g'),
+    lrD: num(values, 'lr-d'),
+    beta1: num(values, 'beta1'),
+  };
+}
+
+const progress = {
+  onNotice: (m: string) => process.stderr.write(m + '\n'),
+  callbacks: [progressBar({ show: ['dLoss', 'gLoss', 'dAccReal', 'dAccFake'] })],
+};
+
+function report(meta: ModelMeta, what: string, out: string): void {
   const last = (k: string) => meta.history.metrics[k]?.at(-1)?.toFixed(4);
   process.stdout.write(
-    `trained ${meta.model} on ${meta.data.windows} windows of ${meta.data.seqLen} × ${meta.features.length} (${meta.features.join(', ')}) ` +
-      `for ${meta.iterations} iterations in ${meta.trainingSeconds.toFixed(1)} s; dLoss ${last('dLoss')}, gLoss ${last('gLoss')}\n` +
-      `model written to ${out}\n`,
+    `trained ${meta.model} on ${what} for ${meta.iterations} iterations in ${meta.trainingSeconds.toFixed(1)} s; ` +
+      `dLoss ${last('dLoss')}, gLoss ${last('gLoss')}\nmodel written to ${out}\n`,
   );
-  return 0;
 }
 
 async function trainDenseCommand(values: Values, data: string, out: string): Promise<number> {
@@ -154,24 +166,11 @@ async function trainDenseCommand(values: Values, data: string, out: string): Pro
       noiseDim: int(values, 'noise-dim'),
       gHidden: sizes('g-hidden'),
       dHidden: sizes('d-hidden'),
-      batchSize: int(values, 'batch-size'),
-      dSteps: int(values, 'd-steps'),
-      lrG: num(values, 'lr-g'),
-      lrD: num(values, 'lr-d'),
-      beta1: num(values, 'beta1'),
+      ...ganTrainingOptions(values),
     },
   };
   await startEngine(oneOf(values, 'backend', ['wasm', 'cpu'] as const));
-  const meta = await trainDenseGan({
-    ...opts,
-    onNotice: (m) => process.stderr.write(m + '\n'),
-    callbacks: [progressBar({ show: ['dLoss', 'gLoss', 'dAccReal', 'dAccFake'] })],
-  });
-  const last = (k: string) => meta.history.metrics[k]?.at(-1)?.toFixed(4);
-  process.stdout.write(
-    `trained dense-gan on ${meta.data.windows} items of ${meta.features.length} values (${meta.data.file}) ` +
-      `for ${meta.iterations} iterations in ${meta.trainingSeconds.toFixed(1)} s; dLoss ${last('dLoss')}, gLoss ${last('gLoss')}\n` +
-      `model written to ${out}\n`,
-  );
+  const meta = await trainDenseGan({ ...opts, ...progress });
+  report(meta, `${meta.data.windows} items of ${meta.features.length} values (${meta.data.file})`, out);
   return 0;
 }
