@@ -15,6 +15,7 @@ import { VERSION } from './version.js';
 import { MinMaxScaler, type ScalerState } from './data/scaler.js';
 import { loadLabelledSequences, classNames } from './data/sequences.js';
 import { readCsvFile } from './data/table.js';
+import { gather } from './data/batches.js';
 import { loadMnist, MNIST_SIZE } from './data/mnist.js';
 import { SequenceClassifier, classifierConfig, type ClassifierConfig } from './models/sequence-classifier.js';
 import { fit, type Callback, type HistoryData, type Trainable, type Metrics } from './train/loop.js';
@@ -73,14 +74,9 @@ export class ClassifierTrainer implements Trainable {
       this.order = this.rng.permutation(count);
       this.pos = 0;
     }
-    const size = seqLen * features;
-    const xb = new Float32Array(n * size);
-    const yb = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const j = this.order[this.pos + i];
-      xb.set(x.subarray(j * size, (j + 1) * size), i * size);
-      yb[i] = y[j];
-    }
+    const idx = this.order.subarray(this.pos, this.pos + n);
+    const xb = gather(x, seqLen * features, idx);
+    const yb = Int32Array.from(idx, (j) => y[j]);
     this.pos += n;
     return [tf.tensor3d(xb, [n, seqLen, features]), tf.tensor1d(yb, 'int32')];
   }
@@ -113,14 +109,7 @@ export function evaluate(model: SequenceClassifier, data: LabelledData): { accur
 }
 
 function subset(d: LabelledData, idx: Int32Array): LabelledData {
-  const size = d.seqLen * d.features;
-  const x = new Float32Array(idx.length * size);
-  const y = new Int32Array(idx.length);
-  idx.forEach((j, k) => {
-    x.set(d.x.subarray(j * size, (j + 1) * size), k * size);
-    y[k] = d.y[j];
-  });
-  return { ...d, x, y, count: idx.length };
+  return { ...d, x: gather(d.x, d.seqLen * d.features, idx), y: Int32Array.from(idx, (j) => d.y[j]), count: idx.length };
 }
 
 export interface ClassifyTrainOptions {

@@ -6,7 +6,7 @@ import { RecurrentStack, type CellType } from '../src/nn/recurrent.js';
 import { Rgan, rganConfig } from '../src/models/rgan.js';
 import { GanTrainer } from '../src/train/gan-trainer.js';
 import { fusedKernelsActive, setFusedKernels } from '../src/kernels/fused-stack.js';
-import { kernelMemoryBytes, matmul, setKernelThreads, estimateStackBytes } from '../src/kernels/wasm-kernels.js';
+import { kernelMemoryBytes, matmul, setKernelThreads } from '../src/kernels/wasm-kernels.js';
 import { sineData } from '../src/data/sines.js';
 import { Rng } from '../src/random.js';
 import { execFileSync } from 'node:child_process';

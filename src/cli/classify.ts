@@ -90,7 +90,7 @@ async function train(args: string[]): Promise<number> {
       lr: num(values, 'lr'),
     },
   };
-  await startEngine(oneOf(values, 'backend', ['wasm', 'cpu'] as const));
+  await startEngine(values);
   const meta = await trainClassifier({
     ...opts,
     onLog: (l) => process.stderr.write(`\n${l}\n`),
@@ -126,7 +126,7 @@ async function predict(args: string[]): Promise<number> {
   const model = required('classify predict', values, 'model');
   const data = required('classify predict', values, 'data');
   const out = required('classify predict', values, 'out');
-  await startEngine(oneOf(values, 'backend', ['wasm', 'cpu'] as const));
+  await startEngine(values);
   const r = predictToCsv({ model, data, out, force: Boolean(values.force) });
   process.stdout.write(`wrote predictions for ${r.sequences} sequences to ${out}\n`);
   return 0;

@@ -1,7 +1,7 @@
 /** `tsgan demo`: the main job on built-in data, end to end. */
 import { runDemo } from '../demo.js';
 import { progressBar } from '../train/callbacks.js';
-import { parse, noPositionals, str, int, oneOf } from './args.js';
+import { parse, noPositionals, str, int } from './args.js';
 import { startEngine } from './engine.js';
 
 export const DEMO_HELP = `Usage: tsgan demo [options]
@@ -31,7 +31,7 @@ export async function demoCommand(args: string[]): Promise<number> {
   }
   noPositionals('demo', positionals);
   const opts = { out: str(values, 'out'), iterations: int(values, 'iterations'), seed: int(values, 'seed', -(2 ** 31)), force: Boolean(values.force) };
-  await startEngine(oneOf(values, 'backend', ['wasm', 'cpu'] as const));
+  await startEngine(values);
   const r = await runDemo({
     ...opts,
     callbacks: [progressBar({ show: ['dLoss', 'gLoss', 'dAccReal', 'dAccFake'] })],

@@ -1,7 +1,9 @@
 /** Starts the engine for a command and says once, on stderr, which backend runs. */
-import { initEngine, describeEngine, type BackendName } from '../engine.js';
+import { initEngine, describeEngine } from '../engine.js';
+import { oneOf, type Values } from './args.js';
 
-export async function startEngine(preferred: BackendName = 'wasm'): Promise<void> {
-  const info = await initEngine(preferred);
+/** Starts the backend named by --backend (default wasm). */
+export async function startEngine(values: Values): Promise<void> {
+  const info = await initEngine(oneOf(values, 'backend', ['wasm', 'cpu'] as const) ?? 'wasm');
   process.stderr.write(describeEngine(info) + '\n');
 }

@@ -1,6 +1,6 @@
 /** `tsgan sample`: model directory → synthetic sequences as a long-format CSV. */
 import { sampleToCsv } from '../pipeline.js';
-import { parse, noPositionals, required, int, oneOf } from './args.js';
+import { parse, noPositionals, required, int } from './args.js';
 import { startEngine } from './engine.js';
 
 export const SAMPLE_HELP = `Usage: tsgan sample --model DIR --count N --out FILE.csv [options]
@@ -37,8 +37,7 @@ export async function sampleCommand(args: string[]): Promise<number> {
   const count = int(values, 'count')!;
   const out = required('sample', values, 'out');
   const seed = int(values, 'seed', -(2 ** 31));
-  const backend = oneOf(values, 'backend', ['wasm', 'cpu'] as const);
-  await startEngine(backend);
+  await startEngine(values);
   const r = sampleToCsv({ model, count, out, seed, force: Boolean(values.force) });
   if (r.format === 'png') process.stdout.write(`wrote a grid of ${count} samples to ${out}\n`);
   else if (r.seqLen === 1) process.stdout.write(`wrote ${count} samples of ${r.features.length} values to ${out}\n`);

@@ -106,7 +106,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...ganTrainingOptions(values),
     },
   };
-  await startEngine(oneOf(values, 'backend', ['wasm', 'cpu'] as const));
+  await startEngine(values);
   const meta = await trainFromCsv({ ...opts, ...progress });
   report(meta, `${meta.data.windows} windows of ${meta.data.seqLen} × ${meta.features.length} (${meta.features.join(', ')})`, out);
   return 0;
@@ -169,7 +169,7 @@ async function trainDenseCommand(values: Values, data: string, out: string): Pro
       ...ganTrainingOptions(values),
     },
   };
-  await startEngine(oneOf(values, 'backend', ['wasm', 'cpu'] as const));
+  await startEngine(values);
   const meta = await trainDenseGan({ ...opts, ...progress });
   report(meta, `${meta.data.windows} items of ${meta.features.length} values (${meta.data.file})`, out);
   return 0;

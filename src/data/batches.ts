@@ -14,6 +14,13 @@ export interface Items {
   itemShape: number[];
 }
 
+/** Items idx[0], idx[1], … of `size` values each, copied into one new array. */
+export function gather(src: Float32Array, size: number, idx: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(idx.length * size);
+  for (let k = 0; k < idx.length; k++) out.set(src.subarray(idx[k] * size, (idx[k] + 1) * size), k * size);
+  return out;
+}
+
 export class BatchSampler {
   private order: Int32Array;
   private pos = 0;
@@ -32,12 +39,7 @@ export class BatchSampler {
       this.order = this.rng.permutation(count);
       this.pos = 0;
     }
-    const block = this.size;
-    const out = new Float32Array(n * block);
-    for (let i = 0; i < n; i++) {
-      const w = this.order[this.pos + i];
-      out.set(data.subarray(w * block, (w + 1) * block), i * block);
-    }
+    const out = gather(data, this.size, this.order.subarray(this.pos, this.pos + n));
     this.pos += n;
     return tf.tensor(out, [n, ...itemShape]);
   }

@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import { TsganError } from '../errors.js';
 import type { Rng } from '../random.js';
+import { gather } from './batches.js';
 
 export const MNIST_SIZE = 28;
 export const MNIST_PIXELS = MNIST_SIZE * MNIST_SIZE;
@@ -49,14 +50,10 @@ export function loadMnist(): Digits {
 export function splitDigits(d: Digits, train: number, rng: Rng): { train: Digits; test: Digits } {
   if (train < 1 || train >= d.count) throw new TsganError(`cannot keep ${train} of ${d.count} digits for training`);
   const order = rng.permutation(d.count);
-  const take = (idx: Int32Array): Digits => {
-    const images = new Float32Array(idx.length * MNIST_PIXELS);
-    const labels = new Int32Array(idx.length);
-    idx.forEach((j, k) => {
-      images.set(d.images.subarray(j * MNIST_PIXELS, (j + 1) * MNIST_PIXELS), k * MNIST_PIXELS);
-      labels[k] = d.labels[j];
-    });
-    return { images, labels, count: idx.length };
-  };
+  const take = (idx: Int32Array): Digits => ({
+    images: gather(d.images, MNIST_PIXELS, idx),
+    labels: Int32Array.from(idx, (j) => d.labels[j]),
+    count: idx.length,
+  });
   return { train: take(order.subarray(0, train)), test: take(order.subarray(train)) };
 }

@@ -6,7 +6,7 @@
  */
 import { TsganError, locate } from '../errors.js';
 import { readCsvFile, tableToDataset } from './table.js';
-import type { CsvTable } from './csv.js';
+import { parseNumber, type CsvTable } from './csv.js';
 
 export interface LabelledSequences {
   file: string;
@@ -90,7 +90,7 @@ export function loadLabelledSequences(file: string, opts: SequenceOptions): Labe
 }
 
 function isNumeric(cell: string): boolean {
-  return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(cell.trim());
+  return parseNumber(cell) !== null;
 }
 
 /** Class names in a stable order: numerically when every label is a number, else alphabetically. */
