@@ -41,3 +41,15 @@ export { trainClassifier, predictToCsv, loadClassifier, evaluate, ClassifierTrai
 export { loadMnist, splitDigits, type Digits } from './data/mnist.js';
 export { loadLabelledSequences, type LabelledSequences } from './data/sequences.js';
 export { imageGrid } from './io/png.js';
+
+export { SequenceRegressor, regressorConfig, REGRESSOR_DEFAULTS, type RegressorConfig, type RegressorLoss } from './models/sequence-regressor.js';
+export { loadEvalData, MIN_SEQUENCES, type EvalData, type EvalDataOptions, type WindowSet } from './eval/data.js';
+export { discriminativeScore, predictiveScore, predictiveTask, type DiscriminativeOptions, type DiscriminativeResult, type PredictiveOptions } from './eval/posthoc.js';
+export { distanceMetrics, sqDistances, type DistanceMetrics } from './eval/distance.js';
+export { marginalStats, ecdfDistances, autocorrelation, correlationMatrix } from './eval/stats.js';
+export { pca2, tsne, featureMeans, type TsneOptions } from './eval/embed.js';
+export { evaluateWindows, evaluateData, formatEvalTable, type EvalResult, type EvaluateOptions, type Repeated } from './eval/evaluate.js';
+export { evaluateFiles, type EvalFilesOptions, type EvalFilesResult } from './eval/run.js';
+export { buildReport, type Report, type ReportOptions } from './report/html.js';
+export { EvalCallback, EVAL_METRICS, type EvalMetricName, type EvalEveryOptions } from './train/evaluator.js';
+export { holdOutBlocks, type WindowSplit } from './data/split.js';

@@ -24,6 +24,8 @@ import { imageGrid } from './io/png.js';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Gan } from './models/gan.js';
+import { holdOutBlocks } from './data/split.js';
+import { EvalCallback, type EvalMetricName } from './train/evaluator.js';
 
 export interface TrainCsvOptions {
   /** CSV file with a header row. */
@@ -47,8 +49,16 @@ export interface TrainCsvOptions {
   /** Overwrite a non-empty `out`. Default false. */
   force?: boolean;
   callbacks?: Callback[];
-  /** Receives one-line notices (columns left out, ...). */
+  /** Receives one-line notices (columns left out, evaluations, ...). */
   onNotice?: (message: string) => void;
+  /**
+   * Evaluate every this many iterations on a held-out 20 % of the data (blocks
+   * of time, see holdOutBlocks), record the metrics in the history and save
+   * the best checkpoint by `evalMetric`. Default: off.
+   */
+  evalEvery?: number;
+  /** Metric that picks the best checkpoint: 'mmd' (default), 'coverage' or 'discriminative'. */
+  evalMetric?: EvalMetricName;
 }
 
 export interface PreparedData {
@@ -78,10 +88,20 @@ export async function trainFromCsv(opts: TrainCsvOptions): Promise<ModelMeta> {
     opts.onNotice?.(`tsgan: leaving out non-numeric columns: ${dataset.skipped.join(', ')}`);
   }
   const config = rganConfig({ ...opts.model, features: dataset.features.length, seqLen: windows.seqLen });
+  let train = windows;
+  let evaluator: EvalCallback | null = null;
   const model = new Rgan(config, seed);
   try {
-    const trainer = new GanTrainer(model, windows, seed);
-    const run = await runTraining(trainer, iterations, opts.data, opts.callbacks);
+    if (opts.evalEvery !== undefined) {
+      if (!Number.isInteger(opts.evalEvery) || opts.evalEvery < 1) throw new TsganError(`--eval-every must be a positive integer, got ${opts.evalEvery}`);
+      const split = holdOutBlocks(windows, dataset.series.map((s) => s.rows), opts.stride ?? 1, new Rng(seed ^ 0x401d));
+      train = split.train;
+      evaluator = new EvalCallback(model, { every: opts.evalEvery, metric: opts.evalMetric, heldOut: split.heldOut, heldOutOrigin: split.heldOutOrigin, seed, onLog: opts.onNotice });
+      opts.onNotice?.(`tsgan: evaluating every ${opts.evalEvery} iterations on ${split.heldOut.count} held-out windows (training on ${split.train.count})`);
+    }
+    const trainer = new GanTrainer(model, train, seed);
+    const run = await runTraining(trainer, iterations, opts.data, [...(opts.callbacks ?? []), ...(evaluator ? [evaluator] : [])]);
+    const bestIteration = evaluator?.restoreBest() ?? null;
     const meta = modelMeta(model, run, seed, dataset.features, scaler, {
         file: opts.data,
         columns: dataset.features,
@@ -92,10 +112,13 @@ export async function trainFromCsv(opts: TrainCsvOptions): Promise<ModelMeta> {
         windows: windows.count,
         seqLen: windows.seqLen,
         stride: opts.stride ?? 1,
+        ...(evaluator ? { trainWindows: train.count } : {}),
     });
+    if (evaluator?.best && bestIteration !== null) meta.checkpoint = { ...evaluator.best, lastIteration: run.iterationsRun };
     await saveModelDir(opts.out, model, meta, force);
     return meta;
   } finally {
+    evaluator?.dispose();
     model.dispose();
   }
 }

@@ -8,6 +8,7 @@ import { trainCommand } from './train.js';
 import { sampleCommand } from './sample.js';
 import { demoCommand } from './demo.js';
 import { classifyCommand } from './classify.js';
+import { evalCommand } from './eval.js';
 
 export const MAIN_HELP = `tsgan ${VERSION}: generative adversarial networks on deep recurrent networks, for time series
 
@@ -17,6 +18,7 @@ Commands:
   demo      train on built-in sine data and sample from it (start here)
   train     train a GAN (recurrent on a CSV, or dense on digits) and write a model directory
   sample    write synthetic sequences from a trained model as CSV (or a PNG grid of digits)
+  eval      measure synthetic sequences against real ones; JSON and an HTML report
   classify  train a deep recurrent sequence classifier, or predict with one
 
 Run tsgan <command> --help for a command's options.
@@ -28,6 +30,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   demo: demoCommand,
   train: trainCommand,
   sample: sampleCommand,
+  eval: evalCommand,
   classify: classifyCommand,
 };
 

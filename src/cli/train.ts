@@ -6,6 +6,7 @@ import { CELL_TYPES } from '../nn/recurrent.js';
 import { progressBar } from '../train/callbacks.js';
 import { parse, noPositionals, required, str, int, num, oneOf, list, type Values } from './args.js';
 import { startEngine } from './engine.js';
+import { EVAL_METRICS, type EvalMetricName } from '../train/evaluator.js';
 
 export const TRAIN_HELP = `Usage: tsgan train --data FILE.csv --out DIR [options]
 
@@ -41,6 +42,12 @@ Training:
   --lr-d X             discriminator learning rate (default 0.001)
   --beta1 X            Adam β1 of both optimisers (default 0.5)
   --seed N             seed for weights, noise and batches (default 0)
+Evaluation (rgan):
+  --eval-every N       every N iterations, measure samples against a held-out 20 % of
+                       the data (blocks of time), record it in the history, and save the
+                       best checkpoint instead of the last (default: off)
+  --eval-metric M      what "best" means: mmd (default), coverage, or discriminative
+                       (TimeGAN's score: a few seconds per evaluation)
 Output:
   --out DIR            model directory to write (required)
   --force              overwrite a non-empty --out
@@ -74,6 +81,8 @@ export async function trainCommand(args: string[]): Promise<number> {
     'd-hidden': { type: 'string' },
     'image-shape': { type: 'string' },
     'sample-every': { type: 'string' },
+    'eval-every': { type: 'string' },
+    'eval-metric': { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(TRAIN_HELP);
@@ -97,6 +106,8 @@ export async function trainCommand(args: string[]): Promise<number> {
     iterations: int(values, 'iterations'),
     seed: int(values, 'seed', -(2 ** 31)),
     force: Boolean(values.force),
+    evalEvery: int(values, 'eval-every'),
+    evalMetric: oneOf(values, 'eval-metric', Object.keys(EVAL_METRICS) as EvalMetricName[]),
     model: {
       cell: oneOf(values, 'cell', CELL_TYPES),
       layers: int(values, 'layers'),
@@ -132,12 +143,14 @@ function report(meta: ModelMeta, what: string, out: string): void {
   const last = (k: string) => meta.history.metrics[k]?.at(-1)?.toFixed(4);
   process.stdout.write(
     `trained ${meta.model} on ${what} for ${meta.iterations} iterations in ${meta.trainingSeconds.toFixed(1)} s; ` +
-      `dLoss ${last('dLoss')}, gLoss ${last('gLoss')}\nmodel written to ${out}\n`,
+      `dLoss ${last('dLoss')}, gLoss ${last('gLoss')}\n` +
+      (meta.checkpoint ? `saved the best checkpoint: iteration ${meta.checkpoint.iteration} (${meta.checkpoint.metric} ${meta.checkpoint.value.toFixed(4)})\n` : '') +
+      `model written to ${out}\n`,
   );
 }
 
 async function trainDenseCommand(values: Values, data: string, out: string): Promise<number> {
-  for (const k of ['cell', 'layers', 'hidden', 'noise', 'seq-len', 'stride', 'id-column']) {
+  for (const k of ['cell', 'layers', 'hidden', 'noise', 'seq-len', 'stride', 'id-column', 'eval-every', 'eval-metric']) {
     if (values[k] !== undefined) throw new TsganError(`--${k} applies to --model rgan only`);
   }
   const shape = str(values, 'image-shape');

@@ -15,7 +15,7 @@ function tempName(target: string, tag: string): string {
 }
 
 /** Throws unless `dir` can be written as a result: absent, empty, or `force`. */
-export function checkOutDir(dir: string, force: boolean): void {
+export function checkOutDir(dir: string, force: boolean, flag = '--out'): void {
   if (!existsSync(dir)) {
     const parent = dirname(resolve(dir));
     if (!existsSync(parent)) throw new TsganError(`${dir}: parent directory ${parent} does not exist`);
@@ -24,20 +24,20 @@ export function checkOutDir(dir: string, force: boolean): void {
   const st = statSync(dir);
   if (!st.isDirectory()) {
     if (force) return;
-    throw new TsganError(`${dir}: exists and is a file; choose another --out or pass --force to replace it`);
+    throw new TsganError(`${dir}: exists and is a file; choose another ${flag} or pass --force to replace it`);
   }
   if (readdirSync(dir).length > 0 && !force) {
-    throw new TsganError(`${dir}: exists and is not empty; choose another --out or pass --force to overwrite it`);
+    throw new TsganError(`${dir}: exists and is not empty; choose another ${flag} or pass --force to overwrite it`);
   }
 }
 
 /** Throws unless `file` can be written: absent, or `force`. */
-export function checkOutFile(file: string, force: boolean): void {
+export function checkOutFile(file: string, force: boolean, flag = '--out'): void {
   const parent = dirname(resolve(file));
   if (!existsSync(parent)) throw new TsganError(`${file}: directory ${parent} does not exist`);
   if (existsSync(file)) {
     if (statSync(file).isDirectory()) throw new TsganError(`${file}: is a directory`);
-    if (!force) throw new TsganError(`${file}: exists; choose another --out or pass --force to overwrite it`);
+    if (!force) throw new TsganError(`${file}: exists; choose another ${flag} or pass --force to overwrite it`);
   }
 }
 

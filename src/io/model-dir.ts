@@ -37,6 +37,8 @@ export interface DataInfo {
   windows: number;
   seqLen?: number;
   stride?: number;
+  /** Windows trained on when part was held out for evaluation (`--eval-every`). */
+  trainWindows?: number;
 }
 
 /** The GANs a model directory can hold. */
@@ -65,6 +67,8 @@ export interface ModelMeta {
   trainingSeconds: number;
   stopReason?: string;
   history: HistoryData;
+  /** With `--eval-every`: the saved weights are those of this evaluation, the best by `metric`. */
+  checkpoint?: { iteration: number; metric: string; value: number; lastIteration: number };
   files: { generator: string; discriminator: string };
 }
 

@@ -20,9 +20,14 @@ export interface GanLoss {
 
 /** Mean binary cross-entropy of logits x against a constant label y ∈ [0, 1]. */
 export function bceWithLogits(logits: tf.Tensor, label: number): tf.Scalar {
+  return tf.tidy(() => bceWithLogitsAgainst(logits, tf.scalar(label)));
+}
+
+/** Mean binary cross-entropy of logits against labels of the same shape (the same stable form). */
+export function bceWithLogitsAgainst(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar {
   return tf.tidy(() => {
     const x = logits;
-    const loss = tf.add(tf.sub(tf.relu(x), tf.mul(x, label)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))));
+    const loss = tf.add(tf.sub(tf.relu(x), tf.mul(x, labels)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))));
     return tf.mean(loss) as tf.Scalar;
   });
 }

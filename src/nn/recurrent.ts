@@ -39,6 +39,11 @@ export interface RecurrentStackArgs {
    * unit forget bias for LSTM, zeros for GRU).
    */
   chronoInit?: number;
+  /**
+   * Starting bias of the GRU's update and reset gates (TF1's `GRUCell` starts
+   * them at 1, Keras at 0). Ignored with `chronoInit`. Default 0.
+   */
+  gruGateBias?: number;
 }
 
 export interface RecurrentLayerWeights {
@@ -86,6 +91,8 @@ export class RecurrentStack {
             bias[j] = b; // GRU update gate z: h = z·h + (1 − z)·ĥ
           }
         }
+      } else if (this.cell === 'gru' && args.gruGateBias) {
+        bias.fill(args.gruGateBias, 0, 2 * H); // z and r blocks
       } else if (this.cell === 'lstm') {
         bias.fill(1, H, 2 * H); // Keras's unit_forget_bias: the forget gate (second block) starts at 1
       }

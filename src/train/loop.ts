@@ -20,7 +20,7 @@ export interface TrainControl {
 
 export interface Callback {
   onTrainBegin?(info: { iterations: number; startIteration: number }): void | Promise<void>;
-  onIterationEnd?(iteration: number, logs: Metrics, control: TrainControl): void | Promise<void>;
+  onIterationEnd?(iteration: number, logs: Metrics, control: TrainControl, history: History): void | Promise<void>;
   onTrainEnd?(history: History, control: TrainControl): void | Promise<void>;
 }
 
@@ -28,17 +28,26 @@ export interface Callback {
 export interface HistoryData {
   iteration: number[];
   metrics: Record<string, number[]>;
+  /** Evaluations during training (`--eval-every`): sparse, one record per evaluation. */
+  evaluations?: EvaluationRecord[];
+}
+
+export interface EvaluationRecord {
+  iteration: number;
+  metrics: Record<string, number>;
 }
 
 export class History implements HistoryData {
   iteration: number[] = [];
   metrics: Record<string, number[]> = {};
+  evaluations: EvaluationRecord[] = [];
 
   static from(data?: HistoryData): History {
     const h = new History();
     if (data) {
       h.iteration = [...data.iteration];
       h.metrics = Object.fromEntries(Object.entries(data.metrics).map(([k, v]) => [k, [...v]]));
+      h.evaluations = (data.evaluations ?? []).map((e) => ({ iteration: e.iteration, metrics: { ...e.metrics } }));
     }
     return h;
   }
@@ -50,6 +59,12 @@ export class History implements HistoryData {
       // A metric that appears late is padded with NaN (JSON: null) before it.
       (this.metrics[k] ??= new Array<number>(n).fill(NaN)).push(v);
     }
+    // One that goes missing is padded too, so every column stays aligned with `iteration`.
+    for (const col of Object.values(this.metrics)) if (col.length === n) col.push(NaN);
+  }
+
+  recordEvaluation(iteration: number, metrics: Record<string, number>): void {
+    this.evaluations.push({ iteration, metrics });
   }
 
   /** The last recorded value of a metric. */
@@ -59,7 +74,7 @@ export class History implements HistoryData {
   }
 
   toJSON(): HistoryData {
-    return { iteration: this.iteration, metrics: this.metrics };
+    return { iteration: this.iteration, metrics: this.metrics, ...(this.evaluations.length > 0 ? { evaluations: this.evaluations } : {}) };
   }
 }
 
@@ -89,7 +104,7 @@ export async function fit(model: Trainable, opts: FitOptions): Promise<FitResult
     const logs = model.trainStep();
     history.record(start + i, logs);
     run = i;
-    for (const cb of callbacks) await cb.onIterationEnd?.(start + i, logs, control);
+    for (const cb of callbacks) await cb.onIterationEnd?.(start + i, logs, control, history);
   }
   for (const cb of callbacks) await cb.onTrainEnd?.(history, control);
   return { history, iterationsRun: run, stopReason: control.stopReason };

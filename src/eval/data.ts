@@ -1,0 +1,111 @@
+/**
+ * The two sides of an evaluation as windows on one scale: REAL as `tsgan
+ * train` reads it (cut into overlapping windows), SYNTH in the long format
+ * `tsgan sample` writes (`sequence,step,<features>`). Both are min-max scaled
+ * with REAL's per-feature minimum and maximum before any metric, as TimeGAN's
+ * evaluation does (its data loader scales, its metrics see [0, 1] data).
+ *
+ * Every real window remembers where it came from (series, first row), so
+ * that nearest-neighbour metrics can tell a genuinely close window from the
+ * same rows shifted by one step.
+ */
+import { TsganError, locate } from '../errors.js';
+import { readCsvFile, tableToDataset } from '../data/table.js';
+import { parseNumber } from '../data/csv.js';
+import { MinMaxScaler } from '../data/scaler.js';
+import { makeWindows } from '../data/windows.js';
+
+/** Windows [count, seqLen, features], flat and scaled. */
+export interface WindowSet {
+  data: Float32Array;
+  count: number;
+  seqLen: number;
+  features: number;
+}
+
+export interface EvalData {
+  features: string[];
+  seqLen: number;
+  real: WindowSet;
+  /** Per real window: [series index, first row], for the overlap test. */
+  realOrigin: Int32Array;
+  synthetic: WindowSet;
+  scaler: MinMaxScaler;
+}
+
+export interface EvalDataOptions {
+  real: string;
+  synthetic: string;
+  /** Window length; must match the synthetic sequences. Default: their length. */
+  seqLen?: number;
+  /** Features to compare. Default: every numeric column of REAL. */
+  columns?: string[];
+  /** Panel column of REAL. */
+  idColumn?: string;
+}
+
+/** Fewest windows on either side for the 80/20 splits to mean anything. */
+export const MIN_SEQUENCES = 10;
+
+export function loadEvalData(opts: EvalDataOptions): EvalData {
+  const real = tableToDataset(readCsvFile(opts.real), { columns: opts.columns, idColumn: opts.idColumn });
+  const features = real.features;
+  const F = features.length;
+  const synthTable = readCsvFile(opts.synthetic);
+  const { header } = synthTable;
+  if (header[0] !== 'sequence' || header[1] !== 'step') {
+    throw new TsganError(
+      `${locate(opts.synthetic, synthTable.headerLine, 1)}: expected the header of tsgan sample ("sequence,step,<features>"), got "${header.slice(0, 3).join(',')}"`,
+    );
+  }
+  const synthFeatures = header.slice(2);
+  const missing = features.filter((f) => !synthFeatures.includes(f));
+  if (missing.length > 0) {
+    throw new TsganError(
+      `${opts.synthetic}: feature names do not match ${opts.real}: missing ${missing.map((m) => `"${m}"`).join(', ')} (it has ${synthFeatures.join(', ')})`,
+    );
+  }
+  if (!opts.columns) {
+    const extra = synthFeatures.filter((f) => !features.includes(f));
+    if (extra.length > 0) throw new TsganError(`${opts.synthetic}: feature names do not match ${opts.real}: ${extra.map((m) => `"${m}"`).join(', ')} not in the real data (choose with --columns)`);
+  }
+  const synth = tableToDataset(synthTable, { columns: features, idColumn: 'sequence' });
+
+  // Steps must run 0, 1, 2, … within each sequence.
+  const stepCol = 1;
+  const seen = new Map<string, number>();
+  for (const r of synthTable.rows) {
+    const id = r.fields[0].trim();
+    const expected = seen.get(id) ?? 0;
+    if (parseNumber(r.fields[stepCol]) !== expected) {
+      throw new TsganError(`${locate(opts.synthetic, r.line, stepCol + 1)}: sequence ${id} has step "${r.fields[stepCol]}" where step ${expected} was expected`);
+    }
+    seen.set(id, expected + 1);
+  }
+  const synthLen = synth.series[0].rows;
+  const odd = synth.series.find((s) => s.rows !== synthLen);
+  if (odd) throw new TsganError(`${opts.synthetic}: sequences differ in length (${synthLen} steps, but sequence ${odd.id} has ${odd.rows})`);
+  const seqLen = opts.seqLen ?? synthLen;
+  if (seqLen !== synthLen) {
+    throw new TsganError(`length mismatch: --seq-len is ${seqLen} but the sequences in ${opts.synthetic} have ${synthLen} steps`);
+  }
+
+  const scaler = MinMaxScaler.fit(real.series.map((s) => s.values), F);
+  const realWin = makeWindows(real.series, F, scaler, { seqLen, stride: 1, file: opts.real });
+  const origin = new Int32Array(realWin.count * 2);
+  let w = 0;
+  real.series.forEach((s, si) => {
+    for (let start = 0; start + seqLen <= s.rows; start++, w++) {
+      origin[2 * w] = si;
+      origin[2 * w + 1] = start;
+    }
+  });
+  const synthWin = makeWindows(synth.series, F, scaler, { seqLen, stride: seqLen, file: opts.synthetic });
+  if (realWin.count < MIN_SEQUENCES) {
+    throw new TsganError(`${opts.real}: too few sequences: ${realWin.count} windows of ${seqLen} steps; the evaluation needs at least ${MIN_SEQUENCES}`);
+  }
+  if (synthWin.count < MIN_SEQUENCES) {
+    throw new TsganError(`${opts.synthetic}: too few sequences: ${synthWin.count}; the evaluation needs at least ${MIN_SEQUENCES} (sample more with tsgan sample --count)`);
+  }
+  return { features, seqLen, real: realWin, realOrigin: origin, synthetic: synthWin, scaler };
+}

@@ -1,0 +1,199 @@
+/**
+ * The whole evaluation of synthetic sequences against real ones: TimeGAN's
+ * discriminative and predictive scores (repeated with several seeds, mean ±
+ * std), the strong discriminative variant, MMD, nearest-neighbour coverage
+ * and spread (mode collapse), memorisation (privacy), marginal distances,
+ * autocorrelation and cross-correlation errors. Lower is better for every
+ * score except coverage, precision, recall and density (higher) and spread
+ * (1 is right).
+ */
+import { Rng } from '../random.js';
+import type { EvalData, WindowSet } from './data.js';
+import { discriminativeScore, predictiveScore, subsample } from './posthoc.js';
+import { distanceMetrics } from './distance.js';
+import { autocorrelation, correlationMatrix, marginalStats, meanAbsDiff } from './stats.js';
+
+export interface EvaluateOptions {
+  /** Runs of each trained score, with seeds seed, seed + 1, … Default 3. */
+  repeats?: number;
+  /** Default 0. */
+  seed?: number;
+  /** Skip the trained scores (discriminative, predictive): the quick metrics only. Default false. */
+  quick?: boolean;
+  /** Adam steps of the reference discriminator. Default 2,000 (TimeGAN). */
+  discriminativeIterations?: number;
+  /** Step cap of the strong discriminator (it stops early on its validation loss). Default 2.5 × discriminativeIterations (5,000). */
+  strongIterations?: number;
+  /** Adam steps of the predictor. Default 5,000 (TimeGAN). */
+  predictiveIterations?: number;
+  /** Windows per side for the distance metrics. Default 1,000. */
+  maxSamples?: number;
+  /** Largest autocorrelation lag. Default min(10, seqLen − 1). */
+  maxLag?: number;
+  /** One line per finished part. */
+  onProgress?: (message: string) => void;
+}
+
+export interface Repeated {
+  mean: number;
+  std: number;
+  runs: number[];
+}
+
+export interface EvalResult {
+  features: string[];
+  seqLen: number;
+  realSequences: number;
+  syntheticSequences: number;
+  seed: number;
+  repeats: number;
+  /** |0.5 − held-out accuracy| of TimeGAN's post-hoc GRU classifier. */
+  discriminative?: Repeated & { accuracy: number; iterations: number };
+  /** The same with a two-layer classifier trained to convergence. */
+  discriminativeStrong?: Repeated & { accuracy: number; iterations: number[] };
+  /** MAE on real data of a next-step predictor trained on synthetic data; `baseline`: trained on real. */
+  predictive?: Repeated & { baseline: Repeated; iterations: number };
+  mmd: { value: number; bandwidth: number; samples: number };
+  coverage: { value: number; precision: number; recall: number; density: number; spread: number; k: number };
+  memorisation: { share: number; threshold: number; exactCopies: number; warning: boolean };
+  marginal: { wasserstein: number; ks: number; perFeature: Record<string, { wasserstein: number; ks: number }> };
+  autocorrelation: { error: number; lags: number; real: number[][]; synthetic: number[][] };
+  crossCorrelation: { error: number; real: number[][]; synthetic: number[][] };
+  warnings: string[];
+}
+
+/** Coverage below this, or spread below SPREAD_WARN, flags mode collapse. */
+export const COVERAGE_WARN = 0.2;
+export const SPREAD_WARN = 0.5;
+
+export function repeated(runs: number[]): Repeated {
+  const mean = runs.reduce((a, b) => a + b, 0) / runs.length;
+  const std = Math.sqrt(runs.reduce((a, b) => a + (b - mean) ** 2, 0) / runs.length); // np.std, as the paper
+  return { mean, std, runs };
+}
+
+export function evaluateWindows(
+  real: WindowSet,
+  synthetic: WindowSet,
+  features: string[],
+  opts: EvaluateOptions & { realOrigin?: Int32Array } = {},
+): EvalResult {
+  const seed = opts.seed ?? 0;
+  const repeats = opts.repeats ?? 3;
+  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`repeats must be a positive integer, got ${repeats}`);
+  const log = opts.onProgress ?? (() => {});
+  const T = real.seqLen;
+  const warnings: string[] = [];
+  const result: Partial<EvalResult> = { features, seqLen: T, realSequences: real.count, syntheticSequences: synthetic.count, seed, repeats };
+
+  if (!opts.quick) {
+    const disc = [];
+    const strong = [];
+    for (let r = 0; r < repeats; r++) disc.push(discriminativeScore(real, synthetic, { seed: seed + r, iterations: opts.discriminativeIterations }));
+    result.discriminative = { ...repeated(disc.map((d) => d.score)), accuracy: mean(disc.map((d) => d.accuracy)), iterations: disc[0].iterations };
+    log(`discriminative ${fmt(result.discriminative)}`);
+    for (let r = 0; r < repeats; r++) {
+      const cap = opts.strongIterations ?? Math.round(2.5 * (opts.discriminativeIterations ?? 2000));
+      strong.push(discriminativeScore(real, synthetic, { seed: seed + r, variant: 'strong', iterations: cap }));
+    }
+    result.discriminativeStrong = { ...repeated(strong.map((d) => d.score)), accuracy: mean(strong.map((d) => d.accuracy)), iterations: strong.map((d) => d.iterations) };
+    log(`discriminative (strong) ${fmt(result.discriminativeStrong)}`);
+    const it = opts.predictiveIterations;
+    const pred = Array.from({ length: repeats }, (_, r) => predictiveScore(synthetic, real, { seed: seed + r, iterations: it }));
+    const base = Array.from({ length: repeats }, (_, r) => predictiveScore(real, real, { seed: seed + r, iterations: it }));
+    result.predictive = { ...repeated(pred), baseline: repeated(base), iterations: it ?? 5000 };
+    log(`predictive ${fmt(result.predictive)} (real data: ${fmt(result.predictive.baseline)})`);
+  }
+
+  // Distance metrics on up to maxSamples windows a side; the real subsample keeps its origins.
+  const maxSamples = opts.maxSamples ?? 1000;
+  const rng = new Rng(seed ^ 0xd15);
+  const idx = rng.permutation(real.count).subarray(0, Math.min(maxSamples, real.count));
+  const realSub = pick(real, idx);
+  const origin = opts.realOrigin ? Int32Array.from({ length: idx.length * 2 }, (_, k) => opts.realOrigin![2 * idx[k >> 1] + (k & 1)]) : undefined;
+  const synthSub = subsample(synthetic, maxSamples, rng);
+  const d = distanceMetrics(realSub, synthSub, origin);
+  result.mmd = { value: d.mmd, bandwidth: d.mmdBandwidth, samples: Math.min(realSub.count, synthSub.count) };
+  result.coverage = { value: d.coverage, precision: d.precision, recall: d.recall, density: d.density, spread: d.spread, k: 5 };
+  result.memorisation = d.memorisation;
+  log(`mmd ${d.mmd.toFixed(4)}, coverage ${d.coverage.toFixed(3)}, memorised ${(100 * d.memorisation.share).toFixed(1)} %`);
+  if (d.spread < SPREAD_WARN || (d.coverage < COVERAGE_WARN && d.precision > 0.5)) {
+    warnings.push(
+      `mode collapse suspected: coverage ${d.coverage.toFixed(2)} (real windows with a synthetic neighbour), spread ${d.spread.toFixed(2)} (synthetic / real standard deviation)`,
+    );
+  } else if (d.coverage < COVERAGE_WARN) {
+    warnings.push(`synthetic windows miss the real data: coverage ${d.coverage.toFixed(2)}, precision ${d.precision.toFixed(2)}`);
+  }
+  if (d.memorisation.warning) {
+    warnings.push(
+      `memorisation: ${(100 * d.memorisation.share).toFixed(0)} % of synthetic windows are closer to a real window than real windows are to each other` +
+        (d.memorisation.exactCopies > 0 ? ` (${(100 * d.memorisation.exactCopies).toFixed(0)} % are exact copies)` : '') +
+        '; do not share them as private data',
+    );
+  }
+
+  const m = marginalStats(realSub, synthSub);
+  result.marginal = {
+    wasserstein: mean(m.wasserstein),
+    ks: mean(m.ks),
+    perFeature: Object.fromEntries(features.map((f, i) => [f, { wasserstein: m.wasserstein[i], ks: m.ks[i] }])),
+  };
+  const lags = Math.max(1, Math.min(opts.maxLag ?? 10, T - 1));
+  const acfR = T > 1 ? autocorrelation(realSub, lags) : [];
+  const acfS = T > 1 ? autocorrelation(synthSub, lags) : [];
+  result.autocorrelation = { error: T > 1 ? meanAbsDiff(acfR, acfS) : 0, lags: T > 1 ? lags : 0, real: acfR, synthetic: acfS };
+  const cR = correlationMatrix(realSub);
+  const cS = correlationMatrix(synthSub);
+  result.crossCorrelation = { error: meanAbsDiff(cR, cS, true), real: cR, synthetic: cS };
+  result.warnings = warnings;
+  return result as EvalResult;
+}
+
+/** The evaluation of loaded data (see loadEvalData). */
+export function evaluateData(data: EvalData, opts: EvaluateOptions = {}): EvalResult {
+  return evaluateWindows(data.real, data.synthetic, data.features, { ...opts, realOrigin: data.realOrigin });
+}
+
+function pick(w: WindowSet, idx: Int32Array): WindowSet {
+  const size = w.seqLen * w.features;
+  const data = new Float32Array(idx.length * size);
+  idx.forEach((i, k) => data.set(w.data.subarray(i * size, (i + 1) * size), k * size));
+  return { ...w, data, count: idx.length };
+}
+
+function mean(v: number[]): number {
+  return v.reduce((a, b) => a + b, 0) / v.length;
+}
+
+export function fmt(r: Repeated): string {
+  return `${r.mean.toFixed(4)} ± ${r.std.toFixed(4)}`;
+}
+
+/** [metric, value, one-line meaning] rows, for the printed table and the report. */
+export function formatEvalRows(r: EvalResult): [string, string, string][] {
+  const rows: [string, string, string][] = [];
+  if (r.discriminative) rows.push(['discriminative', fmt(r.discriminative), "|0.5 − accuracy| of TimeGAN's post-hoc GRU classifier; 0 = indistinguishable"]);
+  if (r.discriminativeStrong) rows.push(['discriminative (strong)', fmt(r.discriminativeStrong), 'the same with a larger classifier trained to convergence']);
+  if (r.predictive) {
+    rows.push(['predictive', fmt(r.predictive), 'MAE on real data of a next-step predictor trained on synthetic data']);
+    rows.push(['predictive (real data)', fmt(r.predictive.baseline), 'the same predictor trained on real data: the score to match']);
+  }
+  rows.push(['mmd', r.mmd.value.toFixed(4), 'maximum mean discrepancy (Gaussian kernel); 0 = same distribution']);
+  rows.push(['coverage', r.coverage.value.toFixed(3), 'share of real windows with a synthetic neighbour (higher is better; low = parts of the data missed)']);
+  rows.push(['precision / recall', `${r.coverage.precision.toFixed(3)} / ${r.coverage.recall.toFixed(3)}`, 'synthetic inside the real data / real inside the synthetic data (higher is better)']);
+  rows.push(['spread', r.coverage.spread.toFixed(3), 'synthetic / real standard deviation; 1 = right, near 0 = collapse']);
+  rows.push(['memorisation', `${(100 * r.memorisation.share).toFixed(1)} %`, 'synthetic windows closer to a real one than real ones are to each other']);
+  rows.push(['marginal W1 / KS', `${r.marginal.wasserstein.toFixed(4)} / ${r.marginal.ks.toFixed(4)}`, 'per-feature value distributions (mean over features)']);
+  rows.push(['autocorrelation error', r.autocorrelation.error.toFixed(4), `mean |ACF real − ACF synthetic|, lags 1..${r.autocorrelation.lags}`]);
+  rows.push(['cross-correlation error', r.crossCorrelation.error.toFixed(4), 'mean |corr real − corr synthetic| between features']);
+  return rows;
+}
+
+/** The metrics as a plain-text table, then the warnings. */
+export function formatEvalTable(r: EvalResult): string {
+  const rows = formatEvalRows(r);
+  const w0 = Math.max(...rows.map((x) => x[0].length));
+  const w1 = Math.max(...rows.map((x) => x[1].length));
+  const lines = rows.map(([a, b, c]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);
+  return lines.join('\n') + '\n' + r.warnings.map((w) => `warning: ${w}\n`).join('');
+}

@@ -1,0 +1,75 @@
+/**
+ * `tsgan eval` as one library call: load and check both files, evaluate,
+ * and write the JSON and the HTML report (with its PNG charts in a folder
+ * beside it, `<name>-charts/`). Every output is checked before any work and
+ * written atomically; nothing is overwritten without `force`.
+ */
+import { basename, dirname, join } from 'node:path';
+import { checkOutDir, checkOutFile, writeDirAtomic, writeFileAtomic } from '../io/atomic.js';
+import { readModelMeta } from '../io/model-dir.js';
+import { TsganError } from '../errors.js';
+import { loadEvalData, type EvalDataOptions } from './data.js';
+import { evaluateData, type EvalResult, type EvaluateOptions } from './evaluate.js';
+import { buildReport } from '../report/html.js';
+
+export interface EvalFilesOptions extends EvalDataOptions, EvaluateOptions {
+  /** Write the metrics as JSON here. */
+  json?: string;
+  /** Write the HTML report here (charts as PNG in `<name>-charts/` beside it). */
+  report?: string;
+  /** Model directory whose history goes into the report. */
+  model?: string;
+  force?: boolean;
+}
+
+export interface EvalFilesResult {
+  result: EvalResult;
+  written: string[];
+  /** Wall-clock time of the metrics (not in the JSON, which depends on the inputs and the seed only). */
+  seconds: number;
+}
+
+/** `report.html` → `report-charts`. */
+export function chartsDirFor(report: string): string {
+  return join(dirname(report), basename(report).replace(/\.html?$/i, '') + '-charts');
+}
+
+export async function evaluateFiles(opts: EvalFilesOptions): Promise<EvalFilesResult> {
+  const force = opts.force ?? false;
+  if (opts.json) checkOutFile(opts.json, force, '--json');
+  if (opts.report) {
+    if (!/\.html?$/i.test(opts.report)) throw new TsganError(`--report must name an .html file, got "${opts.report}"`);
+    checkOutFile(opts.report, force, '--report');
+    checkOutDir(chartsDirFor(opts.report), force, '--report');
+  }
+  const meta = opts.model ? readModelMeta(opts.model) : undefined;
+  if (opts.seed !== undefined && !Number.isInteger(opts.seed)) throw new TsganError(`--seed must be an integer, got ${opts.seed}`);
+  const data = loadEvalData(opts);
+  const t0 = performance.now();
+  const result = evaluateData(data, opts);
+  const seconds = Math.round((performance.now() - t0) / 100) / 10;
+  const written: string[] = [];
+  if (opts.json) {
+    writeFileAtomic(opts.json, JSON.stringify(result, null, 2) + '\n', force);
+    written.push(opts.json);
+  }
+  if (opts.report) {
+    const report = await buildReport(data, result, {
+      realName: opts.real,
+      syntheticName: opts.synthetic,
+      seed: opts.seed,
+      model: meta && {
+        dir: opts.model!,
+        config: meta.config,
+        history: meta.history,
+        iterations: meta.iterations,
+        trainingSeconds: meta.trainingSeconds,
+      },
+    });
+    const dir = chartsDirFor(opts.report);
+    writeDirAtomic(dir, report.images, force);
+    writeFileAtomic(opts.report, report.html, force);
+    written.push(opts.report, dir);
+  }
+  return { result, written, seconds };
+}

@@ -1,0 +1,257 @@
+/**
+ * The report's charts as Vega-Lite specifications (Satyanarayan et al. 2017),
+ * rendered in Node without a browser: Vega-Lite → Vega → SVG (vega's
+ * headless SVG renderer), and SVG → PNG with resvg. Each builder is a pure
+ * function from numbers to a spec, so a chart can be reused or restyled
+ * without touching the metrics.
+ */
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { Resvg } from '@resvg/resvg-js';
+import type { HistoryData } from '../train/loop.js';
+
+export interface Chart {
+  /** File-name stem of the PNG. */
+  name: string;
+  title: string;
+  /** One line under the title: what to look for. */
+  caption: string;
+  spec: TopLevelSpec;
+}
+
+const SOURCE_COLORS = { domain: ['real', 'synthetic'], range: ['#1f77b4', '#e6550d'] };
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/**
+ * The chart as an SVG string. Vega numbers clip paths and gradients with
+ * counters global to the process; inlined side by side in one page, two
+ * charts would share ids and draw with each other's clips. Every id is
+ * renamed `<prefix>-<n>` in order of appearance: unique in the page, and the
+ * same bytes on every run.
+ */
+export async function chartToSvg(spec: TopLevelSpec, prefix = 'chart'): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  let svg: string;
+  try {
+    svg = await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+  const ids = new Map<string, string>();
+  for (const m of svg.matchAll(/\bid="([^"]+)"/g)) if (!ids.has(m[1])) ids.set(m[1], `${prefix}-${ids.size}`);
+  return svg.replace(/\b(id="|href="#|url\(#)([^")]+)/g, (all, lead: string, id: string) => (ids.has(id) ? lead + ids.get(id) : all));
+}
+
+/** PNG at twice the SVG's size; text uses the system's fonts (DejaVu Sans where present). */
+export function svgToPng(svg: string): Buffer {
+  const r = new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, background: 'white', font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } });
+  return r.render().asPng();
+}
+
+type Row = Record<string, string | number>;
+
+/** A few real and synthetic windows, one panel per feature and side. */
+export function samplesChart(features: string[], real: number[][][], synthetic: number[][][]): Chart {
+  const values: Row[] = [];
+  const add = (source: string, wins: number[][][]) =>
+    wins.forEach((w, i) => w.forEach((step, t) => step.forEach((v, f) => values.push({ source, sample: `${source} ${i}`, id: i, step: t, feature: features[f], value: v }))));
+  add('real', real);
+  add('synthetic', synthetic);
+  return {
+    name: 'samples',
+    title: 'Sample sequences',
+    caption: `${real.length} random real and ${synthetic.length} random synthetic windows per feature, scaled to [0, 1] by the real data's range.`,
+    spec: {
+      $schema: SCHEMA,
+      data: { values },
+      facet: { row: { field: 'feature', type: 'nominal', sort: features, title: null }, column: { field: 'source', type: 'nominal', title: null } },
+      spec: {
+        width: 260,
+        height: 90,
+        mark: { type: 'line', strokeWidth: 1.2 },
+        encoding: {
+          x: { field: 'step', type: 'quantitative', title: 'step' },
+          y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
+          detail: { field: 'sample', type: 'nominal' },
+          color: { field: 'id', type: 'nominal', legend: null, scale: { scheme: 'tableau10' } },
+        },
+      },
+      resolve: { scale: { y: 'shared' } },
+    },
+  };
+}
+
+/** A 2-D scatter of real vs synthetic points ([n, 2] each). */
+export function scatterChart(name: string, title: string, caption: string, real: Float64Array, synthetic: Float64Array): Chart {
+  const values: Row[] = [];
+  for (let i = 0; i < real.length / 2; i++) values.push({ source: 'real', x: real[2 * i], y: real[2 * i + 1] });
+  for (let i = 0; i < synthetic.length / 2; i++) values.push({ source: 'synthetic', x: synthetic[2 * i], y: synthetic[2 * i + 1] });
+  const [ax, ay] = name === 'pca' ? ['PC 1', 'PC 2'] : ['t-SNE 1', 't-SNE 2'];
+  return {
+    name,
+    title,
+    caption,
+    spec: {
+      $schema: SCHEMA,
+      width: 360,
+      height: 320,
+      data: { values },
+      mark: { type: 'circle', size: 14, opacity: 0.45 },
+      encoding: {
+        x: { field: 'x', type: 'quantitative', title: ax, scale: { zero: false } },
+        y: { field: 'y', type: 'quantitative', title: ay, scale: { zero: false } },
+        color: { field: 'source', type: 'nominal', scale: SOURCE_COLORS, title: null },
+      },
+    },
+  };
+}
+
+/** Histograms of each feature's values, real vs synthetic, as densities on shared bins. */
+export function histogramChart(features: string[], real: Float64Array[], synthetic: Float64Array[], bins = 30): Chart {
+  const values: Row[] = [];
+  features.forEach((feature, f) => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of [...real[f], ...synthetic[f]]) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    const width = hi > lo ? (hi - lo) / bins : 1;
+    for (const [source, vs] of [['real', real[f]], ['synthetic', synthetic[f]]] as const) {
+      const counts = new Array<number>(bins).fill(0);
+      for (const v of vs) counts[Math.min(bins - 1, Math.floor((v - lo) / width))]++;
+      counts.forEach((c, b) => values.push({ feature, source, x: lo + (b + 0.5) * width, density: c / vs.length / width }));
+    }
+  });
+  return {
+    name: 'histograms',
+    title: 'Value distributions',
+    caption: 'Per feature, the share of values in each bin (scaled units): the curves should lie on each other.',
+    spec: {
+      $schema: SCHEMA,
+      data: { values },
+      facet: { field: 'feature', type: 'nominal', sort: features, title: null },
+      columns: 3,
+      spec: {
+        width: 220,
+        height: 120,
+        mark: { type: 'line', interpolate: 'step', strokeWidth: 1.5 },
+        encoding: {
+          x: { field: 'x', type: 'quantitative', title: 'value' },
+          y: { field: 'density', type: 'quantitative', title: 'density' },
+          color: { field: 'source', type: 'nominal', scale: SOURCE_COLORS, title: null },
+        },
+      },
+      resolve: { scale: { x: 'independent', y: 'independent' } },
+    },
+  };
+}
+
+/** Autocorrelation curves per feature ([features][lags]). */
+export function autocorrelationChart(features: string[], real: number[][], synthetic: number[][]): Chart {
+  const values: Row[] = [];
+  for (const [source, acf] of [['real', real], ['synthetic', synthetic]] as const) {
+    acf.forEach((row, f) => row.forEach((v, l) => values.push({ feature: features[f], source, lag: l + 1, acf: v })));
+  }
+  return {
+    name: 'autocorrelation',
+    title: 'Autocorrelation',
+    caption: 'Correlation of each feature with itself k steps later: how the sequences move in time.',
+    spec: {
+      $schema: SCHEMA,
+      data: { values },
+      facet: { field: 'feature', type: 'nominal', sort: features, title: null },
+      columns: 3,
+      spec: {
+        width: 220,
+        height: 120,
+        mark: { type: 'line', point: true, strokeWidth: 1.5 },
+        encoding: {
+          x: { field: 'lag', type: 'quantitative', title: 'lag (steps)' },
+          y: { field: 'acf', type: 'quantitative', title: 'autocorrelation', scale: { domain: [-1, 1] } },
+          color: { field: 'source', type: 'nominal', scale: SOURCE_COLORS, title: null },
+        },
+      },
+    },
+  };
+}
+
+/** The feature correlation matrices side by side. */
+export function correlationChart(features: string[], real: number[][], synthetic: number[][]): Chart {
+  const values: Row[] = [];
+  for (const [source, m] of [['real', real], ['synthetic', synthetic]] as const) {
+    m.forEach((row, i) => row.forEach((v, j) => values.push({ source, a: features[i], b: features[j], r: Math.round(v * 100) / 100 })));
+  }
+  const side = Math.max(120, 28 * features.length);
+  return {
+    name: 'correlation',
+    title: 'Feature correlations',
+    caption: 'Pearson correlation between features over all steps: the two matrices should look alike.',
+    spec: {
+      $schema: SCHEMA,
+      data: { values },
+      facet: { column: { field: 'source', type: 'nominal', title: null } },
+      spec: {
+        width: side,
+        height: side,
+        encoding: {
+          x: { field: 'a', type: 'nominal', sort: features, title: null },
+          y: { field: 'b', type: 'nominal', sort: features, title: null },
+        },
+        layer: [
+          { mark: 'rect', encoding: { color: { field: 'r', type: 'quantitative', scale: { domain: [-1, 1], scheme: 'redblue', reverse: true }, title: 'r' } } },
+          ...(features.length <= 12 ? [{ mark: { type: 'text' as const, fontSize: 9 }, encoding: { text: { field: 'r', type: 'quantitative' as const } } }] : []),
+        ],
+      },
+    },
+  };
+}
+
+/** Training curves from a model's history: every recorded metric, thinned to ≤ 400 points, one panel each. */
+export function historyChart(history: HistoryData): Chart | null {
+  const evals = history.evaluations ?? [];
+  const evalKeys = [...new Set(evals.flatMap((e) => Object.keys(e.metrics)))].map((k) => `eval ${k}`);
+  const keys = [...Object.keys(history.metrics), ...evalKeys];
+  if (keys.length === 0 || history.iteration.length === 0) return null;
+  const n = history.iteration.length;
+  const window = Math.max(1, Math.ceil(n / 400));
+  const values: Row[] = [];
+  for (const [k, v] of Object.entries(history.metrics)) {
+    // Mean over each window of iterations: raw GAN losses are too noisy to read.
+    for (let s = 0; s < n; s += window) {
+      let sum = 0;
+      let c = 0;
+      for (let i = s; i < Math.min(n, s + window); i++) {
+        if (v[i] !== null && Number.isFinite(v[i])) {
+          sum += v[i];
+          c++;
+        }
+      }
+      if (c > 0) values.push({ metric: k, iteration: history.iteration[Math.min(n, s + window) - 1], value: sum / c });
+    }
+  }
+  for (const e of evals) for (const [k, v] of Object.entries(e.metrics)) values.push({ metric: `eval ${k}`, iteration: e.iteration, value: v });
+  return {
+    name: 'training',
+    title: 'Training history',
+    caption:
+      `Metrics recorded while the model trained${window > 1 ? ` (each point the mean of ${window} iterations)` : ''}` +
+      (evals.length > 0 ? `; "eval" panels: measured on held-out data every ${evals.length > 1 ? evals[1].iteration - evals[0].iteration : evals[0].iteration} iterations.` : '.'),
+    spec: {
+      $schema: SCHEMA,
+      data: { values },
+      facet: { field: 'metric', type: 'nominal', sort: keys, title: null },
+      columns: 3,
+      spec: {
+        width: 220,
+        height: 110,
+        mark: { type: 'line', strokeWidth: 1.2, color: '#555', point: evals.length > 0 && evals.length <= 60 ? { size: 12, color: '#555' } : false },
+        encoding: {
+          x: { field: 'iteration', type: 'quantitative', title: 'iteration' },
+          y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
+        },
+      },
+      resolve: { scale: { y: 'independent' } },
+    },
+  };
+}

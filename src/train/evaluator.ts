@@ -1,0 +1,117 @@
+/**
+ * Evaluation during training (`tsgan train --eval-every N`), as a callback:
+ * every N iterations the generator samples a fixed-noise batch, which is
+ * measured against held-out real windows (MMD, coverage, precision, recall,
+ * spread, memorisation, marginal W1; TimeGAN's discriminative score when it
+ * is the chosen metric, which costs seconds each time). The records go into
+ * the model's history; the weights of the best evaluation by the chosen
+ * metric are kept, so that the saved model is the best checkpoint rather
+ * than the last — GAN quality does not improve monotonically.
+ */
+import { tf } from '../engine.js';
+import { Rng } from '../random.js';
+import type { Gan } from '../models/gan.js';
+import type { WindowSet } from '../eval/data.js';
+import { distanceMetrics } from '../eval/distance.js';
+import { marginalStats } from '../eval/stats.js';
+import { discriminativeScore, subsample } from '../eval/posthoc.js';
+import type { Callback, History } from './loop.js';
+
+export const EVAL_METRICS = { mmd: 'lower', coverage: 'higher', discriminative: 'lower' } as const;
+export type EvalMetricName = keyof typeof EVAL_METRICS;
+
+export interface EvalEveryOptions {
+  /** Evaluate every this many iterations. */
+  every: number;
+  /** Metric that picks the best checkpoint. Default 'mmd'. */
+  metric?: EvalMetricName;
+  /** Held-out real windows (scaled). */
+  heldOut: WindowSet;
+  /** [series, first row] per held-out window, for the overlap-aware neighbour metrics. */
+  heldOutOrigin?: Int32Array;
+  /** Windows a side. Default 500. */
+  samples?: number;
+  seed?: number;
+  onLog?: (message: string) => void;
+}
+
+export class EvalCallback implements Callback {
+  best: { iteration: number; metric: EvalMetricName; value: number } | null = null;
+  private bestWeights: { g: tf.Tensor[]; d: tf.Tensor[] } | null = null;
+  private readonly metric: EvalMetricName;
+  private readonly real: WindowSet;
+  private readonly origin?: Int32Array;
+
+  constructor(private readonly model: Gan, private readonly opts: EvalEveryOptions) {
+    this.metric = opts.metric ?? 'mmd';
+    if (!(this.metric in EVAL_METRICS)) throw new Error(`unknown evaluation metric "${this.metric}"; use ${Object.keys(EVAL_METRICS).join(', ')}`);
+    const rng = new Rng((opts.seed ?? 0) ^ 0xe7a1);
+    const n = Math.min(opts.samples ?? 500, opts.heldOut.count);
+    const idx = rng.permutation(opts.heldOut.count).subarray(0, n);
+    const size = opts.heldOut.seqLen * opts.heldOut.features;
+    const data = new Float32Array(n * size);
+    idx.forEach((i, k) => data.set(opts.heldOut.data.subarray(i * size, (i + 1) * size), k * size));
+    this.real = { ...opts.heldOut, data, count: n };
+    if (opts.heldOutOrigin) this.origin = Int32Array.from({ length: 2 * n }, (_, k) => opts.heldOutOrigin![2 * idx[k >> 1] + (k & 1)]);
+  }
+
+  /** Metrics of the generator as it is now. */
+  evaluate(): Record<string, number> {
+    const { seqLen, features } = this.real;
+    // The same noise at every evaluation, so that changes are the model's.
+    const data = this.model.sample(this.real.count, new Rng(this.opts.seed ?? 0));
+    const synthetic: WindowSet = { data, count: this.real.count, seqLen, features };
+    const d = distanceMetrics(this.real, synthetic, this.origin);
+    const m = marginalStats(this.real, synthetic);
+    const out: Record<string, number> = {
+      mmd: d.mmd,
+      coverage: d.coverage,
+      precision: d.precision,
+      recall: d.recall,
+      spread: d.spread,
+      memorisation: d.memorisation.share,
+      marginalW1: m.wasserstein.reduce((a, b) => a + b, 0) / m.wasserstein.length,
+    };
+    if (this.metric === 'discriminative') {
+      out.discriminative = discriminativeScore(this.real, subsample(synthetic, synthetic.count, new Rng(1)), { seed: this.opts.seed }).score;
+    }
+    return out;
+  }
+
+  onIterationEnd(it: number, _logs: unknown, _control: unknown, history: History): void {
+    if (it % this.opts.every !== 0) return;
+    const metrics = this.evaluate();
+    history.recordEvaluation(it, metrics);
+    const value = metrics[this.metric];
+    const better = this.best === null || (EVAL_METRICS[this.metric] === 'lower' ? value < this.best.value : value > this.best.value);
+    if (better) {
+      this.best = { iteration: it, metric: this.metric, value };
+      this.dropSnapshot();
+      this.bestWeights = {
+        g: this.model.generatorVariables.map((v) => tf.clone(v)),
+        d: this.model.discriminatorVariables.map((v) => tf.clone(v)),
+      };
+    }
+    this.opts.onLog?.(
+      `eval at ${it}: mmd ${metrics.mmd.toFixed(4)}, coverage ${metrics.coverage.toFixed(3)}, spread ${metrics.spread.toFixed(3)}` +
+        (metrics.discriminative !== undefined ? `, discriminative ${metrics.discriminative.toFixed(3)}` : '') +
+        (better ? ' (best so far)' : ''),
+    );
+  }
+
+  /** Puts the best checkpoint's weights into the model; returns its iteration, or null if none was taken. */
+  restoreBest(): number | null {
+    if (!this.bestWeights || !this.best) return null;
+    this.model.setWeights(this.bestWeights.g, this.bestWeights.d);
+    return this.best.iteration;
+  }
+
+  private dropSnapshot(): void {
+    if (this.bestWeights) tf.dispose([...this.bestWeights.g, ...this.bestWeights.d]);
+    this.bestWeights = null;
+  }
+
+  dispose(): void {
+    this.dropSnapshot();
+  }
+}

@@ -1,0 +1,261 @@
+/**
+ * The evaluation's calibration: each metric on cases whose answer is known
+ * (real against a disjoint half of itself, uniform noise, time steps
+ * shuffled, one window repeated), TimeGAN's predictive score on the real
+ * stock data, and the metrics' building blocks on hand-checked values.
+ */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { engine, STOCK_CSV, tempDir } from './helpers.js';
+import { tf } from '../src/engine.js';
+import { Rng } from '../src/random.js';
+import { loadEvalData, type EvalData, type WindowSet } from '../src/eval/data.js';
+import { discriminativeScore, predictiveScore, predictiveTask } from '../src/eval/posthoc.js';
+import { distanceMetrics } from '../src/eval/distance.js';
+import { ecdfDistances, autocorrelation, correlationMatrix, meanAbsDiff } from '../src/eval/stats.js';
+import { pca2, tsne } from '../src/eval/embed.js';
+import { evaluateWindows } from '../src/eval/evaluate.js';
+import { samplesToCsv } from '../src/io/samples.js';
+import { SequenceRegressor, regressorConfig } from '../src/models/sequence-regressor.js';
+
+let data: EvalData;
+let halfA: WindowSet;
+let halfB: WindowSet;
+let originA: Int32Array;
+
+/** Windows idx of a set, copied. */
+function pick(w: WindowSet, idx: ArrayLike<number>): WindowSet {
+  const size = w.seqLen * w.features;
+  const out = new Float32Array(idx.length * size);
+  for (let k = 0; k < idx.length; k++) out.set(w.data.subarray(idx[k] * size, (idx[k] + 1) * size), k * size);
+  return { ...w, data: out, count: idx.length };
+}
+
+before(async () => {
+  await engine();
+  // The stock data against itself, written as tsgan sample would write it (first 150 windows, no overlap).
+  const dir = tempDir();
+  const d0 = loadEvalData({ real: STOCK_CSV, synthetic: writeSynthetic(dir, 'self.csv', 150) });
+  data = d0;
+  // Two disjoint random halves of the real windows.
+  const perm = new Rng(3).permutation(data.real.count);
+  const half = data.real.count >> 1;
+  halfA = pick(data.real, perm.subarray(0, half));
+  halfB = pick(data.real, perm.subarray(half));
+  originA = Int32Array.from({ length: 2 * half }, (_, k) => data.realOrigin[2 * perm[k >> 1] + (k & 1)]);
+});
+
+/** A long-format CSV of `count` sequences taken from the stock data's rows 24 apart, in its units. */
+function writeSynthetic(dir: string, name: string, count: number, seqLen = 24): string {
+  const lines = readStock();
+  const F = 6;
+  const values = new Float64Array(count * seqLen * F);
+  for (let i = 0; i < count; i++) for (let t = 0; t < seqLen; t++) for (let f = 0; f < F; f++) values[(i * seqLen + t) * F + f] = lines[i * seqLen + t][f];
+  const file = join(dir, name);
+  writeFileSync(file, samplesToCsv(values, count, seqLen, ['Open', 'High', 'Low', 'Close', 'Adj_Close', 'Volume']));
+  return file;
+}
+
+let stockRows: number[][] | null = null;
+function readStock(): number[][] {
+  stockRows ??= readFileSync(STOCK_CSV, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+  return stockRows;
+}
+
+test('calibration: real against a disjoint half of itself scores as indistinguishable', () => {
+  const disc = discriminativeScore(halfA, halfB, { seed: 0 });
+  assert.ok(disc.score <= 0.05, `discriminative ${disc.score}`);
+  const d = distanceMetrics(halfA, halfB, originA);
+  assert.ok(Math.abs(d.mmd) <= 0.01, `mmd ${d.mmd}`);
+  assert.ok(d.coverage >= 0.9, `coverage ${d.coverage}`);
+  assert.ok(d.spread > 0.9 && d.spread < 1.1, `spread ${d.spread}`);
+});
+
+test('calibration: uniform noise in the data range is told apart and covers nothing', () => {
+  const noise: WindowSet = { ...halfB, data: new Rng(5).uniformArray(halfB.data.length) };
+  const disc = discriminativeScore(halfA, noise, { seed: 0 });
+  assert.ok(disc.score >= 0.45, `discriminative ${disc.score}`);
+  const d = distanceMetrics(halfA, noise, originA);
+  assert.ok(d.coverage <= 0.05, `coverage ${d.coverage}`);
+  assert.ok(d.mmd > 0.1, `mmd ${d.mmd}`);
+});
+
+test('calibration: time steps shuffled within windows are caught by the strong discriminator', () => {
+  const T = halfB.seqLen;
+  const F = halfB.features;
+  const shuffled: WindowSet = { ...halfB, data: halfB.data.slice() };
+  const rng = new Rng(9);
+  for (let i = 0; i < halfB.count; i++) {
+    const p = rng.permutation(T);
+    for (let t = 0; t < T; t++) shuffled.data.set(halfB.data.subarray((i * T + p[t]) * F, (i * T + p[t] + 1) * F), (i * T + t) * F);
+  }
+  const same = discriminativeScore(halfA, halfB, { seed: 0, variant: 'strong' });
+  const shuf = discriminativeScore(halfA, shuffled, { seed: 0, variant: 'strong' });
+  assert.ok(same.score <= 0.05, `strong, real vs real: ${same.score}`);
+  assert.ok(shuf.score >= same.score + 0.15, `strong, shuffled ${shuf.score} vs real ${same.score}`);
+  // Same values, same marginals: of the untrained metrics only the autocorrelation sees it.
+  const acfA = autocorrelation(halfA, 5);
+  const errSame = meanAbsDiff(acfA, autocorrelation(halfB, 5));
+  const errShuf = meanAbsDiff(acfA, autocorrelation(shuffled, 5));
+  assert.ok(errShuf > 10 * errSame, `autocorrelation error: shuffled ${errShuf}, real ${errSame}`);
+});
+
+test('calibration: a collapsed synthetic set (one real window repeated) has no coverage and raises the memorisation warning', () => {
+  const size = halfB.seqLen * halfB.features;
+  const one = new Float32Array(halfB.count * size);
+  for (let i = 0; i < halfB.count; i++) one.set(halfA.data.subarray(7 * size, 8 * size), i * size);
+  const collapsed: WindowSet = { ...halfB, data: one };
+  const r = evaluateWindows(halfA, collapsed, data.features, { quick: true, realOrigin: originA, maxSamples: halfA.count });
+  assert.ok(r.coverage.value <= 0.02, `coverage ${r.coverage.value}`);
+  assert.ok(r.coverage.spread < 0.01, `spread ${r.coverage.spread}`);
+  assert.equal(r.memorisation.warning, true);
+  assert.equal(r.memorisation.exactCopies, 1);
+  assert.ok(r.warnings.some((w) => w.startsWith('mode collapse')), r.warnings.join('; '));
+  assert.ok(r.warnings.some((w) => w.startsWith('memorisation')), r.warnings.join('; '));
+});
+
+test("calibration: TimeGAN's predictive score on the real stock data is close to the published 'original data' figure", () => {
+  const mae = predictiveScore(data.real, data.real, { seed: 0 });
+  assert.ok(mae > 0.03 && mae < 0.045, `predictive score on real data ${mae} (published ≈ 0.04)`);
+});
+
+test('predictive task: other features at t predict the last feature at t + 1', () => {
+  const w: WindowSet = { data: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), count: 1, seqLen: 3, features: 3 };
+  const { x, y, inputs } = predictiveTask(w);
+  assert.equal(inputs, 2);
+  assert.deepEqual(Array.from(x), [1, 2, 4, 5]);
+  assert.deepEqual(Array.from(y), [6, 9]);
+});
+
+test('W1 and KS match hand-computed values', () => {
+  const a = Float64Array.from([0, 0, 1, 1]);
+  const b = Float64Array.from([1, 1, 1, 1]);
+  const d = ecdfDistances(a, b);
+  assert.ok(Math.abs(d.wasserstein - 0.5) < 1e-12);
+  assert.ok(Math.abs(d.ks - 0.5) < 1e-12);
+  const e = ecdfDistances(Float64Array.from([0, 1, 2]), Float64Array.from([3, 4, 5]));
+  assert.ok(Math.abs(e.wasserstein - 3) < 1e-12, `shift by 3: ${e.wasserstein}`);
+  assert.equal(e.ks, 1);
+});
+
+test('correlation matrix and autocorrelation of known sequences', () => {
+  // Feature 1 = −feature 0; feature 0 alternates, so its lag-1 autocorrelation is −1.
+  const T = 10;
+  const data = new Float32Array(T * 2);
+  for (let t = 0; t < T; t++) {
+    data[t * 2] = t % 2;
+    data[t * 2 + 1] = 1 - (t % 2);
+  }
+  const w: WindowSet = { data, count: 1, seqLen: T, features: 2 };
+  const c = correlationMatrix(w);
+  assert.ok(Math.abs(c[0][1] + 1) < 1e-9);
+  const acf = autocorrelation(w, 2);
+  assert.ok(Math.abs(acf[0][0] + 1) < 1e-9, `lag 1: ${acf[0][0]}`);
+  assert.ok(Math.abs(acf[0][1] - 1) < 1e-9, `lag 2: ${acf[0][1]}`);
+});
+
+test('PCA finds the direction of a line; t-SNE separates two clusters', () => {
+  const n = 60;
+  const x = new Float64Array(n * 3);
+  const rng = new Rng(1);
+  for (let i = 0; i < n; i++) {
+    const s = rng.normal();
+    x[i * 3] = s;
+    x[i * 3 + 1] = 2 * s;
+    x[i * 3 + 2] = 0.01 * rng.normal();
+  }
+  const [p] = pca2(x, n, 3, [x]);
+  // The first component carries the line: |PC1| = |s − mean s|·√5.
+  let ms = 0;
+  for (let i = 0; i < n; i++) ms += x[i * 3] / n;
+  for (let i = 0; i < n; i++) assert.ok(Math.abs(Math.abs(p[2 * i]) - Math.abs(x[i * 3] - ms) * Math.sqrt(5)) < 0.05, `${p[2 * i]} vs ${x[i * 3] - ms}`);
+  const y = new Float64Array(n * 3);
+  for (let i = 0; i < n; i++) for (let d = 0; d < 3; d++) y[i * 3 + d] = (i < n / 2 ? 0 : 10) + rng.normal();
+  const e = tsne(y, n, 3, { perplexity: 10, iterations: 300, seed: 2 });
+  const mean = (from: number, to: number, c: number) => {
+    let s = 0;
+    for (let i = from; i < to; i++) s += e[2 * i + c];
+    return s / (to - from);
+  };
+  const c0 = [mean(0, n / 2, 0), mean(0, n / 2, 1)];
+  const c1 = [mean(n / 2, n, 0), mean(n / 2, n, 1)];
+  let right = 0;
+  for (let i = 0; i < n; i++) {
+    const d0 = (e[2 * i] - c0[0]) ** 2 + (e[2 * i + 1] - c0[1]) ** 2;
+    const d1 = (e[2 * i] - c1[0]) ** 2 + (e[2 * i + 1] - c1[1]) ** 2;
+    if ((d0 < d1) === i < n / 2) right++;
+  }
+  assert.equal(right, n);
+  // Seeded: the same picture twice.
+  assert.deepEqual(tsne(y, n, 3, { perplexity: 10, iterations: 50, seed: 2 }), tsne(y, n, 3, { perplexity: 10, iterations: 50, seed: 2 }));
+});
+
+test('the sequence regressor learns: per-step MAE regression and a last-step binary classifier; a step leaks no tensors', () => {
+  const rng = new Rng(4);
+  const B = 64;
+  const T = 8;
+  // Target per step: the running mean of the input so far (needs memory).
+  const x = rng.uniformArray(B * T);
+  const y = new Float32Array(B * T);
+  for (let i = 0; i < B; i++) {
+    let s = 0;
+    for (let t = 0; t < T; t++) {
+      s += x[i * T + t];
+      y[i * T + t] = s / (t + 1);
+    }
+  }
+  const reg = new SequenceRegressor(regressorConfig({ features: 1, target: 'every', hidden: 16, lr: 1e-2 }), 1);
+  const xt = tf.tensor3d(x, [B, T, 1]);
+  const yt = tf.tensor3d(y, [B, T, 1]);
+  const first = reg.trainStep(xt, yt).loss;
+  let last = first;
+  for (let i = 0; i < 300; i++) last = reg.trainStep(xt, yt).loss;
+  assert.ok(last < first / 4, `MAE ${first} → ${last}`);
+  const before = tf.memory().numTensors;
+  reg.trainStep(xt, yt);
+  assert.equal(tf.memory().numTensors, before);
+  reg.dispose();
+
+  // Binary: is the sequence rising or falling?
+  const xs = new Float32Array(B * T);
+  const labels = new Float32Array(B);
+  for (let i = 0; i < B; i++) {
+    labels[i] = i % 2;
+    const start = rng.uniform();
+    for (let t = 0; t < T; t++) xs[i * T + t] = start + (labels[i] ? 1 : -1) * 0.05 * t;
+  }
+  const clf = new SequenceRegressor(regressorConfig({ features: 1, target: 'last', loss: 'bce', hidden: 8, lr: 1e-2 }), 2);
+  const xb = tf.tensor3d(xs, [B, T, 1]);
+  const yb = tf.tensor2d(labels, [B, 1]);
+  for (let i = 0; i < 200; i++) clf.trainStep(xb, yb);
+  const p = clf.predict(xs, B, T);
+  let correct = 0;
+  for (let i = 0; i < B; i++) if (p[i] > 0.5 === labels[i] > 0.5) correct++;
+  assert.ok(correct >= B - 2, `${correct}/${B}`);
+  clf.dispose();
+  tf.dispose([xt, yt, xb, yb]);
+});
+
+test('evaluation input errors: feature names, length, step order, too few sequences', () => {
+  const dir = tempDir();
+  const ok = writeSynthetic(dir, 'ok.csv', 20);
+  const text = readFileSync(ok, 'utf8');
+  const write = (name: string, body: string) => {
+    const f = join(dir, name);
+    writeFileSync(f, body);
+    return f;
+  };
+  const renamed = write('renamed.csv', text.replace('Volume', 'Vol'));
+  assert.throws(() => loadEvalData({ real: STOCK_CSV, synthetic: renamed }), /renamed\.csv: feature names do not match .*missing "Volume"/);
+  assert.throws(() => loadEvalData({ real: STOCK_CSV, synthetic: ok, seqLen: 12 }), /length mismatch: --seq-len is 12 but the sequences in .*ok\.csv have 24 steps/);
+  const lines = text.split('\n');
+  lines[3] = lines[3].replace(/^0,2,/, '0,5,');
+  const badStep = write('step.csv', lines.join('\n'));
+  assert.throws(() => loadEvalData({ real: STOCK_CSV, synthetic: badStep }), /step\.csv:4:2: sequence 0 has step "5" where step 2 was expected/);
+  const few = writeSynthetic(dir, 'few.csv', 5);
+  assert.throws(() => loadEvalData({ real: STOCK_CSV, synthetic: few }), /few\.csv: too few sequences: 5/);
+  const header = write('header.csv', text.replace(/^sequence,step/, 'id,t'));
+  assert.throws(() => loadEvalData({ real: STOCK_CSV, synthetic: header }), /header\.csv:1:1: expected the header of tsgan sample/);
+});

@@ -1,0 +1,139 @@
+/**
+ * `tsgan eval` end to end on the stock data against a trained model's
+ * samples: the printed table, the JSON keys, the HTML report and its PNG
+ * charts (and, where Chromium is installed, the page as a browser shows it),
+ * reproducibility, refusal to overwrite; and `tsgan train --eval-every`.
+ */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { engine, runCli, STOCK_CSV, tempDir } from './helpers.js';
+import { checkReportPage, chromiumPath } from '../tools/report-screenshot.js';
+import { Rgan, rganConfig } from '../src/models/rgan.js';
+import { EvalCallback } from '../src/train/evaluator.js';
+import { GanTrainer } from '../src/train/gan-trainer.js';
+import { fit } from '../src/train/loop.js';
+import { sineData } from '../src/data/sines.js';
+
+const CHARTS = ['samples', 'pca', 'tsne', 'histograms', 'autocorrelation', 'correlation', 'training'];
+let dir: string;
+let model: string;
+let synth: string;
+
+before(async () => {
+  await engine();
+  dir = tempDir();
+  model = join(dir, 'model');
+  synth = join(dir, 'synth.csv');
+  const t = await runCli(['train', '--data', STOCK_CSV, '--out', model, '--iterations', '60', '--eval-every', '30', '--layers', '1', '--seed', '3']);
+  assert.equal(t.code, 0, t.stderr);
+  const s = await runCli(['sample', '--model', model, '--count', '300', '--out', synth, '--seed', '1']);
+  assert.equal(s.code, 0, s.stderr);
+});
+
+const evalArgs = (json: string, report: string, extra: string[] = []) => [
+  'eval', '--real', STOCK_CSV, '--synthetic', synth, '--repeats', '1', '--disc-iterations', '100', '--pred-iterations', '100',
+  '--json', json, '--report', report, '--model', model, '--seed', '5', ...extra,
+];
+
+test('tsgan eval prints the metrics, writes the JSON and a self-contained HTML report with PNG charts', async () => {
+  const json = join(dir, 'metrics.json');
+  const report = join(dir, 'report.html');
+  const r = await runCli(evalArgs(json, report));
+  assert.equal(r.code, 0, r.stderr);
+  for (const name of ['discriminative', 'discriminative (strong)', 'predictive', 'predictive (real data)', 'mmd', 'coverage', 'memorisation', 'spread']) {
+    assert.match(r.stdout, new RegExp(`^${name.replace(/[()]/g, '\\$&')}\\s`, 'm'), `table row ${name}`);
+  }
+  const m = JSON.parse(readFileSync(json, 'utf8'));
+  for (const k of ['discriminative', 'predictive']) {
+    assert.equal(typeof m[k].mean, 'number', k);
+    assert.equal(typeof m[k].std, 'number', k);
+  }
+  assert.equal(typeof m.predictive.baseline.mean, 'number');
+  assert.ok(m.discriminative.mean >= 0 && m.discriminative.mean <= 0.5);
+  assert.equal(typeof m.mmd.value, 'number');
+  assert.ok(m.coverage.value >= 0 && m.coverage.value <= 1);
+  assert.equal(typeof m.memorisation.share, 'number');
+  assert.deepEqual(m.features, ['Open', 'High', 'Low', 'Close', 'Adj_Close', 'Volume']);
+  assert.equal(m.realSequences, 3662);
+  assert.equal(m.syntheticSequences, 300);
+
+  const html = readFileSync(report, 'utf8');
+  for (const c of CHARTS) assert.match(html, new RegExp(`<section id="${c}">.*?<svg`, 's'), `chart ${c} in the page`);
+  assert.doesNotMatch(html, /<script|<link|<img|src="|url\((?!#)|@import/i, 'the page loads nothing');
+  assert.doesNotMatch(html.replace(/xmlns(:xlink)?="http[^"]*"/g, ''), /https?:\/\//, 'no address outside the page');
+  const charts = join(dir, 'report-charts');
+  assert.deepEqual(readdirSync(charts).sort(), CHARTS.map((c) => `${c}.png`).sort());
+  for (const f of readdirSync(charts)) {
+    const b = readFileSync(join(charts, f));
+    assert.equal(b.subarray(1, 4).toString(), 'PNG', f);
+    assert.ok(b.length > 5000, `${f}: ${b.length} bytes`);
+  }
+
+  // The same seed gives the same bytes; existing results are kept without --force.
+  const before = statSync(json).mtimeMs;
+  const again = await runCli(evalArgs(json, report));
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /metrics\.json: exists; choose another --json or pass --force/);
+  assert.equal(statSync(json).mtimeMs, before);
+  const forced = await runCli(evalArgs(json, report, ['--force']));
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.equal(readFileSync(json, 'utf8'), JSON.stringify(m, null, 2) + '\n');
+  assert.equal(readFileSync(report, 'utf8'), html);
+});
+
+test('the report as a browser shows it: every chart drawn, nothing requested from outside', { skip: chromiumPath() ? false : 'Chromium is not installed' }, async () => {
+  const report = join(dir, 'browser.html');
+  const r = await runCli(['eval', '--real', STOCK_CSV, '--synthetic', synth, '--quick', '--report', report, '--model', model]);
+  assert.equal(r.code, 0, r.stderr);
+  const shot = join(dir, 'shot.png');
+  const page = await checkReportPage(report, shot);
+  assert.deepEqual(page.sections, CHARTS);
+  assert.equal(page.svgCharts, CHARTS.length);
+  assert.deepEqual(page.external, []);
+  assert.ok(existsSync(shot));
+});
+
+test('tsgan eval --quick: the untrained metrics only; bad input is one line and exit 2', async () => {
+  const r = await runCli(['eval', '--real', STOCK_CSV, '--synthetic', synth, '--quick']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /^discriminative/m);
+  assert.match(r.stdout, /^coverage\s/m);
+  const bad = await runCli(['eval', '--real', STOCK_CSV, '--synthetic', synth, '--columns', 'Open,Nope']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /unknown column "Nope" in --columns/);
+  const report = await runCli(['eval', '--real', STOCK_CSV, '--synthetic', synth, '--report', join(dir, 'r.pdf')]);
+  assert.equal(report.code, 2);
+  assert.match(report.stderr, /--report must name an \.html file/);
+  const missing = await runCli(['eval', '--synthetic', synth]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--real is required/);
+});
+
+test('tsgan train --eval-every records evaluations in the history and saves the best checkpoint', () => {
+  const meta = JSON.parse(readFileSync(join(model, 'tsgan.json'), 'utf8'));
+  const evals = meta.history.evaluations;
+  assert.deepEqual(evals.map((e: { iteration: number }) => e.iteration), [30, 60]);
+  for (const k of ['mmd', 'coverage', 'precision', 'recall', 'spread', 'memorisation', 'marginalW1']) assert.equal(typeof evals[0].metrics[k], 'number', k);
+  const best = evals.reduce((a: { metrics: { mmd: number } }, b: { metrics: { mmd: number } }) => (b.metrics.mmd < a.metrics.mmd ? b : a));
+  assert.equal(meta.checkpoint.iteration, best.iteration);
+  assert.equal(meta.checkpoint.metric, 'mmd');
+  assert.equal(meta.checkpoint.lastIteration, 60);
+  assert.ok(meta.data.trainWindows < meta.data.windows);
+});
+
+test('the best checkpoint is restored: the model evaluates to the best recorded value', async () => {
+  const w = sineData({ count: 200, seqLen: 12, features: 2, seed: 1 });
+  const gan = new Rgan(rganConfig({ features: 2, seqLen: 12, layers: 1, hidden: 8, batchSize: 32 }), 1);
+  const cb = new EvalCallback(gan, { every: 5, heldOut: w, samples: 100, seed: 2 });
+  await fit(new GanTrainer(gan, w, 1), { iterations: 30, callbacks: [cb] });
+  assert.ok(cb.best);
+  const last = cb.evaluate().mmd;
+  cb.restoreBest();
+  const restored = cb.evaluate().mmd;
+  assert.equal(restored, cb.best.value);
+  if (cb.best.iteration !== 30) assert.notEqual(restored, last);
+  cb.dispose();
+  gan.dispose();
+});
