@@ -18,9 +18,9 @@ export { RecurrentStack, runLayer, gateCount, CELL_TYPES, type CellType, type Re
 export { DenseHead, Mlp, type DenseArgs, type Activation } from './nn/dense.js';
 export { glorotUniform, orthogonal } from './nn/init.js';
 
-export { Gan, globalNorm, type GanTrainingConfig, type GanStepMetrics } from './models/gan.js';
+export { Gan, globalNorm, featureMatchingLoss, GAN_TRAINING_DEFAULTS, type GanTrainingConfig, type GanStepMetrics } from './models/gan.js';
 export { Rgan, rganConfig, RGAN_DEFAULTS, type RganConfig, type RganStepMetrics, type NoiseKind } from './models/rgan.js';
-export { nonSaturating, bceWithLogits, LOSSES, type GanLoss } from './losses/gan.js';
+export { nonSaturating, bceWithLogits, makeLoss, LOSS_NAMES, type GanLoss, type LossName, type LossOptions } from './losses/gan.js';
 
 export { fit, History, type Trainable, type Callback, type Metrics, type FitOptions, type FitResult, type TrainControl, type HistoryData } from './train/loop.js';
 export { progressBar, nanGuard, type ProgressOptions } from './train/callbacks.js';

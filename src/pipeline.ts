@@ -13,10 +13,10 @@ import { MinMaxScaler } from './data/scaler.js';
 import { makeWindows, type Windows } from './data/windows.js';
 import { Rgan, rganConfig, type RganConfig } from './models/rgan.js';
 import { GanTrainer } from './train/gan-trainer.js';
-import { fit, type Callback } from './train/loop.js';
+import { fit, type Callback, type Trainable } from './train/loop.js';
 import { nanGuard } from './train/callbacks.js';
 import { checkOutDir, checkOutFile, writeFileAtomic } from './io/atomic.js';
-import { loadModelDir, saveModelDir, type LoadedModel, type ModelMeta, type DataInfo } from './io/model-dir.js';
+import { loadModelDir, saveModelDir, networkFiles, type LoadedModel, type ModelMeta, type DataInfo } from './io/model-dir.js';
 import { samplesToCsv, vectorsToCsv } from './io/samples.js';
 import { DenseGan, denseGanConfig, type DenseGanConfig } from './models/dense-gan.js';
 import { loadMnist, MNIST_PIXELS, MNIST_SIZE } from './data/mnist.js';
@@ -25,6 +25,10 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Gan } from './models/gan.js';
 import { holdOutBlocks } from './data/split.js';
+import { Timegan, timeganConfig, type TimeganConfig } from './models/timegan.js';
+import { TimeganTrainer } from './train/timegan-trainer.js';
+import { diversityMonitor, gradPerStepMonitor } from './train/monitors.js';
+import type { Items } from './data/batches.js';
 import { EvalCallback, type EvalMetricName } from './train/evaluator.js';
 
 export interface TrainCsvOptions {
@@ -40,10 +44,16 @@ export interface TrainCsvOptions {
   seqLen?: number;
   /** Rows between window starts. Default 1. */
   stride?: number;
-  /** Model options; see RganConfig for each default. */
-  model?: Partial<Omit<RganConfig, 'features' | 'seqLen'>>;
-  /** Training iterations. Default 1000. */
+  /** 'rgan' (default) or 'timegan'. */
+  modelType?: 'rgan' | 'timegan';
+  /** Model options; see RganConfig / TimeganConfig for each default. */
+  model?: Partial<Omit<RganConfig, 'features' | 'seqLen' | 'model'>> & Partial<Omit<TimeganConfig, 'features' | 'seqLen' | 'model'>>;
+  /** Training iterations (for TimeGAN: of the joint phase; the two pre-training phases default to as many). Default 1000. */
   iterations?: number;
+  /** Measure the generator's diversity every this many iterations, warn on collapse (0: off). Default 100. */
+  diversityEvery?: number;
+  /** Record D's gradient per input time step every this many iterations (0: off). Default 100. */
+  gradStepsEvery?: number;
   /** Seed for weights, noise and batches. Default 0. */
   seed?: number;
   /** Overwrite a non-empty `out`. Default false. */
@@ -87,10 +97,13 @@ export async function trainFromCsv(opts: TrainCsvOptions): Promise<ModelMeta> {
   if (dataset.skipped.length > 0) {
     opts.onNotice?.(`tsgan: leaving out non-numeric columns: ${dataset.skipped.join(', ')}`);
   }
-  const config = rganConfig({ ...opts.model, features: dataset.features.length, seqLen: windows.seqLen });
+  const features = dataset.features.length;
+  const timegan = opts.modelType === 'timegan';
+  const model = timegan
+    ? new Timegan(timeganConfig({ ...opts.model, features, seqLen: windows.seqLen }, iterations), seed)
+    : new Rgan(rganConfig({ ...opts.model, features, seqLen: windows.seqLen }), seed);
   let train = windows;
   let evaluator: EvalCallback | null = null;
-  const model = new Rgan(config, seed);
   try {
     if (opts.evalEvery !== undefined) {
       if (!Number.isInteger(opts.evalEvery) || opts.evalEvery < 1) throw new TsganError(`--eval-every must be a positive integer, got ${opts.evalEvery}`);
@@ -99,8 +112,10 @@ export async function trainFromCsv(opts: TrainCsvOptions): Promise<ModelMeta> {
       evaluator = new EvalCallback(model, { every: opts.evalEvery, metric: opts.evalMetric, heldOut: split.heldOut, heldOutOrigin: split.heldOutOrigin, seed, onLog: opts.onNotice });
       opts.onNotice?.(`tsgan: evaluating every ${opts.evalEvery} iterations on ${split.heldOut.count} held-out windows (training on ${split.train.count})`);
     }
-    const trainer = new GanTrainer(model, train, seed);
-    const run = await runTraining(trainer, iterations, opts.data, [...(opts.callbacks ?? []), ...(evaluator ? [evaluator] : [])]);
+    const trainer = model instanceof Timegan ? new TimeganTrainer(model, train, seed, iterations) : new GanTrainer(model, train, seed, iterations);
+    const total = trainer instanceof TimeganTrainer ? trainer.totalIterations : iterations;
+    const monitors = ganMonitors(model, trainer.items, seed, opts);
+    const run = await runTraining(trainer, total, opts.data, [...(opts.callbacks ?? []), ...monitors, ...(evaluator ? [evaluator] : [])]);
     const bestIteration = evaluator?.restoreBest() ?? null;
     const meta = modelMeta(model, run, seed, dataset.features, scaler, {
         file: opts.data,
@@ -123,7 +138,22 @@ export async function trainFromCsv(opts: TrainCsvOptions): Promise<ModelMeta> {
   }
 }
 
-async function runTraining(trainer: GanTrainer, iterations: number, source: string, callbacks: Callback[] = []) {
+/** The diversity monitor and the per-step gradient diagnostic, at their configured intervals. */
+function ganMonitors(model: Gan, items: Items, seed: number, opts: Pick<TrainCsvOptions, 'diversityEvery' | 'gradStepsEvery' | 'onNotice'>): Callback[] {
+  const out: Callback[] = [];
+  const every = (v: number | undefined, name: string) => {
+    const n = v ?? 100;
+    if (!Number.isInteger(n) || n < 0) throw new TsganError(`${name} must be a whole number, got ${n}`);
+    return n;
+  };
+  const div = every(opts.diversityEvery, '--diversity-every');
+  const grad = every(opts.gradStepsEvery, '--grad-steps-every');
+  if (div > 0) out.push(diversityMonitor(model, items, { every: div, seed, onWarn: opts.onNotice }));
+  if (grad > 0) out.push(gradPerStepMonitor(model, items, { every: grad, seed }));
+  return out;
+}
+
+async function runTraining(trainer: Trainable, iterations: number, source: string, callbacks: Callback[] = []) {
   const t0 = performance.now();
   const result = await fit(trainer, { iterations, callbacks: [nanGuard(), ...callbacks] });
   if (result.stopReason) throw new TsganError(`${source}: ${result.stopReason}; no model was written`, 1);
@@ -153,7 +183,7 @@ function modelMeta(
     iterations: run.iterationsRun,
     trainingSeconds: Math.round(run.seconds * 1000) / 1000,
     history: run.history.toJSON(),
-    files: { generator: 'generator/model.json', discriminator: 'discriminator/model.json' },
+    files: networkFiles(model.networkVariables()),
   };
 }
 

@@ -8,7 +8,7 @@ import { SequenceClassifier, classifierConfig } from '../src/models/sequence-cla
 import { ClassifierTrainer } from '../src/classify.js';
 import { fit } from '../src/train/loop.js';
 import { Rng } from '../src/random.js';
-import { engine, tempDir, runCli, listFiles } from './helpers.js';
+import { engine, tempDir, runCli, listFiles, loadPlainLayersModel } from './helpers.js';
 
 before(engine);
 
@@ -25,9 +25,7 @@ test('sequential MNIST: a GRU (hidden 128) reaches ≥ 95% on 2,000 held-out dig
   assert.match(r.stderr, /step 100: loss \d\.\d{4}/);
   assert.ok(listFiles(out).includes('classifier/model.json'));
   // The exported LayersModel computes the same probabilities as tsgan.
-  const json = JSON.parse(readFileSync(join(out, 'classifier/model.json'), 'utf8'));
-  const bin = readFileSync(join(out, 'classifier/weights.bin'));
-  const lm = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) }));
+  const lm = await loadPlainLayersModel(join(out, 'classifier'));
   const m = new SequenceClassifier(classifierConfig(meta.config), 0);
   m.setWeights(lm.getWeights());
   const x = tf.tensor3d(new Rng(1).uniformArray(3 * 28 * 28), [3, 28, 28]);

@@ -10,7 +10,7 @@ import { saveModelDir, loadModelDir, type ModelMeta } from '../src/io/model-dir.
 import { writeDirAtomic, writeFileAtomic } from '../src/io/atomic.js';
 import { sineData } from '../src/data/sines.js';
 import { Rng } from '../src/random.js';
-import { engine, tempDir, listFiles } from './helpers.js';
+import { engine, tempDir, listFiles, loadPlainLayersModel } from './helpers.js';
 
 before(engine);
 
@@ -30,18 +30,6 @@ function trainedModel(cell: 'gru' | 'lstm' | 'rnn' = 'gru') {
   return { m, meta };
 }
 
-/** Loads a saved LayersModel the way a browser would, from its two files, with plain TF.js. */
-async function loadPlain(dir: string): Promise<tf.LayersModel> {
-  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
-  const bin = readFileSync(join(dir, json.weightsManifest[0].paths[0]));
-  return tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology,
-      weightSpecs: json.weightsManifest[0].weights,
-      weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
-    }),
-  );
-}
 
 for (const cell of ['gru', 'lstm', 'rnn'] as const) {
   test(`${cell}: save → load → sample gives the same output as before saving`, async () => {
@@ -63,8 +51,8 @@ test('the saved generator and discriminator load with plain tf.loadLayersModel a
   const dir = join(tempDir(), 'model');
   const { m, meta } = trainedModel();
   await saveModelDir(dir, m, meta, false);
-  const g = await loadPlain(join(dir, 'generator'));
-  const d = await loadPlain(join(dir, 'discriminator'));
+  const g = await loadPlainLayersModel(join(dir, 'generator'));
+  const d = await loadPlainLayersModel(join(dir, 'discriminator'));
   // Any sequence length works in the exported models: try 11 steps.
   const z = m.noise(new Rng(1), 4, 11);
   const ours = m.generate(z);

@@ -16,7 +16,7 @@ import { GanTrainer } from '../src/train/gan-trainer.js';
 import { fit } from '../src/train/loop.js';
 import { sineData } from '../src/data/sines.js';
 
-const CHARTS = ['samples', 'pca', 'tsne', 'histograms', 'autocorrelation', 'correlation', 'training'];
+const CHARTS = ['samples', 'pca', 'tsne', 'histograms', 'autocorrelation', 'correlation', 'training', 'gradients'];
 let dir: string;
 let model: string;
 let synth: string;

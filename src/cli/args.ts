@@ -8,6 +8,11 @@ import { TsganError } from '../errors.js';
 export type Options = NonNullable<ParseArgsConfig['options']>;
 export type Values = Record<string, string | boolean | undefined>;
 
+/** parseArgs options from the names of string-valued and of boolean flags. */
+export function flags(strings: string[], booleans: string[] = []): Options {
+  return Object.fromEntries([...strings.map((n) => [n, { type: 'string' as const }]), ...booleans.map((n) => [n, { type: 'boolean' as const }])]);
+}
+
 export function parse(command: string, args: string[], options: Options): { values: Values; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
@@ -48,6 +53,14 @@ export function num(values: Values, name: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new TsganError(`--${name} must be a positive number, got "${v}"`);
+  return n;
+}
+
+export function nonNegative(values: Values, name: string): number | undefined {
+  const v = str(values, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new TsganError(`--${name} must be a number ≥ 0, got "${v}"`);
   return n;
 }
 

@@ -53,7 +53,8 @@ export async function demoCommand(args: string[]): Promise<number> {
       `model            ${r.modelDir}   (generator/model.json loads with tf.loadLayersModel)`,
       `synthetic data   ${r.syntheticFile}`,
       '',
-      `next: tsgan train --data ${r.dataFile} --id-column id --out my-model --iterations 2000`,
+      `next: tsgan eval --real ${r.dataFile} --id-column id --scale none --synthetic ${r.syntheticFile} --report report.html`,
+      `      tsgan train --model timegan --data ${r.dataFile} --id-column id --out my-model`,
       '',
     ].join('\n'),
   );

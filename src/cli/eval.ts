@@ -1,7 +1,7 @@
 /** `tsgan eval`: real CSV + synthetic CSV → metrics table, JSON and an HTML report. */
 import { evaluateFiles } from '../eval/run.js';
 import { formatEvalTable } from '../eval/evaluate.js';
-import { parse, noPositionals, required, str, int, list } from './args.js';
+import { parse, flags, noPositionals, required, str, int, list, oneOf } from './args.js';
 import { startEngine } from './engine.js';
 
 export const EVAL_HELP = `Usage: tsgan eval --real REAL.csv --synthetic SYNTH.csv [options]
@@ -21,6 +21,7 @@ autocorrelation and cross-correlation errors.
   --seq-len N          steps per sequence (default: the synthetic sequences' length)
   --columns a,b,c      features to compare (default: every numeric column of REAL)
   --id-column NAME     column that names the series of each REAL row (panel data)
+  --scale minmax|none  scale both by REAL's per-feature range (default), or compare raw values
   --repeats N          runs of each trained score (default 3)
   --quick              skip the trained scores (seconds instead of minutes)
   --disc-iterations N  steps of the discriminative classifier (default 2000, TimeGAN's;
@@ -35,23 +36,10 @@ autocorrelation and cross-correlation errors.
 `;
 
 export async function evalCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse('eval', args, {
-    real: { type: 'string' },
-    synthetic: { type: 'string' },
-    'seq-len': { type: 'string' },
-    columns: { type: 'string' },
-    'id-column': { type: 'string' },
-    repeats: { type: 'string' },
-    quick: { type: 'boolean' },
-    'disc-iterations': { type: 'string' },
-    'pred-iterations': { type: 'string' },
-    seed: { type: 'string' },
-    json: { type: 'string' },
-    report: { type: 'string' },
-    model: { type: 'string' },
-    force: { type: 'boolean' },
-    backend: { type: 'string' },
-  });
+  const { values, positionals } = parse('eval', args, flags(
+    ['real', 'synthetic', 'seq-len', 'columns', 'id-column', 'scale', 'repeats', 'disc-iterations', 'pred-iterations', 'seed', 'json', 'report', 'model', 'backend'],
+    ['quick', 'force'],
+  ));
   if (values.help) {
     process.stdout.write(EVAL_HELP);
     return 0;
@@ -63,6 +51,7 @@ export async function evalCommand(args: string[]): Promise<number> {
     seqLen: int(values, 'seq-len', 2),
     columns: list(values, 'columns'),
     idColumn: str(values, 'id-column'),
+    scale: oneOf(values, 'scale', ['minmax', 'none'] as const),
     repeats: int(values, 'repeats'),
     quick: Boolean(values.quick),
     discriminativeIterations: int(values, 'disc-iterations'),

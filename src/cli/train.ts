@@ -4,15 +4,17 @@ import { TsganError } from '../errors.js';
 import type { ModelMeta } from '../io/model-dir.js';
 import { CELL_TYPES } from '../nn/recurrent.js';
 import { progressBar } from '../train/callbacks.js';
-import { parse, noPositionals, required, str, int, num, oneOf, list, type Values } from './args.js';
+import { parse, flags, noPositionals, required, str, int, num, nonNegative, oneOf, list, type Values } from './args.js';
+import { LOSS_NAMES } from '../losses/gan.js';
 import { startEngine } from './engine.js';
 import { EVAL_METRICS, type EvalMetricName } from '../train/evaluator.js';
 
 export const TRAIN_HELP = `Usage: tsgan train --data FILE.csv --out DIR [options]
 
 Trains a GAN and writes a model directory: a recurrent GAN on the numeric
-columns of a CSV (--model rgan, the default), or the classic dense GAN on
-handwritten digits or fixed-width vectors (--model dense-gan).
+columns of a CSV (--model rgan, the default, or --model timegan), or the
+classic dense GAN on handwritten digits or fixed-width vectors
+(--model dense-gan).
 
 Data:
   --data FILE          CSV with a header row (required); dense-gan also takes 'mnist'
@@ -21,12 +23,21 @@ Data:
   --seq-len N          steps per window (default 24)
   --stride N           rows between window starts (default 1)
 Model:
-  --model rgan|dense-gan  model type (default rgan)
+  --model rgan|timegan|dense-gan  model type (default rgan)
   --cell gru|lstm|rnn  recurrent cell (default gru)
   --layers N           recurrent layers (default 3)
   --hidden N           units per layer (default 24)
   --noise-dim N        noise values per step (default: number of features)
   --noise uniform|normal  noise distribution (default uniform)
+TimeGAN (--model timegan; Yoon et al. 2019, the reference code's settings):
+  --iterations N       joint-phase iterations (default 1000; the reference: 10000)
+  --embedding-iterations N   autoencoder phase (default: --iterations)
+  --supervised-iterations N  supervisor phase (default: --iterations)
+  --gamma X            weight of the latent adversarial terms (default 1)
+  --lr-e X             embedder/recovery learning rate (default 0.001)
+  --d-threshold X      update D only while its loss is above X (default 0.15)
+  --g-steps N          generator updates per joint iteration (default 2)
+  (defaults there: --beta1 0.9, --lr-g/--lr-d 0.001)
 Dense GAN (--model dense-gan):
   --noise-dim N        noise values, N(0, 1) (default 100)
   --g-hidden a,b       generator hidden sizes (default 128,128)
@@ -42,6 +53,19 @@ Training:
   --lr-d X             discriminator learning rate (default 0.001)
   --beta1 X            Adam β1 of both optimisers (default 0.5)
   --seed N             seed for weights, noise and batches (default 0)
+Stability toolkit (rgan, timegan; dense-gan too except --feature-matching):
+  --loss bce|lsgan|hinge|wgan-gp  objective (default bce; wgan-gp: 5 critic steps)
+  --gp-weight X        WGAN-GP penalty weight λ (default 10)
+  --label-smoothing X  one-sided: D's real target is 1 − X (default 0)
+  --instance-noise X   N(0, X²) noise on D's inputs, annealed to 0 (default 0)
+  --clip-norm X        clip each network's gradient to this global norm (default off)
+  --feature-matching   G matches D's hidden features on real data (Salimans et al. 2016)
+  --pac N              PacGAN: D judges packs of N samples (default 1)
+  --chrono             chrono-initialised gates (GRU/LSTM) against vanishing gradients
+  --lr-g, --lr-d       two time-scale learning rates (TTUR): set them apart
+Monitors:
+  --diversity-every N  measure generator diversity, warn on mode collapse (default 100; 0 off)
+  --grad-steps-every N record D's gradient per time step (default 100; 0 off)
 Evaluation (rgan):
   --eval-every N       every N iterations, measure samples against a held-out 20 % of
                        the data (blocks of time), record it in the history, and save the
@@ -55,35 +79,18 @@ Output:
 `;
 
 export async function trainCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse('train', args, {
-    data: { type: 'string' },
-    out: { type: 'string' },
-    columns: { type: 'string' },
-    'id-column': { type: 'string' },
-    'seq-len': { type: 'string' },
-    stride: { type: 'string' },
-    model: { type: 'string' },
-    cell: { type: 'string' },
-    layers: { type: 'string' },
-    hidden: { type: 'string' },
-    'noise-dim': { type: 'string' },
-    noise: { type: 'string' },
-    iterations: { type: 'string' },
-    'batch-size': { type: 'string' },
-    'd-steps': { type: 'string' },
-    'lr-g': { type: 'string' },
-    'lr-d': { type: 'string' },
-    beta1: { type: 'string' },
-    seed: { type: 'string' },
-    force: { type: 'boolean' },
-    backend: { type: 'string' },
-    'g-hidden': { type: 'string' },
-    'd-hidden': { type: 'string' },
-    'image-shape': { type: 'string' },
-    'sample-every': { type: 'string' },
-    'eval-every': { type: 'string' },
-    'eval-metric': { type: 'string' },
-  });
+  const { values, positionals } = parse('train', args, flags(
+    [
+      ...['data', 'out', 'columns', 'id-column', 'seq-len', 'stride', 'seed', 'backend'],
+      ...['model', 'cell', 'layers', 'hidden', 'noise-dim', 'noise', 'g-hidden', 'd-hidden', 'image-shape', 'sample-every'],
+      ...['iterations', 'batch-size', 'd-steps', 'lr-g', 'lr-d', 'beta1'],
+      ...['loss', 'gp-weight', 'label-smoothing', 'instance-noise', 'clip-norm', 'pac'],
+      ...['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations'],
+      ...['eval-every', 'eval-metric', 'diversity-every', 'grad-steps-every'],
+    ],
+    ['force', 'feature-matching', 'chrono'],
+  ));
+
   if (values.help) {
     process.stdout.write(TRAIN_HELP);
     return 0;
@@ -91,8 +98,11 @@ export async function trainCommand(args: string[]): Promise<number> {
   noPositionals('train', positionals);
   const data = required('train', values, 'data');
   const out = required('train', values, 'out');
-  const model = oneOf(values, 'model', ['rgan', 'dense-gan'] as const) ?? 'rgan';
+  const model = oneOf(values, 'model', ['rgan', 'timegan', 'dense-gan'] as const) ?? 'rgan';
   if (model === 'dense-gan') return trainDenseCommand(values, data, out);
+  if (model !== 'timegan') {
+    for (const k of TIMEGAN_ONLY) if (values[k] !== undefined) throw new TsganError(`--${k} applies to --model timegan only`);
+  }
   for (const k of ['g-hidden', 'd-hidden', 'image-shape', 'sample-every']) {
     if (values[k] !== undefined) throw new TsganError(`--${k} applies to --model dense-gan only`);
   }
@@ -106,7 +116,10 @@ export async function trainCommand(args: string[]): Promise<number> {
     iterations: int(values, 'iterations'),
     seed: int(values, 'seed', -(2 ** 31)),
     force: Boolean(values.force),
+    modelType: model,
     evalEvery: int(values, 'eval-every'),
+    diversityEvery: int(values, 'diversity-every', 0),
+    gradStepsEvery: int(values, 'grad-steps-every', 0),
     evalMetric: oneOf(values, 'eval-metric', Object.keys(EVAL_METRICS) as EvalMetricName[]),
     model: {
       cell: oneOf(values, 'cell', CELL_TYPES),
@@ -114,6 +127,13 @@ export async function trainCommand(args: string[]): Promise<number> {
       hidden: int(values, 'hidden'),
       noiseDim: int(values, 'noise-dim'),
       noise: oneOf(values, 'noise', ['uniform', 'normal'] as const),
+      chrono: values.chrono ? true : undefined,
+      gamma: nonNegative(values, 'gamma'),
+      lrE: num(values, 'lr-e'),
+      dThreshold: nonNegative(values, 'd-threshold'),
+      gSteps: int(values, 'g-steps'),
+      embeddingIterations: int(values, 'embedding-iterations', 0),
+      supervisedIterations: int(values, 'supervised-iterations', 0),
       ...ganTrainingOptions(values),
     },
   };
@@ -131,12 +151,21 @@ function ganTrainingOptions(values: Values) {
     lrG: num(values, 'lr-g'),
     lrD: num(values, 'lr-d'),
     beta1: num(values, 'beta1'),
+    loss: oneOf(values, 'loss', LOSS_NAMES),
+    gpWeight: nonNegative(values, 'gp-weight'),
+    labelSmoothing: nonNegative(values, 'label-smoothing'),
+    instanceNoise: nonNegative(values, 'instance-noise'),
+    clipNorm: nonNegative(values, 'clip-norm'),
+    featureMatching: values['feature-matching'] ? true : undefined,
+    pac: int(values, 'pac'),
   };
 }
 
+const TIMEGAN_ONLY = ['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations'];
+
 const progress = {
   onNotice: (m: string) => process.stderr.write(m + '\n'),
-  callbacks: [progressBar({ show: ['dLoss', 'gLoss', 'dAccReal', 'dAccFake'] })],
+  callbacks: [progressBar({ show: ['phase', 'eLoss', 'sLoss', 'dLoss', 'gLoss', 'dAccReal', 'dAccFake'] })],
 };
 
 function report(meta: ModelMeta, what: string, out: string): void {
@@ -150,7 +179,7 @@ function report(meta: ModelMeta, what: string, out: string): void {
 }
 
 async function trainDenseCommand(values: Values, data: string, out: string): Promise<number> {
-  for (const k of ['cell', 'layers', 'hidden', 'noise', 'seq-len', 'stride', 'id-column', 'eval-every', 'eval-metric']) {
+  for (const k of ['cell', 'layers', 'hidden', 'noise', 'seq-len', 'stride', 'id-column', 'eval-every', 'eval-metric', 'feature-matching', 'chrono', 'diversity-every', 'grad-steps-every', ...TIMEGAN_ONLY]) {
     if (values[k] !== undefined) throw new TsganError(`--${k} applies to --model rgan only`);
   }
   const shape = str(values, 'image-shape');

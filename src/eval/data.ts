@@ -42,6 +42,13 @@ export interface EvalDataOptions {
   columns?: string[];
   /** Panel column of REAL. */
   idColumn?: string;
+  /**
+   * 'minmax' (default): both sides scaled by REAL's per-feature range, as
+   * TimeGAN's evaluation of its min-max-scaled data sets (Stocks). 'none':
+   * compared as they are — TimeGAN's Sines are not rescaled (they live in
+   * [0, 1] already), so their published scores are on the raw scale.
+   */
+  scale?: 'minmax' | 'none';
 }
 
 /** Fewest windows on either side for the 80/20 splits to mean anything. */
@@ -90,7 +97,10 @@ export function loadEvalData(opts: EvalDataOptions): EvalData {
     throw new TsganError(`length mismatch: --seq-len is ${seqLen} but the sequences in ${opts.synthetic} have ${synthLen} steps`);
   }
 
-  const scaler = MinMaxScaler.fit(real.series.map((s) => s.values), F);
+  const scaler =
+    opts.scale === 'none'
+      ? new MinMaxScaler({ min: new Array(F).fill(0), max: new Array(F).fill(1) })
+      : MinMaxScaler.fit(real.series.map((s) => s.values), F);
   const realWin = makeWindows(real.series, F, scaler, { seqLen, stride: 1, file: opts.real });
   const origin = new Int32Array(realWin.count * 2);
   let w = 0;

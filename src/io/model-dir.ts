@@ -16,6 +16,7 @@ import { TsganError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { Rgan, rganConfig, type RganConfig } from '../models/rgan.js';
 import { DenseGan, denseGanConfig, type DenseGanConfig } from '../models/dense-gan.js';
+import { Timegan, timeganConfig, type TimeganConfig } from '../models/timegan.js';
 import { MinMaxScaler, type ScalerState } from '../data/scaler.js';
 import type { HistoryData } from '../train/loop.js';
 import { writeDirAtomic } from './atomic.js';
@@ -42,12 +43,15 @@ export interface DataInfo {
 }
 
 /** The GANs a model directory can hold. */
-export type AnyGan = Rgan | DenseGan;
-export type AnyGanConfig = RganConfig | DenseGanConfig;
+export type AnyGan = Rgan | DenseGan | Timegan;
+export type AnyGanConfig = RganConfig | DenseGanConfig | TimeganConfig;
+export const GAN_MODELS = ['rgan', 'dense-gan', 'timegan'] as const;
 
 /** Builds the model a config describes, with weights drawn from `seed`. */
 export function buildGan(config: AnyGanConfig, seed: number): AnyGan {
-  return config.model === 'dense-gan' ? new DenseGan(denseGanConfig(config), seed) : new Rgan(rganConfig(config), seed);
+  if (config.model === 'dense-gan') return new DenseGan(denseGanConfig(config), seed);
+  if (config.model === 'timegan') return new Timegan(timeganConfig(config), seed);
+  return new Rgan(rganConfig(config), seed);
 }
 
 export interface ModelMeta {
@@ -69,7 +73,8 @@ export interface ModelMeta {
   history: HistoryData;
   /** With `--eval-every`: the saved weights are those of this evaluation, the best by `metric`. */
   checkpoint?: { iteration: number; metric: string; value: number; lastIteration: number };
-  files: { generator: string; discriminator: string };
+  /** Network name → its LayersModel file (generator and discriminator; TimeGAN also embedder). */
+  files: Record<string, string>;
 }
 
 export interface LoadedModel {
@@ -83,22 +88,22 @@ export interface LoadedModel {
  * progress samples and the model files join them, tsgan.json last.
  */
 export async function saveModelDir(dir: string, model: AnyGan, meta: ModelMeta, force: boolean, merge = false): Promise<void> {
-  const { generator, discriminator } = model.toLayersModels();
+  const nets: Record<string, tf.LayersModel> = model.toLayersModels();
   try {
-    const g = await layersModelFiles(generator);
-    const d = await layersModelFiles(discriminator);
-    const files = new Map<string, string | Uint8Array>([
-      ['tsgan.json', JSON.stringify(meta, null, 2) + '\n'],
-      ['generator/model.json', g.json],
-      ['generator/weights.bin', g.weights],
-      ['discriminator/model.json', d.json],
-      ['discriminator/weights.bin', d.weights],
-    ]);
+    const files = new Map<string, string | Uint8Array>([['tsgan.json', JSON.stringify({ ...meta, files: networkFiles(nets) }, null, 2) + '\n']]);
+    for (const [name, net] of Object.entries(nets)) {
+      const f = await layersModelFiles(net);
+      files.set(`${name}/model.json`, f.json);
+      files.set(`${name}/weights.bin`, f.weights);
+    }
     writeDirAtomic(dir, files, force, merge ? { last: 'tsgan.json' } : undefined);
   } finally {
-    generator.dispose();
-    discriminator.dispose();
+    for (const net of Object.values(nets)) net.dispose();
   }
+}
+
+export function networkFiles(nets: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.keys(nets).map((n) => [n, `${n}/model.json`]));
 }
 
 /** Reads and checks `dir/tsgan.json` of any tsgan model (GAN or classifier). */
@@ -123,7 +128,7 @@ export function readModelMetaFile(dir: string): { format: string; formatVersion:
 /** Reads the metadata of a GAN model directory. */
 export function readModelMeta(dir: string): ModelMeta {
   const meta = readModelMetaFile(dir) as unknown as ModelMeta;
-  if (meta.model !== 'rgan' && meta.model !== 'dense-gan') {
+  if (!(GAN_MODELS as readonly string[]).includes(meta.model)) {
     throw new TsganError(`${join(dir, 'tsgan.json')}: holds a ${meta.model} model, not a GAN (for a classifier use tsgan classify predict)`);
   }
   return meta;
@@ -133,15 +138,15 @@ export function loadModelDir(dir: string): LoadedModel {
   const meta = readModelMeta(dir);
   // Weights are about to be overwritten: the seed here only shapes the throwaway init.
   const model = buildGan(meta.config, 0);
-  const g = readLayersWeights(join(dir, 'generator'));
-  const d = readLayersWeights(join(dir, 'discriminator'));
+  const weights: Record<string, tf.Tensor[]> = {};
   try {
-    model.setWeights(g, d);
+    for (const name of Object.keys(model.networkVariables())) weights[name] = readLayersWeights(join(dir, name));
+    model.setNetworkWeights(weights);
   } catch (e) {
     model.dispose();
     throw e;
   } finally {
-    tf.dispose([...g, ...d]);
+    tf.dispose(Object.values(weights).flat());
   }
   return { meta, model, scaler: new MinMaxScaler(meta.scaler) };
 }

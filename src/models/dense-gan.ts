@@ -12,7 +12,7 @@ import { Rng } from '../random.js';
 import { Mlp } from '../nn/dense.js';
 import { mlpLayers } from '../nn/export.js';
 import { TsganError } from '../errors.js';
-import { Gan, checkTrainingConfig, stripUndefined, type GanTrainingConfig } from './gan.js';
+import { Gan, checkTrainingConfig, stripUndefined, withTrainingDefaults, GAN_TRAINING_DEFAULTS, type GanTrainingConfig } from './gan.js';
 
 export interface DenseGanConfig extends GanTrainingConfig {
   model: 'dense-gan';
@@ -43,11 +43,11 @@ export const DENSE_GAN_DEFAULTS: Omit<DenseGanConfig, 'dataDim'> = {
   beta1: 0.5,
   beta2: 0.999,
   dSteps: 1,
-  loss: 'bce',
+  ...GAN_TRAINING_DEFAULTS,
 };
 
 export function denseGanConfig(partial: Partial<DenseGanConfig> & { dataDim: number }): DenseGanConfig {
-  const c = { ...DENSE_GAN_DEFAULTS, ...stripUndefined(partial) } as DenseGanConfig;
+  const c = withTrainingDefaults(DENSE_GAN_DEFAULTS, partial) as DenseGanConfig;
   for (const k of ['dataDim', 'noiseDim'] as const) {
     if (!Number.isInteger(c[k]) || c[k] < 1) throw new TsganError(`${k} must be a positive integer, got ${c[k]}`);
   }
@@ -78,7 +78,7 @@ export class DenseGan extends Gan {
     const rng = new Rng(seed);
     const { noiseDim, dataDim, gHidden, dHidden, alpha } = config;
     this.generator = new Mlp([noiseDim, ...gHidden, dataDim], 'leakyRelu', 'tanh', rng.fork(), alpha);
-    this.discriminator = new Mlp([dataDim, ...dHidden, 1], 'leakyRelu', 'linear', rng.fork(), alpha);
+    this.discriminator = new Mlp([dataDim * config.pac, ...dHidden, 1], 'leakyRelu', 'linear', rng.fork(), alpha);
   }
 
   get generatorVariables(): tf.Variable[] {

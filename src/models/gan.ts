@@ -8,23 +8,56 @@
  */
 import { tf } from '../engine.js';
 import type { Rng } from '../random.js';
-import { LOSSES, type GanLoss } from '../losses/gan.js';
+import { makeLoss, LOSS_NAMES, type GanLoss, type LossName } from '../losses/gan.js';
 import { TsganError } from '../errors.js';
 
-/** The training options every GAN config carries. */
+/**
+ * The training options every GAN config carries, with the stability toolkit.
+ * Defaults are in GAN_TRAINING_DEFAULTS; each model documents its own.
+ */
 export interface GanTrainingConfig {
   batchSize: number;
   lrG: number;
   lrD: number;
   beta1: number;
   beta2: number;
+  /** Discriminator (critic) steps per generator step. Default 1; 5 with 'wgan-gp' (Gulrajani et al.). */
   dSteps: number;
-  loss: 'bce';
+  /** Objective: 'bce' (non-saturating), 'lsgan', 'hinge' or 'wgan-gp'. Default 'bce'. */
+  loss: LossName;
+  /** λ of the WGAN-GP gradient penalty. Default 10. */
+  gpWeight: number;
+  /** One-sided label smoothing: D's real target is 1 − this ('bce', 'lsgan'). Default 0. */
+  labelSmoothing: number;
+  /**
+   * Instance noise (Sønderby et al. 2017; Arjovsky & Bottou 2017): N(0, σ²) added
+   * to everything D sees, σ annealed linearly from this value to 0 over the run. Default 0.
+   */
+  instanceNoise: number;
+  /** Clip each network's gradient to this global L2 norm (0: off). Default 0. */
+  clipNorm: number;
+  /**
+   * Feature matching (Salimans et al. 2016): G matches the batch mean of D's last
+   * hidden layer on real data instead of fooling D's output. Default false.
+   */
+  featureMatching: boolean;
+  /** PacGAN (Lin et al. 2018): D judges packs of this many samples at once. Default 1. */
+  pac: number;
 }
+
+export const GAN_TRAINING_DEFAULTS = {
+  loss: 'bce' as LossName,
+  gpWeight: 10,
+  labelSmoothing: 0,
+  instanceNoise: 0,
+  clipNorm: 0,
+  featureMatching: false,
+  pac: 1,
+};
 
 /** Checks the shared training options, naming the offending value. */
 export function checkTrainingConfig(c: GanTrainingConfig): void {
-  for (const k of ['batchSize', 'dSteps'] as const) {
+  for (const k of ['batchSize', 'dSteps', 'pac'] as const) {
     if (!Number.isInteger(c[k]) || c[k] < 1) throw new TsganError(`${k} must be a positive integer, got ${c[k]}`);
   }
   for (const k of ['lrG', 'lrD'] as const) {
@@ -33,7 +66,19 @@ export function checkTrainingConfig(c: GanTrainingConfig): void {
   for (const k of ['beta1', 'beta2'] as const) {
     if (!(c[k] >= 0 && c[k] < 1)) throw new TsganError(`${k} must be in [0, 1), got ${c[k]}`);
   }
-  if (!(c.loss in LOSSES)) throw new TsganError(`unknown loss "${c.loss}"; use one of ${Object.keys(LOSSES).join(', ')}`);
+  if (!LOSS_NAMES.includes(c.loss)) throw new TsganError(`unknown loss "${c.loss}"; use one of ${LOSS_NAMES.join(', ')}`);
+  for (const k of ['gpWeight', 'instanceNoise', 'clipNorm'] as const) {
+    if (!(c[k] >= 0) || !Number.isFinite(c[k])) throw new TsganError(`${k} must be a number ≥ 0, got ${c[k]}`);
+  }
+  makeLoss(c.loss, { labelSmoothing: c.labelSmoothing }); // checks the smoothing
+  if (c.batchSize % c.pac !== 0) throw new TsganError(`batchSize ${c.batchSize} must be a multiple of pac ${c.pac}`);
+}
+
+/** A model's defaults overlaid with the caller's options; 'wgan-gp' brings 5 critic steps unless dSteps is given. */
+export function withTrainingDefaults<T extends object>(defaults: T, partial: Partial<GanTrainingConfig>): T {
+  const c = { ...defaults, ...stripUndefined(partial) } as T & Partial<GanTrainingConfig>;
+  if (c.loss === 'wgan-gp' && partial.dSteps === undefined) c.dSteps = 5;
+  return c;
 }
 
 export function stripUndefined<T extends object>(o: T): Partial<T> {
@@ -67,23 +112,87 @@ export abstract class Gan {
   abstract noise(rng: Rng, count: number): tf.Tensor;
   /** G(z) in the model's scaled data space. */
   abstract generate(z: tf.Tensor): tf.Tensor;
-  /** D(x): logits. */
-  abstract discriminate(x: tf.Tensor): tf.Tensor;
+  /** D(x) on packed input (see `pack`): logits. `reference`: plain tf ops, differentiable twice (WGAN-GP). */
+  abstract discriminate(x: tf.Tensor, opts?: { reference?: boolean }): tf.Tensor;
+  /** D's last hidden layer on packed input, for feature matching. */
+  discriminatorFeatures(_x: tf.Tensor): tf.Tensor {
+    throw new TsganError('feature matching is available for the recurrent GANs (rgan, timegan)');
+  }
   /** Releases the networks' variables (the optimisers are released by `dispose`). */
   protected abstract disposeNetworks(): void;
 
+  /** Share of training done, in [0, 1]: set by the trainer, anneals the instance noise. */
+  progress = 0;
   private optG: tf.Optimizer | null = null;
   private optD: tf.Optimizer | null = null;
+  private lossFn: GanLoss | null = null;
 
   protected get loss(): GanLoss {
-    return LOSSES[this.config.loss];
+    this.lossFn ??= makeLoss(this.config.loss, { labelSmoothing: this.config.labelSmoothing });
+    return this.lossFn;
   }
 
-  private optimizers(): { optG: tf.Optimizer; optD: tf.Optimizer } {
+  protected optimizers(): { optG: tf.Optimizer; optD: tf.Optimizer } {
     const { lrG, lrD, beta1, beta2 } = this.config;
     this.optG ??= tf.train.adam(lrG, beta1, beta2);
     this.optD ??= tf.train.adam(lrD, beta1, beta2);
     return { optG: this.optG, optD: this.optD };
+  }
+
+  /**
+   * PacGAN packing: [B, T, F] → [B/pac, T, pac·F] (or [B, F] → [B/pac, pac·F]):
+   * consecutive samples side by side, so that D sees `pac` of them at once.
+   */
+  pack(x: tf.Tensor): tf.Tensor {
+    const p = this.config.pac;
+    if (p === 1) return x;
+    return tf.tidy(() => {
+      const [B, ...rest] = x.shape;
+      if (B % p !== 0) throw new Error(`batch ${B} is not a multiple of pac ${p}`);
+      if (rest.length === 1) return tf.reshape(x, [B / p, p * rest[0]]);
+      const [T, F] = rest;
+      return tf.reshape(tf.transpose(tf.reshape(x, [B / p, p, T, F]), [0, 2, 1, 3]), [B / p, T, p * F]);
+    });
+  }
+
+  /** The current instance-noise σ. */
+  get noiseSigma(): number {
+    return this.config.instanceNoise * Math.max(0, 1 - this.progress);
+  }
+
+  /** x + N(0, σ²) with the annealed σ, drawn from `rng`; x itself when σ = 0. */
+  protected withInstanceNoise(x: tf.Tensor, rng: Rng): tf.Tensor {
+    const sigma = this.noiseSigma;
+    if (sigma === 0) return x;
+    return tf.add(x, tf.tensor(rng.normalArray(x.size, 0, sigma), x.shape));
+  }
+
+  /** Gradients scaled down to `clipNorm` global norm (when set); returns them and their norm before clipping. */
+  protected clip(grads: tf.NamedTensorMap): { grads: tf.NamedTensorMap; norm: tf.Scalar } {
+    const norm = globalNorm(Object.values(grads));
+    const c = this.config.clipNorm;
+    if (!(c > 0)) return { grads, norm };
+    const scale = tf.minimum(1, tf.div(c, tf.add(norm, 1e-12)));
+    return { grads: Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, scale)])), norm };
+  }
+
+  /**
+   * WGAN-GP's penalty, mean over samples of (‖∇ₓ D(x̂)‖ − 1)², at random
+   * interpolates x̂ = εx + (1 − ε)x̃, ε ~ U(0, 1) per sample. D runs on the
+   * reference path here: the penalty needs the gradient of a gradient.
+   */
+  protected gradientPenalty(real: tf.Tensor, fake: tf.Tensor, rng: Rng): tf.Scalar {
+    return tf.tidy(() => {
+      const B = real.shape[0];
+      const epsShape = [B, ...real.shape.slice(1).map(() => 1)];
+      const eps = tf.tensor(rng.uniformArray(B), epsShape);
+      const xhat = tf.add(tf.mul(eps, real), tf.mul(tf.sub(1, eps), fake));
+      // The critic's value of a sample is the mean of its per-step outputs (what the loss averages).
+      const g = tf.grad((x: tf.Tensor) => tf.sum(criticValues(this.discriminate(this.pack(x), { reference: true }))))(xhat);
+      const axes = g.shape.slice(1).map((_, i) => i + 1);
+      const norms = tf.sqrt(tf.add(tf.sum(tf.square(g), axes), 1e-12));
+      return tf.mean(tf.square(tf.sub(norms, 1))) as tf.Scalar;
+    });
   }
 
   /** One discriminator update on a real batch; G is untouched. */
@@ -93,19 +202,21 @@ export abstract class Gan {
     let kept: tf.Tensor[] = [];
     const out = tf.tidy(() => {
       const fake = this.generate(z);
+      const realIn = this.withInstanceNoise(real, noiseRng);
+      const fakeIn = this.withInstanceNoise(fake, noiseRng);
       const { value, grads } = tf.variableGrads(() => {
-        const realLogits = this.discriminate(real);
-        const fakeLogits = this.discriminate(fake);
+        const realOut = this.discriminate(this.pack(realIn));
+        const fakeOut = this.discriminate(this.pack(fakeIn));
         // Accuracies are read from the same forward pass; tf.keep lets them
         // outlive the gradient scope, which disposes its intermediates.
-        kept = [
-          tf.keep(tf.mean(tf.cast(tf.greater(realLogits, 0), 'float32'))),
-          tf.keep(tf.mean(tf.cast(tf.less(fakeLogits, 0), 'float32'))),
-        ];
-        return this.loss.discriminator(realLogits, fakeLogits);
+        kept = this.accuracies(realOut, fakeOut).map((a) => tf.keep(a));
+        let loss = tf.add(this.loss.dReal(realOut), this.loss.dFake(fakeOut));
+        if (this.config.loss === 'wgan-gp') loss = tf.add(loss, tf.mul(this.config.gpWeight, this.gradientPenalty(realIn, fakeIn, noiseRng)));
+        return loss as tf.Scalar;
       }, this.discriminatorVariables);
-      optD.applyGradients(grads);
-      return tf.stack([value, kept[0], kept[1], globalNorm(Object.values(grads))]);
+      const { grads: clipped, norm } = this.clip(grads);
+      optD.applyGradients(clipped);
+      return tf.stack([value, kept[0], kept[1], norm]);
     });
     tf.dispose(kept);
     z.dispose();
@@ -113,18 +224,47 @@ export abstract class Gan {
     return { dLoss, dAccReal, dAccFake, dGradNorm };
   }
 
-  /** One generator update through a frozen D; D is untouched. */
-  generatorStep(batchSize: number, noiseRng: Rng): { gLoss: number; gGradNorm: number } {
+  /**
+   * One generator update through a frozen D; D is untouched. With feature
+   * matching, `real` (a real batch) is required.
+   */
+  generatorStep(batchSize: number, noiseRng: Rng, real?: tf.Tensor): { gLoss: number; gGradNorm: number } {
     const { optG } = this.optimizers();
     const z = this.noise(noiseRng, batchSize);
+    if (this.config.featureMatching && !real) throw new Error('feature matching needs a real batch in the generator step');
     const out = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => this.loss.generator(this.discriminate(this.generate(z))), this.generatorVariables);
-      optG.applyGradients(grads);
-      return tf.stack([value, globalNorm(Object.values(grads))]);
+      const { value, grads } = tf.variableGrads(() => {
+        const fakeIn = this.withInstanceNoise(this.generate(z), noiseRng);
+        if (this.config.featureMatching) return featureMatchingLoss(this.discriminatorFeatures(this.pack(real!)), this.discriminatorFeatures(this.pack(fakeIn)));
+        return this.loss.generator(this.discriminate(this.pack(fakeIn)));
+      }, this.generatorVariables);
+      const { grads: clipped, norm } = this.clip(grads);
+      optG.applyGradients(clipped);
+      return tf.stack([value, norm]);
     });
     z.dispose();
     const [gLoss, gGradNorm] = readAndDispose(out);
     return { gLoss, gGradNorm };
+  }
+
+  /**
+   * The vanishing-gradient diagnostic on a real batch: ‖∂ℓ/∂x_t‖ per input
+   * step t of D's loss on its judgment at the last step, i.e. how much that
+   * judgment still depends on each earlier step ([] for non-sequence models).
+   */
+  discriminatorGradPerStep(real: tf.Tensor): number[] {
+    if (real.rank !== 3) return [];
+    return tf.tidy(() => {
+      const dx = tf.grad((x: tf.Tensor) => this.loss.dReal(lastStep(this.discriminate(this.pack(x)))))(real); // [batch, time, features]
+      return Array.from(tf.sqrt(tf.sum(tf.square(dx), [0, 2])).dataSync());
+    });
+  }
+
+  /** The decision threshold on D's outputs for the accuracies: 0 for logits, 0.5 for LSGAN's targets, the real/fake midpoint for a WGAN critic. */
+  protected accuracies(realOut: tf.Tensor, fakeOut: tf.Tensor): [tf.Scalar, tf.Scalar] {
+    const cut =
+      this.config.loss === 'lsgan' ? tf.scalar(0.5) : this.config.loss === 'wgan-gp' ? tf.div(tf.add(tf.mean(realOut), tf.mean(fakeOut)), 2) : tf.scalar(0);
+    return [tf.mean(tf.cast(tf.greater(realOut, cut), 'float32')) as tf.Scalar, tf.mean(tf.cast(tf.less(fakeOut, cut), 'float32')) as tf.Scalar];
   }
 
   /** Generates `count` items in scaled space, in batches; noise is drawn in item order. */
@@ -141,6 +281,19 @@ export abstract class Gan {
     return out;
   }
 
+  /** The networks' variables by the name each is saved under (see toLayersModels). */
+  networkVariables(): Record<string, tf.Variable[]> {
+    return { generator: this.generatorVariables, discriminator: this.discriminatorVariables };
+  }
+
+  /** Copies weights in, per network (the order of `networkVariables`). */
+  setNetworkWeights(values: Record<string, tf.Tensor[]>): void {
+    for (const [name, vars] of Object.entries(this.networkVariables())) {
+      if (!values[name]) throw new TsganError(`missing the ${name} network's weights`);
+      assign(vars, values[name], name);
+    }
+  }
+
   /** Copies weights in (the order of `generatorVariables` / `discriminatorVariables`). */
   setWeights(generator: tf.Tensor[], discriminator: tf.Tensor[]): void {
     assign(this.generatorVariables, generator, 'generator');
@@ -152,6 +305,23 @@ export abstract class Gan {
     this.optG?.dispose();
     this.optD?.dispose();
   }
+}
+
+/** Per-sample critic values: the mean of D's outputs over every axis but the batch. */
+export function criticValues(out: tf.Tensor): tf.Tensor {
+  return out.rank > 1 ? tf.mean(out, out.shape.slice(1).map((_, i) => i + 1)) : out;
+}
+
+/** The last step of [batch, time, units] outputs; other shapes as they are. */
+export function lastStep(out: tf.Tensor): tf.Tensor {
+  if (out.rank !== 3) return out;
+  const [B, T, U] = out.shape;
+  return tf.slice(out, [0, T - 1, 0], [B, 1, U]);
+}
+
+/** Squared distance between the batch means of D's features on real and generated data. */
+export function featureMatchingLoss(realFeatures: tf.Tensor, fakeFeatures: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.square(tf.sub(tf.mean(realFeatures, 0), tf.mean(fakeFeatures, 0)))) as tf.Scalar);
 }
 
 function assign(vars: tf.Variable[], values: tf.Tensor[], what: string): void {

@@ -15,28 +15,40 @@ import { RecurrentStack, CELL_TYPES, type CellType } from '../nn/recurrent.js';
 import { DenseHead } from '../nn/dense.js';
 import { TsganError } from '../errors.js';
 import { recurrentStackLayers, denseLayers } from '../nn/export.js';
-import { Gan, checkTrainingConfig, stripUndefined, type GanTrainingConfig } from './gan.js';
+import { Gan, checkTrainingConfig, stripUndefined, withTrainingDefaults, GAN_TRAINING_DEFAULTS, type GanTrainingConfig } from './gan.js';
 import { checkFusedMemory } from '../kernels/fused-stack.js';
 
 export type NoiseKind = 'uniform' | 'normal';
 
-/** Every option of the recurrent GAN, with its default. Saved with every model. */
-export interface RganConfig extends GanTrainingConfig {
-  model: 'rgan';
+/** The shape of a recurrent GAN's networks (rgan and timegan), with the defaults both use. */
+export interface RecurrentGanArch {
   /** Features per step of the data (set from the data). */
   features: number;
   /** Steps per sequence. Default 24. */
   seqLen: number;
-  /** Noise values per step. Default: the number of features. */
+  /** Noise values per step. Default: the number of features (TimeGAN's z_dim). */
   noiseDim: number;
   /** Noise distribution: 'uniform' U(0,1) as TimeGAN, or 'normal' N(0,1). Default 'uniform'. */
   noise: NoiseKind;
-  /** Recurrent cell of both networks. Default 'gru'. */
+  /** Recurrent cell of every network. Default 'gru'. */
   cell: CellType;
   /** Recurrent layers in each network. Default 3. */
   layers: number;
   /** Units per recurrent layer. Default 24. */
   hidden: number;
+  /**
+   * Chrono initialisation of the gated cells' biases in every network (Tallec &
+   * Ollivier 2018; see RecurrentStackArgs.chronoInit), against vanishing
+   * gradients on long sequences: with Keras's default biases a GRU or LSTM
+   * discriminator's last judgment barely depends on early steps at
+   * initialisation (the per-step gradient diagnostic shows it). Default false.
+   */
+  chrono: boolean;
+}
+
+/** Every option of the recurrent GAN, with its default. Saved with every model. */
+export interface RganConfig extends GanTrainingConfig, RecurrentGanArch {
+  model: 'rgan';
   /** Sequences per training batch. Default 128. */
   batchSize: number;
   /** Generator learning rate (Adam). Default 1e-3. */
@@ -51,31 +63,35 @@ export interface RganConfig extends GanTrainingConfig {
   beta1: number;
   /** Adam β2. Default 0.999. */
   beta2: number;
-  /** Discriminator steps per generator step. Default 1. */
+  /** Discriminator steps per generator step. Default 1 (5 with loss 'wgan-gp'). */
   dSteps: number;
-  /** GAN objective. Default 'bce' (non-saturating). */
-  loss: 'bce';
 }
 
-export const RGAN_DEFAULTS: Omit<RganConfig, 'features' | 'noiseDim'> = {
-  model: 'rgan',
+/** The network-shape defaults of rgan and timegan (noiseDim: the number of features). */
+export const ARCH_DEFAULTS: Omit<RecurrentGanArch, 'features' | 'noiseDim'> = {
   seqLen: 24,
   noise: 'uniform',
   cell: 'gru',
   layers: 3,
   hidden: 24,
+  chrono: false,
+};
+
+export const RGAN_DEFAULTS: Omit<RganConfig, 'features' | 'noiseDim'> = {
+  model: 'rgan',
+  ...ARCH_DEFAULTS,
   batchSize: 128,
   lrG: 1e-3,
   lrD: 1e-3,
   beta1: 0.5,
   beta2: 0.999,
   dSteps: 1,
-  loss: 'bce',
+  ...GAN_TRAINING_DEFAULTS,
 };
 
 /** Fills defaults and checks every value, naming the offending one. */
 export function rganConfig(partial: Partial<RganConfig> & { features: number }): RganConfig {
-  const c: RganConfig = { ...RGAN_DEFAULTS, noiseDim: partial.features, ...stripUndefined(partial) } as RganConfig;
+  const c: RganConfig = withTrainingDefaults({ ...RGAN_DEFAULTS, noiseDim: partial.features }, partial) as RganConfig;
   for (const k of ['features', 'seqLen', 'noiseDim', 'layers', 'hidden'] as const) {
     const v = c[k];
     if (!Number.isInteger(v) || v < 1) throw new TsganError(`${k} must be a positive integer, got ${v}`);
@@ -107,9 +123,10 @@ export class Rgan extends Gan {
     const gRng = rng.fork();
     const dRng = rng.fork();
     const { cell, layers, hidden } = config;
-    this.generatorRnn = new RecurrentStack({ cell, layers, hidden, inputSize: config.noiseDim }, gRng);
+    const chronoInit = config.chrono ? config.seqLen : undefined;
+    this.generatorRnn = new RecurrentStack({ cell, layers, hidden, inputSize: config.noiseDim, chronoInit }, gRng);
     this.generatorHead = new DenseHead({ inputSize: hidden, units: config.features, activation: 'sigmoid' }, gRng);
-    this.discriminatorRnn = new RecurrentStack({ cell, layers, hidden, inputSize: config.features }, dRng);
+    this.discriminatorRnn = new RecurrentStack({ cell, layers, hidden, inputSize: config.features * config.pac, chronoInit }, dRng);
     this.discriminatorHead = new DenseHead({ inputSize: hidden, units: 1 }, dRng);
   }
 
@@ -133,9 +150,14 @@ export class Rgan extends Gan {
     return tf.tidy(() => this.generatorHead.apply(this.generatorRnn.apply(z as tf.Tensor3D)) as tf.Tensor3D);
   }
 
-  /** D(x): [batch, time, features] → logits [batch, time, 1]. */
-  discriminate(x: tf.Tensor): tf.Tensor3D {
-    return tf.tidy(() => this.discriminatorHead.apply(this.discriminatorRnn.apply(x as tf.Tensor3D)) as tf.Tensor3D);
+  /** D(x): [batch, time, features·pac] → logits [batch, time, 1]. */
+  discriminate(x: tf.Tensor, opts: { reference?: boolean } = {}): tf.Tensor3D {
+    return tf.tidy(() => this.discriminatorHead.apply(this.discriminatorRnn.apply(x as tf.Tensor3D, opts)) as tf.Tensor3D);
+  }
+
+  /** D's last recurrent layer: [batch, time, hidden]. */
+  override discriminatorFeatures(x: tf.Tensor): tf.Tensor3D {
+    return this.discriminatorRnn.apply(x as tf.Tensor3D);
   }
 
   /**
@@ -147,7 +169,7 @@ export class Rgan extends Gan {
     const shape = (inputSize: number) => ({ cell: c.cell, batch, time: c.seqLen, inputSize, hidden: c.hidden });
     checkFusedMemory(
       [
-        { shape: shape(c.features), layers: c.layers, passes: 2 },
+        { shape: shape(c.features * c.pac), layers: c.layers, passes: 2 },
         { shape: shape(c.noiseDim), layers: c.layers, passes: 2 },
       ],
       `batch ${batch} × sequence ${c.seqLen} × hidden ${c.hidden} × ${c.layers} layers`,

@@ -211,7 +211,8 @@ export function correlationChart(features: string[], real: number[][], synthetic
 export function historyChart(history: HistoryData): Chart | null {
   const evals = history.evaluations ?? [];
   const evalKeys = [...new Set(evals.flatMap((e) => Object.keys(e.metrics)))].map((k) => `eval ${k}`);
-  const keys = [...Object.keys(history.metrics), ...evalKeys];
+  const sparse = history.sparse ?? {};
+  const keys = [...Object.keys(history.metrics), ...Object.keys(sparse), ...evalKeys];
   if (keys.length === 0 || history.iteration.length === 0) return null;
   const n = history.iteration.length;
   const window = Math.max(1, Math.ceil(n / 400));
@@ -231,6 +232,7 @@ export function historyChart(history: HistoryData): Chart | null {
     }
   }
   for (const e of evals) for (const [k, v] of Object.entries(e.metrics)) values.push({ metric: `eval ${k}`, iteration: e.iteration, value: v });
+  for (const [k, v] of Object.entries(sparse)) v.iteration.forEach((it, i) => values.push({ metric: k, iteration: it, value: v.values[i] }));
   return {
     name: 'training',
     title: 'Training history',
@@ -252,6 +254,32 @@ export function historyChart(history: HistoryData): Chart | null {
         },
       },
       resolve: { scale: { y: 'independent' } },
+    },
+  };
+}
+
+/** D's gradient per input step at a few points of training (log scale): the vanishing-gradient diagnostic. */
+export function gradPerStepChart(records: { iteration: number; norms: number[] }[]): Chart | null {
+  if (records.length === 0) return null;
+  const pick = records.length <= 5 ? records : [0, 1, 2, 3, 4].map((k) => records[Math.round((k * (records.length - 1)) / 4)]);
+  const values: Row[] = [];
+  for (const r of pick) r.norms.forEach((n, t) => values.push({ iteration: `iteration ${r.iteration}`, order: r.iteration, step: t, norm: Math.max(n, 1e-30) }));
+  return {
+    name: 'gradients',
+    title: 'Gradient reaching each time step',
+    caption:
+      "‖∂ℓ/∂x_t‖ of the discriminator's judgment at the last step, per input step t, on a real batch. A curve that falls by orders of magnitude towards step 0 is a vanishing gradient: D cannot judge long-range structure (try --cell lstm, --chrono).",
+    spec: {
+      $schema: SCHEMA,
+      width: 420,
+      height: 240,
+      data: { values },
+      mark: { type: 'line', point: true, strokeWidth: 1.4 },
+      encoding: {
+        x: { field: 'step', type: 'quantitative', title: 'input step t' },
+        y: { field: 'norm', type: 'quantitative', scale: { type: 'log' }, title: 'gradient norm' },
+        color: { field: 'iteration', type: 'ordinal', sort: { field: 'order' }, scale: { scheme: 'viridis' }, title: null },
+      },
     },
   };
 }

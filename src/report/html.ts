@@ -20,6 +20,7 @@ import {
   autocorrelationChart,
   chartToSvg,
   correlationChart,
+  gradPerStepChart,
   histogramChart,
   historyChart,
   samplesChart,
@@ -90,6 +91,8 @@ export async function buildReport(data: EvalData, result: EvalResult, opts: Repo
   if (features.length > 1) charts.push(correlationChart(features, result.crossCorrelation.real, result.crossCorrelation.synthetic));
   const training = opts.model ? historyChart(opts.model.history) : null;
   if (training) charts.push(training);
+  const grads = opts.model ? gradPerStepChart(opts.model.history.gradNormPerStep ?? []) : null;
+  if (grads) charts.push(grads);
 
   const images = new Map<string, Buffer>();
   const figures: string[] = [];

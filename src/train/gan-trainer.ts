@@ -19,8 +19,14 @@ export class GanTrainer implements Trainable {
   private readonly sampler: BatchSampler;
   private readonly noiseRng: Rng;
 
-  constructor(readonly model: Gan, data: Items | Windows, seed: number) {
+  private it = 0;
+  /** The items trained on. */
+  readonly items: Items;
+
+  /** `iterations`: the planned length of the run, for schedules (instance-noise annealing). */
+  constructor(readonly model: Gan, data: Items | Windows, seed: number, private readonly iterations = 0) {
     const items = 'itemShape' in data ? data : windowItems(data);
+    this.items = items;
     if (items.itemShape.join('x') !== model.itemShape.join('x')) {
       throw new Error(`data items are [${items.itemShape}], the model expects [${model.itemShape}]`);
     }
@@ -33,16 +39,23 @@ export class GanTrainer implements Trainable {
   }
 
   trainStep(): Metrics {
-    const { batchSize, dSteps } = this.model.config;
+    const { batchSize, dSteps, pac, featureMatching } = this.model.config;
+    this.model.progress = this.iterations > 0 ? this.it / this.iterations : 0;
+    this.it++;
+    // PacGAN needs whole packs: the batch is cut to a multiple of pac.
+    const size = Math.min(batchSize, this.items.count);
+    const take = size - (size % pac);
     let d = { dLoss: NaN, dAccReal: NaN, dAccFake: NaN, dGradNorm: NaN };
     let n = batchSize;
     for (let k = 0; k < dSteps; k++) {
-      const real = this.sampler.next(batchSize);
+      const real = this.sampler.next(take);
       n = real.shape[0];
       d = this.model.discriminatorStep(real, this.noiseRng);
       real.dispose();
     }
-    const g = this.model.generatorStep(n, this.noiseRng);
+    const realG = featureMatching ? this.sampler.next(take) : undefined;
+    const g = this.model.generatorStep(n, this.noiseRng, realG);
+    realG?.dispose();
     return { dLoss: d.dLoss, gLoss: g.gLoss, dAccReal: d.dAccReal, dAccFake: d.dAccFake, dGradNorm: d.dGradNorm, gGradNorm: g.gGradNorm };
   }
 }

@@ -30,6 +30,10 @@ export interface HistoryData {
   metrics: Record<string, number[]>;
   /** Evaluations during training (`--eval-every`): sparse, one record per evaluation. */
   evaluations?: EvaluationRecord[];
+  /** Signals measured every so many iterations (the diversity monitor's `diversity`, …). */
+  sparse?: Record<string, { iteration: number[]; values: number[] }>;
+  /** ‖∂L_D/∂x_t‖ per time step, measured every so many iterations (the vanishing-gradient diagnostic). */
+  gradNormPerStep?: { iteration: number; norms: number[] }[];
 }
 
 export interface EvaluationRecord {
@@ -41,6 +45,8 @@ export class History implements HistoryData {
   iteration: number[] = [];
   metrics: Record<string, number[]> = {};
   evaluations: EvaluationRecord[] = [];
+  sparse: Record<string, { iteration: number[]; values: number[] }> = {};
+  gradNormPerStep: { iteration: number; norms: number[] }[] = [];
 
   static from(data?: HistoryData): History {
     const h = new History();
@@ -48,6 +54,8 @@ export class History implements HistoryData {
       h.iteration = [...data.iteration];
       h.metrics = Object.fromEntries(Object.entries(data.metrics).map(([k, v]) => [k, [...v]]));
       h.evaluations = (data.evaluations ?? []).map((e) => ({ iteration: e.iteration, metrics: { ...e.metrics } }));
+      h.sparse = Object.fromEntries(Object.entries(data.sparse ?? {}).map(([k, v]) => [k, { iteration: [...v.iteration], values: [...v.values] }]));
+      h.gradNormPerStep = (data.gradNormPerStep ?? []).map((g) => ({ iteration: g.iteration, norms: [...g.norms] }));
     }
     return h;
   }
@@ -67,6 +75,12 @@ export class History implements HistoryData {
     this.evaluations.push({ iteration, metrics });
   }
 
+  recordSparse(name: string, iteration: number, value: number): void {
+    const s = (this.sparse[name] ??= { iteration: [], values: [] });
+    s.iteration.push(iteration);
+    s.values.push(value);
+  }
+
   /** The last recorded value of a metric. */
   last(metric: string): number | undefined {
     const v = this.metrics[metric];
@@ -74,7 +88,13 @@ export class History implements HistoryData {
   }
 
   toJSON(): HistoryData {
-    return { iteration: this.iteration, metrics: this.metrics, ...(this.evaluations.length > 0 ? { evaluations: this.evaluations } : {}) };
+    return {
+      iteration: this.iteration,
+      metrics: this.metrics,
+      ...(this.evaluations.length > 0 ? { evaluations: this.evaluations } : {}),
+      ...(Object.keys(this.sparse).length > 0 ? { sparse: this.sparse } : {}),
+      ...(this.gradNormPerStep.length > 0 ? { gradNormPerStep: this.gradNormPerStep } : {}),
+    };
   }
 }
 

@@ -1,0 +1,368 @@
+/**
+ * TimeGAN (Yoon, Jarrett & van der Schaar, "Time-series Generative
+ * Adversarial Networks", NeurIPS 2019), after its reference code
+ * (github.com/jsyoon0823/TimeGAN, timegan.py):
+ *
+ *   embedder   E: x → h      recurrent stack + sigmoid dense, latent size = hidden
+ *   recovery   R: h → x̃      recurrent stack + sigmoid dense
+ *   generator  G: z → ê      recurrent stack + sigmoid dense, z ~ U(0, 1) per step
+ *   supervisor S: h → ĥ      (layers − 1) recurrent layers + sigmoid dense: h_t → h_{t+1}
+ *   discriminator D: h → logit per step, on latent sequences
+ *
+ * Training has three phases (TimeganTrainer): the autoencoder alone
+ * (10·√MSE(x, R(E(x)))), the supervisor alone (MSE(h_{2:T}, S(h)_{1:T−1})),
+ * then joint training where each iteration makes `gSteps` (2) generator
+ * updates, each followed by an embedder update, and one discriminator update
+ * that is applied only while D's loss is above `dThreshold` (0.15):
+ *
+ *   D: ℓ_real(D(h)) + ℓ_fake(D(S(ê))) + γ·ℓ_fake(D(ê))
+ *   G (with S): ℓ_G(D(S(ê))) + γ·ℓ_G(D(ê)) + 100·√MSE_sup + 100·(|σ(x̂) − σ(x)| + |μ(x̂) − μ(x)|)
+ *   E (with R): 10·√MSE(x, x̃) + 0.1·MSE_sup
+ *
+ * with x̂ = R(S(ê)) the synthetic data, moments over the batch per step and
+ * feature. ℓ are the parts of the chosen GanLoss ('bce' in the reference), so
+ * the stability toolkit (other losses, label smoothing, instance noise,
+ * clipping, feature matching, PacGAN) applies to TimeGAN's D and G as it does
+ * to the RGAN's. Departures from the reference code, each on purpose: rows
+ * are not reversed; the recurrent weights start as Keras's (glorot kernels,
+ * orthogonal recurrent kernels, zero biases) rather than TF1 GRUCell's; every
+ * random choice is seeded. With a loss other than 'bce' or 'lsgan' the D
+ * threshold is off (their D losses are not on BCE's scale).
+ */
+import { tf } from '../engine.js';
+import { Rng } from '../random.js';
+import { RecurrentStack, CELL_TYPES, type CellType } from '../nn/recurrent.js';
+import { DenseHead } from '../nn/dense.js';
+import { recurrentStackLayers, denseLayers } from '../nn/export.js';
+import { TsganError } from '../errors.js';
+import { checkFusedMemory } from '../kernels/fused-stack.js';
+import { Gan, GAN_TRAINING_DEFAULTS, checkTrainingConfig, featureMatchingLoss, lastStep, withTrainingDefaults, type GanTrainingConfig } from './gan.js';
+import { ARCH_DEFAULTS, type RecurrentGanArch } from './rgan.js';
+
+/** Every option of TimeGAN, with its default (the network shape: see RecurrentGanArch; the supervisor has one layer fewer). */
+export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
+  model: 'timegan';
+  /** Default 128. */
+  batchSize: number;
+  /** Adam learning rate of G and S (joint and supervised phases). Default 1e-3 (TF's Adam default, as the reference). */
+  lrG: number;
+  /** Adam learning rate of D. Default 1e-3. */
+  lrD: number;
+  /** Adam learning rate of E and R. Default 1e-3. */
+  lrE: number;
+  /** Adam β1. Default 0.9 (the reference uses TF's Adam defaults). */
+  beta1: number;
+  /** Default 0.999. */
+  beta2: number;
+  /** Weight γ of the terms on the generator's raw latent output ê. Default 1. */
+  gamma: number;
+  /** D is updated only while its loss is above this (bce / lsgan). Default 0.15. */
+  dThreshold: number;
+  /** Generator (and embedder) updates per joint iteration. Default 2. */
+  gSteps: number;
+  /** Autoencoder-phase iterations. Default: the joint iterations (the reference runs each phase equally long). */
+  embeddingIterations: number;
+  /** Supervised-phase iterations. Default: the joint iterations. */
+  supervisedIterations: number;
+}
+
+export const TIMEGAN_DEFAULTS = {
+  model: 'timegan' as const,
+  ...ARCH_DEFAULTS,
+  batchSize: 128,
+  lrG: 1e-3,
+  lrD: 1e-3,
+  lrE: 1e-3,
+  beta1: 0.9,
+  beta2: 0.999,
+  dSteps: 1,
+  gamma: 1,
+  dThreshold: 0.15,
+  gSteps: 2,
+  ...GAN_TRAINING_DEFAULTS,
+};
+
+/** Fills defaults (phase lengths default to `iterations`) and checks every value. */
+export function timeganConfig(partial: Partial<TimeganConfig> & { features: number }, iterations = 10000): TimeganConfig {
+  const c = withTrainingDefaults(
+    { ...TIMEGAN_DEFAULTS, noiseDim: partial.features, embeddingIterations: iterations, supervisedIterations: iterations },
+    partial,
+  ) as TimeganConfig;
+  for (const k of ['features', 'seqLen', 'noiseDim', 'layers', 'hidden', 'gSteps'] as const) {
+    if (!Number.isInteger(c[k]) || c[k] < 1) throw new TsganError(`${k} must be a positive integer, got ${c[k]}`);
+  }
+  for (const k of ['embeddingIterations', 'supervisedIterations'] as const) {
+    if (!Number.isInteger(c[k]) || c[k] < 0) throw new TsganError(`${k} must be a whole number, got ${c[k]}`);
+  }
+  if (c.seqLen < 2) throw new TsganError(`TimeGAN's supervised loss needs sequences of at least 2 steps, got ${c.seqLen}`);
+  if (!(c.lrE > 0)) throw new TsganError(`lrE must be a positive number, got ${c.lrE}`);
+  if (!(c.gamma >= 0)) throw new TsganError(`gamma must be ≥ 0, got ${c.gamma}`);
+  checkTrainingConfig(c);
+  if (!CELL_TYPES.includes(c.cell)) throw new TsganError(`unknown cell "${c.cell}"; use one of ${CELL_TYPES.join(', ')}`);
+  if (c.model !== 'timegan') throw new TsganError(`config is for model "${c.model}", not timegan`);
+  return c;
+}
+
+/** A recurrent stack with a dense head: one of TimeGAN's five networks. */
+class Net {
+  constructor(readonly rnn: RecurrentStack, readonly head: DenseHead) {}
+  apply(x: tf.Tensor, opts: { reference?: boolean } = {}): tf.Tensor3D {
+    return tf.tidy(() => this.head.apply(this.rnn.apply(x as tf.Tensor3D, opts)) as tf.Tensor3D);
+  }
+  get variables(): tf.Variable[] {
+    return [...this.rnn.variables, ...this.head.variables];
+  }
+  layers(name: string, activation?: 'sigmoid') {
+    return [...recurrentStackLayers(this.rnn, name), ...denseLayers(this.head, `${name}_out`, undefined, activation)];
+  }
+  dispose(): void {
+    this.rnn.dispose();
+    this.head.dispose();
+  }
+}
+
+const mse = (a: tf.Tensor, b: tf.Tensor) => tf.mean(tf.square(tf.sub(a, b))) as tf.Scalar;
+
+export class Timegan extends Gan {
+  readonly config: TimeganConfig;
+  readonly itemShape: number[];
+  readonly embedder: Net;
+  readonly recovery: Net;
+  readonly generatorNet: Net;
+  readonly supervisor: Net;
+  readonly discriminatorNet: Net;
+  private opts: Record<'e0' | 'e' | 'gs' | 'g' | 'd', tf.Optimizer> | null = null;
+
+  constructor(config: TimeganConfig, seed: number) {
+    super();
+    this.config = config;
+    this.itemShape = [config.seqLen, config.features];
+    const rng = new Rng(seed);
+    const { cell, layers, hidden: H, features: F } = config;
+    const net = (inputSize: number, depth: number, out: number, activation: 'sigmoid' | 'linear', r: Rng) =>
+      new Net(
+        new RecurrentStack({ cell, layers: depth, hidden: H, inputSize, chronoInit: config.chrono ? config.seqLen : undefined }, r),
+        new DenseHead({ inputSize: H, units: out, activation }, r),
+      );
+    this.embedder = net(F, layers, H, 'sigmoid', rng.fork());
+    this.recovery = net(H, layers, F, 'sigmoid', rng.fork());
+    this.generatorNet = net(config.noiseDim, layers, H, 'sigmoid', rng.fork());
+    this.supervisor = net(H, Math.max(1, layers - 1), H, 'sigmoid', rng.fork());
+    this.discriminatorNet = net(H * config.pac, layers, 1, 'linear', rng.fork());
+  }
+
+  /** G, S and R: the chain from noise to data. */
+  get generatorVariables(): tf.Variable[] {
+    return [...this.generatorNet.variables, ...this.supervisor.variables, ...this.recovery.variables];
+  }
+
+  get discriminatorVariables(): tf.Variable[] {
+    return this.discriminatorNet.variables;
+  }
+
+  override networkVariables(): Record<string, tf.Variable[]> {
+    return { generator: this.generatorVariables, embedder: this.embedder.variables, discriminator: this.discriminatorVariables };
+  }
+
+  noise(rng: Rng, count: number): tf.Tensor3D {
+    const n = count * this.config.seqLen * this.config.noiseDim;
+    const values = this.config.noise === 'uniform' ? rng.uniformArray(n) : rng.normalArray(n);
+    return tf.tensor3d(values, [count, this.config.seqLen, this.config.noiseDim]);
+  }
+
+  /** Synthetic data x̂ = R(S(G(z))): [batch, time, noiseDim] → [batch, time, features]. */
+  generate(z: tf.Tensor): tf.Tensor3D {
+    return tf.tidy(() => this.recovery.apply(this.supervisor.apply(this.generatorNet.apply(z))));
+  }
+
+  /** D on packed latent sequences: [batch, time, hidden·pac] → logits [batch, time, 1]. */
+  discriminate(h: tf.Tensor, opts: { reference?: boolean } = {}): tf.Tensor {
+    return this.discriminatorNet.apply(h, opts);
+  }
+
+  override discriminatorFeatures(h: tf.Tensor): tf.Tensor {
+    return this.discriminatorNet.rnn.apply(h as tf.Tensor3D);
+  }
+
+  private optimizer(name: 'e0' | 'e' | 'gs' | 'g' | 'd'): tf.Optimizer {
+    const { lrG, lrD, lrE, beta1, beta2 } = this.config;
+    // One Adam per objective, as the reference's five solvers.
+    this.opts ??= {
+      e0: tf.train.adam(lrE, beta1, beta2),
+      e: tf.train.adam(lrE, beta1, beta2),
+      gs: tf.train.adam(lrG, beta1, beta2),
+      g: tf.train.adam(lrG, beta1, beta2),
+      d: tf.train.adam(lrD, beta1, beta2),
+    };
+    return this.opts[name];
+  }
+
+  private update(name: 'e0' | 'e' | 'gs' | 'g' | 'd', vars: tf.Variable[], loss: () => tf.Scalar, apply: (value: number) => boolean = () => true): { value: number; norm: number; extra: number[] } {
+    const extra: tf.Tensor[] = [];
+    const out = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(loss, vars);
+      const { grads: clipped, norm } = this.clip(grads);
+      return { value, norm, clipped };
+    });
+    const v = out.value.dataSync()[0];
+    if (apply(v)) this.optimizer(name).applyGradients(out.clipped);
+    const n = out.norm.dataSync()[0];
+    tf.dispose([out.value, out.norm, ...Object.values(out.clipped), ...extra]);
+    return { value: v, norm: n, extra: [] };
+  }
+
+  /** Phase 1: the autoencoder alone. Returns √MSE(x, x̃). */
+  embeddingStep(x: tf.Tensor3D): { eLoss: number } {
+    const r = this.update('e0', [...this.embedder.variables, ...this.recovery.variables], () =>
+      tf.tidy(() => tf.mul(10, tf.sqrt(mse(x, this.recovery.apply(this.embedder.apply(x))))) as tf.Scalar),
+    );
+    return { eLoss: r.value / 10 };
+  }
+
+  /** MSE between h_{t+1} and S(h)_t. */
+  private supervisedLoss(h: tf.Tensor3D): tf.Scalar {
+    const [B, T, H] = h.shape;
+    const s = this.supervisor.apply(h);
+    return mse(tf.slice(h, [0, 1, 0], [B, T - 1, H]), tf.slice(s, [0, 0, 0], [B, T - 1, H]));
+  }
+
+  /** Phase 2: the supervisor alone (the embedder is fixed). Returns √MSE. */
+  supervisedStep(x: tf.Tensor3D): { sLoss: number } {
+    const r = this.update('gs', this.supervisor.variables, () => tf.tidy(() => this.supervisedLoss(this.embedder.apply(x))));
+    return { sLoss: Math.sqrt(r.value) };
+  }
+
+  private withNoiseFrom(rng: Rng) {
+    return (t: tf.Tensor) => this.withInstanceNoise(t, rng);
+  }
+
+  /** Phase 3, generator part: one G/S update, then one E/R update. */
+  jointGeneratorStep(x: tf.Tensor3D, z: tf.Tensor3D, rng: Rng): { gLossU: number; gLossS: number; gLossV: number; eLoss: number; gGradNorm: number } {
+    const { gamma } = this.config;
+    const noisy = this.withNoiseFrom(rng);
+    let parts: tf.Tensor | null = null;
+    const g = this.update('g', [...this.generatorNet.variables, ...this.supervisor.variables], () =>
+      tf.tidy(() => {
+        const h = this.embedder.apply(x);
+        const eHat = this.generatorNet.apply(z);
+        const hHat = this.supervisor.apply(eHat);
+        const xHat = this.recovery.apply(hHat);
+        let u: tf.Scalar;
+        let ue: tf.Scalar;
+        if (this.config.featureMatching) {
+          const fr = this.discriminatorFeatures(this.pack(noisy(h)));
+          u = featureMatchingLoss(fr, this.discriminatorFeatures(this.pack(noisy(hHat))));
+          ue = featureMatchingLoss(fr, this.discriminatorFeatures(this.pack(noisy(eHat))));
+        } else {
+          u = this.loss.generator(this.discriminate(this.pack(noisy(hHat))));
+          ue = this.loss.generator(this.discriminate(this.pack(noisy(eHat))));
+        }
+        const s = this.supervisedLoss(h);
+        // Moments over the batch, per step and feature.
+        const mx = tf.moments(x, 0);
+        const mh = tf.moments(xHat, 0);
+        const v = tf.add(
+          tf.mean(tf.abs(tf.sub(tf.sqrt(tf.add(mh.variance, 1e-6)), tf.sqrt(tf.add(mx.variance, 1e-6))))),
+          tf.mean(tf.abs(tf.sub(mh.mean, mx.mean))),
+        );
+        parts = tf.keep(tf.stack([u, s, v]));
+        return tf.addN([u, tf.mul(gamma, ue), tf.mul(100, tf.sqrt(s)), tf.mul(100, v)]) as tf.Scalar;
+      }),
+    );
+    const [gLossU, gLossS, gLossV] = Array.from((parts as unknown as tf.Tensor).dataSync());
+    tf.dispose(parts!);
+    let rec: tf.Tensor | null = null;
+    this.update('e', [...this.embedder.variables, ...this.recovery.variables], () =>
+      tf.tidy(() => {
+        const h = this.embedder.apply(x);
+        const r = mse(x, this.recovery.apply(h));
+        rec = tf.keep(r);
+        return tf.add(tf.mul(10, tf.sqrt(r)), tf.mul(0.1, this.supervisedLoss(h))) as tf.Scalar;
+      }),
+    );
+    const eLoss = Math.sqrt((rec as unknown as tf.Tensor).dataSync()[0]);
+    tf.dispose(rec!);
+    return { gLossU, gLossS: Math.sqrt(gLossS), gLossV, eLoss, gGradNorm: g.norm };
+  }
+
+  /** Phase 3, discriminator part: applied only while the loss is above the threshold. */
+  jointDiscriminatorStep(x: tf.Tensor3D, z: tf.Tensor3D, rng: Rng): { dLoss: number; dAccReal: number; dAccFake: number; dGradNorm: number; dUpdated: number } {
+    const { gamma, dThreshold } = this.config;
+    const thresholded = this.config.loss === 'bce' || this.config.loss === 'lsgan';
+    const noisy = this.withNoiseFrom(rng);
+    let acc: tf.Tensor | null = null;
+    let updated = 0;
+    const r = this.update(
+      'd',
+      this.discriminatorVariables,
+      () =>
+        tf.tidy(() => {
+          const h = noisy(this.embedder.apply(x));
+          const eHat = this.generatorNet.apply(z);
+          const hHat = noisy(this.supervisor.apply(eHat));
+          const eHatIn = noisy(eHat);
+          const yReal = this.discriminate(this.pack(h));
+          const yFake = this.discriminate(this.pack(hHat));
+          const yFakeE = this.discriminate(this.pack(eHatIn));
+          acc = tf.keep(tf.stack(this.accuracies(yReal, yFake)));
+          let loss = tf.addN([this.loss.dReal(yReal), this.loss.dFake(yFake), tf.mul(gamma, this.loss.dFake(yFakeE))]);
+          if (this.config.loss === 'wgan-gp') loss = tf.add(loss, tf.mul(this.config.gpWeight, this.gradientPenalty(h, hHat, rng)));
+          return loss as tf.Scalar;
+        }),
+      (value) => {
+        updated = !thresholded || value > dThreshold ? 1 : 0;
+        return updated === 1;
+      },
+    );
+    const [dAccReal, dAccFake] = Array.from((acc as unknown as tf.Tensor).dataSync());
+    tf.dispose(acc!);
+    return { dLoss: r.value, dAccReal, dAccFake, dGradNorm: r.norm, dUpdated: updated };
+  }
+
+  /** The per-step gradient diagnostic (see Gan), through the embedder. */
+  override discriminatorGradPerStep(real: tf.Tensor): number[] {
+    return tf.tidy(() => {
+      const dx = tf.grad((x: tf.Tensor) => this.loss.dReal(lastStep(this.discriminate(this.pack(this.embedder.apply(x))))))(real);
+      return Array.from(tf.sqrt(tf.sum(tf.square(dx), [0, 2])).dataSync());
+    });
+  }
+
+  /** Refuses, before any work, a batch too large for 32-bit WebAssembly. */
+  checkMemory(batch: number): void {
+    const c = this.config;
+    const shape = (inputSize: number) => ({ cell: c.cell, batch, time: c.seqLen, inputSize, hidden: c.hidden });
+    checkFusedMemory(
+      [
+        { shape: shape(c.features), layers: c.layers, passes: 1 },
+        { shape: shape(c.noiseDim), layers: c.layers, passes: 1 },
+        { shape: shape(c.hidden), layers: c.layers, passes: 2 },
+        { shape: shape(c.hidden), layers: Math.max(1, c.layers - 1), passes: 2 },
+        { shape: shape(c.hidden * c.pac), layers: c.layers, passes: 3 },
+      ],
+      `batch ${batch} × sequence ${c.seqLen} × hidden ${c.hidden} × ${c.layers} layers`,
+    );
+  }
+
+  /**
+   * Plain TF.js LayersModels: `generator` is the whole sampling chain
+   * G → S → R (noise in, data out), `embedder` maps data to the latent space
+   * and `discriminator` judges latent sequences.
+   */
+  toLayersModels(): Record<string, tf.LayersModel> {
+    const generator = tf.sequential({
+      name: 'generator',
+      layers: [...this.generatorNet.layers('generator', 'sigmoid'), ...this.supervisor.layers('supervisor', 'sigmoid'), ...this.recovery.layers('recovery', 'sigmoid')],
+    });
+    const embedder = tf.sequential({ name: 'embedder', layers: this.embedder.layers('embedder', 'sigmoid') });
+    const discriminator = tf.sequential({ name: 'discriminator', layers: this.discriminatorNet.layers('discriminator') });
+    generator.setWeights(this.generatorVariables);
+    embedder.setWeights(this.embedder.variables);
+    discriminator.setWeights(this.discriminatorVariables);
+    return { generator, embedder, discriminator };
+  }
+
+  protected disposeNetworks(): void {
+    for (const n of [this.embedder, this.recovery, this.generatorNet, this.supervisor, this.discriminatorNet]) n.dispose();
+    if (this.opts) for (const o of Object.values(this.opts)) o.dispose();
+  }
+}

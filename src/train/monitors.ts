@@ -1,0 +1,102 @@
+/**
+ * Training monitors, as callbacks that measure every so many iterations and
+ * record into the history:
+ *
+ * - the diversity monitor: the mean pairwise distance between generated
+ *   samples (fixed noise) over that between real samples (a fixed real
+ *   subset). Near 1 is healthy; near 0 the generator has collapsed onto a
+ *   few outputs (mode collapse, Goodfellow 2016 §5.1.1), which the losses do
+ *   not show. It warns once each time the ratio falls below a threshold.
+ * - the per-time-step gradient diagnostic: ‖∂L_D/∂x_t‖ of the
+ *   discriminator's loss on a real batch, per input step. A curve that
+ *   falls by orders of magnitude towards the first steps is the vanishing
+ *   gradient of Bengio et al. (1994): D cannot judge long-range structure,
+ *   so G is never taught it.
+ */
+import { tf } from '../engine.js';
+import { Rng } from '../random.js';
+import type { Gan } from '../models/gan.js';
+import type { Items } from '../data/batches.js';
+import { gather } from '../data/batches.js';
+import type { Callback, History } from './loop.js';
+
+/** Mean Euclidean distance over all pairs of `count` rows of `size` values. */
+export function meanPairwiseDistance(x: Float32Array, count: number, size: number): number {
+  let sum = 0;
+  let pairs = 0;
+  for (let i = 0; i < count; i++) {
+    for (let j = i + 1; j < count; j++) {
+      let d = 0;
+      for (let k = 0; k < size; k++) {
+        const v = x[i * size + k] - x[j * size + k];
+        d += v * v;
+      }
+      sum += Math.sqrt(d);
+      pairs++;
+    }
+  }
+  return pairs > 0 ? sum / pairs : 0;
+}
+
+export interface DiversityOptions {
+  /** Measure every this many iterations. Default 100. */
+  every?: number;
+  /** Samples a side. Default 128. */
+  samples?: number;
+  /** Warn below this ratio. Default 0.25. */
+  threshold?: number;
+  seed?: number;
+  onWarn?: (message: string) => void;
+}
+
+export function diversityMonitor(model: Gan, real: Items, opts: DiversityOptions = {}): Callback {
+  const every = opts.every ?? 100;
+  const n = Math.min(opts.samples ?? 128, real.count);
+  const threshold = opts.threshold ?? 0.25;
+  const size = real.itemShape.reduce((a, b) => a * b, 1);
+  const rng = new Rng((opts.seed ?? 0) ^ 0xd1e5);
+  const realDist = meanPairwiseDistance(gather(real.data, size, rng.permutation(real.count).subarray(0, n)), n, size);
+  const noiseSeed = rng.nextUint32();
+  let warned = false;
+  return {
+    onIterationEnd(it: number, _logs: unknown, _control: unknown, history: History) {
+      if (it % every !== 0) return;
+      const fake = model.sample(n, new Rng(noiseSeed));
+      const ratio = realDist > 0 ? meanPairwiseDistance(fake, n, size) / realDist : 1;
+      history.recordSparse('diversity', it, ratio);
+      if (ratio < threshold && !warned) {
+        warned = true;
+        opts.onWarn?.(
+          `tsgan: warning: generator diversity ${ratio.toFixed(3)} at iteration ${it} (generated samples are ${(100 * ratio).toFixed(0)} % as spread out as real ones): ` +
+            'mode collapse; try --pac 2, --feature-matching, --loss wgan-gp, or a lower --lr-g',
+        );
+      } else if (ratio >= threshold) warned = false;
+    },
+  };
+}
+
+export interface GradStepOptions {
+  /** Measure every this many iterations (and at the first). Default 100. */
+  every?: number;
+  /** Real windows in the measured batch. Default 128. */
+  samples?: number;
+  seed?: number;
+}
+
+export function gradPerStepMonitor(model: Gan, real: Items, opts: GradStepOptions = {}): Callback {
+  const every = opts.every ?? 100;
+  const n = Math.min(opts.samples ?? 128, real.count);
+  const size = real.itemShape.reduce((a, b) => a * b, 1);
+  const rng = new Rng((opts.seed ?? 0) ^ 0x9a5);
+  const batch = gather(real.data, size, rng.permutation(real.count).subarray(0, n - (n % model.config.pac)));
+  const count = batch.length / size;
+  return {
+    onIterationEnd(it: number, _logs: unknown, _control: unknown, history: History) {
+      if (it !== 1 && it % every !== 0) return;
+      const x = tf.tensor(batch, [count, ...real.itemShape]);
+      const norms = model.discriminatorGradPerStep(x);
+      x.dispose();
+      if (norms.length > 0) history.gradNormPerStep.push({ iteration: it, norms });
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * TimeGAN's three training phases as one `Trainable` (see models/timegan.ts):
+ * iterations 1..Ne train the autoencoder, the next Ns the supervisor, the
+ * rest are joint iterations (gSteps generator + embedder updates on fresh
+ * batches, then one thresholded discriminator update). Each iteration returns
+ * its phase's metrics and `phase` (1, 2, 3), so the history shows all three.
+ */
+import { tf } from '../engine.js';
+import { Rng } from '../random.js';
+import { BatchSampler, type Items } from '../data/batches.js';
+import type { Windows } from '../data/windows.js';
+import type { Timegan } from '../models/timegan.js';
+import { windowItems } from './gan-trainer.js';
+import type { Metrics, Trainable } from './loop.js';
+
+export class TimeganTrainer implements Trainable {
+  private readonly sampler: BatchSampler;
+  private readonly noiseRng: Rng;
+  private it = 0;
+  readonly items: Items;
+
+  /** `jointIterations`: the joint phase's length (the other two come from the config). */
+  constructor(readonly model: Timegan, data: Windows, seed: number, readonly jointIterations: number) {
+    this.items = windowItems(data);
+    model.checkMemory(Math.min(model.config.batchSize, data.count));
+    const rng = new Rng(seed ^ 0x5eed);
+    this.sampler = new BatchSampler(this.items, rng.fork());
+    this.noiseRng = rng.fork();
+  }
+
+  /** Iterations of all three phases. */
+  get totalIterations(): number {
+    return this.model.config.embeddingIterations + this.model.config.supervisedIterations + this.jointIterations;
+  }
+
+  private batch(): tf.Tensor3D {
+    const { batchSize, pac } = this.model.config;
+    const n = Math.min(batchSize, this.items.count);
+    return this.sampler.next(n - (n % pac)) as tf.Tensor3D;
+  }
+
+  trainStep(): Metrics {
+    const { embeddingIterations: ne, supervisedIterations: ns, gSteps } = this.model.config;
+    this.it++;
+    if (this.it <= ne) {
+      const x = this.batch();
+      const r = this.model.embeddingStep(x);
+      x.dispose();
+      return { phase: 1, ...r };
+    }
+    if (this.it <= ne + ns) {
+      const x = this.batch();
+      const r = this.model.supervisedStep(x);
+      x.dispose();
+      return { phase: 2, ...r };
+    }
+    this.model.progress = (this.it - ne - ns - 1) / Math.max(1, this.jointIterations);
+    let g = { gLossU: NaN, gLossS: NaN, gLossV: NaN, eLoss: NaN, gGradNorm: NaN };
+    for (let k = 0; k < gSteps; k++) {
+      const x = this.batch();
+      const z = this.model.noise(this.noiseRng, x.shape[0]);
+      g = this.model.jointGeneratorStep(x, z, this.noiseRng);
+      tf.dispose([x, z]);
+    }
+    const x = this.batch();
+    const z = this.model.noise(this.noiseRng, x.shape[0]);
+    const d = this.model.jointDiscriminatorStep(x, z, this.noiseRng);
+    tf.dispose([x, z]);
+    return { phase: 3, ...d, ...g, gLoss: g.gLossU };
+  }
+}

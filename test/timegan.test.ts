@@ -1,0 +1,146 @@
+/**
+ * TimeGAN: its networks and shapes, each training phase doing its job
+ * (autoencoder, supervisor, joint), the discriminator threshold, that each
+ * update leaves the other networks alone, no tensor leaks, and the model
+ * directory: the saved generator chain is a plain TF.js LayersModel that
+ * samples what tsgan samples; the same seeds give the same file.
+ */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { engine, runCli, tempDir, STOCK_CSV, loadPlainLayersModel } from './helpers.js';
+import { tf } from '../src/engine.js';
+import { Rng } from '../src/random.js';
+import { Timegan, timeganConfig, type TimeganConfig } from '../src/models/timegan.js';
+import { TimeganTrainer } from '../src/train/timegan-trainer.js';
+import { sineData } from '../src/data/sines.js';
+
+before(engine);
+
+const sines = sineData({ count: 128, seqLen: 10, features: 3, seed: 1 });
+
+function small(p: Partial<TimeganConfig> = {}, iterations = 10): Timegan {
+  return new Timegan(timeganConfig({ features: 3, seqLen: 10, hidden: 8, layers: 2, batchSize: 32, ...p }, iterations), 1);
+}
+
+function batch(seed = 1): tf.Tensor3D {
+  const idx = new Rng(seed).permutation(sines.count).subarray(0, 32);
+  const out = new Float32Array(32 * 30);
+  idx.forEach((i, k) => out.set(sines.data.subarray(i * 30, (i + 1) * 30), k * 30));
+  return tf.tensor3d(out, [32, 10, 3]);
+}
+
+const values = (vars: tf.Variable[]) => vars.map((v) => Array.from(v.dataSync()));
+
+test('shapes: synthetic data [batch, time, features] in [0, 1]; five networks, three saved', () => {
+  const m = small();
+  const z = m.noise(new Rng(2), 5);
+  assert.deepEqual(z.shape, [5, 10, 3]);
+  const x = m.generate(z);
+  assert.deepEqual(x.shape, [5, 10, 3]);
+  const v = x.dataSync();
+  assert.ok(v.every((a) => a > 0 && a < 1));
+  assert.deepEqual(Object.keys(m.networkVariables()), ['generator', 'embedder', 'discriminator']);
+  assert.equal(m.supervisor.rnn.layers.length, 1, 'the supervisor has one layer fewer');
+  assert.equal(m.config.beta1, 0.9);
+  assert.equal(m.config.embeddingIterations, 10);
+  tf.dispose([z, x]);
+  m.dispose();
+});
+
+test('phase 1 trains the autoencoder, phase 2 the supervisor; each touches only its own networks', () => {
+  const m = small({ lrE: 5e-3, lrG: 5e-3 });
+  const x = batch();
+  const others1 = values([...m.generatorNet.variables, ...m.supervisor.variables, ...m.discriminatorVariables]);
+  const e0 = m.embeddingStep(x).eLoss;
+  let e = e0;
+  for (let i = 0; i < 150; i++) e = m.embeddingStep(x).eLoss;
+  assert.ok(e < e0 / 2, `reconstruction √MSE ${e0} → ${e}`);
+  assert.deepEqual(values([...m.generatorNet.variables, ...m.supervisor.variables, ...m.discriminatorVariables]), others1);
+  const others2 = values([...m.embedder.variables, ...m.recovery.variables, ...m.generatorNet.variables, ...m.discriminatorVariables]);
+  const s0 = m.supervisedStep(x).sLoss;
+  let s = s0;
+  for (let i = 0; i < 150; i++) s = m.supervisedStep(x).sLoss;
+  assert.ok(s < s0 / 2, `supervised √MSE ${s0} → ${s}`);
+  assert.deepEqual(values([...m.embedder.variables, ...m.recovery.variables, ...m.generatorNet.variables, ...m.discriminatorVariables]), others2);
+  x.dispose();
+  m.dispose();
+});
+
+test('joint phase: the G step leaves D alone, the D step leaves G, S, E and R alone; the D threshold holds D still', () => {
+  const m = small();
+  const x = batch();
+  const rng = new Rng(3);
+  const z = m.noise(rng, 32);
+  const d0 = values(m.discriminatorVariables);
+  const g = m.jointGeneratorStep(x, z, rng);
+  for (const k of ['gLossU', 'gLossS', 'gLossV', 'eLoss', 'gGradNorm'] as const) assert.ok(Number.isFinite(g[k]), k);
+  assert.deepEqual(values(m.discriminatorVariables), d0);
+  const rest = values([...m.generatorNet.variables, ...m.supervisor.variables, ...m.embedder.variables, ...m.recovery.variables]);
+  const d = m.jointDiscriminatorStep(x, z, rng);
+  assert.equal(d.dUpdated, 1);
+  assert.notDeepEqual(values(m.discriminatorVariables), d0);
+  assert.deepEqual(values([...m.generatorNet.variables, ...m.supervisor.variables, ...m.embedder.variables, ...m.recovery.variables]), rest);
+  m.dispose();
+
+  const held = small({ dThreshold: 1e9 });
+  const dh = values(held.discriminatorVariables);
+  const r = held.jointDiscriminatorStep(x, z, rng);
+  assert.equal(r.dUpdated, 0);
+  assert.ok(Number.isFinite(r.dLoss));
+  assert.deepEqual(values(held.discriminatorVariables), dh);
+  held.dispose();
+  tf.dispose([x, z]);
+});
+
+test('the trainer runs the three phases in order and leaks no tensors', () => {
+  const m = small({}, 3);
+  const t = new TimeganTrainer(m, sines, 1, 4);
+  assert.equal(t.totalIterations, 10);
+  const phases: number[] = [];
+  phases.push(t.trainStep().phase); // warm-up: optimiser state is created on first use
+  for (let i = 0; i < 6; i++) phases.push(t.trainStep().phase);
+  const before = tf.memory().numTensors;
+  const last = t.trainStep();
+  assert.equal(tf.memory().numTensors, before);
+  assert.deepEqual(phases, [1, 1, 1, 2, 2, 2, 3]);
+  assert.equal(last.phase, 3);
+  assert.ok(['dLoss', 'gLossU', 'gLossS', 'gLossV', 'eLoss', 'dAccReal', 'dAccFake'].every((k) => Number.isFinite(last[k])));
+  m.dispose();
+});
+
+test('tsgan train --model timegan writes a model whose generator loads with plain TF.js; same seeds, same samples', async () => {
+  const dir = tempDir();
+  const out = join(dir, 'tg');
+  const r = await runCli(['train', '--model', 'timegan', '--data', STOCK_CSV, '--out', out, '--iterations', '5', '--embedding-iterations', '5', '--supervised-iterations', '5', '--layers', '1', '--hidden', '6', '--batch-size', '32', '--seed', '2']);
+  assert.equal(r.code, 0, r.stderr);
+  const meta = JSON.parse(readFileSync(join(out, 'tsgan.json'), 'utf8'));
+  assert.equal(meta.model, 'timegan');
+  assert.deepEqual(meta.files, { generator: 'generator/model.json', embedder: 'embedder/model.json', discriminator: 'discriminator/model.json' });
+  assert.equal(meta.iterations, 15);
+  assert.deepEqual([...new Set(meta.history.metrics.phase)], [1, 2, 3]);
+  const a = join(dir, 'a.csv');
+  const b = join(dir, 'b.csv');
+  assert.equal((await runCli(['sample', '--model', out, '--count', '20', '--out', a, '--seed', '4'])).code, 0);
+  assert.equal((await runCli(['sample', '--model', out, '--count', '20', '--out', b, '--seed', '4'])).code, 0);
+  assert.equal(readFileSync(a, 'utf8'), readFileSync(b, 'utf8'));
+
+  // The saved chain G → S → R, loaded by TF.js alone, gives tsgan's samples (in scaled units).
+  const gen = await loadPlainLayersModel(join(out, 'generator'));
+  const { loadModelDir } = await import('../src/io/model-dir.js');
+  const loaded = loadModelDir(out);
+  const z = loaded.model.noise(new Rng(7), 3);
+  const mine = loaded.model.generate(z);
+  const theirs = gen.predict(z) as tf.Tensor;
+  assert.ok(tf.max(tf.abs(tf.sub(mine, theirs))).dataSync()[0] < 1e-5);
+  tf.dispose([z, mine, theirs]);
+  gen.dispose();
+  loaded.model.dispose();
+});
+
+test('TimeGAN-only options are refused for other models', async () => {
+  const r = await runCli(['train', '--data', STOCK_CSV, '--out', join(tempDir(), 'x'), '--gamma', '2']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--gamma applies to --model timegan only/);
+});
