@@ -12,7 +12,7 @@ import { Rng } from '../random.js';
 import { Mlp } from '../nn/dense.js';
 import { mlpLayers } from '../nn/export.js';
 import { TsganError } from '../errors.js';
-import { Gan, checkTrainingConfig, stripUndefined, withTrainingDefaults, GAN_TRAINING_DEFAULTS, type GanTrainingConfig } from './gan.js';
+import { Gan, checkTrainingConfig, withTrainingDefaults, GAN_TRAINING_DEFAULTS, type GanTrainingConfig } from './gan.js';
 
 export interface DenseGanConfig extends GanTrainingConfig {
   model: 'dense-gan';

@@ -15,7 +15,7 @@ import { RecurrentStack, CELL_TYPES, type CellType } from '../nn/recurrent.js';
 import { DenseHead } from '../nn/dense.js';
 import { TsganError } from '../errors.js';
 import { recurrentStackLayers, denseLayers } from '../nn/export.js';
-import { Gan, checkTrainingConfig, stripUndefined, withTrainingDefaults, GAN_TRAINING_DEFAULTS, type GanTrainingConfig } from './gan.js';
+import { Gan, checkTrainingConfig, withTrainingDefaults, GAN_TRAINING_DEFAULTS, type GanTrainingConfig } from './gan.js';
 import { checkFusedMemory } from '../kernels/fused-stack.js';
 
 export type NoiseKind = 'uniform' | 'normal';

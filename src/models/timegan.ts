@@ -31,7 +31,7 @@
  */
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
-import { RecurrentStack, CELL_TYPES, type CellType } from '../nn/recurrent.js';
+import { RecurrentStack, CELL_TYPES } from '../nn/recurrent.js';
 import { DenseHead } from '../nn/dense.js';
 import { recurrentStackLayers, denseLayers } from '../nn/export.js';
 import { TsganError } from '../errors.js';
@@ -180,6 +180,12 @@ export class Timegan extends Gan {
     return this.discriminatorNet.apply(h, opts);
   }
 
+  /** D over several packed batches in one pass; the logits split back per batch. */
+  private discriminateMany(parts: tf.Tensor[]): tf.Tensor[] {
+    const y = this.discriminate(tf.concat(parts, 0));
+    return tf.split(y, parts.map((p) => p.shape[0]), 0);
+  }
+
   override discriminatorFeatures(h: tf.Tensor): tf.Tensor {
     return this.discriminatorNet.rnn.apply(h as tf.Tensor3D);
   }
@@ -197,8 +203,11 @@ export class Timegan extends Gan {
     return this.opts[name];
   }
 
-  private update(name: 'e0' | 'e' | 'gs' | 'g' | 'd', vars: tf.Variable[], loss: () => tf.Scalar, apply: (value: number) => boolean = () => true): { value: number; norm: number; extra: number[] } {
-    const extra: tf.Tensor[] = [];
+  /**
+   * One Adam update of `vars` on `loss` with the optimiser of that objective,
+   * applied only if `apply(loss value)` says so (the D threshold).
+   */
+  private update(name: 'e0' | 'e' | 'gs' | 'g' | 'd', vars: tf.Variable[], loss: () => tf.Scalar, apply: (value: number) => boolean = () => true): { value: number; norm: number } {
     const out = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(loss, vars);
       const { grads: clipped, norm } = this.clip(grads);
@@ -207,8 +216,8 @@ export class Timegan extends Gan {
     const v = out.value.dataSync()[0];
     if (apply(v)) this.optimizer(name).applyGradients(out.clipped);
     const n = out.norm.dataSync()[0];
-    tf.dispose([out.value, out.norm, ...Object.values(out.clipped), ...extra]);
-    return { value: v, norm: n, extra: [] };
+    tf.dispose([out.value, out.norm, ...Object.values(out.clipped)]);
+    return { value: v, norm: n };
   }
 
   /** Phase 1: the autoencoder alone. Returns √MSE(x, x̃). */
@@ -241,9 +250,10 @@ export class Timegan extends Gan {
     const { gamma } = this.config;
     const noisy = this.withNoiseFrom(rng);
     let parts: tf.Tensor | null = null;
+    // E(x) is only read here (E is not updated by this step): computed off the gradient tape.
+    const h = tf.tidy(() => this.embedder.apply(x));
     const g = this.update('g', [...this.generatorNet.variables, ...this.supervisor.variables], () =>
       tf.tidy(() => {
-        const h = this.embedder.apply(x);
         const eHat = this.generatorNet.apply(z);
         const hHat = this.supervisor.apply(eHat);
         const xHat = this.recovery.apply(hHat);
@@ -254,8 +264,10 @@ export class Timegan extends Gan {
           u = featureMatchingLoss(fr, this.discriminatorFeatures(this.pack(noisy(hHat))));
           ue = featureMatchingLoss(fr, this.discriminatorFeatures(this.pack(noisy(eHat))));
         } else {
-          u = this.loss.generator(this.discriminate(this.pack(noisy(hHat))));
-          ue = this.loss.generator(this.discriminate(this.pack(noisy(eHat))));
+          // One D pass over both fakes (fewer, larger kernel calls), split back.
+          const [yHat, yE] = this.discriminateMany([this.pack(noisy(hHat)), this.pack(noisy(eHat))]);
+          u = this.loss.generator(yHat);
+          ue = this.loss.generator(yE);
         }
         const s = this.supervisedLoss(h);
         // Moments over the batch, per step and feature.
@@ -269,6 +281,7 @@ export class Timegan extends Gan {
         return tf.addN([u, tf.mul(gamma, ue), tf.mul(100, tf.sqrt(s)), tf.mul(100, v)]) as tf.Scalar;
       }),
     );
+    h.dispose();
     const [gLossU, gLossS, gLossV] = Array.from((parts as unknown as tf.Tensor).dataSync());
     tf.dispose(parts!);
     let rec: tf.Tensor | null = null;
@@ -292,18 +305,17 @@ export class Timegan extends Gan {
     const noisy = this.withNoiseFrom(rng);
     let acc: tf.Tensor | null = null;
     let updated = 0;
+    // D's inputs come from networks this step does not update: computed off the gradient tape.
+    const [h, hHat, eHat] = tf.tidy(() => {
+      const e = this.generatorNet.apply(z);
+      return [noisy(this.embedder.apply(x)), noisy(this.supervisor.apply(e)), noisy(e)];
+    });
     const r = this.update(
       'd',
       this.discriminatorVariables,
       () =>
         tf.tidy(() => {
-          const h = noisy(this.embedder.apply(x));
-          const eHat = this.generatorNet.apply(z);
-          const hHat = noisy(this.supervisor.apply(eHat));
-          const eHatIn = noisy(eHat);
-          const yReal = this.discriminate(this.pack(h));
-          const yFake = this.discriminate(this.pack(hHat));
-          const yFakeE = this.discriminate(this.pack(eHatIn));
+          const [yReal, yFake, yFakeE] = this.discriminateMany([this.pack(h), this.pack(hHat), this.pack(eHat)]);
           acc = tf.keep(tf.stack(this.accuracies(yReal, yFake)));
           let loss = tf.addN([this.loss.dReal(yReal), this.loss.dFake(yFake), tf.mul(gamma, this.loss.dFake(yFakeE))]);
           if (this.config.loss === 'wgan-gp') loss = tf.add(loss, tf.mul(this.config.gpWeight, this.gradientPenalty(h, hHat, rng)));
@@ -314,6 +326,7 @@ export class Timegan extends Gan {
         return updated === 1;
       },
     );
+    tf.dispose([h, hHat, eHat]);
     const [dAccReal, dAccFake] = Array.from((acc as unknown as tf.Tensor).dataSync());
     tf.dispose(acc!);
     return { dLoss: r.value, dAccReal, dAccFake, dGradNorm: r.norm, dUpdated: updated };

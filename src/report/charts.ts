@@ -228,11 +228,11 @@ export function historyChart(history: HistoryData): Chart | null {
           c++;
         }
       }
-      if (c > 0) values.push({ metric: k, iteration: history.iteration[Math.min(n, s + window) - 1], value: sum / c });
+      if (c > 0) values.push({ metric: k, iteration: history.iteration[Math.min(n, s + window) - 1], value: sum / c, sparse: 0 });
     }
   }
-  for (const e of evals) for (const [k, v] of Object.entries(e.metrics)) values.push({ metric: `eval ${k}`, iteration: e.iteration, value: v });
-  for (const [k, v] of Object.entries(sparse)) v.iteration.forEach((it, i) => values.push({ metric: k, iteration: it, value: v.values[i] }));
+  for (const e of evals) for (const [k, v] of Object.entries(e.metrics)) values.push({ metric: `eval ${k}`, iteration: e.iteration, value: v, sparse: 1 });
+  for (const [k, v] of Object.entries(sparse)) v.iteration.forEach((it, i) => values.push({ metric: k, iteration: it, value: v.values[i], sparse: 1 }));
   return {
     name: 'training',
     title: 'Training history',
@@ -247,11 +247,15 @@ export function historyChart(history: HistoryData): Chart | null {
       spec: {
         width: 220,
         height: 110,
-        mark: { type: 'line', strokeWidth: 1.2, color: '#555', point: evals.length > 0 && evals.length <= 60 ? { size: 12, color: '#555' } : false },
         encoding: {
           x: { field: 'iteration', type: 'quantitative', title: 'iteration' },
-          y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
+          y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false }, axis: { format: '~g' } },
         },
+        // Measurements taken every so many iterations get a dot each; per-iteration curves a line only.
+        layer: [
+          { mark: { type: 'line', strokeWidth: 1.2, color: '#555' } },
+          { transform: [{ filter: 'datum.sparse === 1' }], mark: { type: 'point', size: 14, filled: true, color: '#555' } },
+        ],
       },
       resolve: { scale: { y: 'independent' } },
     },
