@@ -53,3 +53,9 @@ export { evaluateFiles, type EvalFilesOptions, type EvalFilesResult } from './ev
 export { buildReport, type Report, type ReportOptions } from './report/html.js';
 export { EvalCallback, EVAL_METRICS, type EvalMetricName, type EvalEveryOptions } from './train/evaluator.js';
 export { holdOutBlocks, type WindowSplit } from './data/split.js';
+export { Timegan, timeganConfig, TIMEGAN_DEFAULTS, type TimeganConfig } from './models/timegan.js';
+export { ARCH_DEFAULTS, type RecurrentGanArch } from './models/rgan.js';
+export { TimeganTrainer } from './train/timegan-trainer.js';
+export { diversityMonitor, gradPerStepMonitor, meanPairwiseDistance, type DiversityOptions, type GradStepOptions } from './train/monitors.js';
+export { criticValues, lastStep } from './models/gan.js';
+export { TIMEGAN_ITERATIONS } from './pipeline.js';
