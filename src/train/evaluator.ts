@@ -37,7 +37,7 @@ export interface EvalEveryOptions {
 
 export class EvalCallback implements Callback {
   best: { iteration: number; metric: EvalMetricName; value: number } | null = null;
-  private bestWeights: { g: tf.Tensor[]; d: tf.Tensor[] } | null = null;
+  private bestWeights: Record<string, tf.Tensor[]> | null = null;
   private readonly metric: EvalMetricName;
   private readonly real: WindowSet;
   private readonly origin?: Int32Array;
@@ -87,10 +87,8 @@ export class EvalCallback implements Callback {
     if (better) {
       this.best = { iteration: it, metric: this.metric, value };
       this.dropSnapshot();
-      this.bestWeights = {
-        g: this.model.generatorVariables.map((v) => tf.clone(v)),
-        d: this.model.discriminatorVariables.map((v) => tf.clone(v)),
-      };
+      // Every network (TimeGAN's embedder too), so that the saved model is one consistent checkpoint.
+      this.bestWeights = Object.fromEntries(Object.entries(this.model.networkVariables()).map(([k, vs]) => [k, vs.map((v) => tf.clone(v))]));
     }
     this.opts.onLog?.(
       `eval at ${it}: mmd ${metrics.mmd.toFixed(4)}, coverage ${metrics.coverage.toFixed(3)}, spread ${metrics.spread.toFixed(3)}` +
@@ -102,12 +100,12 @@ export class EvalCallback implements Callback {
   /** Puts the best checkpoint's weights into the model; returns its iteration, or null if none was taken. */
   restoreBest(): number | null {
     if (!this.bestWeights || !this.best) return null;
-    this.model.setWeights(this.bestWeights.g, this.bestWeights.d);
+    this.model.setNetworkWeights(this.bestWeights);
     return this.best.iteration;
   }
 
   private dropSnapshot(): void {
-    if (this.bestWeights) tf.dispose([...this.bestWeights.g, ...this.bestWeights.d]);
+    if (this.bestWeights) tf.dispose(Object.values(this.bestWeights).flat());
     this.bestWeights = null;
   }
 
