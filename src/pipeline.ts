@@ -246,7 +246,7 @@ export async function trainDenseGan(opts: TrainDenseOptions): Promise<ModelMeta>
   const config = denseGanConfig({ ...opts.model, dataDim: features.length, imageShape });
   const model = new DenseGan(config, seed);
   try {
-    const trainer = new GanTrainer(model, { data: values, count: data.windows, itemShape: [features.length] }, seed);
+    const trainer = new GanTrainer(model, { data: values, count: data.windows, itemShape: [features.length] }, seed, iterations);
     const callbacks = [...(opts.callbacks ?? [])];
     if (imageShape && sampleEvery > 0) {
       const dir = join(opts.out, 'samples');
