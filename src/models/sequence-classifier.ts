@@ -10,9 +10,8 @@
  * Simard & Frasconi 1994; Pascanu, Mikolov & Bengio 2013).
  */
 import { tf } from '../engine.js';
-import { Rng } from '../random.js';
-import { RecurrentStack, CELL_TYPES, type CellType } from '../nn/recurrent.js';
-import { DenseHead } from '../nn/dense.js';
+import { CELL_TYPES, type CellType } from '../nn/recurrent.js';
+import { SequenceNet } from './sequence-net.js';
 import { recurrentStackLayers, denseLayers } from '../nn/export.js';
 import { TsganError } from '../errors.js';
 import { stripUndefined } from './gan.js';
@@ -60,34 +59,22 @@ export function classifierConfig(p: Partial<ClassifierConfig> & Pick<ClassifierC
   return c;
 }
 
-export class SequenceClassifier {
+export class SequenceClassifier extends SequenceNet {
   readonly config: ClassifierConfig;
-  readonly rnn: RecurrentStack;
-  readonly head: DenseHead;
-  private opt: tf.Optimizer | null = null;
 
   constructor(config: ClassifierConfig, seed: number) {
-    this.config = config;
-    const rng = new Rng(seed);
-    this.rnn = new RecurrentStack(
+    super(
       { cell: config.cell, layers: config.layers, hidden: config.hidden, inputSize: config.features, chronoInit: config.chrono ? config.seqLen : undefined },
-      rng.fork(),
+      config.classes,
+      seed,
+      config.lr,
     );
-    this.head = new DenseHead({ inputSize: config.hidden, units: config.classes }, rng.fork());
-  }
-
-  get variables(): tf.Variable[] {
-    return [...this.rnn.variables, ...this.head.variables];
+    this.config = config;
   }
 
   /** x [batch, time, features] → class logits [batch, classes], from the last step. */
   logits(x: tf.Tensor3D): tf.Tensor2D {
-    return tf.tidy(() => {
-      const h = this.rnn.apply(x); // [batch, time, hidden]
-      const [B, T, H] = h.shape;
-      const last = tf.reshape(tf.slice(h, [0, T - 1, 0], [B, 1, H]), [B, H]);
-      return this.head.apply(last) as tf.Tensor2D;
-    });
+    return tf.tidy(() => this.head.apply(this.lastHidden(this.rnn.apply(x))) as tf.Tensor2D);
   }
 
   /** Mean softmax cross-entropy against integer labels. */
@@ -101,7 +88,6 @@ export class SequenceClassifier {
 
   /** One Adam step; returns the batch's loss and accuracy (before the step). */
   trainStep(x: tf.Tensor3D, labels: tf.Tensor1D): { loss: number; acc: number } {
-    this.opt ??= tf.train.adam(this.config.lr);
     let acc: tf.Tensor | null = null;
     const out = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => {
@@ -110,7 +96,7 @@ export class SequenceClassifier {
         const onehot = tf.oneHot(labels, this.config.classes);
         return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
       }, this.variables);
-      this.opt!.applyGradients(grads);
+      this.optimizer.applyGradients(grads);
       return tf.stack([value, acc!]);
     });
     const [loss, a] = Array.from(out.dataSync());
@@ -121,14 +107,7 @@ export class SequenceClassifier {
   /** Class probabilities [count, classes] for x, in batches. */
   predict(x: Float32Array, count: number, batchSize = 512): Float32Array {
     const { seqLen, features, classes } = this.config;
-    const out = new Float32Array(count * classes);
-    for (let s = 0; s < count; s += batchSize) {
-      const n = Math.min(batchSize, count - s);
-      const p = tf.tidy(() => tf.softmax(this.logits(tf.tensor3d(x.subarray(s * seqLen * features, (s + n) * seqLen * features), [n, seqLen, features]))));
-      out.set(p.dataSync(), s * classes);
-      p.dispose();
-    }
-    return out;
+    return this.predictInBatches(x, count, seqLen, features, classes, batchSize, (xb) => tf.softmax(this.logits(xb)));
   }
 
   /** ‖∂L/∂x_t‖ for t = 1..T on a batch: how much gradient reaches each step. */
@@ -151,11 +130,5 @@ export class SequenceClassifier {
     const vars = this.variables;
     if (vars.length !== values.length) throw new TsganError(`classifier: expected ${vars.length} weight tensors, got ${values.length}`);
     vars.forEach((v, i) => v.assign(values[i]));
-  }
-
-  dispose(): void {
-    this.rnn.dispose();
-    this.head.dispose();
-    this.opt?.dispose();
   }
 }

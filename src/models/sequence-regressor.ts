@@ -11,9 +11,8 @@
  * counterpart is SequenceClassifier.
  */
 import { tf } from '../engine.js';
-import { Rng } from '../random.js';
-import { RecurrentStack, CELL_TYPES, type CellType } from '../nn/recurrent.js';
-import { DenseHead } from '../nn/dense.js';
+import { CELL_TYPES, type CellType } from '../nn/recurrent.js';
+import { SequenceNet } from './sequence-net.js';
 import { TsganError } from '../errors.js';
 import { bceWithLogitsAgainst } from '../losses/gan.js';
 import { stripUndefined } from './gan.js';
@@ -73,31 +72,20 @@ export function regressorConfig(p: Partial<RegressorConfig> & Pick<RegressorConf
   return c;
 }
 
-export class SequenceRegressor {
+export class SequenceRegressor extends SequenceNet {
   readonly config: RegressorConfig;
-  readonly rnn: RecurrentStack;
-  readonly head: DenseHead;
-  private opt: tf.Optimizer | null = null;
 
   constructor(config: RegressorConfig, seed: number) {
-    this.config = config;
-    const rng = new Rng(seed);
     const { cell, layers, hidden, features, gruGateBias } = config;
-    this.rnn = new RecurrentStack({ cell, layers, hidden, inputSize: features, gruGateBias }, rng.fork());
-    this.head = new DenseHead({ inputSize: hidden, units: config.outputs }, rng.fork());
-  }
-
-  get variables(): tf.Variable[] {
-    return [...this.rnn.variables, ...this.head.variables];
+    super({ cell, layers, hidden, inputSize: features, gruGateBias }, config.outputs, seed, config.lr);
+    this.config = config;
   }
 
   /** Pre-activation outputs: [batch, outputs] ('last') or [batch, time, outputs] ('every'). */
   logits(x: tf.Tensor3D): tf.Tensor {
     return tf.tidy(() => {
       const h = this.rnn.apply(x); // [batch, time, hidden]
-      if (this.config.target === 'every') return this.head.apply(h);
-      const [B, T, H] = h.shape;
-      return this.head.apply(tf.reshape(tf.slice(h, [0, T - 1, 0], [B, 1, H]), [B, H]));
+      return this.head.apply(this.config.target === 'every' ? h : this.lastHidden(h));
     });
   }
 
@@ -117,10 +105,9 @@ export class SequenceRegressor {
 
   /** One Adam step on a batch; returns the batch's loss before the step. */
   trainStep(x: tf.Tensor3D, y: tf.Tensor): { loss: number } {
-    this.opt ??= tf.train.adam(this.config.lr);
     const value = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => this.loss(x, y), this.variables);
-      this.opt!.applyGradients(grads);
+      this.optimizer.applyGradients(grads);
       return value;
     });
     const loss = value.dataSync()[0];
@@ -130,21 +117,7 @@ export class SequenceRegressor {
 
   /** Activated outputs for `count` sequences of x ([count, seqLen, features], flat), in batches. */
   predict(x: Float32Array, count: number, seqLen: number, batchSize = 1024): Float32Array {
-    const F = this.config.features;
     const per = (this.config.target === 'every' ? seqLen : 1) * this.config.outputs;
-    const out = new Float32Array(count * per);
-    for (let s = 0; s < count; s += batchSize) {
-      const n = Math.min(batchSize, count - s);
-      const p = tf.tidy(() => this.activate(this.logits(tf.tensor3d(x.subarray(s * seqLen * F, (s + n) * seqLen * F), [n, seqLen, F]))));
-      out.set(p.dataSync(), s * per);
-      p.dispose();
-    }
-    return out;
-  }
-
-  dispose(): void {
-    this.rnn.dispose();
-    this.head.dispose();
-    this.opt?.dispose();
+    return this.predictInBatches(x, count, seqLen, this.config.features, per, batchSize, (xb) => this.activate(this.logits(xb)));
   }
 }

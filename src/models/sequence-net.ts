@@ -1,0 +1,54 @@
+/**
+ * What SequenceClassifier and SequenceRegressor share: a deep recurrent
+ * network (stacked RNN / LSTM / GRU) with a dense head, its Adam optimiser,
+ * the last step's hidden state, and batched prediction over flat arrays.
+ */
+import { tf } from '../engine.js';
+import { Rng } from '../random.js';
+import { RecurrentStack, type RecurrentStackArgs } from '../nn/recurrent.js';
+import { DenseHead } from '../nn/dense.js';
+
+export abstract class SequenceNet {
+  readonly rnn: RecurrentStack;
+  readonly head: DenseHead;
+  private opt: tf.Optimizer | null = null;
+
+  constructor(rnn: RecurrentStackArgs & { hidden: number }, outputs: number, seed: number, private readonly lr: number) {
+    const rng = new Rng(seed);
+    this.rnn = new RecurrentStack(rnn, rng.fork());
+    this.head = new DenseHead({ inputSize: rnn.hidden, units: outputs }, rng.fork());
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.rnn.variables, ...this.head.variables];
+  }
+
+  protected get optimizer(): tf.Optimizer {
+    this.opt ??= tf.train.adam(this.lr);
+    return this.opt;
+  }
+
+  /** The stack's hidden state at the last step: [batch, time, hidden] → [batch, hidden]. */
+  protected lastHidden(h: tf.Tensor3D): tf.Tensor2D {
+    const [B, T, H] = h.shape;
+    return tf.reshape(tf.slice(h, [0, T - 1, 0], [B, 1, H]), [B, H]);
+  }
+
+  /** `f` over x ([count, seqLen, features], flat) in batches; `per` output values per sequence. */
+  protected predictInBatches(x: Float32Array, count: number, seqLen: number, features: number, per: number, batchSize: number, f: (xb: tf.Tensor3D) => tf.Tensor): Float32Array {
+    const out = new Float32Array(count * per);
+    for (let s = 0; s < count; s += batchSize) {
+      const n = Math.min(batchSize, count - s);
+      const p = tf.tidy(() => f(tf.tensor3d(x.subarray(s * seqLen * features, (s + n) * seqLen * features), [n, seqLen, features])));
+      out.set(p.dataSync(), s * per);
+      p.dispose();
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.rnn.dispose();
+    this.head.dispose();
+    this.opt?.dispose();
+  }
+}
