@@ -238,24 +238,32 @@ function project(rows: i32, I: i32, H: i32, G: i32, g: i32, x: usize, w: usize, 
 //   dW[:, g] = Xᵀ·DA_g,  db[g] = Σ DA_g,  dX = Σ_g DA_g·W_gᵀ
 // and the recurrent part dU[:, g] = H_prevᵀ·DA_g over t ≥ 1 (h_{−1} = 0),
 // where hprevT is the transposed [H, (T−1)·B] matrix of h_0..h_{T−2}.
+// `what` says which are wanted (WANT_PARAMS | WANT_INPUT): a frozen network
+// needs no dW, dU, db (half of its backward pass), a constant input no dX.
+const WANT_PARAMS = 1;
+const WANT_INPUT = 2;
 function paramGrads(T: i32, B: i32, I: i32, H: i32, G: i32, x: usize, w: usize, da: usize, hprevT: usize,
-  dx: usize, dw: usize, du: usize, db: usize, xT: usize, wT: usize, skipRecGate: i32): void {
+  dx: usize, dw: usize, du: usize, db: usize, xT: usize, wT: usize, skipRecGate: i32, what: i32): void {
   const TB = T * B;
   const GH = G * H;
-  transpose(TB, I, x, I, xT); // [I, T·B]
-  transpose(I, GH, w, GH, wT); // [G·H, I]
+  const params = (what & WANT_PARAMS) != 0;
+  const input = (what & WANT_INPUT) != 0;
+  if (params) transpose(TB, I, x, I, xT); // [I, T·B]
+  if (input) transpose(I, GH, w, GH, wT); // [G·H, I]
   for (let g = 0; g < G; g++) {
     const dag = off(da, g * TB * H);
-    gemm(I, H, TB, xT, TB, dag, H, off(dw, g * H), GH, 0);
-    if (g != skipRecGate && T > 1) gemm(H, H, (T - 1) * B, hprevT, (T - 1) * B, off(dag, B * H), H, off(du, g * H), GH, 0);
-    for (let j = 0; j < H; j++) {
-      let s: f32 = 0;
-      for (let r = 0; r < TB; r++) s += ld(dag, r * H + j);
-      st(db, g * H + j, s);
+    if (params) {
+      gemm(I, H, TB, xT, TB, dag, H, off(dw, g * H), GH, 0);
+      if (g != skipRecGate && T > 1) gemm(H, H, (T - 1) * B, hprevT, (T - 1) * B, off(dag, B * H), H, off(du, g * H), GH, 0);
+      for (let j = 0; j < H; j++) {
+        let s: f32 = 0;
+        for (let r = 0; r < TB; r++) s += ld(dag, r * H + j);
+        st(db, g * H + j, s);
+      }
     }
-    gemm(TB, I, H, dag, H, off(wT, g * H * I), I, dx, I, g > 0 ? 1 : 0);
+    if (input) gemm(TB, I, H, dag, H, off(wT, g * H * I), I, dx, I, g > 0 ? 1 : 0);
   }
-  if (T <= 1) memory.fill(du, 0, <usize>(H * GH) << 2);
+  if (params && T <= 1) memory.fill(du, 0, <usize>(H * GH) << 2);
 }
 
 // ---------------------------------------------------------------- scratch
@@ -288,7 +296,7 @@ export function rnn_forward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize, 
 
 // dout [T, B, H] (gradient w.r.t. every h_t) → dx [T, B, I], dw, du, db.
 export function rnn_backward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize, u: usize, out: usize, dout: usize,
-  dx: usize, dw: usize, du: usize, db: usize, scratch: usize): void {
+  dx: usize, dw: usize, du: usize, db: usize, scratch: usize, what: i32): void {
   const TB = T * B;
   const BH = B * H;
   const da = scratch;
@@ -309,8 +317,8 @@ export function rnn_backward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize,
     }
     if (t > 0) gemm(B, H, H, a, H, uT, H, dh, H, 0);
   }
-  if (T > 1) transpose((T - 1) * B, H, out, H, hT);
-  paramGrads(T, B, I, H, 1, x, w, da, hT, dx, dw, du, db, xT, wT, -1);
+  if (T > 1 && (what & WANT_PARAMS)) transpose((T - 1) * B, H, out, H, hT);
+  paramGrads(T, B, I, H, 1, x, w, da, hT, dx, dw, du, db, xT, wT, -1, what);
 }
 
 // ---------------------------------------------------------------- GRU
@@ -384,7 +392,7 @@ export function gru_forward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize, 
 }
 
 export function gru_backward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize, u: usize, out: usize, gates: usize, rh: usize,
-  dout: usize, dx: usize, dw: usize, du: usize, db: usize, scratch: usize): void {
+  dout: usize, dx: usize, dw: usize, du: usize, db: usize, scratch: usize, what: i32): void {
   const TB = T * B;
   const BH = B * H;
   const G3 = 3 * H;
@@ -434,10 +442,10 @@ export function gru_backward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize,
       memory.fill(dr, 0, <usize>BH << 2); // r had no effect at t = 0
     }
   }
-  if (T > 1) transpose((T - 1) * B, H, out, H, hT);
+  if (T > 1 && (what & WANT_PARAMS)) transpose((T - 1) * B, H, out, H, hT);
   // z and r gates take h_{t−1} through U; the candidate takes r⊙h_{t−1}.
-  paramGrads(T, B, I, H, 3, x, w, da, hT, dx, dw, du, db, xT, wT, 2);
-  if (T > 1) {
+  paramGrads(T, B, I, H, 3, x, w, da, hT, dx, dw, du, db, xT, wT, 2, what);
+  if (T > 1 && (what & WANT_PARAMS)) {
     transpose((T - 1) * B, H, off(rh, BH), H, hT);
     gemm(H, H, (T - 1) * B, hT, (T - 1) * B, off(DH, BH), H, off(du, 2 * H), G3, 0);
   }
@@ -501,7 +509,7 @@ export function lstm_forward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize,
 }
 
 export function lstm_backward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize, u: usize, out: usize, gates: usize, cell: usize,
-  dout: usize, dx: usize, dw: usize, du: usize, db: usize, scratch: usize): void {
+  dout: usize, dx: usize, dw: usize, du: usize, db: usize, scratch: usize, what: i32): void {
   const TB = T * B;
   const BH = B * H;
   const G4 = 4 * H;
@@ -549,6 +557,6 @@ export function lstm_backward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize
       gemm(B, H, H, dO, H, off(uT, 3 * H * H), H, dh, H, 1);
     }
   }
-  if (T > 1) transpose((T - 1) * B, H, out, H, hT);
-  paramGrads(T, B, I, H, 4, x, w, da, hT, dx, dw, du, db, xT, wT, -1);
+  if (T > 1 && (what & WANT_PARAMS)) transpose((T - 1) * B, H, out, H, hT);
+  paramGrads(T, B, I, H, 4, x, w, da, hT, dx, dw, du, db, xT, wT, -1, what);
 }

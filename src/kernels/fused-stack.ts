@@ -32,38 +32,53 @@ function gradientTape(): object | null {
   return state.gradientDepth > 0 ? state.activeTape : null;
 }
 
+/** What a stack's gradient is wanted for, by the step that runs it (see RecurrentStack.apply). */
+export interface StackGradOptions {
+  /** The stack's weights are not trained by this step: no weight gradients. Default false. */
+  frozen?: boolean;
+  /** The input needs no gradient (data, or a network not being trained). Default false. */
+  constantInput?: boolean;
+}
+
 /**
  * x [B, T, I] through the stack whose weights are `vars` (kernel, recurrent
- * kernel, bias per layer) → [B, T, H].
+ * kernel, bias per layer) → [B, T, H]. What is frozen or constant is left out
+ * of the op's inputs, so TF.js asks no gradient for it and the kernels skip
+ * its GEMMs (for a frozen network, about half of its backward pass).
  */
-export function fusedStack(cell: CellType, hidden: number, x: tf.Tensor3D, vars: tf.Variable[]): tf.Tensor3D {
+export function fusedStack(cell: CellType, hidden: number, x: tf.Tensor3D, vars: tf.Variable[], opts: StackGradOptions = {}): tf.Tensor3D {
   const [B, T, I] = x.shape;
   const shape: StackShape = { cell, batch: B, time: T, inputSize: I, hidden };
+  const layers: LayerWeights[] = [];
+  for (let i = 0; i < vars.length; i += 3) {
+    layers.push({ w: vars[i].dataSync() as Float32Array, u: vars[i + 1].dataSync() as Float32Array, b: vars[i + 2].dataSync() as Float32Array });
+  }
+  const params = !opts.frozen;
+  const input = !opts.constantInput;
+  if (!params && !input) {
+    // Nothing to differentiate: a plain forward pass that keeps no tape.
+    return tf.tensor3d(stackForward(shape, x.dataSync() as Float32Array, layers, null).out, [B, T, hidden]);
+  }
+  const inputs: tf.Tensor[] = [...(input ? [x] : []), ...(params ? vars : [])];
   const op = tf.customGrad((...args: unknown[]) => {
-    const inputs = args.slice(0, -1) as tf.Tensor[];
-    const layers: LayerWeights[] = [];
-    for (let i = 1; i < inputs.length; i += 3) {
-      layers.push({
-        w: inputs[i].dataSync() as Float32Array,
-        u: inputs[i + 1].dataSync() as Float32Array,
-        b: inputs[i + 2].dataSync() as Float32Array,
-      });
-    }
-    const fwd = stackForward(shape, inputs[0].dataSync() as Float32Array, layers, gradientTape());
+    void args; // the values are read above (x and vars are the op's inputs only so that TF.js routes their gradients)
+    const fwd = stackForward(shape, x.dataSync() as Float32Array, layers, gradientTape());
     const value = tf.tensor3d(fwd.out, [B, T, hidden]);
     const gradFunc = (dy: tf.Tensor | tf.Tensor[]) => {
-      const g = stackBackward(shape, layers, fwd, (dy as tf.Tensor).dataSync() as Float32Array);
-      const result: tf.Tensor[] = [tf.tensor3d(g.dx, [B, T, I])];
-      layers.forEach((_, l) => {
-        result.push(tf.tensor(g.grads[l].w, inputs[1 + 3 * l].shape));
-        result.push(tf.tensor(g.grads[l].u, inputs[2 + 3 * l].shape));
-        result.push(tf.tensor(g.grads[l].b, inputs[3 + 3 * l].shape));
-      });
+      const g = stackBackward(shape, layers, fwd, (dy as tf.Tensor).dataSync() as Float32Array, { params, input });
+      const result: tf.Tensor[] = input ? [tf.tensor3d(g.dx!, [B, T, I])] : [];
+      if (params) {
+        layers.forEach((_, l) => {
+          result.push(tf.tensor(g.grads[l].w, vars[3 * l].shape));
+          result.push(tf.tensor(g.grads[l].u, vars[3 * l + 1].shape));
+          result.push(tf.tensor(g.grads[l].b, vars[3 * l + 2].shape));
+        });
+      }
       return result;
     };
     return { value, gradFunc };
   });
-  return (op as (...t: tf.Tensor[]) => tf.Tensor)(x, ...vars) as tf.Tensor3D;
+  return (op as (...t: tf.Tensor[]) => tf.Tensor)(...inputs) as tf.Tensor3D;
 }
 
 /**

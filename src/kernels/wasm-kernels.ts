@@ -367,14 +367,27 @@ export function stackForward(s: StackShape, x: Float32Array, layers: LayerWeight
 }
 
 export interface BackwardResult {
-  /** [B, T, inputSize] */
-  dx: Float32Array;
-  /** Per layer, in the order of the layers. */
+  /** [B, T, inputSize]; null when not wanted. */
+  dx: Float32Array | null;
+  /** Per layer, in the order of the layers; empty when not wanted. */
   grads: { w: Float32Array; u: Float32Array; b: Float32Array }[];
 }
 
+/** Which gradients a backward pass computes (the kernels skip the others' GEMMs). Default: both. */
+export interface WantedGrads {
+  /** The weights' gradients (false for a network that the current step does not train). */
+  params?: boolean;
+  /** The input's gradient (false where the input is data, or comes from a network not being trained). */
+  input?: boolean;
+}
+// The kernels' `what` bits (assembly/recurrent.ts).
+const WANT_PARAMS = 1;
+const WANT_INPUT = 2;
+
 /** Backpropagation through time for the whole stack, given dy [B, T, H] of the top layer. */
-export function stackBackward(s: StackShape, layers: LayerWeights[], fwd: ForwardResult, dy: Float32Array): BackwardResult {
+export function stackBackward(s: StackShape, layers: LayerWeights[], fwd: ForwardResult, dy: Float32Array, want: WantedGrads = {}): BackwardResult {
+  const params = want.params ?? true;
+  const input = want.input ?? true;
   const a = kernels();
   if (!fwd.saved || !fwd.tape) throw new Error('fused kernels: backward of a forward pass that recorded no gradient');
   a.checkTape(fwd.tape.start.generation);
@@ -401,25 +414,26 @@ export function stackBackward(s: StackShape, layers: LayerWeights[], fwd: Forwar
       const S = saved[p][l];
       const inSize = S.inSize;
       const dx = dout === ping[0] ? ping[1] : ping[0];
-      const dw = a.alloc(inSize * G * H);
-      const du = a.alloc(H * G * H);
-      const db = a.alloc(G * H);
+      const dw = params ? a.alloc(inSize * G * H) : 0;
+      const du = params ? a.alloc(H * G * H) : 0;
+      const db = params ? a.alloc(G * H) : 0;
+      const what = (params ? WANT_PARAMS : 0) | (l > 0 || input ? WANT_INPUT : 0);
       const { w, u } = weights[l];
       if (cell === 'rnn') {
-        calls.push({ fn: 'rnn_backward', args: [T, B, inSize, H, S.x, w, u, S.out, dout, dx, dw, du, db, scratch] });
+        calls.push({ fn: 'rnn_backward', args: [T, B, inSize, H, S.x, w, u, S.out, dout, dx, dw, du, db, scratch, what] });
       } else {
-        calls.push({ fn: cell === 'gru' ? 'gru_backward' : 'lstm_backward', args: [T, B, inSize, H, S.x, w, u, S.out, S.gates, S.extra, dout, dx, dw, du, db, scratch] });
+        calls.push({ fn: cell === 'gru' ? 'gru_backward' : 'lstm_backward', args: [T, B, inSize, H, S.x, w, u, S.out, S.gates, S.extra, dout, dx, dw, du, db, scratch, what] });
       }
       gp[l] = { dw, du, db, inSize };
       dout = dx;
     }
-    calls.push({ fn: 'time_to_batch', args: [B, T, I, dout, dxb + first * T * I * 4] });
+    if (input) calls.push({ fn: 'time_to_batch', args: [B, T, I, dout, dxb + first * T * I * 4] });
     gradPtrs.push(gp);
     return calls;
   });
   run(a, lists);
   // Weight gradients are sums over the batch: add the parts.
-  const grads = layers.map((_, l) => {
+  const grads = (params ? layers : []).map((_, l) => {
     const { inSize } = gradPtrs[0][l];
     const sum = (key: 'dw' | 'du' | 'db', n: number) => {
       const total = a.copyOut(gradPtrs[0][l][key], n);
@@ -431,7 +445,7 @@ export function stackBackward(s: StackShape, layers: LayerWeights[], fwd: Forwar
     };
     return { w: sum('dw', inSize * G * H), u: sum('du', H * G * H), b: sum('db', G * H) };
   });
-  const dx = a.copyOut(dxb, s.batch * T * I);
+  const dx = input ? a.copyOut(dxb, s.batch * T * I) : null;
   a.tapePop(fwd.tape.start, fwd.tape.end);
   fwd.saved = null;
   return { dx, grads };

@@ -7,6 +7,7 @@
  * their variables; the recurrent GAN and the dense GAN build on this.
  */
 import { tf } from '../engine.js';
+import type { StackApplyOptions } from '../nn/recurrent.js';
 import type { Rng } from '../random.js';
 import { makeLoss, LOSS_NAMES, type GanLoss, type LossName } from '../losses/gan.js';
 import { TsganError } from '../errors.js';
@@ -113,7 +114,15 @@ export abstract class Gan {
   /** G(z) in the model's scaled data space. */
   abstract generate(z: tf.Tensor): tf.Tensor;
   /** D(x) on packed input (see `pack`): logits. `reference`: plain tf ops, differentiable twice (WGAN-GP). */
-  abstract discriminate(x: tf.Tensor, opts?: { reference?: boolean }): tf.Tensor;
+  /** D(x). `opts` says which gradients the calling step needs (see StackApplyOptions); models without recurrent stacks ignore it. */
+  abstract discriminate(x: tf.Tensor, opts?: StackApplyOptions): tf.Tensor;
+
+  /** D over several batches in one pass (fewer, larger kernel calls); the outputs split back per batch. */
+  protected discriminateMany(parts: tf.Tensor[], opts: StackApplyOptions = {}): tf.Tensor[] {
+    if (parts.length === 1) return [this.discriminate(parts[0], opts)];
+    const y = this.discriminate(tf.concat(parts, 0), opts);
+    return tf.split(y, parts.map((p) => p.shape[0]), 0);
+  }
   /** D's last hidden layer on packed input, for feature matching. */
   discriminatorFeatures(_x: tf.Tensor): tf.Tensor {
     throw new TsganError('feature matching is available for the recurrent GANs (rgan, timegan)');
@@ -205,8 +214,9 @@ export abstract class Gan {
       const realIn = this.withInstanceNoise(real, noiseRng);
       const fakeIn = this.withInstanceNoise(fake, noiseRng);
       const { value, grads } = tf.variableGrads(() => {
-        const realOut = this.discriminate(this.pack(realIn));
-        const fakeOut = this.discriminate(this.pack(fakeIn));
+        // One pass over both batches; their inputs are data and G's output
+        // (computed off the tape): no input gradient wanted.
+        const [realOut, fakeOut] = this.discriminateMany([this.pack(realIn), this.pack(fakeIn)], { constantInput: true });
         // Accuracies are read from the same forward pass; tf.keep lets them
         // outlive the gradient scope, which disposes its intermediates.
         kept = this.accuracies(realOut, fakeOut).map((a) => tf.keep(a));
@@ -236,7 +246,8 @@ export abstract class Gan {
       const { value, grads } = tf.variableGrads(() => {
         const fakeIn = this.withInstanceNoise(this.generate(z), noiseRng);
         if (this.config.featureMatching) return featureMatchingLoss(this.discriminatorFeatures(this.pack(real!)), this.discriminatorFeatures(this.pack(fakeIn)));
-        return this.loss.generator(this.discriminate(this.pack(fakeIn)));
+        // D is not trained here: its weights' gradients are not computed.
+        return this.loss.generator(this.discriminate(this.pack(fakeIn), { frozen: true }));
       }, this.generatorVariables);
       const { grads: clipped, norm } = this.clip(grads);
       optG.applyGradients(clipped);

@@ -11,7 +11,7 @@
  */
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
-import { RecurrentStack, CELL_TYPES, type CellType } from '../nn/recurrent.js';
+import { RecurrentStack, CELL_TYPES, type CellType, type StackApplyOptions } from '../nn/recurrent.js';
 import { DenseHead } from '../nn/dense.js';
 import { TsganError } from '../errors.js';
 import { recurrentStackLayers, denseLayers } from '../nn/export.js';
@@ -44,6 +44,14 @@ export interface RecurrentGanArch {
    * initialisation (the per-step gradient diagnostic shows it). Default false.
    */
   chrono: boolean;
+  /**
+   * Layer-normalised recurrent cells in every network (Ba et al. 2016; see
+   * src/nn/recurrent.ts), against vanishing and exploding activations over
+   * long sequences. They run on the tf-ops path, not the fused kernels: about
+   * as slow as plain TF.js. Saved models need tsgan's layer class to load.
+   * Default false.
+   */
+  layerNorm: boolean;
 }
 
 /** Every option of the recurrent GAN, with its default. Saved with every model. */
@@ -75,6 +83,7 @@ export const ARCH_DEFAULTS: Omit<RecurrentGanArch, 'features' | 'noiseDim'> = {
   layers: 3,
   hidden: 24,
   chrono: false,
+  layerNorm: false,
 };
 
 export const RGAN_DEFAULTS: Omit<RganConfig, 'features' | 'noiseDim'> = {
@@ -124,9 +133,10 @@ export class Rgan extends Gan {
     const dRng = rng.fork();
     const { cell, layers, hidden } = config;
     const chronoInit = config.chrono ? config.seqLen : undefined;
-    this.generatorRnn = new RecurrentStack({ cell, layers, hidden, inputSize: config.noiseDim, chronoInit }, gRng);
+    const layerNorm = config.layerNorm;
+    this.generatorRnn = new RecurrentStack({ cell, layers, hidden, inputSize: config.noiseDim, chronoInit, layerNorm }, gRng);
     this.generatorHead = new DenseHead({ inputSize: hidden, units: config.features, activation: 'sigmoid' }, gRng);
-    this.discriminatorRnn = new RecurrentStack({ cell, layers, hidden, inputSize: config.features * config.pac, chronoInit }, dRng);
+    this.discriminatorRnn = new RecurrentStack({ cell, layers, hidden, inputSize: config.features * config.pac, chronoInit, layerNorm }, dRng);
     this.discriminatorHead = new DenseHead({ inputSize: hidden, units: 1 }, dRng);
   }
 
@@ -147,11 +157,12 @@ export class Rgan extends Gan {
 
   /** G(z): [batch, time, noiseDim] → [batch, time, features] in scaled space. */
   generate(z: tf.Tensor): tf.Tensor3D {
-    return tf.tidy(() => this.generatorHead.apply(this.generatorRnn.apply(z as tf.Tensor3D)) as tf.Tensor3D);
+    // Noise needs no gradient.
+    return tf.tidy(() => this.generatorHead.apply(this.generatorRnn.apply(z as tf.Tensor3D, { constantInput: true })) as tf.Tensor3D);
   }
 
   /** D(x): [batch, time, features·pac] → logits [batch, time, 1]. */
-  discriminate(x: tf.Tensor, opts: { reference?: boolean } = {}): tf.Tensor3D {
+  discriminate(x: tf.Tensor, opts: StackApplyOptions = {}): tf.Tensor3D {
     return tf.tidy(() => this.discriminatorHead.apply(this.discriminatorRnn.apply(x as tf.Tensor3D, opts)) as tf.Tensor3D);
   }
 
@@ -162,14 +173,15 @@ export class Rgan extends Gan {
 
   /**
    * Refuses, before any work, a batch whose recurrent layers would not fit in
-   * 32-bit WebAssembly (both D passes of a D step, or G then D in a G step).
+   * 32-bit WebAssembly (a D step's one pass over real and fake batches
+   * together, or G then D in a G step).
    */
   checkMemory(batch: number): void {
     const c = this.config;
     const shape = (inputSize: number) => ({ cell: c.cell, batch, time: c.seqLen, inputSize, hidden: c.hidden });
     checkFusedMemory(
       [
-        { shape: shape(c.features * c.pac), layers: c.layers, passes: 2 },
+        { shape: { ...shape(c.features * c.pac), batch: 2 * batch }, layers: c.layers, passes: 1 },
         { shape: shape(c.noiseDim), layers: c.layers, passes: 2 },
       ],
       `batch ${batch} × sequence ${c.seqLen} × hidden ${c.hidden} × ${c.layers} layers`,
