@@ -14,7 +14,8 @@ export { makeWindows, type Windows, type WindowOptions } from './data/windows.js
 export { BatchSampler, type Items } from './data/batches.js';
 export { sineData, sinesToCsv, type SinesOptions } from './data/sines.js';
 
-export { RecurrentStack, runLayer, gateCount, CELL_TYPES, type CellType, type RecurrentStackArgs } from './nn/recurrent.js';
+export { RecurrentStack, runLayer, gateCount, CELL_TYPES, type CellType, type RecurrentStackArgs, type StackApplyOptions } from './nn/recurrent.js';
+export { LayerNormRecurrent, type LayerNormRecurrentArgs } from './nn/layer-norm-layer.js';
 export { DenseHead, Mlp, type DenseArgs, type Activation } from './nn/dense.js';
 export { glorotUniform, orthogonal } from './nn/init.js';
 

@@ -63,6 +63,8 @@ Stability toolkit (rgan, timegan; dense-gan too except --feature-matching):
   --feature-matching   G matches D's hidden features on real data (Salimans et al. 2016)
   --pac N              PacGAN: D judges packs of N samples (default 1)
   --chrono             chrono-initialised gates (GRU/LSTM) against vanishing gradients
+  --layer-norm         layer-normalised cells (Ba et al. 2016); runs on tf ops, not the
+                       fused kernels (several times slower)
   --lr-g, --lr-d       two time-scale learning rates (TTUR): set them apart
 Monitors:
   --diversity-every N  measure generator diversity, warn on mode collapse (default 100; 0 off)
@@ -89,7 +91,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations'],
       ...['eval-every', 'eval-metric', 'diversity-every', 'grad-steps-every'],
     ],
-    ['force', 'feature-matching', 'chrono'],
+    ['force', 'feature-matching', 'chrono', 'layer-norm'],
   ));
 
   if (values.help) {
@@ -129,6 +131,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       noiseDim: int(values, 'noise-dim'),
       noise: oneOf(values, 'noise', ['uniform', 'normal'] as const),
       chrono: values.chrono ? true : undefined,
+      layerNorm: values['layer-norm'] ? true : undefined,
       gamma: nonNegative(values, 'gamma'),
       lrE: num(values, 'lr-e'),
       dThreshold: nonNegative(values, 'd-threshold'),
@@ -180,7 +183,7 @@ function report(meta: ModelMeta, what: string, out: string): void {
 }
 
 async function trainDenseCommand(values: Values, data: string, out: string): Promise<number> {
-  for (const k of ['cell', 'layers', 'hidden', 'noise', 'seq-len', 'stride', 'id-column', 'eval-every', 'eval-metric', 'feature-matching', 'chrono', 'diversity-every', 'grad-steps-every', ...TIMEGAN_ONLY]) {
+  for (const k of ['cell', 'layers', 'hidden', 'noise', 'seq-len', 'stride', 'id-column', 'eval-every', 'eval-metric', 'feature-matching', 'chrono', 'layer-norm', 'diversity-every', 'grad-steps-every', ...TIMEGAN_ONLY]) {
     if (values[k] !== undefined) throw new TsganError(`--${k} applies to --model rgan only`);
   }
   const shape = str(values, 'image-shape');

@@ -31,7 +31,7 @@
  */
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
-import { RecurrentStack, CELL_TYPES } from '../nn/recurrent.js';
+import { RecurrentStack, CELL_TYPES, type StackApplyOptions } from '../nn/recurrent.js';
 import { DenseHead } from '../nn/dense.js';
 import { recurrentStackLayers, denseLayers } from '../nn/export.js';
 import { TsganError } from '../errors.js';
@@ -106,7 +106,7 @@ export function timeganConfig(partial: Partial<TimeganConfig> & { features: numb
 /** A recurrent stack with a dense head: one of TimeGAN's five networks. */
 class Net {
   constructor(readonly rnn: RecurrentStack, readonly head: DenseHead) {}
-  apply(x: tf.Tensor, opts: { reference?: boolean } = {}): tf.Tensor3D {
+  apply(x: tf.Tensor, opts: StackApplyOptions = {}): tf.Tensor3D {
     return tf.tidy(() => this.head.apply(this.rnn.apply(x as tf.Tensor3D, opts)) as tf.Tensor3D);
   }
   get variables(): tf.Variable[] {
@@ -141,7 +141,10 @@ export class Timegan extends Gan {
     const { cell, layers, hidden: H, features: F } = config;
     const net = (inputSize: number, depth: number, out: number, activation: 'sigmoid' | 'linear', r: Rng) =>
       new Net(
-        new RecurrentStack({ cell, layers: depth, hidden: H, inputSize, chronoInit: config.chrono ? config.seqLen : undefined }, r),
+        new RecurrentStack(
+          { cell, layers: depth, hidden: H, inputSize, chronoInit: config.chrono ? config.seqLen : undefined, layerNorm: config.layerNorm },
+          r,
+        ),
         new DenseHead({ inputSize: H, units: out, activation }, r),
       );
     this.embedder = net(F, layers, H, 'sigmoid', rng.fork());
@@ -176,14 +179,8 @@ export class Timegan extends Gan {
   }
 
   /** D on packed latent sequences: [batch, time, hidden·pac] → logits [batch, time, 1]. */
-  discriminate(h: tf.Tensor, opts: { reference?: boolean } = {}): tf.Tensor {
+  discriminate(h: tf.Tensor, opts: StackApplyOptions = {}): tf.Tensor {
     return this.discriminatorNet.apply(h, opts);
-  }
-
-  /** D over several packed batches in one pass; the logits split back per batch. */
-  private discriminateMany(parts: tf.Tensor[]): tf.Tensor[] {
-    const y = this.discriminate(tf.concat(parts, 0));
-    return tf.split(y, parts.map((p) => p.shape[0]), 0);
   }
 
   override discriminatorFeatures(h: tf.Tensor): tf.Tensor {
@@ -223,21 +220,24 @@ export class Timegan extends Gan {
   /** Phase 1: the autoencoder alone. Returns √MSE(x, x̃). */
   embeddingStep(x: tf.Tensor3D): { eLoss: number } {
     const r = this.update('e0', [...this.embedder.variables, ...this.recovery.variables], () =>
-      tf.tidy(() => tf.mul(10, tf.sqrt(mse(x, this.recovery.apply(this.embedder.apply(x))))) as tf.Scalar),
+      tf.tidy(() => tf.mul(10, tf.sqrt(mse(x, this.recovery.apply(this.embedder.apply(x, { constantInput: true }))))) as tf.Scalar),
     );
     return { eLoss: r.value / 10 };
   }
 
-  /** MSE between h_{t+1} and S(h)_t. */
-  private supervisedLoss(h: tf.Tensor3D): tf.Scalar {
+  /** MSE between h_{t+1} and S(h)_t; `opts` for S (see StackApplyOptions). */
+  private supervisedLoss(h: tf.Tensor3D, opts: StackApplyOptions = {}): tf.Scalar {
     const [B, T, H] = h.shape;
-    const s = this.supervisor.apply(h);
+    const s = this.supervisor.apply(h, opts);
     return mse(tf.slice(h, [0, 1, 0], [B, T - 1, H]), tf.slice(s, [0, 0, 0], [B, T - 1, H]));
   }
 
   /** Phase 2: the supervisor alone (the embedder is fixed). Returns √MSE. */
   supervisedStep(x: tf.Tensor3D): { sLoss: number } {
-    const r = this.update('gs', this.supervisor.variables, () => tf.tidy(() => this.supervisedLoss(this.embedder.apply(x))));
+    // E(x) is only read (E is fixed in this phase): computed off the gradient tape.
+    const h = tf.tidy(() => this.embedder.apply(x));
+    const r = this.update('gs', this.supervisor.variables, () => tf.tidy(() => this.supervisedLoss(h, { constantInput: true })));
+    h.dispose();
     return { sLoss: Math.sqrt(r.value) };
   }
 
@@ -254,9 +254,10 @@ export class Timegan extends Gan {
     const h = tf.tidy(() => this.embedder.apply(x));
     const g = this.update('g', [...this.generatorNet.variables, ...this.supervisor.variables], () =>
       tf.tidy(() => {
-        const eHat = this.generatorNet.apply(z);
+        // G and S are trained here; R and D only pass gradients through (frozen).
+        const eHat = this.generatorNet.apply(z, { constantInput: true });
         const hHat = this.supervisor.apply(eHat);
-        const xHat = this.recovery.apply(hHat);
+        const xHat = this.recovery.apply(hHat, { frozen: true });
         let u: tf.Scalar;
         let ue: tf.Scalar;
         if (this.config.featureMatching) {
@@ -265,11 +266,11 @@ export class Timegan extends Gan {
           ue = featureMatchingLoss(fr, this.discriminatorFeatures(this.pack(noisy(eHat))));
         } else {
           // One D pass over both fakes (fewer, larger kernel calls), split back.
-          const [yHat, yE] = this.discriminateMany([this.pack(noisy(hHat)), this.pack(noisy(eHat))]);
+          const [yHat, yE] = this.discriminateMany([this.pack(noisy(hHat)), this.pack(noisy(eHat))], { frozen: true });
           u = this.loss.generator(yHat);
           ue = this.loss.generator(yE);
         }
-        const s = this.supervisedLoss(h);
+        const s = this.supervisedLoss(h, { constantInput: true });
         // Moments over the batch, per step and feature.
         const mx = tf.moments(x, 0);
         const mh = tf.moments(xHat, 0);
@@ -287,10 +288,11 @@ export class Timegan extends Gan {
     let rec: tf.Tensor | null = null;
     this.update('e', [...this.embedder.variables, ...this.recovery.variables], () =>
       tf.tidy(() => {
-        const h = this.embedder.apply(x);
+        const h = this.embedder.apply(x, { constantInput: true });
         const r = mse(x, this.recovery.apply(h));
         rec = tf.keep(r);
-        return tf.add(tf.mul(10, tf.sqrt(r)), tf.mul(0.1, this.supervisedLoss(h))) as tf.Scalar;
+        // S is not trained by this update: it only passes the gradient to E.
+        return tf.add(tf.mul(10, tf.sqrt(r)), tf.mul(0.1, this.supervisedLoss(h, { frozen: true }))) as tf.Scalar;
       }),
     );
     const eLoss = Math.sqrt((rec as unknown as tf.Tensor).dataSync()[0]);
@@ -315,7 +317,7 @@ export class Timegan extends Gan {
       this.discriminatorVariables,
       () =>
         tf.tidy(() => {
-          const [yReal, yFake, yFakeE] = this.discriminateMany([this.pack(h), this.pack(hHat), this.pack(eHat)]);
+          const [yReal, yFake, yFakeE] = this.discriminateMany([this.pack(h), this.pack(hHat), this.pack(eHat)], { constantInput: true });
           acc = tf.keep(tf.stack(this.accuracies(yReal, yFake)));
           let loss = tf.addN([this.loss.dReal(yReal), this.loss.dFake(yFake), tf.mul(gamma, this.loss.dFake(yFakeE))]);
           if (this.config.loss === 'wgan-gp') loss = tf.add(loss, tf.mul(this.config.gpWeight, this.gradientPenalty(h, hHat, rng)));

@@ -3,10 +3,12 @@
  * built with zero initialisers (the real weights are copied in right after
  * with setWeights) and the activations that match src/nn exactly, including
  * the sigmoid recurrent activation (tfjs-layers defaults to hard sigmoid).
+ * Layer-normalised stacks export as tsgan's LayerNormRecurrent layer.
  */
 import { tf } from '../engine.js';
 import type { RecurrentStack } from './recurrent.js';
 import type { DenseHead, Mlp } from './dense.js';
+import { LayerNormRecurrent } from './layer-norm-layer.js';
 
 /** @param lastReturnsSequences false: the top layer returns its last state only (for a classifier). */
 export function recurrentStackLayers(stack: RecurrentStack, prefix: string, lastReturnsSequences = true): tf.layers.Layer[] {
@@ -21,6 +23,11 @@ export function recurrentStackLayers(stack: RecurrentStack, prefix: string, last
       // Any sequence length: [batch, time, features] with time left open.
       ...(l === 0 ? { inputShape: [null, stack.inputSize] } : {}),
     } as const;
+    if (stack.layerNorm) {
+      // No tfjs-layers cell normalises: tsgan's own layer (registered on import).
+      const { units, returnSequences, name } = common;
+      return new LayerNormRecurrent({ cell: stack.cell, units, returnSequences, name, ...(l === 0 ? { inputShape: [null, stack.inputSize] } : {}) });
+    }
     if (stack.cell === 'gru') return tf.layers.gru({ ...common, activation: 'tanh', recurrentActivation: 'sigmoid' });
     if (stack.cell === 'lstm') {
       return tf.layers.lstm({ ...common, activation: 'tanh', recurrentActivation: 'sigmoid', unitForgetBias: false });
