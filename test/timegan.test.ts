@@ -110,6 +110,21 @@ test('the trainer runs the three phases in order and leaks no tensors', () => {
   m.dispose();
 });
 
+test('the diversity monitor watches the joint phase only (before it, the generator is untrained)', async () => {
+  const m = small({}, 3);
+  const t = new TimeganTrainer(m, sines, 1, 4);
+  const { fit } = await import('../src/train/loop.js');
+  const { diversityMonitor } = await import('../src/train/monitors.js');
+  const { windowItems } = await import('../src/train/gan-trainer.js');
+  const warnings: string[] = [];
+  const res = await fit(t, { iterations: t.totalIterations, callbacks: [diversityMonitor(m, windowItems(sines), { every: 1, threshold: 2, onWarn: (w) => warnings.push(w) })] });
+  // Phases 1 and 2 take iterations 1–6; the joint phase 7–10.
+  assert.deepEqual(res.history.toJSON().sparse!.diversity.iteration, [7, 8, 9, 10]);
+  assert.equal(warnings.length, 1, 'a threshold of 2 always warns, once, in the joint phase');
+  assert.match(warnings[0], /iteration 7/);
+  m.dispose();
+});
+
 test('tsgan train --model timegan writes a model whose generator loads with plain TF.js; same seeds, same samples', async () => {
   const dir = tempDir();
   const out = join(dir, 'tg');

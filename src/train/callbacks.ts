@@ -76,6 +76,7 @@ export function progressBar(opts: ProgressOptions = {}): Callback {
 
 function fmt(v: number): string {
   if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v) && Math.abs(v) < 1000) return String(v); // phase numbers, counts, accuracies of exactly 0 or 1
   return Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(4);
 }
 

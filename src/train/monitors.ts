@@ -59,8 +59,11 @@ export function diversityMonitor(model: Gan, real: Items, opts: DiversityOptions
   const noiseSeed = rng.nextUint32();
   let warned = false;
   return {
-    onIterationEnd(it: number, _logs: unknown, _control: unknown, history: History) {
+    onIterationEnd(it: number, logs: Record<string, number>, _control: unknown, history: History) {
       if (it % every !== 0) return;
+      // TimeGAN trains its generator in phase 3 only: before that its samples
+      // are an untrained network's, and "collapse" there would be a false alarm.
+      if (logs.phase !== undefined && logs.phase < 3) return;
       const fake = model.sample(n, new Rng(noiseSeed));
       const ratio = realDist > 0 ? meanPairwiseDistance(fake, n, size) / realDist : 1;
       history.recordSparse('diversity', it, ratio);
