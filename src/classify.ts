@@ -24,6 +24,7 @@ import { checkOutDir, checkOutFile, writeDirAtomic, writeFileAtomic } from './io
 import { layersModelFiles, readLayersWeights } from './io/layers-artifacts.js';
 import { readModelMetaFile } from './io/model-dir.js';
 import { csvField, formatValue } from './data/csv.js';
+import { toJson } from './io/json.js';
 
 /** Scaled sequences with integer labels. */
 export interface LabelledData {
@@ -203,7 +204,7 @@ export async function trainClassifier(opts: ClassifyTrainOptions): Promise<Class
       writeDirAtomic(
         opts.out,
         new Map<string, string | Uint8Array>([
-          ['tsgan.json', JSON.stringify(meta, null, 2) + '\n'],
+          ['tsgan.json', toJson(meta)],
           ['classifier/model.json', c.json],
           ['classifier/weights.bin', c.weights],
         ]),

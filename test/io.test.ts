@@ -99,3 +99,14 @@ test('loading something that is not a model directory is a clear error', () => {
   writeFileSync(join(root, 'tsgan.json'), '{"format": "tsgan-model", "formatVersion": 99, "model": "rgan"}');
   assert.throws(() => loadModelDir(root), /format version 99 is newer than this tsgan/);
 });
+
+test('tsgan.json-style JSON: indented, number arrays on one line, the same value when parsed back', async () => {
+  const { toJson } = await import('../src/io/json.js');
+  const value = { history: { dLoss: [0.5, null, -1.25e-7, 3] }, nested: [[1, 2], [3]], words: ['a, b', 'c'], empty: [], objects: [{ k: 1 }] };
+  const text = toJson(value);
+  assert.deepEqual(JSON.parse(text), value);
+  assert.match(text, /^ {4}"dLoss": \[0\.5, null, -1\.25e-7, 3\],?$/m);
+  assert.match(text, /^ {4}\[1, 2\],$/m);
+  assert.match(text, /"a, b"/);
+  assert.ok(text.endsWith('}\n'));
+});

@@ -11,6 +11,7 @@ import { TsganError } from '../errors.js';
 import { loadEvalData, type EvalDataOptions } from './data.js';
 import { evaluateData, type EvalResult, type EvaluateOptions } from './evaluate.js';
 import { buildReport } from '../report/html.js';
+import { toJson } from '../io/json.js';
 
 export interface EvalFilesOptions extends EvalDataOptions, EvaluateOptions {
   /** Write the metrics as JSON here. */
@@ -50,7 +51,7 @@ export async function evaluateFiles(opts: EvalFilesOptions): Promise<EvalFilesRe
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
   const written: string[] = [];
   if (opts.json) {
-    writeFileAtomic(opts.json, JSON.stringify(result, null, 2) + '\n', force);
+    writeFileAtomic(opts.json, toJson(result), force);
     written.push(opts.json);
   }
   if (opts.report) {

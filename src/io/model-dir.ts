@@ -21,6 +21,7 @@ import { MinMaxScaler, type ScalerState } from '../data/scaler.js';
 import type { HistoryData } from '../train/loop.js';
 import { writeDirAtomic } from './atomic.js';
 import { layersModelFiles, readLayersWeights } from './layers-artifacts.js';
+import { toJson } from './json.js';
 
 export const FORMAT = 'tsgan-model';
 export const FORMAT_VERSION = 1;
@@ -90,7 +91,7 @@ export interface LoadedModel {
 export async function saveModelDir(dir: string, model: AnyGan, meta: ModelMeta, force: boolean, merge = false): Promise<void> {
   const nets: Record<string, tf.LayersModel> = model.toLayersModels();
   try {
-    const files = new Map<string, string | Uint8Array>([['tsgan.json', JSON.stringify({ ...meta, files: networkFiles(nets) }, null, 2) + '\n']]);
+    const files = new Map<string, string | Uint8Array>([['tsgan.json', toJson({ ...meta, files: networkFiles(nets) })]]);
     for (const [name, net] of Object.entries(nets)) {
       const f = await layersModelFiles(net);
       files.set(`${name}/model.json`, f.json);
