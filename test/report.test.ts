@@ -15,6 +15,7 @@ import { EvalCallback } from '../src/train/evaluator.js';
 import { GanTrainer } from '../src/train/gan-trainer.js';
 import { fit } from '../src/train/loop.js';
 import { sineData } from '../src/data/sines.js';
+import { toJson } from '../src/io/json.js';
 
 const CHARTS = ['samples', 'pca', 'tsne', 'histograms', 'autocorrelation', 'correlation', 'training', 'gradients'];
 let dir: string;
@@ -79,7 +80,7 @@ test('tsgan eval prints the metrics, writes the JSON and a self-contained HTML r
   assert.equal(statSync(json).mtimeMs, before);
   const forced = await runCli(evalArgs(json, report, ['--force']));
   assert.equal(forced.code, 0, forced.stderr);
-  assert.equal(readFileSync(json, 'utf8'), JSON.stringify(m, null, 2) + '\n');
+  assert.equal(readFileSync(json, 'utf8'), toJson(m));
   assert.equal(readFileSync(report, 'utf8'), html);
 });
 
