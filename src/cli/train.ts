@@ -184,7 +184,7 @@ function report(meta: ModelMeta, what: string, out: string): void {
 
 async function trainDenseCommand(values: Values, data: string, out: string): Promise<number> {
   for (const k of ['cell', 'layers', 'hidden', 'noise', 'seq-len', 'stride', 'id-column', 'eval-every', 'eval-metric', 'feature-matching', 'chrono', 'layer-norm', 'diversity-every', 'grad-steps-every', ...TIMEGAN_ONLY]) {
-    if (values[k] !== undefined) throw new TsganError(`--${k} applies to --model rgan only`);
+    if (values[k] !== undefined) throw new TsganError(`--${k} applies to --model rgan and timegan only`);
   }
   const shape = str(values, 'image-shape');
   let imageShape: [number, number] | undefined;
