@@ -113,8 +113,12 @@ export abstract class Gan {
   abstract noise(rng: Rng, count: number): tf.Tensor;
   /** G(z) in the model's scaled data space. */
   abstract generate(z: tf.Tensor): tf.Tensor;
-  /** D(x) on packed input (see `pack`): logits. `reference`: plain tf ops, differentiable twice (WGAN-GP). */
-  /** D(x). `opts` says which gradients the calling step needs (see StackApplyOptions); models without recurrent stacks ignore it. */
+  /**
+   * D(x) on packed input (see `pack`): logits. `opts.reference`: plain tf ops,
+   * differentiable twice (WGAN-GP); `frozen` / `constantInput`: gradients the
+   * calling step does not need (see StackApplyOptions). Models without
+   * recurrent stacks ignore `opts`.
+   */
   abstract discriminate(x: tf.Tensor, opts?: StackApplyOptions): tf.Tensor;
 
   /** D over several batches in one pass (fewer, larger kernel calls); the outputs split back per batch. */
@@ -303,12 +307,6 @@ export abstract class Gan {
       if (!values[name]) throw new TsganError(`missing the ${name} network's weights`);
       assign(vars, values[name], name);
     }
-  }
-
-  /** Copies weights in (the order of `generatorVariables` / `discriminatorVariables`). */
-  setWeights(generator: tf.Tensor[], discriminator: tf.Tensor[]): void {
-    assign(this.generatorVariables, generator, 'generator');
-    assign(this.discriminatorVariables, discriminator, 'discriminator');
   }
 
   dispose(): void {

@@ -213,7 +213,7 @@ export function runLayer(cell: CellType, w: LayerTensors, x: tf.Tensor3D, H: num
   let h: tf.Tensor2D = tf.zeros([B, H]);
   let c: tf.Tensor2D = tf.zeros([B, H]);
   const outs: tf.Tensor2D[] = [];
-  // The recurrent product, normalised where the cell is (gain slice [from, from + n)).
+  // The recurrent product, normalised where the cell is; the GRU's gain splits into its gate and candidate parts.
   const [gzr, gh] = ln && cell === 'gru' ? tf.split(ln.gainH, [2 * H, H]) : [undefined, undefined];
   const rec = (hp: tf.Tensor2D, u: tf.Tensor, gain?: tf.Tensor) => {
     const p = tf.matMul(hp, u as tf.Tensor2D);
