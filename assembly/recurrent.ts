@@ -31,9 +31,16 @@
 
 // exp on four lanes: Cephes expf (range reduction by ln 2, degree-6
 // polynomial), relative error about 2e-7 over the clamped range.
+// Written for what V8 emits on x64: pmin/pmax are one instruction each
+// (f32x4.min/max are six, for NaN and −0 rules that a clamp does not need;
+// a NaN still passes through), and n = round(x·log2 e) comes from adding
+// 1.5·2²³, which rounds to nearest even as f32x4.nearest does and leaves n
+// in the low bits, so 2ⁿ is a shift away (no float → int conversion).
 @inline function exp4(x0: v128): v128 {
-  const x = f32x4.min(f32x4.max(x0, f32x4.splat(-87.3)), f32x4.splat(88.3));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  const x = f32x4.pmax(f32x4.pmin(x0, f32x4.splat(88.3)), f32x4.splat(-87.3));
+  const magic = f32x4.splat(12582912.0); // 1.5·2²³
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), magic);
+  const n = f32x4.sub(t, magic);
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
   let p = f32x4.splat(1.9875691500e-4);
@@ -43,7 +50,8 @@
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
   const y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
-  const e = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  // bits(t) = bits(1.5·2²³) + n, and bits(1.5·2²³) << 23 overflows away.
+  const e = i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23);
   return f32x4.mul(y, e);
 }
 
@@ -71,11 +79,29 @@
   return v128.or(v128.and(mag, i32x4.splat(0x7fffffff)), v128.and(x, i32x4.splat(0x80000000)));
 }
 
-@inline function sigmoid1(x: f32): f32 {
-  return f32x4.extract_lane(sigmoid4(f32x4.splat(x)), 0);
+// Elementwise loops run four lanes at a time; the last 1–3 elements of a
+// row go through the same vector code with these partial loads and stores,
+// so that each loop body is written once. n is 4 in the main loop, where
+// the branches fold away after inlining.
+@inline function ldv(p: usize, i: i32, n: i32): v128 {
+  if (n >= 4) return v128.load(off(p, i));
+  let v = f32x4.splat(0);
+  v = f32x4.replace_lane(v, 0, ld(p, i));
+  if (n > 1) v = f32x4.replace_lane(v, 1, ld(p, i + 1));
+  if (n > 2) v = f32x4.replace_lane(v, 2, ld(p, i + 2));
+  return v;
 }
-@inline function tanh1(x: f32): f32 {
-  return f32x4.extract_lane(tanh4(f32x4.splat(x)), 0);
+@inline function stv(p: usize, i: i32, v: v128, n: i32): void {
+  if (n >= 4) {
+    v128.store(off(p, i), v);
+    return;
+  }
+  st(p, i, f32x4.extract_lane(v, 0));
+  if (n > 1) st(p, i + 1, f32x4.extract_lane(v, 1));
+  if (n > 2) st(p, i + 2, f32x4.extract_lane(v, 2));
+}
+@inline function splat(x: f32): v128 {
+  return f32x4.splat(x);
 }
 
 // ---------------------------------------------------------------- GEMM
@@ -88,39 +114,52 @@
 }
 
 // C[M,N] (+)= A[M,K] · B[K,N], row-major with leading dimensions (in floats).
-// acc = 0 overwrites C, acc = 1 adds to it. K is cut into panels of KC rows
-// of B, so that the panel stays in cache while every row block of A passes
-// over it (for the long-K products of the weight gradients, K = T·B).
-const KC = 256;
+// acc = 0 overwrites C, acc = 1 adds to it.
 export function gemm(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, acc: i32): void {
+  gemmStrided(M, N, K, a, <usize>lda << 2, 4, b, ldb, c, ldc, acc);
+}
+
+// C[M,N] (+)= Aᵀ · B for A stored [K, M] (leading dimension lda): the weight
+// gradients Xᵀ·dA read the time-major activations in place, no transpose.
+// The micro-kernel reads A one element at a time either way, so this costs
+// the same as gemm; the sums run in the same order.
+export function gemm_tn(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, acc: i32): void {
+  gemmStrided(M, N, K, a, 4, <usize>lda << 2, b, ldb, c, ldc, acc);
+}
+
+// A element (i, k) is at a + i·rs + k·cs (bytes). K is cut into panels of
+// KC rows of B, so that the panel stays in cache while every row block of A
+// passes over it (for the long-K products of the weight gradients, K = T·B).
+const KC = 256;
+function gemmStrided(M: i32, N: i32, K: i32, a: usize, rs: usize, cs: usize, b: usize, ldb: i32, c: usize, ldc: i32, acc: i32): void {
   if (K <= KC) {
-    gemmPanel(M, N, K, a, lda, b, ldb, c, ldc, acc);
+    gemmPanel(M, N, K, a, rs, cs, b, ldb, c, ldc, acc);
     return;
   }
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = min(KC, K - k0);
-    gemmPanel(M, N, kc, off(a, k0), lda, off(b, k0 * ldb), ldb, c, ldc, k0 > 0 ? 1 : acc);
+    gemmPanel(M, N, kc, a + <usize>k0 * cs, rs, cs, off(b, k0 * ldb), ldb, c, ldc, k0 > 0 ? 1 : acc);
   }
 }
 
 // 4×8 register blocks over SIMD.
-function gemmPanel(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, acc: i32): void {
+function gemmPanel(M: i32, N: i32, K: i32, a: usize, rs: usize, cs: usize, b: usize, ldb: i32, c: usize, ldc: i32, acc: i32): void {
   const zero = f32x4.splat(0);
+  const bstep = <usize>ldb << 2;
+  const kend = <usize>K * cs;
   let i = 0;
   for (; i + 4 <= M; i += 4) {
-    const a0 = off(a, i * lda);
-    const a1 = off(a0, lda);
-    const a2 = off(a1, lda);
-    const a3 = off(a2, lda);
+    const a0 = a + <usize>i * rs;
+    const a1 = a0 + rs;
+    const a2 = a1 + rs;
+    const a3 = a2 + rs;
     let j = 0;
     for (; j + 8 <= N; j += 8) {
       let c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
       let bp = off(b, j);
-      const bstep = <usize>ldb << 2;
-      for (let k = 0; k < K; k++) {
+      for (let ko: usize = 0; ko < kend; ko += cs) {
         const b0 = v128.load(bp);
         const b1 = v128.load(bp, 16);
-        const ko = <usize>k << 2;
         let av = v128.load32_splat(a0 + ko);
         c00 = madd(av, b0, c00);
         c01 = madd(av, b1, c01);
@@ -153,10 +192,8 @@ function gemmPanel(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i3
     for (; j + 4 <= N; j += 4) {
       let c0 = zero, c1 = zero, c2 = zero, c3 = zero;
       let bp = off(b, j);
-      const bstep = <usize>ldb << 2;
-      for (let k = 0; k < K; k++) {
+      for (let ko: usize = 0; ko < kend; ko += cs) {
         const b0 = v128.load(bp);
-        const ko = <usize>k << 2;
         c0 = madd(v128.load32_splat(a0 + ko), b0, c0);
         c1 = madd(v128.load32_splat(a1 + ko), b0, c1);
         c2 = madd(v128.load32_splat(a2 + ko), b0, c2);
@@ -180,26 +217,26 @@ function gemmPanel(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i3
     }
     for (; j < N; j++) {
       for (let r = 0; r < 4; r++) {
-        const ar = off(a, (i + r) * lda);
+        const ar = a + <usize>(i + r) * rs;
         let s: f32 = 0;
-        for (let k = 0; k < K; k++) s += ld(ar, k) * ld(b, k * ldb + j);
+        for (let k = 0; k < K; k++) s += load<f32>(ar + <usize>k * cs) * ld(b, k * ldb + j);
         const cp = off(c, (i + r) * ldc + j);
         store<f32>(cp, acc ? load<f32>(cp) + s : s);
       }
     }
   }
   for (; i < M; i++) {
-    const ar = off(a, i * lda);
+    const ar = a + <usize>i * rs;
     let j = 0;
     for (; j + 4 <= N; j += 4) {
       let c0 = zero;
-      for (let k = 0; k < K; k++) c0 = madd(v128.load32_splat(off(ar, k)), v128.load(off(b, k * ldb + j)), c0);
+      for (let k = 0; k < K; k++) c0 = madd(v128.load32_splat(ar + <usize>k * cs), v128.load(off(b, k * ldb + j)), c0);
       const cp = off(c, i * ldc + j);
       v128.store(cp, acc ? f32x4.add(c0, v128.load(cp)) : c0);
     }
     for (; j < N; j++) {
       let s: f32 = 0;
-      for (let k = 0; k < K; k++) s += ld(ar, k) * ld(b, k * ldb + j);
+      for (let k = 0; k < K; k++) s += load<f32>(ar + <usize>k * cs) * ld(b, k * ldb + j);
       const cp = off(c, i * ldc + j);
       store<f32>(cp, acc ? load<f32>(cp) + s : s);
     }
@@ -227,38 +264,47 @@ export function time_to_batch(B: i32, T: i32, F: i32, src: usize, dst: usize): v
 // written contiguously with the bias of that gate added to every row.
 function project(rows: i32, I: i32, H: i32, G: i32, g: i32, x: usize, w: usize, bias: usize, dst: usize): void {
   gemm(rows, H, I, x, I, off(w, g * H), G * H, dst, H, 0);
+  const bg = off(bias, g * H);
   for (let r = 0; r < rows; r++) {
     const d = off(dst, r * H);
-    for (let j = 0; j < H; j++) st(d, j, ld(d, j) + ld(bias, g * H + j));
+    let j = 0;
+    for (; j + 4 <= H; j += 4) addTo(d, bg, j, 4);
+    if (j < H) addTo(d, bg, j, H - j);
   }
+}
+@inline function addTo(d: usize, s: usize, j: i32, n: i32): void {
+  stv(d, j, f32x4.add(ldv(d, j, n), ldv(s, j, n)), n);
 }
 
 // Parameter gradients shared by every cell, from the per-gate pre-activation
 // gradients DA_g [T·B, H] (contiguous blocks, gate g at da + g·T·B·H):
 //   dW[:, g] = Xᵀ·DA_g,  db[g] = Σ DA_g,  dX = Σ_g DA_g·W_gᵀ
 // and the recurrent part dU[:, g] = H_prevᵀ·DA_g over t ≥ 1 (h_{−1} = 0),
-// where hprevT is the transposed [H, (T−1)·B] matrix of h_0..h_{T−2}.
+// where hprev [(T−1)·B, H] holds h_0..h_{T−2} (read transposed in place).
 // `what` says which are wanted (WANT_PARAMS | WANT_INPUT): a frozen network
 // needs no dW, dU, db (half of its backward pass), a constant input no dX.
 const WANT_PARAMS = 1;
 const WANT_INPUT = 2;
-function paramGrads(T: i32, B: i32, I: i32, H: i32, G: i32, x: usize, w: usize, da: usize, hprevT: usize,
-  dx: usize, dw: usize, du: usize, db: usize, xT: usize, wT: usize, skipRecGate: i32, what: i32): void {
+function paramGrads(T: i32, B: i32, I: i32, H: i32, G: i32, x: usize, w: usize, da: usize, hprev: usize,
+  dx: usize, dw: usize, du: usize, db: usize, wT: usize, skipRecGate: i32, what: i32): void {
   const TB = T * B;
   const GH = G * H;
   const params = (what & WANT_PARAMS) != 0;
   const input = (what & WANT_INPUT) != 0;
-  if (params) transpose(TB, I, x, I, xT); // [I, T·B]
   if (input) transpose(I, GH, w, GH, wT); // [G·H, I]
   for (let g = 0; g < G; g++) {
     const dag = off(da, g * TB * H);
     if (params) {
-      gemm(I, H, TB, xT, TB, dag, H, off(dw, g * H), GH, 0);
-      if (g != skipRecGate && T > 1) gemm(H, H, (T - 1) * B, hprevT, (T - 1) * B, off(dag, B * H), H, off(du, g * H), GH, 0);
-      for (let j = 0; j < H; j++) {
-        let s: f32 = 0;
-        for (let r = 0; r < TB; r++) s += ld(dag, r * H + j);
-        st(db, g * H + j, s);
+      gemm_tn(I, H, TB, x, I, dag, H, off(dw, g * H), GH, 0);
+      if (g != skipRecGate && T > 1) gemm_tn(H, H, (T - 1) * B, hprev, H, off(dag, B * H), H, off(du, g * H), GH, 0);
+      // db[g] = column sums of DA_g, row by row (each column summed in row order)
+      const dbg = off(db, g * H);
+      memory.fill(dbg, 0, <usize>H << 2);
+      for (let r = 0; r < TB; r++) {
+        const row = off(dag, r * H);
+        let j = 0;
+        for (; j + 4 <= H; j += 4) addTo(dbg, row, j, 4);
+        if (j < H) addTo(dbg, row, j, H - j);
       }
     }
     if (input) gemm(TB, I, H, dag, H, off(wT, g * H * I), I, dx, I, g > 0 ? 1 : 0);
@@ -272,10 +318,9 @@ function paramGrads(T: i32, B: i32, I: i32, H: i32, G: i32, x: usize, w: usize, 
 export function scratch_floats(cell: i32, T: i32, B: i32, I: i32, H: i32): i32 {
   const G = cell == 2 ? 4 : cell == 1 ? 3 : 1; // 0 rnn, 1 gru, 2 lstm
   const TB = T * B;
-  // forward: XP [G, T·B, H] + rec [B, H]
-  // backward: DA [G, T·B, H] + X^T [I, T·B] + W^T [G·H, I] + U^T [G·H, H]
-  //           + H_prev^T [H, T·B] + dh, dtmp, dc [B, H] ×3 + RH^T [H, T·B]
-  return G * TB * H + I * TB + G * H * I + G * H * H + 2 * H * TB + 4 * B * H + 64;
+  // forward: zeros [B, H] (h_{−1}, c_{−1})
+  // backward: DA [G, T·B, H] + W^T [G·H, I] + U^T [G·H, H] + dh, dtmp, dc, zeros [B, H]
+  return G * TB * H + G * H * I + G * H * H + 4 * B * H + 64;
 }
 
 // ---------------------------------------------------------------- plain RNN
@@ -289,8 +334,8 @@ export function rnn_forward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize, 
     const o = off(out, t * BH);
     if (t > 0) gemm(B, H, H, off(out, (t - 1) * BH), H, u, H, o, H, 1);
     let i = 0;
-    for (; i + 4 <= BH; i += 4) v128.store(off(o, i), tanh4(v128.load(off(o, i))));
-    for (; i < BH; i++) st(o, i, tanh1(ld(o, i)));
+    for (; i + 4 <= BH; i += 4) stv(o, i, tanh4(ldv(o, i, 4)), 4);
+    if (i < BH) stv(o, i, tanh4(ldv(o, i, BH - i)), BH - i);
   }
 }
 
@@ -300,25 +345,26 @@ export function rnn_backward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize,
   const TB = T * B;
   const BH = B * H;
   const da = scratch;
-  const xT = off(da, TB * H);
-  const wT = off(xT, I * TB);
+  const wT = off(da, TB * H);
   const uT = off(wT, H * I);
-  const hT = off(uT, H * H);
-  const dh = off(hT, H * TB);
+  const dh = off(uT, H * H);
   transpose(H, H, u, H, uT);
   memory.fill(dh, 0, <usize>BH << 2);
   for (let t = T - 1; t >= 0; t--) {
     const o = off(out, t * BH);
     const g = off(dout, t * BH);
     const a = off(da, t * BH);
-    for (let i = 0; i < BH; i++) {
-      const h = ld(o, i);
-      st(a, i, (ld(g, i) + ld(dh, i)) * (1 - h * h));
-    }
+    let i = 0;
+    for (; i + 4 <= BH; i += 4) rnnGrad(o, g, dh, a, i, 4);
+    if (i < BH) rnnGrad(o, g, dh, a, i, BH - i);
     if (t > 0) gemm(B, H, H, a, H, uT, H, dh, H, 0);
   }
-  if (T > 1 && (what & WANT_PARAMS)) transpose((T - 1) * B, H, out, H, hT);
-  paramGrads(T, B, I, H, 1, x, w, da, hT, dx, dw, du, db, xT, wT, -1, what);
+  paramGrads(T, B, I, H, 1, x, w, da, out, dx, dw, du, db, wT, -1, what);
+}
+// a = (dout + dh)·(1 − h²)
+@inline function rnnGrad(o: usize, g: usize, dh: usize, a: usize, i: i32, n: i32): void {
+  const h = ldv(o, i, n);
+  stv(a, i, f32x4.mul(f32x4.add(ldv(g, i, n), ldv(dh, i, n)), f32x4.sub(splat(1), f32x4.mul(h, h))), n);
 }
 
 // ---------------------------------------------------------------- GRU
@@ -333,6 +379,8 @@ export function gru_forward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize, 
   const Z = gates;
   const R = off(gates, TB * H);
   const HH = off(gates, 2 * TB * H);
+  const zeros = scratch; // h_{−1}
+  memory.fill(zeros, 0, <usize>BH << 2);
   // Input projections for every step, straight into the gate buffers.
   project(TB, I, H, 3, 0, x, w, bias, Z);
   project(TB, I, H, 3, 1, x, w, bias, R);
@@ -344,51 +392,34 @@ export function gru_forward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize, 
     const hh = off(HH, t * BH);
     const o = off(out, t * BH);
     const q = off(rh, t * BH);
+    // At t = 0, h_{−1} = 0: no recurrent products, and the same gate math.
+    const hp = t > 0 ? off(out, (t - 1) * BH) : zeros;
     if (t > 0) {
-      const hp = off(out, (t - 1) * BH);
       gemm(B, H, H, hp, H, u, G3, z, H, 1);
       gemm(B, H, H, hp, H, off(u, H), G3, r, H, 1);
-      let i = 0;
-      for (; i + 4 <= BH; i += 4) {
-        const rv = sigmoid4(v128.load(off(r, i)));
-        v128.store(off(r, i), rv);
-        v128.store(off(q, i), f32x4.mul(rv, v128.load(off(hp, i))));
-        v128.store(off(z, i), sigmoid4(v128.load(off(z, i))));
-      }
-      for (; i < BH; i++) {
-        const rv = sigmoid1(ld(r, i));
-        st(r, i, rv);
-        st(q, i, rv * ld(hp, i));
-        st(z, i, sigmoid1(ld(z, i)));
-      }
-      gemm(B, H, H, q, H, off(u, 2 * H), G3, hh, H, 1);
-      i = 0;
-      const one = f32x4.splat(1);
-      for (; i + 4 <= BH; i += 4) {
-        const hv = tanh4(v128.load(off(hh, i)));
-        v128.store(off(hh, i), hv);
-        const zv = v128.load(off(z, i));
-        v128.store(off(o, i), f32x4.add(f32x4.mul(zv, v128.load(off(hp, i))), f32x4.mul(f32x4.sub(one, zv), hv)));
-      }
-      for (; i < BH; i++) {
-        const hv = tanh1(ld(hh, i));
-        st(hh, i, hv);
-        const zv = ld(z, i);
-        st(o, i, zv * ld(hp, i) + (1 - zv) * hv);
-      }
-    } else {
-      // h_{−1} = 0: no recurrent products, r⊙h = 0, h = (1 − z)⊙ĥ.
-      for (let i = 0; i < BH; i++) {
-        const zv = sigmoid1(ld(z, i));
-        st(z, i, zv);
-        st(r, i, sigmoid1(ld(r, i)));
-        st(q, i, 0);
-        const hv = tanh1(ld(hh, i));
-        st(hh, i, hv);
-        st(o, i, (1 - zv) * hv);
-      }
     }
+    let i = 0;
+    for (; i + 4 <= BH; i += 4) gruResetUpdate(z, r, q, hp, i, 4);
+    if (i < BH) gruResetUpdate(z, r, q, hp, i, BH - i);
+    if (t > 0) gemm(B, H, H, q, H, off(u, 2 * H), G3, hh, H, 1);
+    i = 0;
+    for (; i + 4 <= BH; i += 4) gruOutput(z, hh, hp, o, i, 4);
+    if (i < BH) gruOutput(z, hh, hp, o, i, BH - i);
   }
+}
+// r = σ(r), r⊙h_{t−1}, z = σ(z)
+@inline function gruResetUpdate(z: usize, r: usize, q: usize, hp: usize, i: i32, n: i32): void {
+  const rv = sigmoid4(ldv(r, i, n));
+  stv(r, i, rv, n);
+  stv(q, i, f32x4.mul(rv, ldv(hp, i, n)), n);
+  stv(z, i, sigmoid4(ldv(z, i, n)), n);
+}
+// ĥ = tanh(ĥ), h = z⊙h_{t−1} + (1 − z)⊙ĥ
+@inline function gruOutput(z: usize, hh: usize, hp: usize, o: usize, i: i32, n: i32): void {
+  const hv = tanh4(ldv(hh, i, n));
+  stv(hh, i, hv, n);
+  const zv = ldv(z, i, n);
+  stv(o, i, f32x4.add(f32x4.mul(zv, ldv(hp, i, n)), f32x4.mul(f32x4.sub(splat(1), zv), hv)), n);
 }
 
 export function gru_backward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize, u: usize, out: usize, gates: usize, rh: usize,
@@ -403,14 +434,14 @@ export function gru_backward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize,
   const DZ = da;
   const DR = off(da, TB * H);
   const DH = off(da, 2 * TB * H);
-  const xT = off(da, 3 * TB * H);
-  const wT = off(xT, I * TB);
+  const wT = off(da, 3 * TB * H);
   const uT = off(wT, G3 * I);
-  const hT = off(uT, G3 * H);
-  const dh = off(hT, H * TB);
+  const dh = off(uT, G3 * H);
   const drh = off(dh, BH);
+  const zeros = off(drh, BH);
   transpose(H, G3, u, G3, uT); // [3H, H]: rows g·H.. are U_gᵀ
   memory.fill(dh, 0, <usize>BH << 2);
+  memory.fill(zeros, 0, <usize>BH << 2);
   for (let t = T - 1; t >= 0; t--) {
     const z = off(Z, t * BH);
     const r = off(R, t * BH);
@@ -419,36 +450,42 @@ export function gru_backward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize,
     const dz = off(DZ, t * BH);
     const dr = off(DR, t * BH);
     const dc = off(DH, t * BH);
-    const hp: usize = t > 0 ? off(out, (t - 1) * BH) : 0;
-    for (let i = 0; i < BH; i++) {
-      const d = ld(g, i) + ld(dh, i);
-      const zv = ld(z, i);
-      const hv = ld(hh, i);
-      const hpv: f32 = t > 0 ? ld(hp, i) : 0;
-      st(dc, i, d * (1 - zv) * (1 - hv * hv));
-      st(dz, i, d * (hpv - hv) * zv * (1 - zv));
-      st(dh, i, d * zv); // the direct path of h_{t−1}; recurrent paths added below
-    }
+    const hp = t > 0 ? off(out, (t - 1) * BH) : zeros;
+    let i = 0;
+    for (; i + 4 <= BH; i += 4) gruGradOut(g, dh, z, hh, hp, dc, dz, i, 4);
+    if (i < BH) gruGradOut(g, dh, z, hh, hp, dc, dz, i, BH - i);
     if (t > 0) {
       gemm(B, H, H, dc, H, off(uT, 2 * H * H), H, drh, H, 0); // d(r⊙h) = dĥ·U_hᵀ
-      for (let i = 0; i < BH; i++) {
-        const rv = ld(r, i);
-        st(dr, i, ld(drh, i) * ld(hp, i) * rv * (1 - rv));
-        st(dh, i, ld(dh, i) + ld(drh, i) * rv);
-      }
+      i = 0;
+      for (; i + 4 <= BH; i += 4) gruGradReset(r, drh, hp, dr, dh, i, 4);
+      if (i < BH) gruGradReset(r, drh, hp, dr, dh, i, BH - i);
       gemm(B, H, H, dz, H, uT, H, dh, H, 1);
       gemm(B, H, H, dr, H, off(uT, H * H), H, dh, H, 1);
     } else {
       memory.fill(dr, 0, <usize>BH << 2); // r had no effect at t = 0
     }
   }
-  if (T > 1 && (what & WANT_PARAMS)) transpose((T - 1) * B, H, out, H, hT);
   // z and r gates take h_{t−1} through U; the candidate takes r⊙h_{t−1}.
-  paramGrads(T, B, I, H, 3, x, w, da, hT, dx, dw, du, db, xT, wT, 2, what);
-  if (T > 1 && (what & WANT_PARAMS)) {
-    transpose((T - 1) * B, H, off(rh, BH), H, hT);
-    gemm(H, H, (T - 1) * B, hT, (T - 1) * B, off(DH, BH), H, off(du, 2 * H), G3, 0);
-  }
+  paramGrads(T, B, I, H, 3, x, w, da, out, dx, dw, du, db, wT, 2, what);
+  if (T > 1 && (what & WANT_PARAMS)) gemm_tn(H, H, (T - 1) * B, off(rh, BH), H, off(DH, BH), H, off(du, 2 * H), G3, 0);
+}
+// d = dout + dh; dĥ_pre = d(1 − z)(1 − ĥ²); dz_pre = d(h_{t−1} − ĥ)z(1 − z);
+// dh = d·z (the direct path of h_{t−1}; the recurrent paths are added after)
+@inline function gruGradOut(g: usize, dh: usize, z: usize, hh: usize, hp: usize, dc: usize, dz: usize, i: i32, n: i32): void {
+  const one = splat(1);
+  const d = f32x4.add(ldv(g, i, n), ldv(dh, i, n));
+  const zv = ldv(z, i, n);
+  const hv = ldv(hh, i, n);
+  stv(dc, i, f32x4.mul(f32x4.mul(d, f32x4.sub(one, zv)), f32x4.sub(one, f32x4.mul(hv, hv))), n);
+  stv(dz, i, f32x4.mul(f32x4.mul(f32x4.mul(d, f32x4.sub(ldv(hp, i, n), hv)), zv), f32x4.sub(one, zv)), n);
+  stv(dh, i, f32x4.mul(d, zv), n);
+}
+// dr_pre = d(r⊙h)·h_{t−1}·r(1 − r); dh += d(r⊙h)·r
+@inline function gruGradReset(r: usize, drh: usize, hp: usize, dr: usize, dh: usize, i: i32, n: i32): void {
+  const rv = ldv(r, i, n);
+  const q = ldv(drh, i, n);
+  stv(dr, i, f32x4.mul(f32x4.mul(f32x4.mul(q, ldv(hp, i, n)), rv), f32x4.sub(splat(1), rv)), n);
+  stv(dh, i, f32x4.add(ldv(dh, i, n), f32x4.mul(q, rv)), n);
 }
 
 // ---------------------------------------------------------------- LSTM
@@ -460,6 +497,8 @@ export function lstm_forward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize,
   const TB = T * B;
   const BH = B * H;
   const G4 = 4 * H;
+  const zeros = scratch; // c_{−1}
+  memory.fill(zeros, 0, <usize>BH << 2);
   for (let g = 0; g < 4; g++) project(TB, I, H, 4, g, x, w, bias, off(gates, g * TB * H));
   for (let t = 0; t < T; t++) {
     const gi = off(gates, t * BH);
@@ -475,37 +514,24 @@ export function lstm_forward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize,
       gemm(B, H, H, hp, H, off(u, 2 * H), G4, gg, H, 1);
       gemm(B, H, H, hp, H, off(u, 3 * H), G4, go, H, 1);
     }
-    const cp: usize = t > 0 ? off(cell, (t - 1) * BH) : 0;
+    const cp = t > 0 ? off(cell, (t - 1) * BH) : zeros;
     let i = 0;
-    for (; i + 4 <= BH; i += 4) {
-      const iv = sigmoid4(v128.load(off(gi, i)));
-      const fv = sigmoid4(v128.load(off(gf, i)));
-      const gv = tanh4(v128.load(off(gg, i)));
-      const ov = sigmoid4(v128.load(off(go, i)));
-      v128.store(off(gi, i), iv);
-      v128.store(off(gf, i), fv);
-      v128.store(off(gg, i), gv);
-      v128.store(off(go, i), ov);
-      let cv = f32x4.mul(iv, gv);
-      if (t > 0) cv = f32x4.add(f32x4.mul(fv, v128.load(off(cp, i))), cv);
-      v128.store(off(c, i), cv);
-      v128.store(off(o, i), f32x4.mul(ov, tanh4(cv)));
-    }
-    for (; i < BH; i++) {
-      const iv = sigmoid1(ld(gi, i));
-      const fv = sigmoid1(ld(gf, i));
-      const gv = tanh1(ld(gg, i));
-      const ov = sigmoid1(ld(go, i));
-      st(gi, i, iv);
-      st(gf, i, fv);
-      st(gg, i, gv);
-      st(go, i, ov);
-      let cv = iv * gv;
-      if (t > 0) cv += fv * ld(cp, i);
-      st(c, i, cv);
-      st(o, i, ov * tanh1(cv));
-    }
+    for (; i + 4 <= BH; i += 4) lstmCell(gi, gf, gg, go, cp, c, o, i, 4);
+    if (i < BH) lstmCell(gi, gf, gg, go, cp, c, o, i, BH - i);
   }
+}
+@inline function lstmCell(gi: usize, gf: usize, gg: usize, go: usize, cp: usize, c: usize, o: usize, i: i32, n: i32): void {
+  const iv = sigmoid4(ldv(gi, i, n));
+  const fv = sigmoid4(ldv(gf, i, n));
+  const gv = tanh4(ldv(gg, i, n));
+  const ov = sigmoid4(ldv(go, i, n));
+  stv(gi, i, iv, n);
+  stv(gf, i, fv, n);
+  stv(gg, i, gv, n);
+  stv(go, i, ov, n);
+  const cv = f32x4.add(f32x4.mul(fv, ldv(cp, i, n)), f32x4.mul(iv, gv));
+  stv(c, i, cv, n);
+  stv(o, i, f32x4.mul(ov, tanh4(cv)), n);
 }
 
 export function lstm_backward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize, u: usize, out: usize, gates: usize, cell: usize,
@@ -514,15 +540,15 @@ export function lstm_backward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize
   const BH = B * H;
   const G4 = 4 * H;
   const da = scratch; // [4, T·B, H]
-  const xT = off(da, 4 * TB * H);
-  const wT = off(xT, I * TB);
+  const wT = off(da, 4 * TB * H);
   const uT = off(wT, G4 * I);
-  const hT = off(uT, G4 * H);
-  const dh = off(hT, H * TB);
+  const dh = off(uT, G4 * H);
   const dc = off(dh, BH);
+  const zeros = off(dc, BH);
   transpose(H, G4, u, G4, uT);
   memory.fill(dh, 0, <usize>BH << 2);
   memory.fill(dc, 0, <usize>BH << 2);
+  memory.fill(zeros, 0, <usize>BH << 2);
   for (let t = T - 1; t >= 0; t--) {
     const gi = off(gates, t * BH);
     const gf = off(gates, TB * H + t * BH);
@@ -534,22 +560,10 @@ export function lstm_backward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize
     const df = off(da, TB * H + t * BH);
     const dg = off(da, 2 * TB * H + t * BH);
     const dO = off(da, 3 * TB * H + t * BH);
-    const cp: usize = t > 0 ? off(cell, (t - 1) * BH) : 0;
-    for (let i = 0; i < BH; i++) {
-      const d = ld(g, i) + ld(dh, i);
-      const tc = tanh1(ld(c, i));
-      const ov = ld(go, i);
-      const iv = ld(gi, i);
-      const fv = ld(gf, i);
-      const gv = ld(gg, i);
-      const dcv = ld(dc, i) + d * ov * (1 - tc * tc);
-      const cpv: f32 = t > 0 ? ld(cp, i) : 0;
-      st(dO, i, d * tc * ov * (1 - ov));
-      st(di, i, dcv * gv * iv * (1 - iv));
-      st(dg, i, dcv * iv * (1 - gv * gv));
-      st(df, i, dcv * cpv * fv * (1 - fv));
-      st(dc, i, dcv * fv);
-    }
+    const cp = t > 0 ? off(cell, (t - 1) * BH) : zeros;
+    let i = 0;
+    for (; i + 4 <= BH; i += 4) lstmGrad(g, dh, c, gi, gf, gg, go, cp, dc, di, df, dg, dO, i, 4);
+    if (i < BH) lstmGrad(g, dh, c, gi, gf, gg, go, cp, dc, di, df, dg, dO, i, BH - i);
     if (t > 0) {
       gemm(B, H, H, di, H, uT, H, dh, H, 0);
       gemm(B, H, H, df, H, off(uT, H * H), H, dh, H, 1);
@@ -557,6 +571,23 @@ export function lstm_backward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize
       gemm(B, H, H, dO, H, off(uT, 3 * H * H), H, dh, H, 1);
     }
   }
-  if (T > 1 && (what & WANT_PARAMS)) transpose((T - 1) * B, H, out, H, hT);
-  paramGrads(T, B, I, H, 4, x, w, da, hT, dx, dw, du, db, xT, wT, -1, what);
+  paramGrads(T, B, I, H, 4, x, w, da, out, dx, dw, du, db, wT, -1, what);
+}
+// d = dout + dh; dc += d·o(1 − tanh²c); the four gates' pre-activation
+// gradients; dc for c_{t−1} = dc·f
+@inline function lstmGrad(g: usize, dh: usize, c: usize, gi: usize, gf: usize, gg: usize, go: usize, cp: usize,
+  dc: usize, di: usize, df: usize, dg: usize, dO: usize, i: i32, n: i32): void {
+  const one = splat(1);
+  const d = f32x4.add(ldv(g, i, n), ldv(dh, i, n));
+  const tc = tanh4(ldv(c, i, n));
+  const ov = ldv(go, i, n);
+  const iv = ldv(gi, i, n);
+  const fv = ldv(gf, i, n);
+  const gv = ldv(gg, i, n);
+  const dcv = f32x4.add(ldv(dc, i, n), f32x4.mul(f32x4.mul(d, ov), f32x4.sub(one, f32x4.mul(tc, tc))));
+  stv(dO, i, f32x4.mul(f32x4.mul(f32x4.mul(d, tc), ov), f32x4.sub(one, ov)), n);
+  stv(di, i, f32x4.mul(f32x4.mul(f32x4.mul(dcv, gv), iv), f32x4.sub(one, iv)), n);
+  stv(dg, i, f32x4.mul(f32x4.mul(dcv, iv), f32x4.sub(one, f32x4.mul(gv, gv))), n);
+  stv(df, i, f32x4.mul(f32x4.mul(f32x4.mul(dcv, ldv(cp, i, n)), fv), f32x4.sub(one, fv)), n);
+  stv(dc, i, f32x4.mul(dcv, fv), n);
 }

@@ -19,7 +19,8 @@ export { LayerNormRecurrent, type LayerNormRecurrentArgs } from './nn/layer-norm
 export { DenseHead, Mlp, type DenseArgs, type Activation } from './nn/dense.js';
 export { glorotUniform, orthogonal } from './nn/init.js';
 
-export { Gan, globalNorm, featureMatchingLoss, GAN_TRAINING_DEFAULTS, type GanTrainingConfig, type GanStepMetrics } from './models/gan.js';
+export { Adam, globalNorm, type AdamArgs } from './models/adam.js';
+export { Gan, featureMatchingLoss, GAN_TRAINING_DEFAULTS, type GanTrainingConfig, type GanStepMetrics } from './models/gan.js';
 export { Rgan, rganConfig, RGAN_DEFAULTS, type RganConfig, type RganStepMetrics, type NoiseKind } from './models/rgan.js';
 export { nonSaturating, bceWithLogits, makeLoss, LOSS_NAMES, type GanLoss, type LossName, type LossOptions } from './losses/gan.js';
 

@@ -74,9 +74,31 @@ export class Rng {
     return new Rng(this.nextUint32() * 4294967296 + this.nextUint32());
   }
 
+  /**
+   * n draws of lo + (hi − lo)·uniform(), the same numbers as n calls of
+   * uniform(). The state lives in int32 locals for the loop: this draws every
+   * training step's noise, and the per-call version spent ~25 ns a number.
+   */
   uniformArray(n: number, lo = 0, hi = 1): Float32Array {
     const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * this.uniform();
+    let s0 = this.s0 | 0, s1 = this.s1 | 0, s2 = this.s2 | 0, s3 = this.s3 | 0;
+    const span = hi - lo;
+    for (let i = 0; i < n; i++) {
+      const m = Math.imul(s1, 5);
+      const result = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      out[i] = lo + span * (result / 4294967296);
+    }
+    this.s0 = s0 >>> 0;
+    this.s1 = s1 >>> 0;
+    this.s2 = s2 >>> 0;
+    this.s3 = s3 >>> 0;
     return out;
   }
 

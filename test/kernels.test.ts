@@ -9,6 +9,7 @@ import { fusedKernelsActive, setFusedKernels } from '../src/kernels/fused-stack.
 import { kernelMemoryBytes, matmul, setKernelThreads } from '../src/kernels/wasm-kernels.js';
 import { sineData } from '../src/data/sines.js';
 import { Rng } from '../src/random.js';
+import { Adam } from '../src/models/adam.js';
 import { execFileSync } from 'node:child_process';
 import { engine, ROOT } from './helpers.js';
 
@@ -228,4 +229,34 @@ test('no tensor or WebAssembly-memory growth over 1,000 training iterations', ()
   // The JS heap may wobble with the garbage collector, but must not climb with the iterations.
   assert.ok(process.memoryUsage().heapUsed - heap0 < 32 * 2 ** 20, `heap grew by ${(process.memoryUsage().heapUsed - heap0) / 2 ** 20} MiB`);
   m.dispose();
+});
+
+test('fused Adam updates weights as tf.train.adam does, with and without clipping', () => {
+  const shapes = [[7, 3], [3], [1], [33, 2]];
+  for (const clipNorm of [0, 0.5]) {
+    const results = [true, false].map((fused) => {
+      setFusedKernels(fused);
+      const vars = shapes.map((s, i) => tf.variable(tf.tensor(new Rng(i).normalArray(s.reduce((a, b) => a * b, 1)), s), true, `adam-probe-${fused}-${clipNorm}-${i}`));
+      const adam = new Adam({ learningRate: 0.01, beta1: 0.5, beta2: 0.9, clipNorm });
+      const gradRng = new Rng(11);
+      const norms: number[] = [];
+      for (let step = 0; step < 5; step++) {
+        const grads = Object.fromEntries(vars.map((v) => [v.name, tf.tensor(gradRng.normalArray(v.size, 0, step + 0.1), v.shape)]));
+        const n = adam.step(grads);
+        norms.push(n.dataSync()[0]);
+        tf.dispose([n, ...Object.values(grads)]);
+      }
+      const out = vars.map((v) => Array.from(v.dataSync()));
+      tf.dispose(vars);
+      adam.dispose();
+      return { out, norms };
+    });
+    setFusedKernels(true);
+    const [fused, reference] = results;
+    fused.norms.forEach((n, i) => assert.ok(Math.abs(n - reference.norms[i]) <= 1e-5 * reference.norms[i], `norm ${n} vs ${reference.norms[i]}`));
+    fused.out.forEach((w, i) => w.forEach((x, j) => {
+      const r = reference.out[i][j];
+      assert.ok(Math.abs(x - r) <= 1e-6 * Math.max(1, Math.abs(r)), `clip ${clipNorm}, weight ${i}[${j}]: ${x} vs ${r}`);
+    }));
+  }
 });

@@ -218,7 +218,7 @@ export function estimateStackBytes(s: StackShape, layers: number, passes = 2): n
   const M = Math.max(I, H);
   const tape = TB * I + layers * TB * (H + (cell === 'rnn' ? 0 : (G + 1) * H));
   // Per call: input/output blocks, two gradient buffers, one scratch, weights and their gradients (×2 parts).
-  const scratch = G * TB * H + M * TB + G * H * M + G * H * H + 2 * H * TB + 4 * B * H + 64;
+  const scratch = G * TB * H + G * H * M + G * H * H + 4 * B * H + 64; // as scratch_floats in assembly/recurrent.ts
   const arena = TB * (I + H) + 2 * TB * M + scratch + 4 * layers * G * H * (M + H + 1) + 1024;
   return 4 * (passes * tape + arena) + ARENA_BASE;
 }

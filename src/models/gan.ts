@@ -11,6 +11,7 @@ import type { StackApplyOptions } from '../nn/recurrent.js';
 import type { Rng } from '../random.js';
 import { makeLoss, LOSS_NAMES, type GanLoss, type LossName } from '../losses/gan.js';
 import { TsganError } from '../errors.js';
+import { Adam } from './adam.js';
 
 /**
  * The training options every GAN config carries, with the stability toolkit.
@@ -136,8 +137,8 @@ export abstract class Gan {
 
   /** Share of training done, in [0, 1]: set by the trainer, anneals the instance noise. */
   progress = 0;
-  private optG: tf.Optimizer | null = null;
-  private optD: tf.Optimizer | null = null;
+  private optG: Adam | null = null;
+  private optD: Adam | null = null;
   private lossFn: GanLoss | null = null;
 
   protected get loss(): GanLoss {
@@ -145,10 +146,10 @@ export abstract class Gan {
     return this.lossFn;
   }
 
-  protected optimizers(): { optG: tf.Optimizer; optD: tf.Optimizer } {
-    const { lrG, lrD, beta1, beta2 } = this.config;
-    this.optG ??= tf.train.adam(lrG, beta1, beta2);
-    this.optD ??= tf.train.adam(lrD, beta1, beta2);
+  protected optimizers(): { optG: Adam; optD: Adam } {
+    const { lrG, lrD, beta1, beta2, clipNorm } = this.config;
+    this.optG ??= new Adam({ learningRate: lrG, beta1, beta2, clipNorm });
+    this.optD ??= new Adam({ learningRate: lrD, beta1, beta2, clipNorm });
     return { optG: this.optG, optD: this.optD };
   }
 
@@ -178,15 +179,6 @@ export abstract class Gan {
     const sigma = this.noiseSigma;
     if (sigma === 0) return x;
     return tf.add(x, tf.tensor(rng.normalArray(x.size, 0, sigma), x.shape));
-  }
-
-  /** Gradients scaled down to `clipNorm` global norm (when set); returns them and their norm before clipping. */
-  protected clip(grads: tf.NamedTensorMap): { grads: tf.NamedTensorMap; norm: tf.Scalar } {
-    const norm = globalNorm(Object.values(grads));
-    const c = this.config.clipNorm;
-    if (!(c > 0)) return { grads, norm };
-    const scale = tf.minimum(1, tf.div(c, tf.add(norm, 1e-12)));
-    return { grads: Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, scale)])), norm };
   }
 
   /**
@@ -228,8 +220,7 @@ export abstract class Gan {
         if (this.config.loss === 'wgan-gp') loss = tf.add(loss, tf.mul(this.config.gpWeight, this.gradientPenalty(realIn, fakeIn, noiseRng)));
         return loss as tf.Scalar;
       }, this.discriminatorVariables);
-      const { grads: clipped, norm } = this.clip(grads);
-      optD.applyGradients(clipped);
+      const norm = optD.step(grads);
       return tf.stack([value, kept[0], kept[1], norm]);
     });
     tf.dispose(kept);
@@ -253,8 +244,7 @@ export abstract class Gan {
         // D is not trained here: its weights' gradients are not computed.
         return this.loss.generator(this.discriminate(this.pack(fakeIn), { frozen: true }));
       }, this.generatorVariables);
-      const { grads: clipped, norm } = this.clip(grads);
-      optG.applyGradients(clipped);
+      const norm = optG.step(grads);
       return tf.stack([value, norm]);
     });
     z.dispose();
@@ -343,11 +333,6 @@ function assign(vars: tf.Variable[], values: tf.Tensor[], what: string): void {
     }
     v.assign(values[i]);
   });
-}
-
-/** √(Σ‖g‖²) over a list of gradients. */
-export function globalNorm(grads: tf.Tensor[]): tf.Scalar {
-  return tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
 }
 
 function readAndDispose(t: tf.Tensor): number[] {

@@ -96,7 +96,7 @@ export class SequenceClassifier extends SequenceNet {
         const onehot = tf.oneHot(labels, this.config.classes);
         return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
       }, this.variables);
-      this.optimizer.applyGradients(grads);
+      this.optimizer.step(grads);
       return tf.stack([value, acc!]);
     });
     const [loss, a] = Array.from(out.dataSync());

@@ -7,11 +7,12 @@ import { tf } from '../engine.js';
 import { Rng } from '../random.js';
 import { RecurrentStack, type RecurrentStackArgs } from '../nn/recurrent.js';
 import { DenseHead } from '../nn/dense.js';
+import { Adam } from './adam.js';
 
 export abstract class SequenceNet {
   readonly rnn: RecurrentStack;
   readonly head: DenseHead;
-  private opt: tf.Optimizer | null = null;
+  private opt: Adam | null = null;
 
   constructor(rnn: RecurrentStackArgs & { hidden: number }, outputs: number, seed: number, private readonly lr: number) {
     const rng = new Rng(seed);
@@ -23,8 +24,8 @@ export abstract class SequenceNet {
     return [...this.rnn.variables, ...this.head.variables];
   }
 
-  protected get optimizer(): tf.Optimizer {
-    this.opt ??= tf.train.adam(this.lr);
+  protected get optimizer(): Adam {
+    this.opt ??= new Adam({ learningRate: this.lr });
     return this.opt;
   }
 

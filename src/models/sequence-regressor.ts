@@ -107,7 +107,7 @@ export class SequenceRegressor extends SequenceNet {
   trainStep(x: tf.Tensor3D, y: tf.Tensor): { loss: number } {
     const value = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => this.loss(x, y), this.variables);
-      this.optimizer.applyGradients(grads);
+      this.optimizer.step(grads);
       return value;
     });
     const loss = value.dataSync()[0];

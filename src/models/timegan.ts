@@ -36,6 +36,7 @@ import { DenseHead } from '../nn/dense.js';
 import { recurrentStackLayers, denseLayers } from '../nn/export.js';
 import { TsganError } from '../errors.js';
 import { checkFusedMemory } from '../kernels/fused-stack.js';
+import { Adam, globalNorm } from './adam.js';
 import { Gan, GAN_TRAINING_DEFAULTS, checkTrainingConfig, featureMatchingLoss, lastStep, withTrainingDefaults, type GanTrainingConfig } from './gan.js';
 import { ARCH_DEFAULTS, type RecurrentGanArch } from './rgan.js';
 
@@ -131,7 +132,7 @@ export class Timegan extends Gan {
   readonly generatorNet: Net;
   readonly supervisor: Net;
   readonly discriminatorNet: Net;
-  private opts: Record<'e0' | 'e' | 'gs' | 'g' | 'd', tf.Optimizer> | null = null;
+  private opts: Record<'e0' | 'e' | 'gs' | 'g' | 'd', Adam> | null = null;
 
   constructor(config: TimeganConfig, seed: number) {
     super();
@@ -187,16 +188,11 @@ export class Timegan extends Gan {
     return this.discriminatorNet.rnn.apply(h as tf.Tensor3D);
   }
 
-  private optimizer(name: 'e0' | 'e' | 'gs' | 'g' | 'd'): tf.Optimizer {
-    const { lrG, lrD, lrE, beta1, beta2 } = this.config;
+  private optimizer(name: 'e0' | 'e' | 'gs' | 'g' | 'd'): Adam {
+    const { lrG, lrD, lrE, beta1, beta2, clipNorm } = this.config;
+    const adam = (learningRate: number) => new Adam({ learningRate, beta1, beta2, clipNorm });
     // One Adam per objective, as the reference's five solvers.
-    this.opts ??= {
-      e0: tf.train.adam(lrE, beta1, beta2),
-      e: tf.train.adam(lrE, beta1, beta2),
-      gs: tf.train.adam(lrG, beta1, beta2),
-      g: tf.train.adam(lrG, beta1, beta2),
-      d: tf.train.adam(lrD, beta1, beta2),
-    };
+    this.opts ??= { e0: adam(lrE), e: adam(lrE), gs: adam(lrG), g: adam(lrG), d: adam(lrD) };
     return this.opts[name];
   }
 
@@ -205,15 +201,11 @@ export class Timegan extends Gan {
    * applied only if `apply(loss value)` says so (the D threshold).
    */
   private update(name: 'e0' | 'e' | 'gs' | 'g' | 'd', vars: tf.Variable[], loss: () => tf.Scalar, apply: (value: number) => boolean = () => true): { value: number; norm: number } {
-    const out = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(loss, vars);
-      const { grads: clipped, norm } = this.clip(grads);
-      return { value, norm, clipped };
-    });
-    const v = out.value.dataSync()[0];
-    if (apply(v)) this.optimizer(name).applyGradients(out.clipped);
-    const n = out.norm.dataSync()[0];
-    tf.dispose([out.value, out.norm, ...Object.values(out.clipped)]);
+    const { value, grads } = tf.variableGrads(loss, vars);
+    const v = value.dataSync()[0];
+    const norm = apply(v) ? this.optimizer(name).step(grads) : globalNorm(Object.values(grads));
+    const n = norm.dataSync()[0];
+    tf.dispose([value, norm, ...Object.values(grads)]);
     return { value: v, norm: n };
   }
 

@@ -1,0 +1,132 @@
+/**
+ * Adam (Kingma & Ba 2015) as every tsgan model trains with it, with
+ * optional gradient clipping by global norm (Pascanu et al. 2013).
+ *
+ * Two paths, one update rule: on the backends where the fused recurrent
+ * kernels run ('cpu', 'wasm'), one pass over Float32Arrays in JavaScript
+ * updates every variable, where tf.train.adam runs about ten TF.js ops per
+ * variable (with the clipping's norm, some 350 ops per training iteration of
+ * a small recurrent GAN: a quarter of its time went into op dispatch). On
+ * other backends (WebGL, WebGPU), data stays on the device and tf.train.adam
+ * runs. The fused pass repeats tf.train.adam's arithmetic operation by
+ * operation in float32 (Math.fround after each), so both paths give the same
+ * weights: bit for bit without clipping; with it, to float32 rounding, as
+ * the global norm is summed here in float64 (tested).
+ */
+import { tf } from '../engine.js';
+import { fusedKernelsActive } from '../kernels/fused-stack.js';
+
+export interface AdamArgs {
+  /** Step size. */
+  learningRate: number;
+  /** Decay of the first-moment estimate. Default 0.9 (tf.train.adam's). */
+  beta1?: number;
+  /** Decay of the second-moment estimate. Default 0.999 (tf.train.adam's). */
+  beta2?: number;
+  /** Rescale the gradients to this global norm when it is exceeded; 0 = never (default). */
+  clipNorm?: number;
+}
+
+/** √(Σ‖g‖²) over a list of gradients. */
+export function globalNorm(grads: tf.Tensor[]): tf.Scalar {
+  return tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+}
+
+// tf.train.adam's ε on the float32 backends ('cpu', 'wasm'): backend.epsilon().
+const EPSILON = 1e-7;
+
+export class Adam {
+  private readonly lr: number;
+  private readonly beta1: number;
+  private readonly beta2: number;
+  private readonly clipNorm: number;
+  /** Chosen at the first step and kept: the two paths hold their moments in different places. */
+  private fused: boolean | null = null;
+  private tfAdam: tf.Optimizer | null = null;
+  private readonly moments = new Map<string, { m: Float32Array; v: Float32Array }>();
+  // β₁ᵗ and β₂ᵗ, in float32 as tf.train.adam keeps them.
+  private accBeta1: number;
+  private accBeta2: number;
+
+  constructor(args: AdamArgs) {
+    this.lr = args.learningRate;
+    this.beta1 = args.beta1 ?? 0.9;
+    this.beta2 = args.beta2 ?? 0.999;
+    this.clipNorm = args.clipNorm ?? 0;
+    this.accBeta1 = Math.fround(this.beta1);
+    this.accBeta2 = Math.fround(this.beta2);
+  }
+
+  /**
+   * One update of the variables named in `grads` (tf.variableGrads' names).
+   * Returns the gradients' global norm before clipping. `grads` stay the
+   * caller's to dispose.
+   */
+  step(grads: tf.NamedTensorMap): tf.Scalar {
+    this.fused ??= fusedKernelsActive();
+    return this.fused ? tf.scalar(this.fusedStep(grads)) : this.tfStep(grads);
+  }
+
+  private tfStep(grads: tf.NamedTensorMap): tf.Scalar {
+    this.tfAdam ??= tf.train.adam(this.lr, this.beta1, this.beta2); // ε: the backend's
+    const opt = this.tfAdam;
+    return tf.tidy(() => {
+      const norm = globalNorm(Object.values(grads));
+      let g = grads;
+      if (this.clipNorm > 0) {
+        const scale = tf.minimum(1, tf.div(this.clipNorm, tf.add(norm, 1e-12)));
+        g = Object.fromEntries(Object.entries(grads).map(([k, v]) => [k, tf.mul(v, scale)]));
+      }
+      opt.applyGradients(g);
+      return norm;
+    });
+  }
+
+  private fusedStep(grads: tf.NamedTensorMap): number {
+    const f = Math.fround;
+    const named = Object.entries(grads).map(([name, g]) => ({ name, g: g.dataSync() as Float32Array }));
+    let sq = 0;
+    for (const { g } of named) for (let i = 0; i < g.length; i++) sq += g[i] * g[i];
+    const norm = Math.sqrt(sq);
+    const scale = this.clipNorm > 0 && norm > this.clipNorm ? f(this.clipNorm / (norm + 1e-12)) : 1;
+    const b1 = f(this.beta1), b2 = f(this.beta2);
+    const c1 = f(1 - this.beta1), c2 = f(1 - this.beta2);
+    const bias1 = f(1 - this.accBeta1), bias2 = f(1 - this.accBeta2);
+    const eps = f(EPSILON), negLr = f(-this.lr);
+    const variables = tf.engine().registeredVariables;
+    for (const { name, g } of named) {
+      const variable = variables[name];
+      if (!variable) throw new Error(`Adam: no variable named ${name}`);
+      const n = g.length;
+      let st = this.moments.get(name);
+      if (!st) {
+        st = { m: new Float32Array(n), v: new Float32Array(n) };
+        this.moments.set(name, st);
+      }
+      const { m, v } = st;
+      const w = variable.dataSync() as Float32Array;
+      const out = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        const gi = scale === 1 ? g[i] : f(g[i] * scale);
+        // m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  w ← w − lr · m̂ / (√v̂ + ε)
+        const mi = f(f(m[i] * b1) + f(gi * c1));
+        const vi = f(f(v[i] * b2) + f(f(gi * gi) * c2));
+        m[i] = mi;
+        v[i] = vi;
+        const mh = f(mi / bias1);
+        const vh = f(vi / bias2);
+        out[i] = f(f(f(mh / f(f(Math.sqrt(vh)) + eps)) * negLr) + w[i]);
+      }
+      tf.tidy(() => variable.assign(tf.tensor(out, variable.shape, 'float32')));
+    }
+    this.accBeta1 = f(this.accBeta1 * b1);
+    this.accBeta2 = f(this.accBeta2 * b2);
+    return norm;
+  }
+
+  dispose(): void {
+    this.tfAdam?.dispose();
+    this.tfAdam = null;
+    this.moments.clear();
+  }
+}
