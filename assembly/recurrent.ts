@@ -283,6 +283,7 @@ function project(rows: i32, I: i32, H: i32, G: i32, g: i32, x: usize, w: usize, 
 // where hprev [(T−1)·B, H] holds h_0..h_{T−2} (read transposed in place).
 // `what` says which are wanted (WANT_PARAMS | WANT_INPUT): a frozen network
 // needs no dW, dU, db (half of its backward pass), a constant input no dX.
+// A dense layer is the case T = 1 with du = 0 (no recurrent weights).
 const WANT_PARAMS = 1;
 const WANT_INPUT = 2;
 function paramGrads(T: i32, B: i32, I: i32, H: i32, G: i32, x: usize, w: usize, da: usize, hprev: usize,
@@ -309,7 +310,7 @@ function paramGrads(T: i32, B: i32, I: i32, H: i32, G: i32, x: usize, w: usize, 
     }
     if (input) gemm(TB, I, H, dag, H, off(wT, g * H * I), I, dx, I, g > 0 ? 1 : 0);
   }
-  if (params && T <= 1) memory.fill(du, 0, <usize>(H * GH) << 2);
+  if (params && T <= 1 && du != 0) memory.fill(du, 0, <usize>(H * GH) << 2);
 }
 
 // ---------------------------------------------------------------- scratch
@@ -590,4 +591,43 @@ export function lstm_backward(T: i32, B: i32, I: i32, H: i32, x: usize, w: usize
   stv(dg, i, f32x4.mul(f32x4.mul(dcv, iv), f32x4.sub(one, f32x4.mul(gv, gv))), n);
   stv(df, i, f32x4.mul(f32x4.mul(f32x4.mul(dcv, ldv(cp, i, n)), fv), f32x4.sub(one, fv)), n);
   stv(dc, i, f32x4.mul(dcv, fv), n);
+}
+
+// ---------------------------------------------------------------- dense head
+
+// The dense layer on top of a stack, y = act(h·W + b) at every step (Keras
+// Dense on [batch, time, H]): the same for every row of the time-major
+// [T·B, H] block, so it runs right on the top layer's output.
+// act: 0 linear, 1 sigmoid, 2 tanh.
+export function dense_forward(rows: i32, I: i32, U: i32, x: usize, w: usize, bias: usize, y: usize, act: i32): void {
+  project(rows, I, U, 1, 0, x, w, bias, y);
+  if (act == 0) return;
+  const n = rows * U;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) activate(y, i, 4, act);
+  if (i < n) activate(y, i, n - i, act);
+}
+@inline function activate(y: usize, i: i32, n: i32, act: i32): void {
+  const v = ldv(y, i, n);
+  stv(y, i, act == 1 ? sigmoid4(v) : tanh4(v), n);
+}
+
+// dy [rows, U] (overwritten by the pre-activation gradient) → dx [rows, I]
+// (WANT_INPUT), dw [I, U] and db [U] (WANT_PARAMS). wT: scratch [U, I].
+export function dense_backward(rows: i32, I: i32, U: i32, x: usize, w: usize, y: usize, dy: usize,
+  dx: usize, dw: usize, db: usize, wT: usize, act: i32, what: i32): void {
+  const n = rows * U;
+  if (act != 0) {
+    let i = 0;
+    for (; i + 4 <= n; i += 4) activationGrad(y, dy, i, 4, act);
+    if (i < n) activationGrad(y, dy, i, n - i, act);
+  }
+  paramGrads(1, rows, I, U, 1, x, w, dy, 0, dx, dw, 0, db, wT, 0, what);
+}
+// sigmoid: dy·y(1 − y); tanh: dy·(1 − y²)
+@inline function activationGrad(y: usize, dy: usize, i: i32, n: i32, act: i32): void {
+  const yv = ldv(y, i, n);
+  const one = splat(1);
+  const d = act == 1 ? f32x4.mul(yv, f32x4.sub(one, yv)) : f32x4.sub(one, f32x4.mul(yv, yv));
+  stv(dy, i, f32x4.mul(ldv(dy, i, n), d), n);
 }

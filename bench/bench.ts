@@ -67,7 +67,7 @@ function runTorch(c: Case, threads: number): Result {
 // Matmul GFLOP/s: each call times one round per shape (about 4 GFLOP, after
 // a warm-up); rounds of the four engines alternate, and each keeps its best,
 // so that a drift of the machine's speed favours neither side.
-const MATMUL_ROUNDS = 3;
+const MATMUL_ROUNDS = 5;
 function torchMatmul(shapes: number[][], threads: number): number[] {
   const code = `
 import torch, time, json
@@ -153,7 +153,7 @@ say();
 const shapes = [[128, 24, 72], [128, 48, 72], [128, 128, 384], [128, 256, 384], [384, 12800, 128]];
 const mm = matmulTable(shapes, torchVersion !== null);
 const [one, two, blas1, blas2] = [mm.one!, mm.two!, mm.blas1, mm.blas2];
-say(`Matmul in GFLOP/s; tsgan's kernel build here: ${kernelBuild()} (the relaxed build needs ${RELAXED[0]} on Node.js 20).`);
+say(`Matmul in GFLOP/s, best of ${MATMUL_ROUNDS} rounds that alternate between the engines; tsgan's kernel build here: ${kernelBuild()} (the relaxed build needs ${RELAXED[0]} on Node.js 20).`);
 say();
 say('| matmul M,K,N | tsgan, 1 thread | OpenBLAS, 1 thread | ratio | tsgan, 2 threads | OpenBLAS, 2 threads | ratio |');
 say('| --- | --- | --- | --- | --- | --- | --- |');

@@ -3,6 +3,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf } from '../src/engine.js';
 import { RecurrentStack, type CellType } from '../src/nn/recurrent.js';
+import { DenseHead } from '../src/nn/dense.js';
 import { Rgan, rganConfig } from '../src/models/rgan.js';
 import { GanTrainer } from '../src/train/gan-trainer.js';
 import { fusedKernelsActive, setFusedKernels } from '../src/kernels/fused-stack.js';
@@ -72,6 +73,52 @@ for (const cell of ['rnn', 'gru', 'lstm'] as CellType[]) {
     }
   });
 }
+
+test('a dense head run in the stack\'s kernel call agrees with stack + head on outputs and every gradient (linear, sigmoid, tanh)', (t) => {
+  t.after(() => setKernelThreads(2));
+  const heads: [number, number, number, number, number, number][] = [
+    // [batch, time, input, hidden, layers, units]: one unit (a discriminator's), odd sizes, wider than hidden
+    [1, 1, 2, 1, 1, 1],
+    [5, 7, 3, 7, 2, 1],
+    [6, 9, 5, 33, 2, 7],
+    [17, 4, 6, 24, 3, 40],
+  ];
+  for (const [threads, minWork] of [[1, 1e9], [2, 0]]) {
+    setKernelThreads(threads, minWork);
+    for (const cell of ['rnn', 'gru', 'lstm'] as CellType[]) {
+      for (const activation of ['linear', 'sigmoid', 'tanh'] as const) {
+        for (const [B, T, I, H, L, U] of heads) {
+          const s = new RecurrentStack({ cell, layers: L, hidden: H, inputSize: I }, new Rng(B * 100 + H));
+          const head = new DenseHead({ inputSize: H, units: U, activation }, new Rng(9));
+          tf.tidy(() => head.bias.assign(tf.tensor1d(new Rng(3).normalArray(U, 0, 0.5)))); // zeros would hide a bias bug
+          const x = tf.tensor3d(new Rng(1).normalArray(B * T * I), [B, T, I]);
+          const w = tf.tensor3d(new Rng(2).normalArray(B * T * U), [B, T, U]);
+          const vars = [...s.variables, ...head.variables];
+          const run = (reference: boolean) => {
+            const f = (xx: tf.Tensor) => tf.sum(tf.mul(s.applyWithHead(xx as tf.Tensor3D, head, { reference }), w));
+            const y = s.applyWithHead(x, head, { reference });
+            const dx = tf.grad(f)(x);
+            const { value, grads } = tf.variableGrads(() => f(x) as tf.Scalar, vars);
+            const out = [y, dx, ...vars.map((v) => grads[v.name])].map((t) => t.dataSync() as Float32Array);
+            tf.dispose([y, dx, value, ...Object.values(grads)]);
+            return out;
+          };
+          const fused = run(false);
+          const ref = run(true);
+          assert.equal(fused[0].length, B * T * U);
+          const names = ['output', 'dx', ...s.layers.flatMap((_, l) => [`dW${l}`, `dU${l}`, `db${l}`]), 'head kernel', 'head bias'];
+          fused.forEach((f, i) => {
+            const e = relErr(f, ref[i]);
+            assert.ok(e <= 1e-4, `${cell} ${activation} [B ${B}, T ${T}, I ${I}, H ${H}, L ${L}, U ${U}] ${names[i]}: relative error ${e}`);
+          });
+          tf.dispose([x, w]);
+          s.dispose();
+          head.dispose();
+        }
+      }
+    }
+  }
+});
 
 test('a frozen stack passes the exact input gradient and computes no weight gradients; a constant input gets none', () => {
   for (const cell of ['rnn', 'gru', 'lstm'] as CellType[]) {

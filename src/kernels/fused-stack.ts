@@ -6,7 +6,7 @@
  * backends (WebGL, WebGPU) keep the reference path in tf ops.
  */
 import { tf } from '../engine.js';
-import { stackForward, stackBackward, estimateStackBytes, WASM_MAX_BYTES, type LayerWeights, type StackShape } from './wasm-kernels.js';
+import { stackForward, stackBackward, estimateStackBytes, WASM_MAX_BYTES, type HeadActivation, type HeadWeights, type LayerWeights, type StackShape } from './wasm-kernels.js';
 import { TsganError } from '../errors.js';
 import type { CellType } from '../nn/recurrent.js';
 
@@ -40,32 +40,48 @@ export interface StackGradOptions {
   constantInput?: boolean;
 }
 
+/** A dense head run in the same call as the stack: y = act(h·kernel + bias) at every step. */
+export interface FusedHead {
+  kernel: tf.Variable;
+  bias: tf.Variable;
+  activation: HeadActivation;
+}
+
 /**
  * x [B, T, I] through the stack whose weights are `vars` (kernel, recurrent
- * kernel, bias per layer) → [B, T, H]. What is frozen or constant is left out
- * of the op's inputs, so TF.js asks no gradient for it and the kernels skip
- * its GEMMs (for a frozen network, about half of its backward pass).
+ * kernel, bias per layer) → [B, T, H], or through the stack and its `head`
+ * → [B, T, units]. What is frozen or constant is left out of the op's
+ * inputs, so TF.js asks no gradient for it and the kernels skip its GEMMs
+ * (for a frozen network, about half of its backward pass).
  */
-export function fusedStack(cell: CellType, hidden: number, x: tf.Tensor3D, vars: tf.Variable[], opts: StackGradOptions = {}): tf.Tensor3D {
+export function fusedStack(cell: CellType, hidden: number, x: tf.Tensor3D, vars: tf.Variable[], opts: StackGradOptions = {}, head?: FusedHead): tf.Tensor3D {
   const [B, T, I] = x.shape;
   const shape: StackShape = { cell, batch: B, time: T, inputSize: I, hidden };
   const layers: LayerWeights[] = [];
   for (let i = 0; i < vars.length; i += 3) {
     layers.push({ w: vars[i].dataSync() as Float32Array, u: vars[i + 1].dataSync() as Float32Array, b: vars[i + 2].dataSync() as Float32Array });
   }
+  const hw: HeadWeights | undefined = head && {
+    w: head.kernel.dataSync() as Float32Array,
+    b: head.bias.dataSync() as Float32Array,
+    units: head.bias.size,
+    activation: head.activation,
+  };
+  const U = hw ? hw.units : hidden;
   const params = !opts.frozen;
   const input = !opts.constantInput;
   if (!params && !input) {
     // Nothing to differentiate: a plain forward pass that keeps no tape.
-    return tf.tensor3d(stackForward(shape, x.dataSync() as Float32Array, layers, null).out, [B, T, hidden]);
+    return tf.tensor3d(stackForward(shape, x.dataSync() as Float32Array, layers, null, hw).out, [B, T, U]);
   }
-  const inputs: tf.Tensor[] = [...(input ? [x] : []), ...(params ? vars : [])];
+  const weights = head ? [...vars, head.kernel, head.bias] : vars;
+  const inputs: tf.Tensor[] = [...(input ? [x] : []), ...(params ? weights : [])];
   const op = tf.customGrad((...args: unknown[]) => {
-    void args; // the values are read above (x and vars are the op's inputs only so that TF.js routes their gradients)
-    const fwd = stackForward(shape, x.dataSync() as Float32Array, layers, gradientTape());
-    const value = tf.tensor3d(fwd.out, [B, T, hidden]);
+    void args; // the values are read above (x and the weights are the op's inputs only so that TF.js routes their gradients)
+    const fwd = stackForward(shape, x.dataSync() as Float32Array, layers, gradientTape(), hw);
+    const value = tf.tensor3d(fwd.out, [B, T, U]);
     const gradFunc = (dy: tf.Tensor | tf.Tensor[]) => {
-      const g = stackBackward(shape, layers, fwd, (dy as tf.Tensor).dataSync() as Float32Array, { params, input });
+      const g = stackBackward(shape, layers, fwd, (dy as tf.Tensor).dataSync() as Float32Array, { params, input }, hw);
       const result: tf.Tensor[] = input ? [tf.tensor3d(g.dx!, [B, T, I])] : [];
       if (params) {
         layers.forEach((_, l) => {
@@ -73,6 +89,7 @@ export function fusedStack(cell: CellType, hidden: number, x: tf.Tensor3D, vars:
           result.push(tf.tensor(g.grads[l].u, vars[3 * l + 1].shape));
           result.push(tf.tensor(g.grads[l].b, vars[3 * l + 2].shape));
         });
+        if (head && g.head) result.push(tf.tensor(g.head.w, head.kernel.shape), tf.tensor(g.head.b, head.bias.shape));
       }
       return result;
     };

@@ -9,5 +9,7 @@ export const KERNEL_FUNCTIONS = [
   'gru_backward',
   'lstm_forward',
   'lstm_backward',
+  'dense_forward',
+  'dense_backward',
 ] as const;
 export type KernelFunction = (typeof KERNEL_FUNCTIONS)[number];

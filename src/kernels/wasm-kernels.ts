@@ -216,10 +216,11 @@ export function estimateStackBytes(s: StackShape, layers: number, passes = 2): n
   const G = GATES[cell];
   const TB = T * B;
   const M = Math.max(I, H);
-  const tape = TB * I + layers * TB * (H + (cell === 'rnn' ? 0 : (G + 1) * H));
-  // Per call: input/output blocks, two gradient buffers, one scratch, weights and their gradients (×2 parts).
+  const Uh = s.headUnits ?? 0;
+  const tape = TB * I + layers * TB * (H + (cell === 'rnn' ? 0 : (G + 1) * H)) + TB * Uh;
+  // Per call: input/output blocks, two gradient buffers, one scratch, weights and their gradients (×2 parts), the head's.
   const scratch = G * TB * H + G * H * M + G * H * H + 4 * B * H + 64; // as scratch_floats in assembly/recurrent.ts
-  const arena = TB * (I + H) + 2 * TB * M + scratch + 4 * layers * G * H * (M + H + 1) + 1024;
+  const arena = TB * (I + H) + 2 * TB * M + scratch + 4 * layers * G * H * (M + H + 1) + 2 * TB * Uh + 4 * H * Uh + 1024;
   return 4 * (passes * tape + arena) + ARENA_BASE;
 }
 
@@ -242,6 +243,22 @@ export interface LayerWeights {
   b: Float32Array;
 }
 
+/**
+ * A dense layer on top of the stack, y = act(h·W + b) at every step (Keras
+ * Dense on [batch, time, hidden]): run in the same call as the stack, so that
+ * the network's output, not its hidden state, crosses into TF.js.
+ */
+export interface HeadWeights {
+  /** [H, units] */
+  w: Float32Array;
+  /** [units] */
+  b: Float32Array;
+  units: number;
+  activation: HeadActivation;
+}
+export type HeadActivation = 'linear' | 'sigmoid' | 'tanh';
+const ACTIVATION_CODE: Record<HeadActivation, number> = { linear: 0, sigmoid: 1, tanh: 2 };
+
 /** Where backward finds what it needs of one layer for one part of the batch (tape pointers, time-major). */
 interface SavedLayer {
   x: number;
@@ -257,6 +274,8 @@ export interface StackShape {
   time: number;
   inputSize: number;
   hidden: number;
+  /** Units of a dense head run in the same call (for the memory estimate only). Default 0: none. */
+  headUnits?: number;
 }
 
 const CELL_CODE: Record<CellType, number> = { rnn: 0, gru: 1, lstm: 2 };
@@ -301,15 +320,18 @@ export interface ForwardResult {
   out: Float32Array;
   /** Per batch part, per layer; null when no gradient was being recorded. */
   saved: SavedLayer[][] | null;
+  /** Per batch part, the head's output on the tape (time-major [T·B, units]); empty without a head. */
+  headOut: number[];
   tape: { start: { top: number; generation: number }; end: { top: number; generation: number } } | null;
 }
 
 /**
- * Runs the stack over x [B, T, inputSize]; returns the top layer's [B, T, H].
- * `tapeTag` identifies the gradient computation in progress (null: none), in
- * which case what backward needs stays on the tape.
+ * Runs the stack over x [B, T, inputSize]; returns the top layer's [B, T, H],
+ * or with a `head` its output [B, T, units]. `tapeTag` identifies the
+ * gradient computation in progress (null: none), in which case what backward
+ * needs stays on the tape.
  */
-export function stackForward(s: StackShape, x: Float32Array, layers: LayerWeights[], tapeTag: object | null = null): ForwardResult {
+export function stackForward(s: StackShape, x: Float32Array, layers: LayerWeights[], tapeTag: object | null = null, head?: HeadWeights): ForwardResult {
   const a = kernels();
   a.beginForward(tapeTag);
   const keep = tapeTag !== null;
@@ -334,11 +356,14 @@ export function stackForward(s: StackShape, x: Float32Array, layers: LayerWeight
       return layer;
     });
   });
+  const U = head ? head.units : H; // width of what the call returns
+  const headOut = head && keep ? ps.map(([, B]) => alloc(T * B * U)) : [];
   const end = a.tapeMark();
   a.reset();
   const xb = a.put(x);
-  const ob = a.alloc(s.batch * T * H);
+  const ob = a.alloc(s.batch * T * U);
   const weights = layers.map((L) => ({ w: a.put(L.w), u: a.put(L.u), b: a.put(L.b) }));
+  const hw = head ? { w: a.put(head.w), b: a.put(head.b) } : null;
   const lists: Call[][] = ps.map(([first, B], p) => {
     const calls: Call[] = [];
     const TB = T * B;
@@ -359,11 +384,16 @@ export function stackForward(s: StackShape, x: Float32Array, layers: LayerWeight
       }
       xin = out;
     });
-    calls.push({ fn: 'time_to_batch', args: [B, T, H, xin, ob + first * T * H * 4] });
+    if (head && hw) {
+      const y = keep ? headOut[p] : a.alloc(TB * U);
+      calls.push({ fn: 'dense_forward', args: [TB, H, U, xin, hw.w, hw.b, y, ACTIVATION_CODE[head.activation]] });
+      xin = y;
+    }
+    calls.push({ fn: 'time_to_batch', args: [B, T, U, xin, ob + first * T * U * 4] });
     return calls;
   });
   run(a, lists);
-  return { out: a.copyOut(ob, s.batch * T * H), saved: keep ? saved : null, tape: keep ? { start, end } : null };
+  return { out: a.copyOut(ob, s.batch * T * U), saved: keep ? saved : null, headOut, tape: keep ? { start, end } : null };
 }
 
 export interface BackwardResult {
@@ -371,6 +401,8 @@ export interface BackwardResult {
   dx: Float32Array | null;
   /** Per layer, in the order of the layers; empty when not wanted. */
   grads: { w: Float32Array; u: Float32Array; b: Float32Array }[];
+  /** The head's weight gradients, when there is a head and they are wanted. */
+  head: { w: Float32Array; b: Float32Array } | null;
 }
 
 /** Which gradients a backward pass computes (the kernels skip the others' GEMMs). Default: both. */
@@ -384,8 +416,11 @@ export interface WantedGrads {
 const WANT_PARAMS = 1;
 const WANT_INPUT = 2;
 
-/** Backpropagation through time for the whole stack, given dy [B, T, H] of the top layer. */
-export function stackBackward(s: StackShape, layers: LayerWeights[], fwd: ForwardResult, dy: Float32Array, want: WantedGrads = {}): BackwardResult {
+/**
+ * Backpropagation through time for the whole stack, given dy [B, T, H] of the
+ * top layer, or [B, T, units] of the head's output when forward ran one.
+ */
+export function stackBackward(s: StackShape, layers: LayerWeights[], fwd: ForwardResult, dy: Float32Array, want: WantedGrads = {}, head?: HeadWeights): BackwardResult {
   const params = want.params ?? true;
   const input = want.input ?? true;
   const a = kernels();
@@ -395,19 +430,36 @@ export function stackBackward(s: StackShape, layers: LayerWeights[], fwd: Forwar
   const { time: T, hidden: H, cell, inputSize: I } = s;
   const G = GATES[cell];
   const saved = fwd.saved;
+  if (Boolean(head) !== fwd.headOut.length > 0) throw new Error('fused kernels: backward and forward differ in their head');
+  const U = head ? head.units : H;
   const dyb = a.put(dy);
   const dxb = a.alloc(s.batch * T * I);
   const weights = layers.map((L) => ({ w: a.put(L.w), u: a.put(L.u) }));
+  const hw = head ? a.put(head.w) : 0;
   const ps = parts(s);
   if (ps.length !== saved.length) throw new Error('fused kernels: backward split differs from forward split');
   const gradPtrs: { dw: number; du: number; db: number; inSize: number }[][] = [];
+  const headPtrs: { dw: number; db: number }[] = [];
   const lists: Call[][] = ps.map(([first, B], p) => {
     const calls: Call[] = [];
     const TB = T * B;
     // Gradients w.r.t. layer outputs and inputs ping-pong between two buffers.
     const ping = [a.alloc(TB * Math.max(I, H)), a.alloc(TB * Math.max(I, H))];
     let dout = ping[0];
-    calls.push({ fn: 'batch_to_time', args: [B, T, H, dyb + first * T * H * 4, dout] });
+    if (head) {
+      // Through the head first: dy of its output → dh of the top layer (in ping[0]).
+      const dyT = a.alloc(TB * U);
+      calls.push({ fn: 'batch_to_time', args: [B, T, U, dyb + first * T * U * 4, dyT] });
+      const dw = params ? a.alloc(H * U) : 0;
+      const db = params ? a.alloc(U) : 0;
+      const wT = a.alloc(U * H);
+      const top = saved[p][layers.length - 1].out;
+      const what = (params ? WANT_PARAMS : 0) | WANT_INPUT;
+      calls.push({ fn: 'dense_backward', args: [TB, H, U, top, hw, fwd.headOut[p], dyT, dout, dw, db, wT, ACTIVATION_CODE[head.activation], what] });
+      headPtrs.push({ dw, db });
+    } else {
+      calls.push({ fn: 'batch_to_time', args: [B, T, H, dyb + first * T * H * 4, dout] });
+    }
     const scratch = a.alloc(a.k.scratch_floats(CELL_CODE[cell], T, B, Math.max(I, H), H) as number); // shared by the layers
     const gp = new Array(layers.length);
     for (let l = layers.length - 1; l >= 0; l--) {
@@ -433,22 +485,24 @@ export function stackBackward(s: StackShape, layers: LayerWeights[], fwd: Forwar
   });
   run(a, lists);
   // Weight gradients are sums over the batch: add the parts.
+  const sum = (ptrs: number[], n: number) => {
+    const total = a.copyOut(ptrs[0], n);
+    for (let p = 1; p < ptrs.length; p++) {
+      const v = a.view(ptrs[p], n);
+      for (let i = 0; i < n; i++) total[i] += v[i];
+    }
+    return total;
+  };
   const grads = (params ? layers : []).map((_, l) => {
     const { inSize } = gradPtrs[0][l];
-    const sum = (key: 'dw' | 'du' | 'db', n: number) => {
-      const total = a.copyOut(gradPtrs[0][l][key], n);
-      for (let p = 1; p < gradPtrs.length; p++) {
-        const v = a.view(gradPtrs[p][l][key], n);
-        for (let i = 0; i < n; i++) total[i] += v[i];
-      }
-      return total;
-    };
-    return { w: sum('dw', inSize * G * H), u: sum('du', H * G * H), b: sum('db', G * H) };
+    const per = (key: 'dw' | 'du' | 'db', n: number) => sum(gradPtrs.map((g) => g[l][key]), n);
+    return { w: per('dw', inSize * G * H), u: per('du', H * G * H), b: per('db', G * H) };
   });
+  const headGrads = head && params ? { w: sum(headPtrs.map((h) => h.dw), H * U), b: sum(headPtrs.map((h) => h.db), U) } : null;
   const dx = input ? a.copyOut(dxb, s.batch * T * I) : null;
   a.tapePop(fwd.tape.start, fwd.tape.end);
   fwd.saved = null;
-  return { dx, grads };
+  return { dx, grads, head: headGrads };
 }
 
 /** C = A·B on the kernels' GEMM (for the benchmark and tests). */

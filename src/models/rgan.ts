@@ -158,12 +158,12 @@ export class Rgan extends Gan {
   /** G(z): [batch, time, noiseDim] → [batch, time, features] in scaled space. */
   generate(z: tf.Tensor): tf.Tensor3D {
     // Noise needs no gradient.
-    return tf.tidy(() => this.generatorHead.apply(this.generatorRnn.apply(z as tf.Tensor3D, { constantInput: true })) as tf.Tensor3D);
+    return this.generatorRnn.applyWithHead(z as tf.Tensor3D, this.generatorHead, { constantInput: true });
   }
 
   /** D(x): [batch, time, features·pac] → logits [batch, time, 1]. */
   discriminate(x: tf.Tensor, opts: StackApplyOptions = {}): tf.Tensor3D {
-    return tf.tidy(() => this.discriminatorHead.apply(this.discriminatorRnn.apply(x as tf.Tensor3D, opts)) as tf.Tensor3D);
+    return this.discriminatorRnn.applyWithHead(x as tf.Tensor3D, this.discriminatorHead, opts);
   }
 
   /** D's last recurrent layer: [batch, time, hidden]. */
@@ -178,7 +178,7 @@ export class Rgan extends Gan {
    */
   checkMemory(batch: number): void {
     const c = this.config;
-    const shape = (inputSize: number) => ({ cell: c.cell, batch, time: c.seqLen, inputSize, hidden: c.hidden });
+    const shape = (inputSize: number) => ({ cell: c.cell, batch, time: c.seqLen, inputSize, hidden: c.hidden, headUnits: Math.max(c.features, c.hidden) });
     checkFusedMemory(
       [
         { shape: { ...shape(c.features * c.pac), batch: 2 * batch }, layers: c.layers, passes: 1 },

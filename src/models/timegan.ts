@@ -108,7 +108,7 @@ export function timeganConfig(partial: Partial<TimeganConfig> & { features: numb
 class Net {
   constructor(readonly rnn: RecurrentStack, readonly head: DenseHead) {}
   apply(x: tf.Tensor, opts: StackApplyOptions = {}): tf.Tensor3D {
-    return tf.tidy(() => this.head.apply(this.rnn.apply(x as tf.Tensor3D, opts)) as tf.Tensor3D);
+    return this.rnn.applyWithHead(x as tf.Tensor3D, this.head, opts);
   }
   get variables(): tf.Variable[] {
     return [...this.rnn.variables, ...this.head.variables];
@@ -337,7 +337,7 @@ export class Timegan extends Gan {
   /** Refuses, before any work, a batch too large for 32-bit WebAssembly. */
   checkMemory(batch: number): void {
     const c = this.config;
-    const shape = (inputSize: number) => ({ cell: c.cell, batch, time: c.seqLen, inputSize, hidden: c.hidden });
+    const shape = (inputSize: number) => ({ cell: c.cell, batch, time: c.seqLen, inputSize, hidden: c.hidden, headUnits: Math.max(c.features, c.hidden) });
     checkFusedMemory(
       [
         { shape: shape(c.features), layers: c.layers, passes: 1 },

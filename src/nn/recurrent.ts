@@ -29,6 +29,7 @@ import { tf } from '../engine.js';
 import type { Rng } from '../random.js';
 import { glorotUniform, orthogonal } from './init.js';
 import { fusedKernelsActive, fusedStack, type StackGradOptions } from '../kernels/fused-stack.js';
+import type { DenseHead } from './dense.js';
 
 export type CellType = 'rnn' | 'lstm' | 'gru';
 export const CELL_TYPES: readonly CellType[] = ['rnn', 'lstm', 'gru'];
@@ -172,6 +173,21 @@ export class RecurrentStack {
       for (const w of this.layers) seq = runLayer(this.cell, w, seq, this.hidden);
       return seq;
     });
+  }
+
+  /**
+   * head(stack(x)): [batch, time, inputSize] → [batch, time, head units]. On
+   * the fused path the head runs in the stack's own kernel call when its
+   * activation is linear, sigmoid or tanh (its backward too: some ten TF.js
+   * ops fewer per network and pass, two of them slow transposed matmuls);
+   * otherwise it is head.apply on the stack's output.
+   */
+  applyWithHead(x: tf.Tensor3D, head: DenseHead, opts: StackApplyOptions = {}): tf.Tensor3D {
+    const act = head.activation;
+    if (!opts.reference && !this.layerNorm && fusedKernelsActive() && (act === 'linear' || act === 'sigmoid' || act === 'tanh')) {
+      return fusedStack(this.cell, this.hidden, x, this.variables, { frozen: opts.frozen, constantInput: opts.constantInput }, { kernel: head.kernel, bias: head.bias, activation: act });
+    }
+    return tf.tidy(() => head.apply(this.apply(x, opts)) as tf.Tensor3D);
   }
 
   dispose(): void {
