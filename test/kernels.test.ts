@@ -120,6 +120,38 @@ test('a dense head run in the stack\'s kernel call agrees with stack + head on o
   }
 });
 
+test('on the cpu backend too, the fused op (stack and head) agrees with the reference path; the wasm backend is restored', async () => {
+  await tf.setBackend('cpu');
+  try {
+    assert.equal(fusedKernelsActive(), true);
+    const [B, T, I, H, U] = [6, 9, 5, 7, 3];
+    const s = new RecurrentStack({ cell: 'gru', layers: 2, hidden: H, inputSize: I }, new Rng(4));
+    const head = new DenseHead({ inputSize: H, units: U, activation: 'sigmoid' }, new Rng(5));
+    const x = tf.tensor3d(new Rng(1).normalArray(B * T * I), [B, T, I]);
+    const w = tf.tensor3d(new Rng(2).normalArray(B * T * U), [B, T, U]);
+    const vars = [...s.variables, ...head.variables];
+    const run = (reference: boolean) => {
+      const f = () => tf.sum(tf.mul(s.applyWithHead(x, head, { reference }), w)) as tf.Scalar;
+      // Two passes before reading: a tensor that aliased kernel memory would be overwritten by the second.
+      const y1 = s.applyWithHead(x, head, { reference });
+      const y2 = s.applyWithHead(tf.mul(x, 0.5) as tf.Tensor3D, head, { reference });
+      const { value, grads } = tf.variableGrads(f, vars);
+      const out = [y1, y2, ...vars.map((v) => grads[v.name])].map((t) => t.dataSync().slice() as Float32Array);
+      tf.dispose([y1, y2, value, ...Object.values(grads)]);
+      return out;
+    };
+    const fused = run(false);
+    const ref = run(true);
+    fused.forEach((f, i) => assert.ok(relErr(f, ref[i]) <= 1e-4, `value ${i}: relative error ${relErr(f, ref[i])}`));
+    tf.dispose([x, w]);
+    s.dispose();
+    head.dispose();
+  } finally {
+    await tf.setBackend('wasm');
+  }
+  assert.equal(tf.getBackend(), 'wasm');
+});
+
 test('a frozen stack passes the exact input gradient and computes no weight gradients; a constant input gets none', () => {
   for (const cell of ['rnn', 'gru', 'lstm'] as CellType[]) {
     const [B, T, I, H] = [6, 9, 5, 7];

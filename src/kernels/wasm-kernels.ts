@@ -316,7 +316,7 @@ function run(a: Kernels, lists: Call[][]): void {
 }
 
 export interface ForwardResult {
-  /** [B, T, H] */
+  /** [B, T, H] (or [B, T, units] with a head): a view of kernel memory, valid until the next kernel call. */
   out: Float32Array;
   /** Per batch part, per layer; null when no gradient was being recorded. */
   saved: SavedLayer[][] | null;
@@ -393,11 +393,11 @@ export function stackForward(s: StackShape, x: Float32Array, layers: LayerWeight
     return calls;
   });
   run(a, lists);
-  return { out: a.copyOut(ob, s.batch * T * U), saved: keep ? saved : null, headOut, tape: keep ? { start, end } : null };
+  return { out: a.view(ob, s.batch * T * U), saved: keep ? saved : null, headOut, tape: keep ? { start, end } : null };
 }
 
 export interface BackwardResult {
-  /** [B, T, inputSize]; null when not wanted. */
+  /** [B, T, inputSize]; null when not wanted. A view of kernel memory, valid until the next kernel call. */
   dx: Float32Array | null;
   /** Per layer, in the order of the layers; empty when not wanted. */
   grads: { w: Float32Array; u: Float32Array; b: Float32Array }[];
@@ -499,7 +499,7 @@ export function stackBackward(s: StackShape, layers: LayerWeights[], fwd: Forwar
     return { w: per('dw', inSize * G * H), u: per('du', H * G * H), b: per('db', G * H) };
   });
   const headGrads = head && params ? { w: sum(headPtrs.map((h) => h.dw), H * U), b: sum(headPtrs.map((h) => h.db), U) } : null;
-  const dx = input ? a.copyOut(dxb, s.batch * T * I) : null;
+  const dx = input ? a.view(dxb, s.batch * T * I) : null;
   a.tapePop(fwd.tape.start, fwd.tape.end);
   fwd.saved = null;
   return { dx, grads, head: headGrads };
