@@ -30,8 +30,8 @@ Model:
   --noise-dim N        noise values per step (default: number of features)
   --noise uniform|normal  noise distribution (default uniform)
 TimeGAN (--model timegan; Yoon et al. 2019, the reference code's settings):
-  --iterations N       joint-phase iterations (default 5000, about 20 minutes on 2 cores;
-                       the reference code runs 10000)
+  --iterations N       joint-phase iterations (default 10000, as the reference code;
+                       about 20 minutes on 2 cores)
   --embedding-iterations N   autoencoder phase (default: --iterations)
   --supervised-iterations N  supervisor phase (default: --iterations)
   --gamma X            weight of the latent adversarial terms (default 1)
@@ -47,7 +47,7 @@ Dense GAN (--model dense-gan):
   --sample-every N     write DIR/samples/iter-N.png every N iterations (default 500)
   (defaults there: --iterations 5000, --lr-g/--lr-d 0.0002, --beta1 0.5, --batch-size 128)
 Training:
-  --iterations N       training iterations (default 1000; timegan 5000)
+  --iterations N       training iterations (default 1000; timegan 10000)
   --batch-size N       sequences per batch (default 128)
   --d-steps N          discriminator steps per generator step (default 1)
   --lr-g X             generator learning rate (default 0.001)
