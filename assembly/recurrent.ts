@@ -5,6 +5,8 @@
 // tfjs-layers' SimpleRNNCell / LSTMCell / GRUCell (sigmoid recurrent
 // activation; gate order i,f,c,o and z,r,h; GRU resets before the recurrent
 // product), so that weights stay interchangeable with TF.js LayersModels.
+// A dense layer on top of the stack (Keras Dense at every step) runs in the
+// same call, so that a network's output is what crosses into TF.js.
 //
 // Why AssemblyScript: it builds from npm with no system compiler, and with
 // raw memory, SIMD and a 4×8 register-blocked GEMM it was the fastest of the

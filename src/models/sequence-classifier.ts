@@ -10,7 +10,7 @@
  * Simard & Frasconi 1994; Pascanu, Mikolov & Bengio 2013).
  */
 import { tf } from '../engine.js';
-import { CELL_TYPES, type CellType } from '../nn/recurrent.js';
+import { CELL_TYPES, type CellType, type StackApplyOptions } from '../nn/recurrent.js';
 import { SequenceNet } from './sequence-net.js';
 import { recurrentStackLayers, denseLayers } from '../nn/export.js';
 import { TsganError } from '../errors.js';
@@ -72,9 +72,9 @@ export class SequenceClassifier extends SequenceNet {
     this.config = config;
   }
 
-  /** x [batch, time, features] → class logits [batch, classes], from the last step. */
-  logits(x: tf.Tensor3D): tf.Tensor2D {
-    return tf.tidy(() => this.head.apply(this.lastHidden(this.rnn.apply(x))) as tf.Tensor2D);
+  /** x [batch, time, features] → class logits [batch, classes], from the last step. `opts`: see StackApplyOptions. */
+  logits(x: tf.Tensor3D, opts: StackApplyOptions = {}): tf.Tensor2D {
+    return tf.tidy(() => this.head.apply(this.lastHidden(this.rnn.apply(x, opts))) as tf.Tensor2D);
   }
 
   /** Mean softmax cross-entropy against integer labels. */
@@ -91,7 +91,7 @@ export class SequenceClassifier extends SequenceNet {
     let acc: tf.Tensor | null = null;
     const out = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => {
-        const logits = this.logits(x);
+        const logits = this.logits(x, { constantInput: true }); // data: no input gradient
         acc = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')));
         const onehot = tf.oneHot(labels, this.config.classes);
         return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1))) as tf.Scalar;

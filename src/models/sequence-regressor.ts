@@ -11,7 +11,7 @@
  * counterpart is SequenceClassifier.
  */
 import { tf } from '../engine.js';
-import { CELL_TYPES, type CellType } from '../nn/recurrent.js';
+import { CELL_TYPES, type CellType, type StackApplyOptions } from '../nn/recurrent.js';
 import { SequenceNet } from './sequence-net.js';
 import { TsganError } from '../errors.js';
 import { bceWithLogitsAgainst } from '../losses/gan.js';
@@ -81,12 +81,11 @@ export class SequenceRegressor extends SequenceNet {
     this.config = config;
   }
 
-  /** Pre-activation outputs: [batch, outputs] ('last') or [batch, time, outputs] ('every'). */
-  logits(x: tf.Tensor3D): tf.Tensor {
-    return tf.tidy(() => {
-      const h = this.rnn.apply(x); // [batch, time, hidden]
-      return this.head.apply(this.config.target === 'every' ? h : this.lastHidden(h));
-    });
+  /** Pre-activation outputs: [batch, outputs] ('last') or [batch, time, outputs] ('every'). `opts`: see StackApplyOptions. */
+  logits(x: tf.Tensor3D, opts: StackApplyOptions = {}): tf.Tensor {
+    // At every step the (linear) head runs in the stack's own kernel call.
+    if (this.config.target === 'every') return this.rnn.applyWithHead(x, this.head, opts);
+    return tf.tidy(() => this.head.apply(this.lastHidden(this.rnn.apply(x, opts)))); // [batch, time, hidden] → last step
   }
 
   private activate(logits: tf.Tensor): tf.Tensor {
@@ -94,9 +93,9 @@ export class SequenceRegressor extends SequenceNet {
   }
 
   /** The configured loss of x against targets y (shaped as the outputs). */
-  loss(x: tf.Tensor3D, y: tf.Tensor): tf.Scalar {
+  loss(x: tf.Tensor3D, y: tf.Tensor, opts: StackApplyOptions = {}): tf.Scalar {
     return tf.tidy(() => {
-      const logits = this.logits(x);
+      const logits = this.logits(x, opts);
       if (this.config.loss === 'bce') return bceWithLogitsAgainst(logits, y);
       const d = tf.sub(this.activate(logits), y);
       return tf.mean(this.config.loss === 'mae' ? tf.abs(d) : tf.square(d)) as tf.Scalar;
@@ -106,7 +105,7 @@ export class SequenceRegressor extends SequenceNet {
   /** One Adam step on a batch; returns the batch's loss before the step. */
   trainStep(x: tf.Tensor3D, y: tf.Tensor): { loss: number } {
     const value = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => this.loss(x, y), this.variables);
+      const { value, grads } = tf.variableGrads(() => this.loss(x, y, { constantInput: true }), this.variables); // data: no input gradient
       this.optimizer.step(grads);
       return value;
     });
