@@ -267,12 +267,13 @@ export function time_to_batch(B: i32, T: i32, F: i32, src: usize, dst: usize): v
 function project(rows: i32, I: i32, H: i32, G: i32, g: i32, x: usize, w: usize, bias: usize, dst: usize): void {
   gemm(rows, H, I, x, I, off(w, g * H), G * H, dst, H, 0);
   const bg = off(bias, g * H);
-  for (let r = 0; r < rows; r++) {
-    const d = off(dst, r * H);
-    let j = 0;
-    for (; j + 4 <= H; j += 4) addTo(d, bg, j, 4);
-    if (j < H) addTo(d, bg, j, H - j);
-  }
+  for (let r = 0; r < rows; r++) addRow(off(dst, r * H), bg, H);
+}
+// d[0..n) += s[0..n)
+@inline function addRow(d: usize, s: usize, n: i32): void {
+  let j = 0;
+  for (; j + 4 <= n; j += 4) addTo(d, s, j, 4);
+  if (j < n) addTo(d, s, j, n - j);
 }
 @inline function addTo(d: usize, s: usize, j: i32, n: i32): void {
   stv(d, j, f32x4.add(ldv(d, j, n), ldv(s, j, n)), n);
@@ -303,12 +304,7 @@ function paramGrads(T: i32, B: i32, I: i32, H: i32, G: i32, x: usize, w: usize, 
       // db[g] = column sums of DA_g, row by row (each column summed in row order)
       const dbg = off(db, g * H);
       memory.fill(dbg, 0, <usize>H << 2);
-      for (let r = 0; r < TB; r++) {
-        const row = off(dag, r * H);
-        let j = 0;
-        for (; j + 4 <= H; j += 4) addTo(dbg, row, j, 4);
-        if (j < H) addTo(dbg, row, j, H - j);
-      }
+      for (let r = 0; r < TB; r++) addRow(dbg, off(dag, r * H), H);
     }
     if (input) gemm(TB, I, H, dag, H, off(wT, g * H * I), I, dx, I, g > 0 ? 1 : 0);
   }

@@ -258,6 +258,10 @@ export interface HeadWeights {
 }
 export type HeadActivation = 'linear' | 'sigmoid' | 'tanh';
 const ACTIVATION_CODE: Record<HeadActivation, number> = { linear: 0, sigmoid: 1, tanh: 2 };
+/** Whether the kernels can run a head with this activation. */
+export function isHeadActivation(a: string): a is HeadActivation {
+  return Object.hasOwn(ACTIVATION_CODE, a);
+}
 
 /** Where backward finds what it needs of one layer for one part of the batch (tape pointers, time-major). */
 interface SavedLayer {

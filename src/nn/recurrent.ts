@@ -29,6 +29,7 @@ import { tf } from '../engine.js';
 import type { Rng } from '../random.js';
 import { glorotUniform, orthogonal } from './init.js';
 import { fusedKernelsActive, fusedStack, type StackGradOptions } from '../kernels/fused-stack.js';
+import { isHeadActivation } from '../kernels/wasm-kernels.js';
 import type { DenseHead } from './dense.js';
 
 export type CellType = 'rnn' | 'lstm' | 'gru';
@@ -165,9 +166,7 @@ export class RecurrentStack {
    * reference path ignores them (autodiff computes only what is asked).
    */
   apply(x: tf.Tensor3D, opts: StackApplyOptions = {}): tf.Tensor3D {
-    if (!opts.reference && !this.layerNorm && fusedKernelsActive()) {
-      return fusedStack(this.cell, this.hidden, x, this.variables, { frozen: opts.frozen, constantInput: opts.constantInput });
-    }
+    if (this.fused(opts)) return fusedStack(this.cell, this.hidden, x, this.variables, opts);
     return tf.tidy(() => {
       let seq = x;
       for (const w of this.layers) seq = runLayer(this.cell, w, seq, this.hidden);
@@ -183,11 +182,16 @@ export class RecurrentStack {
    * otherwise it is head.apply on the stack's output.
    */
   applyWithHead(x: tf.Tensor3D, head: DenseHead, opts: StackApplyOptions = {}): tf.Tensor3D {
-    const act = head.activation;
-    if (!opts.reference && !this.layerNorm && fusedKernelsActive() && (act === 'linear' || act === 'sigmoid' || act === 'tanh')) {
-      return fusedStack(this.cell, this.hidden, x, this.variables, { frozen: opts.frozen, constantInput: opts.constantInput }, { kernel: head.kernel, bias: head.bias, activation: act });
+    const activation = head.activation;
+    if (this.fused(opts) && isHeadActivation(activation)) {
+      return fusedStack(this.cell, this.hidden, x, this.variables, opts, { kernel: head.kernel, bias: head.bias, activation });
     }
     return tf.tidy(() => head.apply(this.apply(x, opts)) as tf.Tensor3D);
+  }
+
+  /** Whether this call runs on the fused kernels (layer-normalised cells have none). */
+  private fused(opts: StackApplyOptions): boolean {
+    return !opts.reference && !this.layerNorm && fusedKernelsActive();
   }
 
   dispose(): void {
