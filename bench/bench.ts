@@ -5,6 +5,8 @@
  * one); PyTorch runs only where /usr/bin/python3 can import torch (Debian's
  * python3-torch), pointed at OpenBLAS when libopenblas0-pthread is installed,
  * at its best thread count. Prints a Markdown report for BENCHMARKS.md.
+ * The matmul table ends with the hardware's ceiling for each engine (core
+ * clock × vector width), so that each GEMM is seen as a share of its peak.
  * BENCH_SECONDS sets the seconds per measurement (default 10); BENCH_ONLY=matmul
  * runs the matmul table alone.
  */
@@ -93,6 +95,38 @@ function ourMatmul(shapes: number[][], twoThreads: boolean): number[] {
   });
 }
 
+// The core clock, timed on a chain of 16 dependent one-cycle integer ops per
+// loop iteration (x = (x + k) ^ i, eight times). The module is this
+// AssemblyScript function, compiled with asc -O3 --runtime stub:
+//   export function clk(n: i32, k: i32): i32 {
+//     let x = k;
+//     for (let i = 0; i < n; i++) { x = (x + k) ^ i; … eight times … }
+//     return x;
+//   }
+const CLOCK_WASM =
+  'AGFzbQEAAAABBwFgAn9/AX8DAgEABwcBA2NsawAAClQBUgECfyABIQIDQCAAIANKBEAgASACaiADcyABaiADcyABaiADcyABaiADcyABaiADcyABaiADcyABaiADcyABaiADcyECIANBAWohAwwBCwsgAgs=';
+function clockGHz(): number {
+  const clk = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(CLOCK_WASM, 'base64'))).exports.clk as (n: number, k: number) => number;
+  const n = 1e8;
+  clk(n / 10, 3);
+  let best = 0;
+  for (let r = 0; r < 5; r++) {
+    const t = performance.now();
+    clk(n, 3);
+    best = Math.max(best, (16 * n) / ((performance.now() - t) / 1e3) / 1e9);
+  }
+  return best;
+}
+
+/** OpenBLAS's kernel for this CPU, as it says itself ("Haswell", "SkylakeX", …). */
+function blasCore(): string | null {
+  const r = spawnSync('/usr/bin/python3', ['-c', 'import torch; torch.ones(2, 2) @ torch.ones(2, 2)'], {
+    env: { ...blasEnv(1), OPENBLAS_VERBOSE: '2' },
+    encoding: 'utf8',
+  });
+  return /Core:\s*(\S+)/.exec(r.stdout + r.stderr)?.[1] ?? null;
+}
+
 /** Per-shape best over alternating rounds of each engine. */
 function matmulTable(shapes: number[][], withBlas: boolean): Record<'one' | 'two' | 'blas1' | 'blas2', number[] | null> {
   const best: Record<'one' | 'two' | 'blas1' | 'blas2', number[] | null> = { one: null, two: null, blas1: null, blas2: null };
@@ -163,4 +197,28 @@ shapes.forEach((s, i) =>
     `| ${s.join(',')} | ${f(one[i], 1)} | ${blas1 ? f(blas1[i], 1) : '—'} | ${ratio(one[i], blas1, i)} | ` +
       `${f(two[i], 1)} | ${blas2 ? f(blas2[i], 1) : '—'} | ${ratio(two[i], blas2, i)} |`,
   ),
+);
+
+// The ceiling of each engine on one core: clock × flops per cycle. Current
+// x86 cores (Intel since Haswell, AMD since Zen 2) issue two vector multiplies
+// (or FMAs) per cycle; WebAssembly's vectors are 128 bits, so 2 × 4 lanes ×
+// 2 flops = 16 per cycle, with or without relaxed SIMD's FMA. OpenBLAS's
+// kernels use 256-bit FMA (Haswell, Zen: 32 per cycle) or AVX-512 (64).
+const ghz = clockGHz();
+const core = blasCore();
+const BLAS_FLOPS: Record<string, number> = { Haswell: 32, Zen: 32, SkylakeX: 64, Cooperlake: 64, SapphireRapids: 64 };
+const wasmPeak = 16 * ghz;
+const bestOne = Math.max(...one);
+say();
+say(
+  `Distance to the hardware: the core runs at ${f(ghz)} GHz (timed on a dependent integer chain); WebAssembly's 128-bit SIMD peaks at ` +
+    `16 flops/cycle = ${f(wasmPeak, 1)} GFLOP/s, and tsgan's best 1-thread GEMM (${f(bestOne, 1)}) is ${f((100 * bestOne) / wasmPeak, 0)}% of it.` +
+    (core && blas1 && BLAS_FLOPS[core]
+      ? ` OpenBLAS runs its ${core} kernel (${BLAS_FLOPS[core] === 32 ? '256-bit FMA' : 'AVX-512'}, ${BLAS_FLOPS[core]} flops/cycle = ` +
+        `${f(BLAS_FLOPS[core] * ghz, 1)} GFLOP/s); its best 1-thread GEMM (${f(Math.max(...blas1), 1)}) is ` +
+        `${f((100 * Math.max(...blas1)) / (BLAS_FLOPS[core] * ghz), 0)}% of that. At equal efficiency the ratio of the two is ` +
+        `${f(16 / BLAS_FLOPS[core])}: the width of the vectors, not the kernel.`
+      : core
+        ? ` OpenBLAS runs its ${core} kernel.`
+        : ''),
 );
