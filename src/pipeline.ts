@@ -120,6 +120,7 @@ export async function trainFromCsv(opts: TrainCsvOptions): Promise<ModelMeta> {
     const total = trainer instanceof TimeganTrainer ? trainer.totalIterations : iterations;
     const monitors = ganMonitors(model, trainer.items, seed, opts);
     const run = await runTraining(trainer, total, opts.data, [...(opts.callbacks ?? []), ...monitors, ...(evaluator ? [evaluator] : [])]);
+    model.commitAverage();
     const bestIteration = evaluator?.restoreBest() ?? null;
     const meta = modelMeta(model, run, seed, dataset.features, scaler, {
         file: opts.data,
@@ -261,6 +262,7 @@ export async function trainDenseGan(opts: TrainDenseOptions): Promise<ModelMeta>
       });
     }
     const run = await runTraining(trainer, iterations, opts.data, callbacks);
+    model.commitAverage();
     const meta = modelMeta(model, run, seed, features, scaler, data);
     await saveModelDir(opts.out, model, meta, force, imageShape !== null && sampleEvery > 0);
     return meta;

@@ -110,6 +110,28 @@ test('the trainer runs the three phases in order and leaks no tensors', () => {
   m.dispose();
 });
 
+test('ema: the average of the sampling chain G → S → R starts with the joint phase, and the CLI saves it in the config', async () => {
+  const m = small({ ema: 0.5 }, 3);
+  const t = new TimeganTrainer(m, sines, 1, 4);
+  const weights = () => m.generatorVariables.map((v) => (v.dataSync() as Float32Array).slice());
+  for (let i = 0; i < 6; i++) t.trainStep();
+  assert.deepEqual(m.withAverage(weights), weights(), 'no average before the joint phase');
+  t.trainStep(); // the first joint iteration starts the average at G's weights
+  const first = m.withAverage(weights);
+  assert.deepEqual(first, weights());
+  t.trainStep();
+  const d = Math.min(0.5, 2 / 11);
+  const live = weights();
+  const average = m.withAverage(weights);
+  average.forEach((a, i) => a.forEach((v, k) => assert.ok(Math.abs(v - (d * first[i][k] + (1 - d) * live[i][k])) < 1e-6)));
+  assert.notDeepEqual(average, live);
+  m.dispose();
+  const out = join(tempDir(), 'tg-ema');
+  const r = await runCli(['train', '--model', 'timegan', '--data', STOCK_CSV, '--out', out, '--iterations', '3', '--embedding-iterations', '2', '--supervised-iterations', '2', '--layers', '1', '--hidden', '6', '--batch-size', '32', '--ema', '0.9']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(readFileSync(join(out, 'tsgan.json'), 'utf8')).config.ema, 0.9);
+});
+
 test('the diversity monitor watches the joint phase only (before it, the generator is untrained)', async () => {
   const m = small({}, 3);
   const t = new TimeganTrainer(m, sines, 1, 4);

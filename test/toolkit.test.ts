@@ -298,3 +298,48 @@ test('a GAN training run with the toolkit on records the monitors in its history
   assert.ok(gan.progress > 0.9, 'the trainer advanced the annealing schedule');
   gan.dispose();
 });
+
+test('weight averaging (ema): G is sampled and saved as the moving average of its weights, which cancels its circling', () => {
+  const decay = 0.9;
+  const gan = small({ ema: decay, lrG: 5e-3 });
+  const trainer = new GanTrainer(gan, sines, 1, 20);
+  let expected: Float64Array[] = [];
+  trainer.trainStep();
+  const before = tf.memory().numTensors;
+  for (let n = 0; n < 20; n++) {
+    if (n > 0) trainer.trainStep();
+    const live = snapshot(gan.generatorVariables);
+    const average = gan.withAverage(() => snapshot(gan.generatorVariables));
+    assert.deepEqual(snapshot(gan.generatorVariables), live, 'the live weights are back after withAverage');
+    // The average starts at G's weights after its first update, then follows
+    // TensorFlow's warm-up: decay_n = min(decay, (1 + n) / (10 + n)).
+    const d = Math.min(decay, (1 + n) / (10 + n));
+    if (n === 0) expected = live.map((a) => Float64Array.from(a));
+    expected.forEach((e, i) => e.forEach((v, k) => (e[k] = d * v + (1 - d) * live[i][k])));
+    expected.forEach((e, i) => e.forEach((v, k) => assert.ok(Math.abs(average[i][k] - v) < 1e-5, `weight ${i}[${k}]: ${average[i][k]} vs ${v}`)));
+  }
+  assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
+  // Sampling uses the average; after commitAverage (the end of training) the weights are the average.
+  const average = gan.withAverage(() => snapshot(gan.generatorVariables));
+  const sampled = gan.sample(8, new Rng(5));
+  assert.notDeepEqual(snapshot(gan.generatorVariables), average);
+  gan.commitAverage();
+  assert.deepEqual(snapshot(gan.generatorVariables), average);
+  assert.deepEqual(gan.sample(8, new Rng(5)), sampled);
+
+  // The effect: a generator that circles its equilibrium w* (here: w* ± δ in
+  // turn) is sampled at w*, to within δ·(1 − d)/(1 + d), wherever it stops.
+  const centre = snapshot(gan.generatorVariables);
+  const delta = 0.05;
+  for (let n = 0; n < 80; n++) {
+    const sign = n % 2 === 0 ? 1 : -1;
+    gan.generatorVariables.forEach((v, i) => v.assign(tf.tensor(centre[i].map((x) => x + sign * delta), v.shape)));
+    gan.updateAverage();
+  }
+  const off = (w: Float32Array[]) => Math.max(...w.map((a, i) => Math.max(...a.map((x, k) => Math.abs(x - centre[i][k])))));
+  assert.ok(Math.abs(off(snapshot(gan.generatorVariables)) - delta) < 1e-6, 'G itself is δ away');
+  const averaged = off(gan.withAverage(() => snapshot(gan.generatorVariables)));
+  assert.ok(averaged < (delta * (1 - decay)) / (1 + decay) + 1e-4, `the average is ${averaged} away`);
+  assert.throws(() => rganConfig({ features: F, ema: 1 }), /ema must be 0 \(off\) or a decay in \(0, 1\), got 1/);
+  gan.dispose();
+});

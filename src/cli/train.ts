@@ -62,6 +62,8 @@ Stability toolkit (rgan, timegan; dense-gan too except --feature-matching):
   --clip-norm X        clip each network's gradient to this global norm (default off)
   --feature-matching   G matches D's hidden features on real data (Salimans et al. 2016)
   --pac N              PacGAN: D judges packs of N samples (default 1)
+  --ema D              sample and save a moving average of the generator's weights,
+                       decay D per update, e.g. 0.999 (Yazıcı et al. 2019; default off)
   --chrono             chrono-initialised gates (GRU/LSTM) against vanishing gradients
   --layer-norm         layer-normalised cells (Ba et al. 2016); runs on tf ops, not the
                        fused kernels (several times slower)
@@ -87,7 +89,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...['data', 'out', 'columns', 'id-column', 'seq-len', 'stride', 'seed', 'backend'],
       ...['model', 'cell', 'layers', 'hidden', 'noise-dim', 'noise', 'g-hidden', 'd-hidden', 'image-shape', 'sample-every'],
       ...['iterations', 'batch-size', 'd-steps', 'lr-g', 'lr-d', 'beta1'],
-      ...['loss', 'gp-weight', 'label-smoothing', 'instance-noise', 'clip-norm', 'pac'],
+      ...['loss', 'gp-weight', 'label-smoothing', 'instance-noise', 'clip-norm', 'pac', 'ema'],
       ...['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations'],
       ...['eval-every', 'eval-metric', 'diversity-every', 'grad-steps-every'],
     ],
@@ -162,6 +164,7 @@ function ganTrainingOptions(values: Values) {
     clipNorm: nonNegative(values, 'clip-norm'),
     featureMatching: values['feature-matching'] ? true : undefined,
     pac: int(values, 'pac'),
+    ema: nonNegative(values, 'ema'),
   };
 }
 

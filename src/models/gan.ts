@@ -12,6 +12,7 @@ import type { Rng } from '../random.js';
 import { makeLoss, LOSS_NAMES, type GanLoss, type LossName } from '../losses/gan.js';
 import { TsganError } from '../errors.js';
 import { Adam } from './adam.js';
+import { WeightAverage } from './weight-average.js';
 
 /**
  * The training options every GAN config carries, with the stability toolkit.
@@ -45,6 +46,13 @@ export interface GanTrainingConfig {
   featureMatching: boolean;
   /** PacGAN (Lin et al. 2018): D judges packs of this many samples at once. Default 1. */
   pac: number;
+  /**
+   * Exponential moving average of the generator's weights (Yazıcı et al. 2019):
+   * its decay per generator update (e.g. 0.999), 0 for off. With it on, the
+   * model samples, is evaluated and is saved with the averaged weights;
+   * training steps use the live ones. Default 0.
+   */
+  ema: number;
 }
 
 export const GAN_TRAINING_DEFAULTS = {
@@ -55,6 +63,7 @@ export const GAN_TRAINING_DEFAULTS = {
   clipNorm: 0,
   featureMatching: false,
   pac: 1,
+  ema: 0,
 };
 
 /** Checks the shared training options, naming the offending value. */
@@ -72,6 +81,7 @@ export function checkTrainingConfig(c: GanTrainingConfig): void {
   for (const k of ['gpWeight', 'instanceNoise', 'clipNorm'] as const) {
     if (!(c[k] >= 0) || !Number.isFinite(c[k])) throw new TsganError(`${k} must be a number ≥ 0, got ${c[k]}`);
   }
+  if (!(c.ema >= 0 && c.ema < 1)) throw new TsganError(`ema must be 0 (off) or a decay in (0, 1), got ${c.ema}`);
   makeLoss(c.loss, { labelSmoothing: c.labelSmoothing }); // checks the smoothing
   if (c.batchSize % c.pac !== 0) throw new TsganError(`batchSize ${c.batchSize} must be a multiple of pac ${c.pac}`);
 }
@@ -140,6 +150,23 @@ export abstract class Gan {
   private optG: Adam | null = null;
   private optD: Adam | null = null;
   private lossFn: GanLoss | null = null;
+  private average: WeightAverage | null = null;
+
+  /** Folds the generator's current weights into its average (`ema` > 0); trainers call it after each generator update. */
+  updateAverage(): void {
+    if (this.config.ema > 0) (this.average ??= new WeightAverage(this.generatorVariables, this.config.ema)).update();
+  }
+
+  /** Runs `fn` with the generator's averaged weights in place, if there is an average. */
+  withAverage<T>(fn: () => T): T {
+    return this.average ? this.average.swapIn(fn) : fn();
+  }
+
+  /** Makes the averaged weights the generator's for good (after training, before saving). */
+  commitAverage(): void {
+    this.average?.commit();
+    this.average = null;
+  }
 
   protected get loss(): GanLoss {
     this.lossFn ??= makeLoss(this.config.loss, { labelSmoothing: this.config.labelSmoothing });
@@ -276,13 +303,16 @@ export abstract class Gan {
   sample(count: number, rng: Rng, batchSize = 256): Float32Array {
     const size = this.itemShape.reduce((a, b) => a * b, 1);
     const out = new Float32Array(count * size);
-    for (let start = 0; start < count; start += batchSize) {
-      const n = Math.min(batchSize, count - start);
-      const z = this.noise(rng, n);
-      const x = this.generate(z);
-      out.set(x.dataSync(), start * size);
-      tf.dispose([z, x]);
-    }
+    // During training with `ema`, samples come from the average, as the saved model's will.
+    this.withAverage(() => {
+      for (let start = 0; start < count; start += batchSize) {
+        const n = Math.min(batchSize, count - start);
+        const z = this.noise(rng, n);
+        const x = this.generate(z);
+        out.set(x.dataSync(), start * size);
+        tf.dispose([z, x]);
+      }
+    });
     return out;
   }
 

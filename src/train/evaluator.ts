@@ -88,7 +88,10 @@ export class EvalCallback implements Callback {
       this.best = { iteration: it, metric: this.metric, value };
       this.dropSnapshot();
       // Every network (TimeGAN's embedder too), so that the saved model is one consistent checkpoint.
-      this.bestWeights = Object.fromEntries(Object.entries(this.model.networkVariables()).map(([k, vs]) => [k, vs.map((v) => tf.clone(v))]));
+      // With `ema`, the generator's averaged weights: the ones that were evaluated.
+      this.bestWeights = this.model.withAverage(() =>
+        Object.fromEntries(Object.entries(this.model.networkVariables()).map(([k, vs]) => [k, vs.map((v) => tf.clone(v))])),
+      );
     }
     this.opts.onLog?.(
       `eval at ${it}: mmd ${metrics.mmd.toFixed(4)}, coverage ${metrics.coverage.toFixed(3)}, spread ${metrics.spread.toFixed(3)}` +

@@ -56,6 +56,7 @@ export class GanTrainer implements Trainable {
     const realG = featureMatching ? this.sampler.next(take) : undefined;
     const g = this.model.generatorStep(n, this.noiseRng, realG);
     realG?.dispose();
+    this.model.updateAverage();
     return { dLoss: d.dLoss, gLoss: g.gLoss, dAccReal: d.dAccReal, dAccFake: d.dAccFake, dGradNorm: d.dGradNorm, gGradNorm: g.gGradNorm };
   }
 }

@@ -66,6 +66,8 @@ export class TimeganTrainer implements Trainable {
     const z = this.model.noise(this.noiseRng, x.shape[0]);
     const d = this.model.jointDiscriminatorStep(x, z, this.noiseRng);
     tf.dispose([x, z]);
+    // The average (`ema`) starts with the joint phase, where G is first trained.
+    this.model.updateAverage();
     return { phase: 3, ...d, ...g, gLoss: g.gLossU };
   }
 }
