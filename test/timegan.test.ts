@@ -132,6 +132,20 @@ test('ema: the average of the sampling chain G → S → R starts with the joint
   assert.equal(JSON.parse(readFileSync(join(out, 'tsgan.json'), 'utf8')).config.ema, 0.9);
 });
 
+test('evaluation during training (--eval-every) starts with the joint phase, and the best checkpoint is one of those', async () => {
+  const m = small({ embeddingIterations: 2, supervisedIterations: 2 }, 4);
+  const t = new TimeganTrainer(m, sines, 1, 4);
+  const { fit } = await import('../src/train/loop.js');
+  const { EvalCallback } = await import('../src/train/evaluator.js');
+  const cb = new EvalCallback(m, { every: 2, heldOut: sines, samples: 64, seed: 1 });
+  const res = await fit(t, { iterations: t.totalIterations, callbacks: [cb] });
+  // Iterations 1–4 pre-train; the joint phase is 5–8.
+  assert.deepEqual(res.history.evaluations.map((e) => e.iteration), [6, 8]);
+  assert.ok(cb.best && cb.best.iteration >= 6);
+  cb.dispose();
+  m.dispose();
+});
+
 test('the diversity monitor watches the joint phase only (before it, the generator is untrained)', async () => {
   const m = small({}, 3);
   const t = new TimeganTrainer(m, sines, 1, 4);

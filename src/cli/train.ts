@@ -71,7 +71,7 @@ Stability toolkit (rgan, timegan; dense-gan too except --feature-matching):
 Monitors:
   --diversity-every N  measure generator diversity, warn on mode collapse (default 100; 0 off)
   --grad-steps-every N record D's gradient per time step (default 100; 0 off)
-Evaluation (rgan):
+Evaluation (rgan, timegan: from the joint phase on):
   --eval-every N       every N iterations, measure samples against a held-out 20 % of
                        the data (blocks of time), record it in the history, and save the
                        best checkpoint instead of the last (default: off)

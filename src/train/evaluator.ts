@@ -15,7 +15,7 @@ import type { WindowSet } from '../eval/data.js';
 import { distanceMetrics } from '../eval/distance.js';
 import { marginalStats } from '../eval/stats.js';
 import { discriminativeScore, subsample } from '../eval/posthoc.js';
-import type { Callback, History } from './loop.js';
+import type { Callback, History, Metrics } from './loop.js';
 
 export const EVAL_METRICS = { mmd: 'lower', coverage: 'higher', discriminative: 'lower' } as const;
 export type EvalMetricName = keyof typeof EVAL_METRICS;
@@ -78,8 +78,10 @@ export class EvalCallback implements Callback {
     return out;
   }
 
-  onIterationEnd(it: number, _logs: unknown, _control: unknown, history: History): void {
+  onIterationEnd(it: number, logs: Metrics, _control: unknown, history: History): void {
     if (it % this.opts.every !== 0) return;
+    // TimeGAN trains its generator in phase 3 only: an earlier "best" would be an untrained one.
+    if (logs.phase !== undefined && logs.phase < 3) return;
     const metrics = this.evaluate();
     history.recordEvaluation(it, metrics);
     const value = metrics[this.metric];
