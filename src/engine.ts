@@ -27,6 +27,30 @@ export interface EngineInfo {
   fallbackReason?: string;
 }
 
+/**
+ * A float32 tensor's values without a copy where the backend allows it: on
+ * 'wasm' a view into the backend's heap (BackendWasm.typedArrayFromHeap,
+ * what its own kernels use), on 'cpu' the stored array (dataSync does not
+ * copy there). Read only, and only until the next TF.js op: a new tensor can
+ * grow the heap, which detaches the view. Every dataSync on 'wasm' copies
+ * into a new ArrayBuffer: at some hundred calls a second those copies made
+ * V8 run a full mark-compact about once per TimeGAN iteration.
+ */
+export function readFloats(t: tf.Tensor): Float32Array {
+  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array };
+  if (tf.getBackend() === 'wasm' && t.dtype === 'float32' && typeof backend.typedArrayFromHeap === 'function') return backend.typedArrayFromHeap(t);
+  return t.dataSync() as Float32Array;
+}
+
+/**
+ * A tensor of `v`'s values that does not share `v`, so `v` may be reused or
+ * overwritten: the wasm backend copies into its heap as it creates the
+ * tensor; the cpu backend would keep `v` itself, so it is given a copy.
+ */
+export function tensorFromFloats(v: Float32Array, shape: number[]): tf.Tensor {
+  return tf.tensor(tf.getBackend() === 'wasm' ? v : v.slice(), shape, 'float32');
+}
+
 let current: EngineInfo | null = null;
 
 /**

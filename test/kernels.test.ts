@@ -310,32 +310,51 @@ test('no tensor or WebAssembly-memory growth over 1,000 training iterations', ()
   m.dispose();
 });
 
-test('fused Adam updates weights as tf.train.adam does, with and without clipping', () => {
+test('fused Adam updates weights as tf.train.adam does, with and without clipping, on the wasm and the cpu backend', async () => {
   const shapes = [[7, 3], [3], [1], [33, 2]];
-  for (const clipNorm of [0, 0.5]) {
-    const results = [true, false].map((fused) => {
-      setFusedKernels(fused);
-      const vars = shapes.map((s, i) => tf.variable(tf.tensor(new Rng(i).normalArray(s.reduce((a, b) => a * b, 1)), s), true, `adam-probe-${fused}-${clipNorm}-${i}`));
-      const adam = new Adam({ learningRate: 0.01, beta1: 0.5, beta2: 0.9, clipNorm });
-      const gradRng = new Rng(11);
-      const norms: number[] = [];
-      for (let step = 0; step < 5; step++) {
-        const grads = Object.fromEntries(vars.map((v) => [v.name, tf.tensor(gradRng.normalArray(v.size, 0, step + 0.1), v.shape)]));
-        const n = adam.step(grads);
-        norms.push(n.dataSync()[0]);
-        tf.dispose([n, ...Object.values(grads)]);
+  const run = (backend: string, clipNorm: number, fused: boolean) => {
+    setFusedKernels(fused);
+    const vars = shapes.map((s, i) => tf.variable(tf.tensor(new Rng(i).normalArray(s.reduce((a, b) => a * b, 1)), s), true, `adam-probe-${backend}-${fused}-${clipNorm}-${i}`));
+    const adam = new Adam({ learningRate: 0.01, beta1: 0.5, beta2: 0.9, clipNorm });
+    const gradRng = new Rng(11);
+    const norms: number[] = [];
+    let snapshot: tf.Tensor[] = [];
+    let snapshotValues: number[][] = [];
+    for (let step = 0; step < 5; step++) {
+      const grads = Object.fromEntries(vars.map((v) => [v.name, tf.tensor(gradRng.normalArray(v.size, 0, step + 0.1), v.shape)]));
+      const n = adam.step(grads);
+      norms.push(n.dataSync()[0]);
+      tf.dispose([n, ...Object.values(grads)]);
+      if (step === 1) {
+        // A checkpoint (tf.clone shares the data) must keep its values through later steps.
+        snapshot = vars.map((v) => tf.clone(v));
+        snapshotValues = snapshot.map((t) => Array.from(t.dataSync()));
       }
-      const out = vars.map((v) => Array.from(v.dataSync()));
-      tf.dispose(vars);
-      adam.dispose();
-      return { out, norms };
-    });
+    }
+    snapshot.forEach((t, i) => assert.deepEqual(Array.from(t.dataSync()), snapshotValues[i], `${backend}: a clone taken between steps changed`));
+    const out = vars.map((v) => Array.from(v.dataSync()));
+    tf.dispose([...vars, ...snapshot]);
+    adam.dispose();
+    return { out, norms };
+  };
+  // On 'cpu' a tensor keeps the array it is made from: the fused path must not hand over the buffers it reuses.
+  try {
+    for (const backend of ['wasm', 'cpu']) {
+      await tf.setBackend(backend);
+      for (const clipNorm of [0, 0.5]) {
+        const fused = run(backend, clipNorm, true);
+        const reference = run(backend, clipNorm, false);
+        fused.norms.forEach((n, i) => assert.ok(Math.abs(n - reference.norms[i]) <= 1e-5 * reference.norms[i], `norm ${n} vs ${reference.norms[i]}`));
+        fused.out.forEach((w, i) =>
+          w.forEach((x, j) => {
+            const r = reference.out[i][j];
+            assert.ok(Math.abs(x - r) <= 1e-6 * Math.max(1, Math.abs(r)), `${backend}, clip ${clipNorm}, weight ${i}[${j}]: ${x} vs ${r}`);
+          }),
+        );
+      }
+    }
+  } finally {
     setFusedKernels(true);
-    const [fused, reference] = results;
-    fused.norms.forEach((n, i) => assert.ok(Math.abs(n - reference.norms[i]) <= 1e-5 * reference.norms[i], `norm ${n} vs ${reference.norms[i]}`));
-    fused.out.forEach((w, i) => w.forEach((x, j) => {
-      const r = reference.out[i][j];
-      assert.ok(Math.abs(x - r) <= 1e-6 * Math.max(1, Math.abs(r)), `clip ${clipNorm}, weight ${i}[${j}]: ${x} vs ${r}`);
-    }));
+    await tf.setBackend('wasm');
   }
 });

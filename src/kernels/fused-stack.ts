@@ -5,7 +5,7 @@
  * backends, where reading and writing tensor data is a memory copy; other
  * backends (WebGL, WebGPU) keep the reference path in tf ops.
  */
-import { tf } from '../engine.js';
+import { tf, readFloats, tensorFromFloats } from '../engine.js';
 import { stackForward, stackBackward, estimateStackBytes, WASM_MAX_BYTES, type HeadActivation, type HeadWeights, type LayerWeights, type StackShape } from './wasm-kernels.js';
 import { TsganError } from '../errors.js';
 import type { CellType } from '../nn/recurrent.js';
@@ -40,28 +40,6 @@ export interface StackGradOptions {
   constantInput?: boolean;
 }
 
-/**
- * A float32 tensor's values without a copy where the backend allows it: on
- * 'wasm' a view into the backend's heap (BackendWasm.typedArrayFromHeap,
- * what its own kernels use; valid until the next TF.js op), on 'cpu' the
- * stored array (dataSync does not copy there). Every dataSync on 'wasm'
- * copies into a new ArrayBuffer: at some hundred calls a second those
- * copies made V8 run a full mark-compact about once per TimeGAN iteration.
- */
-function floats(t: tf.Tensor): Float32Array {
-  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array };
-  if (tf.getBackend() === 'wasm' && t.dtype === 'float32' && typeof backend.typedArrayFromHeap === 'function') return backend.typedArrayFromHeap(t);
-  return t.dataSync() as Float32Array;
-}
-
-/**
- * A tensor of values in kernel memory (a view, overwritten by the next kernel
- * call): the wasm backend copies on write; the cpu backend keeps the array
- * it is given, so it gets a copy of its own.
- */
-function tensorOf(v: Float32Array, shape: number[]): tf.Tensor {
-  return tf.tensor(tf.getBackend() === 'wasm' ? v : v.slice(), shape, 'float32');
-}
 
 /** A dense head run in the same call as the stack: y = act(h·kernel + bias) at every step. */
 export interface FusedHead {
@@ -84,26 +62,26 @@ export function fusedStack(cell: CellType, hidden: number, x: tf.Tensor3D, vars:
   // backward pass reads them again, after the forward pass's TF.js ops.
   const layers = (): LayerWeights[] => {
     const out: LayerWeights[] = [];
-    for (let i = 0; i < vars.length; i += 3) out.push({ w: floats(vars[i]), u: floats(vars[i + 1]), b: floats(vars[i + 2]) });
+    for (let i = 0; i < vars.length; i += 3) out.push({ w: readFloats(vars[i]), u: readFloats(vars[i + 1]), b: readFloats(vars[i + 2]) });
     return out;
   };
-  const hw = (): HeadWeights | undefined => head && { w: floats(head.kernel), b: floats(head.bias), units: head.bias.size, activation: head.activation };
+  const hw = (): HeadWeights | undefined => head && { w: readFloats(head.kernel), b: readFloats(head.bias), units: head.bias.size, activation: head.activation };
   const U = head ? head.bias.size : hidden;
   const params = !opts.frozen;
   const input = !opts.constantInput;
   if (!params && !input) {
     // Nothing to differentiate: a plain forward pass that keeps no tape.
-    return tensorOf(stackForward(shape, floats(x), layers(), null, hw()).out, [B, T, U]) as tf.Tensor3D;
+    return tensorFromFloats(stackForward(shape, readFloats(x), layers(), null, hw()).out, [B, T, U]) as tf.Tensor3D;
   }
   const weights = head ? [...vars, head.kernel, head.bias] : vars;
   const inputs: tf.Tensor[] = [...(input ? [x] : []), ...(params ? weights : [])];
   const op = tf.customGrad((...args: unknown[]) => {
     void args; // the values are read above (x and the weights are the op's inputs only so that TF.js routes their gradients)
-    const fwd = stackForward(shape, floats(x), layers(), gradientTape(), hw());
-    const value = tensorOf(fwd.out, [B, T, U]) as tf.Tensor3D;
+    const fwd = stackForward(shape, readFloats(x), layers(), gradientTape(), hw());
+    const value = tensorFromFloats(fwd.out, [B, T, U]) as tf.Tensor3D;
     const gradFunc = (dy: tf.Tensor | tf.Tensor[]) => {
-      const g = stackBackward(shape, layers(), fwd, floats(dy as tf.Tensor), { params, input }, hw());
-      const result: tf.Tensor[] = input ? [tensorOf(g.dx!, [B, T, I])] : [];
+      const g = stackBackward(shape, layers(), fwd, readFloats(dy as tf.Tensor), { params, input }, hw());
+      const result: tf.Tensor[] = input ? [tensorFromFloats(g.dx!, [B, T, I])] : [];
       if (params) {
         g.grads.forEach((_, l) => {
           result.push(tf.tensor(g.grads[l].w, vars[3 * l].shape));

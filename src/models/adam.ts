@@ -13,7 +13,7 @@
  * weights: bit for bit without clipping; with it, to float32 rounding, as
  * the global norm is summed here in float64 (tested).
  */
-import { tf } from '../engine.js';
+import { tf, readFloats, tensorFromFloats } from '../engine.js';
 import { fusedKernelsActive } from '../kernels/fused-stack.js';
 
 export interface AdamArgs {
@@ -43,7 +43,7 @@ export class Adam {
   /** Chosen at the first step and kept: the two paths hold their moments in different places. */
   private fused: boolean | null = null;
   private tfAdam: tf.Optimizer | null = null;
-  private readonly moments = new Map<string, { m: Float32Array; v: Float32Array }>();
+  private readonly moments = new Map<string, { m: Float32Array; v: Float32Array; out: Float32Array }>();
   // β₁ᵗ and β₂ᵗ, in float32 as tf.train.adam keeps them.
   private accBeta1: number;
   private accBeta2: number;
@@ -84,7 +84,9 @@ export class Adam {
 
   private fusedStep(grads: tf.NamedTensorMap): number {
     const f = Math.fround;
-    const named = Object.entries(grads).map(([name, g]) => ({ name, g: g.dataSync() as Float32Array }));
+    // Views, not copies (readFloats): valid until the next TF.js op, so every
+    // variable's new values are computed before the first is assigned.
+    const named = Object.entries(grads).map(([name, g]) => ({ name, g: readFloats(g) }));
     let sq = 0;
     for (const { g } of named) for (let i = 0; i < g.length; i++) sq += g[i] * g[i];
     const norm = Math.sqrt(sq);
@@ -94,18 +96,18 @@ export class Adam {
     const bias1 = f(1 - this.accBeta1), bias2 = f(1 - this.accBeta2);
     const eps = f(EPSILON), negLr = f(-this.lr);
     const variables = tf.engine().registeredVariables;
+    const updated: [tf.Variable, Float32Array][] = [];
     for (const { name, g } of named) {
       const variable = variables[name];
       if (!variable) throw new Error(`Adam: no variable named ${name}`);
       const n = g.length;
       let st = this.moments.get(name);
       if (!st) {
-        st = { m: new Float32Array(n), v: new Float32Array(n) };
+        st = { m: new Float32Array(n), v: new Float32Array(n), out: new Float32Array(n) };
         this.moments.set(name, st);
       }
-      const { m, v } = st;
-      const w = variable.dataSync() as Float32Array;
-      const out = new Float32Array(n);
+      const { m, v, out } = st;
+      const w = readFloats(variable);
       for (let i = 0; i < n; i++) {
         const gi = scale === 1 ? g[i] : f(g[i] * scale);
         // m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  w ← w − lr · m̂ / (√v̂ + ε)
@@ -117,8 +119,9 @@ export class Adam {
         const vh = f(vi / bias2);
         out[i] = f(f(f(mh / f(f(Math.sqrt(vh)) + eps)) * negLr) + w[i]);
       }
-      tf.tidy(() => variable.assign(tf.tensor(out, variable.shape, 'float32')));
+      updated.push([variable, out]);
     }
+    for (const [variable, out] of updated) tf.tidy(() => variable.assign(tensorFromFloats(out, variable.shape)));
     this.accBeta1 = f(this.accBeta1 * b1);
     this.accBeta2 = f(this.accBeta2 * b2);
     return norm;

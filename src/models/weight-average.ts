@@ -11,7 +11,7 @@
  * decay_n = min(decay, (1 + n) / (10 + n)), so that the first updates are
  * not pulled back towards the starting weights.
  */
-import { tf } from '../engine.js';
+import { tf, readFloats, tensorFromFloats } from '../engine.js';
 import { TsganError } from '../errors.js';
 
 export class WeightAverage {
@@ -24,7 +24,7 @@ export class WeightAverage {
     readonly decay: number,
   ) {
     if (!(decay > 0 && decay < 1)) throw new TsganError(`the weight average's decay must be in (0, 1), got ${decay}`);
-    this.values = vars.map((v) => Float32Array.from(v.dataSync() as Float32Array));
+    this.values = vars.map((v) => readFloats(v).slice());
   }
 
   /** The decay of the next update (warmed up). */
@@ -36,7 +36,7 @@ export class WeightAverage {
   update(): void {
     const d = this.currentDecay;
     this.vars.forEach((v, i) => {
-      const w = v.dataSync() as Float32Array;
+      const w = readFloats(v); // a view: no TF.js op runs in this loop
       const a = this.values[i];
       for (let k = 0; k < a.length; k++) a[k] = d * a[k] + (1 - d) * w[k];
     });
@@ -45,7 +45,7 @@ export class WeightAverage {
 
   /** Runs `fn` with the averaged weights in the variables, then puts the live ones back. */
   swapIn<T>(fn: () => T): T {
-    const live = this.vars.map((v) => v.dataSync().slice() as Float32Array);
+    const live = this.vars.map((v) => readFloats(v).slice());
     this.write(this.values);
     try {
       return fn();
@@ -60,6 +60,6 @@ export class WeightAverage {
   }
 
   private write(values: Float32Array[]): void {
-    this.vars.forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(values[i], v.shape))));
+    this.vars.forEach((v, i) => tf.tidy(() => v.assign(tensorFromFloats(values[i], v.shape))));
   }
 }
