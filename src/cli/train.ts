@@ -38,6 +38,8 @@ TimeGAN (--model timegan; Yoon et al. 2019, the reference code's settings):
   --lr-e X             embedder/recovery learning rate (default 0.001)
   --d-threshold X      update D only while its loss is above X (default 0.15)
   --g-steps N          generator updates per joint iteration (default 2)
+  --ema D              (default 0.999 here: G → S → R is saved as its moving average;
+                       0 saves the last weights, as the reference code)
   (defaults there: --beta1 0.9, --lr-g/--lr-d 0.001)
 Dense GAN (--model dense-gan):
   --noise-dim N        noise values, N(0, 1) (default 100)
@@ -63,7 +65,8 @@ Stability toolkit (rgan, timegan; dense-gan too except --feature-matching):
   --feature-matching   G matches D's hidden features on real data (Salimans et al. 2016)
   --pac N              PacGAN: D judges packs of N samples (default 1)
   --ema D              sample and save a moving average of the generator's weights,
-                       decay D per update, e.g. 0.999 (Yazıcı et al. 2019; default off)
+                       decay D per update, e.g. 0.999 (Yazıcı et al. 2019; default off,
+                       timegan 0.999)
   --chrono             chrono-initialised gates (GRU/LSTM) against vanishing gradients
   --layer-norm         layer-normalised cells (Ba et al. 2016); runs on tf ops, not the
                        fused kernels (several times slower)
