@@ -40,7 +40,6 @@ export interface StackGradOptions {
   constantInput?: boolean;
 }
 
-
 /** A dense head run in the same call as the stack: y = act(h·kernel + bias) at every step. */
 export interface FusedHead {
   kernel: tf.Variable;

@@ -16,6 +16,7 @@ import { distanceMetrics } from '../eval/distance.js';
 import { marginalStats } from '../eval/stats.js';
 import { discriminativeScore, subsample } from '../eval/posthoc.js';
 import type { Callback, History, Metrics } from './loop.js';
+import { generatorTrained } from './timegan-trainer.js';
 
 export const EVAL_METRICS = { mmd: 'lower', coverage: 'higher', discriminative: 'lower' } as const;
 export type EvalMetricName = keyof typeof EVAL_METRICS;
@@ -80,8 +81,7 @@ export class EvalCallback implements Callback {
 
   onIterationEnd(it: number, logs: Metrics, _control: unknown, history: History): void {
     if (it % this.opts.every !== 0) return;
-    // TimeGAN trains its generator in phase 3 only: an earlier "best" would be an untrained one.
-    if (logs.phase !== undefined && logs.phase < 3) return;
+    if (!generatorTrained(logs)) return;
     const metrics = this.evaluate();
     history.recordEvaluation(it, metrics);
     const value = metrics[this.metric];

@@ -19,6 +19,7 @@ import type { Gan } from '../models/gan.js';
 import type { Items } from '../data/batches.js';
 import { gather } from '../data/batches.js';
 import type { Callback, History } from './loop.js';
+import { generatorTrained } from './timegan-trainer.js';
 
 /** Mean Euclidean distance over all pairs of `count` rows of `size` values. */
 export function meanPairwiseDistance(x: Float32Array, count: number, size: number): number {
@@ -61,9 +62,7 @@ export function diversityMonitor(model: Gan, real: Items, opts: DiversityOptions
   return {
     onIterationEnd(it: number, logs: Record<string, number>, _control: unknown, history: History) {
       if (it % every !== 0) return;
-      // TimeGAN trains its generator in phase 3 only: before that its samples
-      // are an untrained network's, and "collapse" there would be a false alarm.
-      if (logs.phase !== undefined && logs.phase < 3) return;
+      if (!generatorTrained(logs)) return;
       const fake = model.sample(n, new Rng(noiseSeed));
       const ratio = realDist > 0 ? meanPairwiseDistance(fake, n, size) / realDist : 1;
       history.recordSparse('diversity', it, ratio);

@@ -13,6 +13,16 @@ import type { Timegan } from '../models/timegan.js';
 import { windowItems } from './gan-trainer.js';
 import type { Metrics, Trainable } from './loop.js';
 
+/**
+ * Whether an iteration's generator is a trained one: TimeGAN's is trained in
+ * the joint phase (3) only, before which its samples are an untrained
+ * network's; other models report no phase. Monitors and evaluations skip the
+ * rest (a "collapse" or a "best" there would be meaningless).
+ */
+export function generatorTrained(logs: Metrics): boolean {
+  return logs.phase === undefined || logs.phase >= 3;
+}
+
 export class TimeganTrainer implements Trainable {
   private readonly sampler: BatchSampler;
   private readonly noiseRng: Rng;
