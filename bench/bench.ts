@@ -207,18 +207,21 @@ shapes.forEach((s, i) =>
 const ghz = clockGHz();
 const core = blasCore();
 const BLAS_FLOPS: Record<string, number> = { Haswell: 32, Zen: 32, SkylakeX: 64, Cooperlake: 64, SapphireRapids: 64 };
+const blasFlops = core ? BLAS_FLOPS[core] : undefined;
 const wasmPeak = 16 * ghz;
 const bestOne = Math.max(...one);
+let blasLine = core ? ` OpenBLAS runs its ${core} kernel.` : '';
+if (core && blas1 && blasFlops) {
+  const blasPeak = blasFlops * ghz;
+  const bestBlas = Math.max(...blas1);
+  blasLine =
+    ` OpenBLAS runs its ${core} kernel (${blasFlops === 32 ? '256-bit FMA' : 'AVX-512'}, ${blasFlops} flops/cycle = ${f(blasPeak, 1)} GFLOP/s); ` +
+    `its best 1-thread GEMM (${f(bestBlas, 1)}) is ${f((100 * bestBlas) / blasPeak, 0)}% of that. ` +
+    `At equal efficiency the ratio of the two is ${f(16 / blasFlops)}: the width of the vectors, not the kernel.`;
+}
 say();
 say(
   `Distance to the hardware: the core runs at ${f(ghz)} GHz (timed on a dependent integer chain); WebAssembly's 128-bit SIMD peaks at ` +
     `16 flops/cycle = ${f(wasmPeak, 1)} GFLOP/s, and tsgan's best 1-thread GEMM (${f(bestOne, 1)}) is ${f((100 * bestOne) / wasmPeak, 0)}% of it.` +
-    (core && blas1 && BLAS_FLOPS[core]
-      ? ` OpenBLAS runs its ${core} kernel (${BLAS_FLOPS[core] === 32 ? '256-bit FMA' : 'AVX-512'}, ${BLAS_FLOPS[core]} flops/cycle = ` +
-        `${f(BLAS_FLOPS[core] * ghz, 1)} GFLOP/s); its best 1-thread GEMM (${f(Math.max(...blas1), 1)}) is ` +
-        `${f((100 * Math.max(...blas1)) / (BLAS_FLOPS[core] * ghz), 0)}% of that. At equal efficiency the ratio of the two is ` +
-        `${f(16 / BLAS_FLOPS[core])}: the width of the vectors, not the kernel.`
-      : core
-        ? ` OpenBLAS runs its ${core} kernel.`
-        : ''),
+    blasLine,
 );
