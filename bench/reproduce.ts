@@ -19,7 +19,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { sineData, sinesToCsv } from '../src/data/sines.js';
+import { peakTurnover, sineData, sinesToCsv } from '../src/data/sines.js';
 import { VERSION } from '../src/version.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -56,11 +56,30 @@ function tsgan(args: string[]): { stdout: string; seconds: number } {
   return { stdout: r.stdout, seconds: (performance.now() - t0) / 1000 };
 }
 
+/** TimeGAN's Sines, as this script writes it. */
+const SINES = { count: 10000, seqLen: 24, features: 5, seed: 0 };
+
+/** Sines' shape check (peakTurnover) of a [count, seqLen, features] block, over the real data's range per feature. */
+function sinesTurnover(values: ArrayLike<number>): number {
+  const F = SINES.features;
+  const lo = new Array<number>(F).fill(Infinity);
+  const hi = new Array<number>(F).fill(-Infinity);
+  sineData(SINES).data.forEach((v, i) => {
+    lo[i % F] = Math.min(lo[i % F], v);
+    hi[i % F] = Math.max(hi[i % F], v);
+  });
+  return peakTurnover(values, SINES.seqLen, F, lo, hi).turned;
+}
+
+/** The values of a `tsgan sample` CSV (`sequence,step,<features>`, sequences in order). */
+const syntheticValues = (file: string) =>
+  Float64Array.from(readFileSync(file, 'utf8').trim().split('\n').slice(1).flatMap((line) => line.split(',').slice(2).map(Number)));
+
 /** The data, its options, the windows to sample, and how TimeGAN's evaluation scales it (min-max for Stocks; Sines as generated). */
 function dataFor(set: 'sines' | 'stocks'): { file: string; extra: string[]; windows: number; scale: string } {
   if (set === 'stocks') return { file: join(root, 'data/stock_data.csv'), extra: [], windows: 3662, scale: 'minmax' };
   const file = join(out, 'sines.csv');
-  if (!existsSync(file)) writeFileSync(file, sinesToCsv(sineData({ count: 10000, seqLen: 24, features: 5, seed: 0 })));
+  if (!existsSync(file)) writeFileSync(file, sinesToCsv(sineData(SINES)));
   return { file, extra: ['--id-column', 'id'], windows: 10000, scale: 'none' };
 }
 
@@ -76,7 +95,10 @@ interface Row {
   coverage: number;
   spread: number;
   warnings: string[];
+  /** Sines only: the share of synthetic waves that turn over after reaching the top (peakTurnover). */
+  turned?: number;
 }
+
 
 const rows: Row[] = [];
 for (const set of sets) {
@@ -107,6 +129,7 @@ for (const set of sets) {
       coverage: m.coverage.value,
       spread: m.coverage.spread,
       warnings: m.warnings,
+      turned: set === 'sines' ? sinesTurnover(syntheticValues(join(dir, 'synthetic.csv'))) : undefined,
     });
     process.stderr.write(`${set} seed ${seed}: discriminative ${m.discriminative.mean.toFixed(3)}, predictive ${m.predictive.mean.toFixed(3)}, coverage ${m.coverage.value.toFixed(2)}, ${(meta.trainingSeconds / 60).toFixed(1)} min\n`);
   }
@@ -135,6 +158,14 @@ for (const set of sets) {
   const spread = (v: number[], within: number[]) => f3(v.length > 1 ? std(v) : within[0]);
   lines.push(`| ${set} | discriminative | ${f3(disc)} ± ${spread(r.map((x) => x.disc), r.map((x) => x.discStd))} | ${p.disc} | ${disc <= p.discTarget ? 'yes' : 'no'} | | ${cov} | ${spr} | ${time} |`);
   lines.push(`| ${set} | predictive | ${f3(pred)} ± ${spread(r.map((x) => x.pred), r.map((x) => x.predStd))} | ${p.pred} | ${pred <= p.predTarget ? 'yes' : 'no'} | ${f3(mean(r.map((x) => x.predBaseline)))} | | | |`);
+}
+const sines = rows.filter((r) => r.set === 'sines');
+if (sines.length > 0) {
+  const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
+  lines.push(
+    '',
+    `Sines' shape check (\`peakTurnover\`, src/data/sines.ts): of the waves that reach the top of the range, ${pct(sinesTurnover(sineData(SINES).data))} of the real ones turn over within the window; of the synthetic ones ${sines.map((r) => `${pct(r.turned!)} (seed ${r.seed})`).join(', ')}.`,
+  );
 }
 const warnings = rows.flatMap((r) => r.warnings.map((w) => `- ${r.set}, seed ${r.seed}: ${w}`));
 if (warnings.length > 0) lines.push('', 'Warnings of the evaluation:', '', ...warnings);

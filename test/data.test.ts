@@ -6,7 +6,7 @@ import { parseCsv, parseNumber } from '../src/data/csv.js';
 import { tableToDataset, loadDataset } from '../src/data/table.js';
 import { MinMaxScaler } from '../src/data/scaler.js';
 import { makeWindows } from '../src/data/windows.js';
-import { sineData } from '../src/data/sines.js';
+import { peakTurnover, sineData } from '../src/data/sines.js';
 import { Rng } from '../src/random.js';
 import { STOCK_CSV } from './helpers.js';
 
@@ -94,6 +94,34 @@ test('sines follow TimeGAN: values in [0, 1], seeded', () => {
   assert.ok(a.data.every((v) => v >= 0 && v <= 1));
   assert.deepEqual(sineData({ count: 10, seed: 3 }).data, a.data);
   assert.notDeepEqual(sineData({ count: 10, seed: 4 }).data, a.data);
+});
+
+test('peakTurnover: real sines that reach their top turn over; waves held at their peak do not', () => {
+  const s = sineData({ count: 2000, seqLen: 24, features: 5, seed: 1 });
+  const lo = new Array(5).fill(Infinity);
+  const hi = new Array(5).fill(-Infinity);
+  s.data.forEach((v, i) => {
+    lo[i % 5] = Math.min(lo[i % 5], v);
+    hi[i % 5] = Math.max(hi[i % 5], v);
+  });
+  const real = peakTurnover(s.data, 24, 5, lo, hi);
+  // sin(f·t + φ) reaches π/2 inside 24 steps only for the faster waves; most of those are past it by the end.
+  assert.ok(real.reached > 0.3 && real.reached < 0.5, `reached ${real.reached}`);
+  assert.ok(real.turned > 0.6 && real.turned < 0.8, `turned ${real.turned}`);
+  // The failure mode: each wave rises as before but stays at its running maximum.
+  const held = Float32Array.from(s.data);
+  for (let i = 0; i < 2000; i++) {
+    for (let f = 0; f < 5; f++) {
+      for (let t = 1; t < 24; t++) {
+        const k = (i * 24 + t) * 5 + f;
+        held[k] = Math.max(held[k], held[k - 5]);
+      }
+    }
+  }
+  const h = peakTurnover(held, 24, 5, lo, hi);
+  assert.equal(h.reached, real.reached);
+  assert.equal(h.turned, 0);
+  assert.deepEqual(peakTurnover(new Float32Array(0), 24, 5, lo, hi), { reached: 0, turned: 0 });
 });
 
 test('the seeded generator: uniformArray draws the same numbers as uniform() one at a time, and the stream goes on from there', () => {

@@ -50,3 +50,39 @@ export function sinesToCsv(s: ReturnType<typeof sineData>): string {
   }
   return lines.join('\n') + '\n';
 }
+
+/**
+ * A shape check for generated sines, where TimeGAN's scores are weakest: of
+ * the waves (one feature of one sequence) that come within 1 % of the top of
+ * the data's range, the share that turn over afterwards, ending more than 1 %
+ * of the range below their peak. Every real wave whose argument passes π/2
+ * well inside the window turns over (about 70 % of those that reach the top
+ * with TimeGAN's frequencies); a generator that rises and then levels off
+ * scores near 0, which the discriminative score barely notices (BENCHMARKS.md).
+ * `data` is [count, seqLen, features] row-major; `lo` / `hi` the range per
+ * feature (the real data's min and max).
+ */
+export function peakTurnover(
+  data: ArrayLike<number>,
+  seqLen: number,
+  features: number,
+  lo: ArrayLike<number>,
+  hi: ArrayLike<number>,
+): { reached: number; turned: number } {
+  const count = data.length / (seqLen * features);
+  let reached = 0;
+  let turned = 0;
+  for (let i = 0; i < count; i++) {
+    for (let f = 0; f < features; f++) {
+      const span = hi[f] - lo[f] || 1;
+      const at = (t: number) => (data[(i * seqLen + t) * features + f] - lo[f]) / span; // in [0, 1] of the real range
+      let peak = -Infinity;
+      for (let t = 0; t < seqLen; t++) peak = Math.max(peak, at(t));
+      if (peak <= 0.99) continue;
+      reached++;
+      if (peak - at(seqLen - 1) > 0.01) turned++;
+    }
+  }
+  const waves = count * features;
+  return { reached: waves > 0 ? reached / waves : 0, turned: reached > 0 ? turned / reached : 0 };
+}
