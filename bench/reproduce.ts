@@ -11,6 +11,8 @@
  * Sines is TimeGAN's: 10,000 sequences of 24 steps, 5 features, each
  * sin(f·t + φ) with f, φ ~ U(0, 0.1), scaled to [0, 1]. Stocks is the GOOG
  * data shipped in data/stock_data.csv (rows in file order, not reversed).
+ * For Sines it adds a shape check the two scores miss (peakTurnover: do the
+ * generated waves turn over after their peak, as real ones do).
  * Writes a Markdown table to DIR/reproduce.md (default reproduce-runs/).
  */
 import { spawnSync } from 'node:child_process';
@@ -98,7 +100,6 @@ interface Row {
   /** Sines only: the synthetic waves' shape check (peakTurnover). */
   turnover?: { reached: number; turned: number };
 }
-
 
 const rows: Row[] = [];
 for (const set of sets) {
