@@ -22,6 +22,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { peakTurnover, sineData, sinesToCsv } from '../src/data/sines.js';
+import { loadEvalData, type WindowSet } from '../src/eval/data.js';
 import { VERSION } from '../src/version.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -58,30 +59,18 @@ function tsgan(args: string[]): { stdout: string; seconds: number } {
   return { stdout: r.stdout, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** TimeGAN's Sines, as this script writes it. */
-const SINES = { count: 10000, seqLen: 24, features: 5, seed: 0 };
-
-/** Sines' shape check (peakTurnover) of a [count, seqLen, features] block, over the real data's range per feature. */
-function sinesTurnover(values: ArrayLike<number>): { reached: number; turned: number } {
-  const F = SINES.features;
-  const lo = new Array<number>(F).fill(Infinity);
-  const hi = new Array<number>(F).fill(-Infinity);
-  sineData(SINES).data.forEach((v, i) => {
-    lo[i % F] = Math.min(lo[i % F], v);
-    hi[i % F] = Math.max(hi[i % F], v);
-  });
-  return peakTurnover(values, SINES.seqLen, F, lo, hi);
+/** Sines' shape check (peakTurnover) of the real windows and of a `tsgan sample` CSV, both scaled with the real data's range (`tsgan eval --scale minmax`). */
+function sinesTurnover(real: string, synthetic: string): { real: Turnover; synthetic: Turnover } {
+  const d = loadEvalData({ real, synthetic, idColumn: 'id', scale: 'minmax' });
+  const check = (w: WindowSet) => peakTurnover(w.data, w.seqLen, w.features);
+  return { real: check(d.real), synthetic: check(d.synthetic) };
 }
-
-/** The values of a `tsgan sample` CSV (`sequence,step,<features>`, sequences in order). */
-const syntheticValues = (file: string) =>
-  Float64Array.from(readFileSync(file, 'utf8').trim().split('\n').slice(1).flatMap((line) => line.split(',').slice(2).map(Number)));
 
 /** The data, its options, the windows to sample, and how TimeGAN's evaluation scales it (min-max for Stocks; Sines as generated). */
 function dataFor(set: 'sines' | 'stocks'): { file: string; extra: string[]; windows: number; scale: string } {
   if (set === 'stocks') return { file: join(root, 'data/stock_data.csv'), extra: [], windows: 3662, scale: 'minmax' };
   const file = join(out, 'sines.csv');
-  if (!existsSync(file)) writeFileSync(file, sinesToCsv(sineData(SINES)));
+  if (!existsSync(file)) writeFileSync(file, sinesToCsv(sineData({ count: 10000, seqLen: 24, features: 5, seed: 0 })));
   return { file, extra: ['--id-column', 'id'], windows: 10000, scale: 'none' };
 }
 
@@ -97,9 +86,11 @@ interface Row {
   coverage: number;
   spread: number;
   warnings: string[];
-  /** Sines only: the synthetic waves' shape check (peakTurnover). */
-  turnover?: { reached: number; turned: number };
+  /** Sines only: the shape check (peakTurnover) of the real and the synthetic waves. */
+  turnover?: { real: Turnover; synthetic: Turnover };
 }
+
+type Turnover = ReturnType<typeof peakTurnover>;
 
 const rows: Row[] = [];
 for (const set of sets) {
@@ -130,7 +121,7 @@ for (const set of sets) {
       coverage: m.coverage.value,
       spread: m.coverage.spread,
       warnings: m.warnings,
-      turnover: set === 'sines' ? sinesTurnover(syntheticValues(join(dir, 'synthetic.csv'))) : undefined,
+      turnover: set === 'sines' ? sinesTurnover(d.file, join(dir, 'synthetic.csv')) : undefined,
     });
     process.stderr.write(`${set} seed ${seed}: discriminative ${m.discriminative.mean.toFixed(3)}, predictive ${m.predictive.mean.toFixed(3)}, coverage ${m.coverage.value.toFixed(2)}, ${(meta.trainingSeconds / 60).toFixed(1)} min\n`);
   }
@@ -163,8 +154,8 @@ for (const set of sets) {
 const sines = rows.filter((r) => r.set === 'sines');
 if (sines.length > 0) {
   const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
-  const real = sinesTurnover(sineData(SINES).data);
-  const synthetic = sines.map((r) => `${pct(r.turnover!.reached)} reach it and ${pct(r.turnover!.turned)} of those turn over (seed ${r.seed})`);
+  const real = sines[0].turnover!.real;
+  const synthetic = sines.map((r) => `${pct(r.turnover!.synthetic.reached)} reach it and ${pct(r.turnover!.synthetic.turned)} of those turn over (seed ${r.seed})`);
   lines.push(
     '',
     `Sines' shape check (\`peakTurnover\`, src/data/sines.ts): ${pct(real.reached)} of the real waves reach the top of the range and ${pct(real.turned)} of those turn over within the window; of the synthetic waves ${synthetic.join('; ')}.`,

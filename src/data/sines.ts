@@ -54,28 +54,21 @@ export function sinesToCsv(s: ReturnType<typeof sineData>): string {
 /**
  * A shape check for generated sines, where TimeGAN's scores are weakest: of
  * the waves (one feature of one sequence) that come within 1 % of the top of
- * the data's range, the share that turn over afterwards, ending more than 1 %
- * of the range below their peak. Every real wave whose argument passes π/2
- * well inside the window turns over (about 70 % of those that reach the top
- * with TimeGAN's frequencies); a generator that rises and then levels off
- * scores near 0, which the discriminative score barely notices (BENCHMARKS.md).
- * `data` is [count, seqLen, features] row-major; `lo` / `hi` the range per
- * feature (the real data's min and max).
+ * the range, the share that turn over afterwards, ending more than 1 % of the
+ * range below their peak. Every real wave whose argument passes π/2 well
+ * inside the window turns over (about 70 % of those that reach the top with
+ * TimeGAN's frequencies); a generator that rises and then levels off scores
+ * near 0, which the discriminative score barely notices (BENCHMARKS.md).
+ * `data` is [count, seqLen, features] row-major, min-max scaled with the real
+ * data's range (a MinMaxScaler fitted on it, as `tsgan eval` scales).
  */
-export function peakTurnover(
-  data: ArrayLike<number>,
-  seqLen: number,
-  features: number,
-  lo: ArrayLike<number>,
-  hi: ArrayLike<number>,
-): { reached: number; turned: number } {
+export function peakTurnover(data: ArrayLike<number>, seqLen: number, features: number): { reached: number; turned: number } {
   const count = data.length / (seqLen * features);
   let reached = 0;
   let turned = 0;
   for (let i = 0; i < count; i++) {
     for (let f = 0; f < features; f++) {
-      const span = hi[f] - lo[f] || 1;
-      const at = (t: number) => (data[(i * seqLen + t) * features + f] - lo[f]) / span; // in [0, 1] of the real range
+      const at = (t: number) => data[(i * seqLen + t) * features + f];
       let peak = -Infinity;
       for (let t = 0; t < seqLen; t++) peak = Math.max(peak, at(t));
       if (peak <= 0.99) continue;
