@@ -28,9 +28,9 @@
  * orthogonal recurrent kernels, zero biases) rather than TF1 GRUCell's; every
  * random choice is seeded; the saved and sampled generator is the moving
  * average of G, S and R over the joint phase (`ema` 0.999, Yazıcı et al.
- * 2019), not the last weights — measured on three paired runs (BENCHMARKS.md):
- * discriminative .158 → .058 on Stocks, .061 → .030 and .083 → .098 (noise)
- * on Sines, coverage up in all three. With a loss other than 'bce' or 'lsgan'
+ * 2019), not the last weights — measured on five paired runs (BENCHMARKS.md):
+ * mean discriminative .091 → .066 and predictive .0746 → .0731, better in
+ * three of the five on each score (Stocks seed 2: .158 → .058). With a loss other than 'bce' or 'lsgan'
  * the D threshold is off (their D losses are not on BCE's scale).
  */
 import { tf } from '../engine.js';
