@@ -265,6 +265,44 @@ test('the diversity monitor records the signal and warns once when the generator
   healthy.dispose();
 });
 
+test('the diversity monitor also catches a collapse onto a few realistic shapes, which keeps the spread', async () => {
+  const items = windowItems(sines);
+  const size = T * F;
+  // "Generators" that return real windows: all distinct ones, or copies of four with a little noise.
+  const fromReal = (distinct: number) =>
+    ({
+      sample(n: number, rng: Rng) {
+        const out = new Float32Array(n * size);
+        for (let i = 0; i < n; i++) {
+          const src = (i % distinct) * 7 + 1;
+          for (let k = 0; k < size; k++) out[i * size + k] = items.data[src * size + k]! + 0.01 * rng.normal();
+        }
+        return out;
+      },
+      config: { pac: 1 },
+      progress: 0.5,
+    }) as unknown as Rgan;
+  const run = async (gan: Rgan) => {
+    const warnings: string[] = [];
+    const h = new History();
+    const mon = diversityMonitor(gan, items, { every: 1, samples: 64, onWarn: (m) => warnings.push(m) });
+    await mon.onIterationEnd!(1, {}, { stop: false }, h);
+    return { spread: h.sparse.diversity.values[0], coverage: h.sparse.coverage.values[0], warnings };
+  };
+  const few = await run(fromReal(4));
+  assert.ok(few.spread > 0.5, `four shapes keep ${few.spread} of the spread`);
+  assert.ok(few.coverage < 0.4, `coverage ${few.coverage}`);
+  assert.equal(few.warnings.length, 1);
+  assert.match(few.warnings[0], /coverage .* collapse onto a few shapes/);
+  const many = await run(fromReal(36));
+  assert.ok(many.coverage > 0.6, `coverage ${many.coverage}`);
+  assert.deepEqual(many.warnings, []);
+  // Early in training low coverage is an untrained generator's, not a collapse.
+  const early = fromReal(4);
+  early.progress = 0.05;
+  assert.deepEqual((await run(early)).warnings, []);
+});
+
 test('the per-step gradient diagnostic shows the vanishing gradient over 100 steps, and chrono-initialised gates remove it', async () => {
   const long = sineData({ count: 64, seqLen: 100, features: 1, seed: 2 });
   const ratio = async (cell: 'rnn' | 'gru', chrono = false) => {
