@@ -8,11 +8,12 @@
 import { workerData } from 'node:worker_threads';
 import { KERNEL_FUNCTIONS } from './kernel-abi.js';
 
-const { module, memory, control, calls } = workerData as {
+const { module, memory, control, calls, errorText } = workerData as {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   control: SharedArrayBuffer;
   calls: SharedArrayBuffer;
+  errorText: SharedArrayBuffer;
 };
 const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error('fused kernel aborted'); } } });
 const exports = instance.exports as Record<string, (...a: number[]) => void>;
@@ -38,7 +39,12 @@ for (;;) {
       fn(...args);
       p += 2 + k;
     }
-  } catch {
+  } catch (e) {
+    // The message travels back through shared bytes; the main thread throws it.
+    const text = new TextEncoder().encode(String((e as Error)?.stack ?? e)).subarray(0, errorText.byteLength - 4);
+    const view = new Uint8Array(errorText);
+    new DataView(errorText).setUint32(0, text.length, true);
+    view.set(text, 4);
     Atomics.store(ctl, 2, 1);
   }
   Atomics.store(ctl, 1, seen);

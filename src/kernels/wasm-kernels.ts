@@ -128,6 +128,7 @@ class Helper {
   private readonly worker: Worker;
   private readonly ctl: Int32Array;
   private readonly list: Float64Array;
+  private readonly errorText = new SharedArrayBuffer(2048);
   private seq = 0;
 
   constructor(kernels: Kernels) {
@@ -136,7 +137,7 @@ class Helper {
     this.ctl = new Int32Array(control);
     this.list = new Float64Array(calls);
     this.worker = new Worker(new URL('./kernel-worker.js', import.meta.url), {
-      workerData: { module: kernels.module, memory: kernels.memory, control, calls },
+      workerData: { module: kernels.module, memory: kernels.memory, control, calls, errorText: this.errorText },
       // No flags: the worker loads one file of ours, and V8 flags (such as
       // --experimental-wasm-relaxed-simd) are process-wide and refused here.
       execArgv: [],
@@ -171,7 +172,12 @@ class Helper {
       if (done === this.seq) break;
       Atomics.wait(this.ctl, 1, done, 60_000);
     }
-    if (Atomics.exchange(this.ctl, 2, 0) !== 0) throw new Error('fused kernel failed on the helper thread');
+    if (Atomics.exchange(this.ctl, 2, 0) !== 0) {
+      const n = new DataView(this.errorText).getUint32(0, true);
+      // Copied out first: TextDecoder refuses views of shared memory.
+      const text = new TextDecoder().decode(new Uint8Array(this.errorText).slice(4, 4 + n));
+      throw new Error(`fused kernel failed on the helper thread: ${text}`);
+    }
   }
 }
 
