@@ -48,7 +48,7 @@ export interface TrainCsvOptions {
   modelType?: 'rgan' | 'timegan';
   /** Model options; see RganConfig / TimeganConfig for each default. */
   model?: Partial<Omit<RganConfig, 'features' | 'seqLen' | 'model'>> & Partial<Omit<TimeganConfig, 'features' | 'seqLen' | 'model'>>;
-  /** Training iterations (for TimeGAN: of the joint phase; the two pre-training phases default to as many). Default 1000; TimeGAN 5000. */
+  /** Training iterations (for TimeGAN: of the joint phase; the two pre-training phases default to as many). Default 1000; TimeGAN 10,000. */
   iterations?: number;
   /** Measure the generator's diversity every this many iterations, warn on collapse (0: off). Default 100. */
   diversityEvery?: number;

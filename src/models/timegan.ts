@@ -30,12 +30,15 @@
  * average of G, S and R over the joint phase (`ema` 0.999, Yazıcı et al.
  * 2019), not the last weights — measured on five paired runs (BENCHMARKS.md):
  * mean discriminative .091 → .066 and predictive .0746 → .0731, better in
- * three of the five on each score (Stocks seed 2: .158 → .058). With a loss other than 'bce' or 'lsgan'
- * the D threshold is off (their D losses are not on BCE's scale).
+ * three of the five on each score (Stocks seed 2: .158 → .058). With a loss
+ * other than 'bce' or 'lsgan' the D threshold is off (their D losses are not
+ * on BCE's scale). `bidirectional` gives D the shape the paper describes (a
+ * bidirectional recurrent network; the reference code's D reads forward
+ * only): a second stack reads the reversed sequence, the head sees both.
  */
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
-import { RecurrentStack, CELL_TYPES, type StackApplyOptions } from '../nn/recurrent.js';
+import { RecurrentStack, CELL_TYPES, layerWeightList, type StackApplyOptions } from '../nn/recurrent.js';
 import { DenseHead } from '../nn/dense.js';
 import { recurrentStackLayers, denseLayers } from '../nn/export.js';
 import { TsganError } from '../errors.js';
@@ -43,6 +46,7 @@ import { checkFusedMemory } from '../kernels/fused-stack.js';
 import { Adam, globalNorm } from './adam.js';
 import { Gan, GAN_TRAINING_DEFAULTS, checkTrainingConfig, featureMatchingLoss, lastStep, withTrainingDefaults, type GanTrainingConfig } from './gan.js';
 import { ARCH_DEFAULTS, type RecurrentGanArch } from './rgan.js';
+import { TimeReverse } from '../nn/time-reverse-layer.js';
 
 /** Every option of TimeGAN, with its default (the network shape: see RecurrentGanArch; the supervisor has one layer fewer). */
 export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
@@ -71,6 +75,13 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
   supervisedIterations: number;
   /** Decay of the average of G, S and R that is sampled and saved (0: the live weights). Default 0.999. */
   ema: number;
+  /**
+   * The discriminator reads each latent sequence both ways: a second stack
+   * runs on the reversed sequence and the head sees both stacks' states at
+   * every step (the paper describes D as a bidirectional recurrent network;
+   * the reference code's D is one-directional). Default false.
+   */
+  bidirectional: boolean;
 }
 
 export const TIMEGAN_DEFAULTS = {
@@ -88,6 +99,7 @@ export const TIMEGAN_DEFAULTS = {
   gSteps: 2,
   ...GAN_TRAINING_DEFAULTS,
   ema: 0.999,
+  bidirectional: false,
 };
 
 /** Fills defaults (phase lengths default to `iterations`) and checks every value. */
@@ -138,7 +150,10 @@ export class Timegan extends Gan {
   readonly recovery: Net;
   readonly generatorNet: Net;
   readonly supervisor: Net;
+  /** D's forward stack and head (the head reads both directions when `bidirectional`). */
   readonly discriminatorNet: Net;
+  /** D's backward stack, run on the reversed sequence; null unless `bidirectional`. */
+  readonly discriminatorBack: RecurrentStack | null;
   private opts: Record<'e0' | 'e' | 'gs' | 'g' | 'd', Adam> | null = null;
 
   constructor(config: TimeganConfig, seed: number) {
@@ -147,19 +162,17 @@ export class Timegan extends Gan {
     this.itemShape = [config.seqLen, config.features];
     const rng = new Rng(seed);
     const { cell, layers, hidden: H, features: F } = config;
-    const net = (inputSize: number, depth: number, out: number, activation: 'sigmoid' | 'linear', r: Rng) =>
-      new Net(
-        new RecurrentStack(
-          { cell, layers: depth, hidden: H, inputSize, chronoInit: config.chrono ? config.seqLen : undefined, layerNorm: config.layerNorm },
-          r,
-        ),
-        new DenseHead({ inputSize: H, units: out, activation }, r),
-      );
+    const stack = (inputSize: number, depth: number, r: Rng) =>
+      new RecurrentStack({ cell, layers: depth, hidden: H, inputSize, chronoInit: config.chrono ? config.seqLen : undefined, layerNorm: config.layerNorm }, r);
+    const net = (inputSize: number, depth: number, out: number, activation: 'sigmoid' | 'linear', r: Rng, headInput = H) =>
+      new Net(stack(inputSize, depth, r), new DenseHead({ inputSize: headInput, units: out, activation }, r));
     this.embedder = net(F, layers, H, 'sigmoid', rng.fork());
     this.recovery = net(H, layers, F, 'sigmoid', rng.fork());
     this.generatorNet = net(config.noiseDim, layers, H, 'sigmoid', rng.fork());
     this.supervisor = net(H, Math.max(1, layers - 1), H, 'sigmoid', rng.fork());
-    this.discriminatorNet = net(H * config.pac, layers, 1, 'linear', rng.fork());
+    this.discriminatorNet = net(H * config.pac, layers, 1, 'linear', rng.fork(), config.bidirectional ? 2 * H : H);
+    // Forked after the other five, so that the one-directional networks start the same either way.
+    this.discriminatorBack = config.bidirectional ? stack(H * config.pac, layers, rng.fork()) : null;
   }
 
   /** G, S and R: the chain from noise to data. */
@@ -167,9 +180,12 @@ export class Timegan extends Gan {
     return [...this.generatorNet.variables, ...this.supervisor.variables, ...this.recovery.variables];
   }
 
+  /** In the order of the saved discriminator's weights (see bidirectionalOrder). */
   get discriminatorVariables(): tf.Variable[] {
-    return this.discriminatorNet.variables;
+    if (!this.discriminatorBack) return this.discriminatorNet.variables;
+    return (this.bidirectionalVariables ??= this.bidirectionalOrder());
   }
+  private bidirectionalVariables: tf.Variable[] | null = null;
 
   override networkVariables(): Record<string, tf.Variable[]> {
     return { generator: this.generatorVariables, embedder: this.embedder.variables, discriminator: this.discriminatorVariables };
@@ -188,11 +204,19 @@ export class Timegan extends Gan {
 
   /** D on packed latent sequences: [batch, time, hidden·pac] → logits [batch, time, 1]. */
   discriminate(h: tf.Tensor, opts: StackApplyOptions = {}): tf.Tensor {
-    return this.discriminatorNet.apply(h, opts);
+    if (!this.discriminatorBack) return this.discriminatorNet.apply(h, opts);
+    return tf.tidy(() => this.discriminatorNet.head.apply(this.discriminatorFeatures(h, opts)));
   }
 
-  override discriminatorFeatures(h: tf.Tensor): tf.Tensor {
-    return this.discriminatorNet.rnn.apply(h as tf.Tensor3D);
+  /** D's top states: [batch, time, hidden], or [batch, time, 2·hidden] (forward, backward) when bidirectional. */
+  override discriminatorFeatures(h: tf.Tensor, opts: StackApplyOptions = {}): tf.Tensor {
+    if (!this.discriminatorBack) return this.discriminatorNet.rnn.apply(h as tf.Tensor3D, opts);
+    return tf.tidy(() => {
+      const forward = this.discriminatorNet.rnn.apply(h as tf.Tensor3D, opts);
+      // The backward stack reads step T first; its output is put back in time order.
+      const backward = tf.reverse(this.discriminatorBack!.apply(tf.reverse(h, 1) as tf.Tensor3D, opts), 1);
+      return tf.concat([forward, backward], 2);
+    });
   }
 
   private optimizer(name: 'e0' | 'e' | 'gs' | 'g' | 'd'): Adam {
@@ -351,7 +375,7 @@ export class Timegan extends Gan {
         { shape: shape(c.noiseDim), layers: c.layers, passes: 1 },
         { shape: shape(c.hidden), layers: c.layers, passes: 2 },
         { shape: shape(c.hidden), layers: Math.max(1, c.layers - 1), passes: 2 },
-        { shape: shape(c.hidden * c.pac), layers: c.layers, passes: 3 },
+        { shape: shape(c.hidden * c.pac), layers: c.layers, passes: c.bidirectional ? 6 : 3 },
       ],
       `batch ${batch} × sequence ${c.seqLen} × hidden ${c.hidden} × ${c.layers} layers`,
     );
@@ -368,15 +392,46 @@ export class Timegan extends Gan {
       layers: [...this.generatorNet.layers('generator', 'sigmoid'), ...this.supervisor.layers('supervisor', 'sigmoid'), ...this.recovery.layers('recovery', 'sigmoid')],
     });
     const embedder = tf.sequential({ name: 'embedder', layers: this.embedder.layers('embedder', 'sigmoid') });
-    const discriminator = tf.sequential({ name: 'discriminator', layers: this.discriminatorNet.layers('discriminator') });
+    const discriminator = this.discriminatorBack ? this.bidirectionalModel() : tf.sequential({ name: 'discriminator', layers: this.discriminatorNet.layers('discriminator') });
     generator.setWeights(this.generatorVariables);
     embedder.setWeights(this.embedder.variables);
     discriminator.setWeights(this.discriminatorVariables);
     return { generator, embedder, discriminator };
   }
 
+  /** The bidirectional D as a functional model: both stacks side by side, their states concatenated, the head. */
+  private bidirectionalModel(): tf.LayersModel {
+    const d = this.discriminatorNet;
+    const input = tf.input({ shape: [null, d.rnn.inputSize] as number[], name: 'discriminator_in' });
+    const chain = (layers: tf.layers.Layer[], x: tf.SymbolicTensor) => layers.reduce((t, l) => l.apply(t) as tf.SymbolicTensor, x);
+    const forward = chain(recurrentStackLayers(d.rnn, 'discriminator'), input);
+    const reversed = new TimeReverse({ name: 'discriminator_reverse_in' }).apply(input) as tf.SymbolicTensor;
+    const back = new TimeReverse({ name: 'discriminator_reverse_out' }).apply(chain(recurrentStackLayers(this.discriminatorBack!, 'discriminator_back'), reversed)) as tf.SymbolicTensor;
+    const both = tf.layers.concatenate({ axis: -1, name: 'discriminator_concat' }).apply([forward, back]) as tf.SymbolicTensor;
+    const out = chain(denseLayers(d.head, 'discriminator_out'), both);
+    return tf.model({ name: 'discriminator', inputs: input, outputs: out });
+  }
+
+  /**
+   * The bidirectional D's variables in its exported model's weight order,
+   * which TF.js sets by the layers' depth in the graph (the two stacks'
+   * layers interleave): read off the model, layer by layer, by name.
+   */
+  private bidirectionalOrder(): tf.Variable[] {
+    const d = this.discriminatorNet;
+    const byLayer = new Map<string, tf.Variable[]>([['discriminator_out', d.head.variables]]);
+    for (const [prefix, stack] of [['discriminator', d.rnn], ['discriminator_back', this.discriminatorBack!]] as const) {
+      stack.layers.forEach((w, l) => byLayer.set(`${prefix}_${stack.cell}_${l}`, layerWeightList(w)));
+    }
+    const model = this.bidirectionalModel();
+    const order = model.layers.flatMap((layer) => (layer.weights.length > 0 ? byLayer.get(layer.name)! : []));
+    model.dispose();
+    return order;
+  }
+
   protected disposeNetworks(): void {
     for (const n of [this.embedder, this.recovery, this.generatorNet, this.supervisor, this.discriminatorNet]) n.dispose();
+    this.discriminatorBack?.dispose();
     if (this.opts) for (const o of Object.values(this.opts)) o.dispose();
   }
 }
