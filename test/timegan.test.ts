@@ -204,7 +204,6 @@ test('bidirectional D: every step’s logit reads the whole sequence; saved, it 
   one.dispose();
   const m = small({ bidirectional: true, layers: 3 });
   assert.ok(grads(m) > 1e-4);
-
   m.dispose();
   x.dispose();
 

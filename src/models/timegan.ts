@@ -392,39 +392,42 @@ export class Timegan extends Gan {
       layers: [...this.generatorNet.layers('generator', 'sigmoid'), ...this.supervisor.layers('supervisor', 'sigmoid'), ...this.recovery.layers('recovery', 'sigmoid')],
     });
     const embedder = tf.sequential({ name: 'embedder', layers: this.embedder.layers('embedder', 'sigmoid') });
-    const discriminator = this.discriminatorBack ? this.bidirectionalModel() : tf.sequential({ name: 'discriminator', layers: this.discriminatorNet.layers('discriminator') });
+    const discriminator = this.discriminatorBack ? this.bidirectionalModel().model : tf.sequential({ name: 'discriminator', layers: this.discriminatorNet.layers('discriminator') });
     generator.setWeights(this.generatorVariables);
     embedder.setWeights(this.embedder.variables);
     discriminator.setWeights(this.discriminatorVariables);
     return { generator, embedder, discriminator };
   }
 
-  /** The bidirectional D as a functional model: both stacks side by side, their states concatenated, the head. */
-  private bidirectionalModel(): tf.LayersModel {
+  /**
+   * The bidirectional D as a functional model (both stacks side by side,
+   * their states concatenated, the head) and the variables behind each of
+   * its weighted layers.
+   */
+  private bidirectionalModel(): { model: tf.LayersModel; sources: Map<tf.layers.Layer, tf.Variable[]> } {
     const d = this.discriminatorNet;
-    const input = tf.input({ shape: [null, d.rnn.inputSize] as number[], name: 'discriminator_in' });
+    const sources = new Map<tf.layers.Layer, tf.Variable[]>();
+    const stackLayers = (stack: RecurrentStack, prefix: string) =>
+      recurrentStackLayers(stack, prefix).map((layer, l) => (sources.set(layer, layerWeightList(stack.layers[l]!)), layer));
+    const head = denseLayers(d.head, 'discriminator_out');
+    sources.set(head[0]!, d.head.variables);
     const chain = (layers: tf.layers.Layer[], x: tf.SymbolicTensor) => layers.reduce((t, l) => l.apply(t) as tf.SymbolicTensor, x);
-    const forward = chain(recurrentStackLayers(d.rnn, 'discriminator'), input);
+    const input = tf.input({ shape: [null, d.rnn.inputSize] as number[], name: 'discriminator_in' });
+    const forward = chain(stackLayers(d.rnn, 'discriminator'), input);
     const reversed = new TimeReverse({ name: 'discriminator_reverse_in' }).apply(input) as tf.SymbolicTensor;
-    const back = new TimeReverse({ name: 'discriminator_reverse_out' }).apply(chain(recurrentStackLayers(this.discriminatorBack!, 'discriminator_back'), reversed)) as tf.SymbolicTensor;
+    const back = new TimeReverse({ name: 'discriminator_reverse_out' }).apply(chain(stackLayers(this.discriminatorBack!, 'discriminator_back'), reversed)) as tf.SymbolicTensor;
     const both = tf.layers.concatenate({ axis: -1, name: 'discriminator_concat' }).apply([forward, back]) as tf.SymbolicTensor;
-    const out = chain(denseLayers(d.head, 'discriminator_out'), both);
-    return tf.model({ name: 'discriminator', inputs: input, outputs: out });
+    return { model: tf.model({ name: 'discriminator', inputs: input, outputs: chain(head, both) }), sources };
   }
 
   /**
    * The bidirectional D's variables in its exported model's weight order,
    * which TF.js sets by the layers' depth in the graph (the two stacks'
-   * layers interleave): read off the model, layer by layer, by name.
+   * layers interleave): read off the model, layer by layer.
    */
   private bidirectionalOrder(): tf.Variable[] {
-    const d = this.discriminatorNet;
-    const byLayer = new Map<string, tf.Variable[]>([['discriminator_out', d.head.variables]]);
-    for (const [prefix, stack] of [['discriminator', d.rnn], ['discriminator_back', this.discriminatorBack!]] as const) {
-      stack.layers.forEach((w, l) => byLayer.set(`${prefix}_${stack.cell}_${l}`, layerWeightList(w)));
-    }
-    const model = this.bidirectionalModel();
-    const order = model.layers.flatMap((layer) => (layer.weights.length > 0 ? byLayer.get(layer.name)! : []));
+    const { model, sources } = this.bidirectionalModel();
+    const order = model.layers.flatMap((layer) => sources.get(layer) ?? []);
     model.dispose();
     return order;
   }
