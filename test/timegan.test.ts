@@ -224,6 +224,28 @@ test('bidirectional D: every step’s logit reads the whole sequence; saved, it 
   loaded.dispose();
 });
 
+test('bidirectional D on the fused kernels: the same logits and gradients as its head on the concatenated states in TF.js ops', () => {
+  const m = small({ bidirectional: true, layers: 2 });
+  const h = tf.randomUniform([16, 10, 8], 0, 1, 'float32', 3) as tf.Tensor3D;
+  const vars = m.discriminatorVariables;
+  // The definition: one dense head over [forward; backward] at every step.
+  const reference = () => tf.sum(tf.sin(m.discriminatorNet.head.apply(m.discriminatorFeatures(h, { reference: true })))) as tf.Scalar;
+  const fused = () => tf.sum(tf.sin(m.discriminate(h))) as tf.Scalar;
+  const a = tf.variableGrads(reference, vars);
+  const b = tf.variableGrads(fused, vars);
+  assert.ok(Math.abs(a.value.dataSync()[0] - b.value.dataSync()[0]) < 1e-4);
+  for (const v of vars) {
+    const [ga, gb] = [a.grads[v.name], b.grads[v.name]];
+    const scale = tf.max(tf.abs(ga)).dataSync()[0];
+    assert.ok(scale > 0, `${v.name}: no gradient`);
+    assert.ok(tf.max(tf.abs(tf.sub(ga, gb))).dataSync()[0] <= 1e-4 * Math.max(1, scale), `${v.name} differs`);
+  }
+  const [dA, dB] = [tf.grad((x: tf.Tensor) => tf.sum(tf.sin(m.discriminatorNet.head.apply(m.discriminatorFeatures(x, { reference: true })))))(h), tf.grad((x: tf.Tensor) => tf.sum(tf.sin(m.discriminate(x))))(h)];
+  assert.ok(tf.max(tf.abs(tf.sub(dA, dB))).dataSync()[0] < 1e-4, 'input gradient');
+  tf.dispose([a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads), dA, dB, h]);
+  m.dispose();
+});
+
 test('TimeGAN-only options are refused for other models', async () => {
   const r = await runCli(['train', '--data', STOCK_CSV, '--out', join(tempDir(), 'x'), '--gamma', '2']);
   assert.equal(r.code, 2);

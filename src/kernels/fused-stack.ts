@@ -38,12 +38,31 @@ export interface StackGradOptions {
   frozen?: boolean;
   /** The input needs no gradient (data, or a network not being trained). Default false. */
   constantInput?: boolean;
+  /**
+   * The stack reads the sequence from its last step to its first (the
+   * backward half of a bidirectional network); its output comes back in the
+   * input's time order, so step t's state has read steps T..t. Default false.
+   */
+  reversed?: boolean;
+}
+
+/** [batch, time, width] with time reversed, as a new array (the kernels' inputs and outputs are flat). */
+function reverseTime(v: Float32Array, batch: number, time: number, width: number): Float32Array {
+  const out = new Float32Array(v.length);
+  for (let b = 0; b < batch; b++) {
+    for (let t = 0; t < time; t++) {
+      const from = (b * time + t) * width;
+      const to = (b * time + time - 1 - t) * width;
+      for (let k = 0; k < width; k++) out[to + k] = v[from + k];
+    }
+  }
+  return out;
 }
 
 /** A dense head run in the same call as the stack: y = act(h·kernel + bias) at every step. */
 export interface FusedHead {
-  kernel: tf.Variable;
-  bias: tf.Variable;
+  kernel: tf.Tensor;
+  bias: tf.Tensor;
   activation: HeadActivation;
 }
 
@@ -64,23 +83,30 @@ export function fusedStack(cell: CellType, hidden: number, x: tf.Tensor3D, vars:
     for (let i = 0; i < vars.length; i += 3) out.push({ w: readFloats(vars[i]), u: readFloats(vars[i + 1]), b: readFloats(vars[i + 2]) });
     return out;
   };
-  const hw = (): HeadWeights | undefined => head && { w: readFloats(head.kernel), b: readFloats(head.bias), units: head.bias.size, activation: head.activation };
+  // A head given as slices of a larger kernel is disposed with its tidy scope,
+  // before a backward pass runs: such weights are copied now, variables read later.
+  const keep = (t: tf.Tensor) => (t instanceof tf.Variable ? () => readFloats(t) : ((v) => () => v)(readFloats(t).slice()));
+  const headW = head && keep(head.kernel);
+  const headB = head && keep(head.bias);
+  const hw = (): HeadWeights | undefined => head && { w: headW!(), b: headB!(), units: head.bias.size, activation: head.activation };
   const U = head ? head.bias.size : hidden;
+  // Reversal happens here, on the flat arrays, not as tf.reverse (which the wasm backend runs slowly).
+  const flip = (v: Float32Array, width: number) => (opts.reversed ? reverseTime(v, B, T, width) : v);
   const params = !opts.frozen;
   const input = !opts.constantInput;
   if (!params && !input) {
     // Nothing to differentiate: a plain forward pass that keeps no tape.
-    return tensorFromFloats(stackForward(shape, readFloats(x), layers(), null, hw()).out, [B, T, U]) as tf.Tensor3D;
+    return tensorFromFloats(flip(stackForward(shape, flip(readFloats(x), I), layers(), null, hw()).out, U), [B, T, U]) as tf.Tensor3D;
   }
   const weights = head ? [...vars, head.kernel, head.bias] : vars;
   const inputs: tf.Tensor[] = [...(input ? [x] : []), ...(params ? weights : [])];
   const op = tf.customGrad((...args: unknown[]) => {
     void args; // the values are read above (x and the weights are the op's inputs only so that TF.js routes their gradients)
-    const fwd = stackForward(shape, readFloats(x), layers(), gradientTape(), hw());
-    const value = tensorFromFloats(fwd.out, [B, T, U]) as tf.Tensor3D;
+    const fwd = stackForward(shape, flip(readFloats(x), I), layers(), gradientTape(), hw());
+    const value = tensorFromFloats(flip(fwd.out, U), [B, T, U]) as tf.Tensor3D;
     const gradFunc = (dy: tf.Tensor | tf.Tensor[]) => {
-      const g = stackBackward(shape, layers(), fwd, readFloats(dy as tf.Tensor), { params, input }, hw());
-      const result: tf.Tensor[] = input ? [tensorFromFloats(g.dx!, [B, T, I])] : [];
+      const g = stackBackward(shape, layers(), fwd, flip(readFloats(dy as tf.Tensor), U), { params, input }, hw());
+      const result: tf.Tensor[] = input ? [tensorFromFloats(flip(g.dx!, I), [B, T, I])] : [];
       if (params) {
         g.grads.forEach((_, l) => {
           result.push(tf.tensor(g.grads[l].w, vars[3 * l].shape));

@@ -205,7 +205,16 @@ export class Timegan extends Gan {
   /** D on packed latent sequences: [batch, time, hidden·pac] → logits [batch, time, 1]. */
   discriminate(h: tf.Tensor, opts: StackApplyOptions = {}): tf.Tensor {
     if (!this.discriminatorBack) return this.discriminatorNet.apply(h, opts);
-    return tf.tidy(() => this.discriminatorNet.head.apply(this.discriminatorFeatures(h, opts)));
+    return tf.tidy(() => {
+      // head([f; b]) = f·W[:H] + b·W[H:] + bias: each half of the head runs
+      // beside its own stack (in the stack's kernel call on the fused path),
+      // so the [batch, time, 2·hidden] states are never concatenated.
+      const { kernel, bias } = this.discriminatorNet.head;
+      const [wF, wB] = tf.split(kernel, 2, 0); // [hidden, 1] each
+      const forward = this.discriminatorNet.rnn.applyWithHead(h as tf.Tensor3D, { kernel: wF, bias, activation: 'linear' }, opts);
+      const backward = this.discriminatorBack!.applyWithHead(h as tf.Tensor3D, { kernel: wB, bias: tf.zerosLike(bias), activation: 'linear' }, { ...opts, reversed: true });
+      return tf.add(forward, backward);
+    });
   }
 
   /** D's top states: [batch, time, hidden], or [batch, time, 2·hidden] (forward, backward) when bidirectional. */
@@ -213,8 +222,8 @@ export class Timegan extends Gan {
     if (!this.discriminatorBack) return this.discriminatorNet.rnn.apply(h as tf.Tensor3D, opts);
     return tf.tidy(() => {
       const forward = this.discriminatorNet.rnn.apply(h as tf.Tensor3D, opts);
-      // The backward stack reads step T first; its output is put back in time order.
-      const backward = tf.reverse(this.discriminatorBack!.apply(tf.reverse(h, 1) as tf.Tensor3D, opts), 1);
+      // The backward stack reads step T first; its output comes back in time order.
+      const backward = this.discriminatorBack!.apply(h as tf.Tensor3D, { ...opts, reversed: true });
       return tf.concat([forward, backward], 2);
     });
   }

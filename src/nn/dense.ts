@@ -19,7 +19,28 @@ export interface DenseArgs {
   alpha?: number;
 }
 
-export class DenseHead {
+/**
+ * A head's weights, as DenseHead holds them or as slices of a larger kernel
+ * (the bidirectional D runs each half of its head beside one of its stacks).
+ */
+export interface HeadParams {
+  kernel: tf.Tensor; // [in, units]
+  bias: tf.Tensor; // [units]
+  activation: Activation;
+  alpha?: number;
+}
+
+/** act(x·kernel + bias) on the last axis: [..., in] → [..., units]. */
+export function dense(x: tf.Tensor, p: HeadParams): tf.Tensor {
+  return tf.tidy(() => {
+    const [inputSize, units] = p.kernel.shape;
+    const lead = x.shape.slice(0, -1);
+    const y = tf.add(tf.matMul(tf.reshape(x, [-1, inputSize]), p.kernel), p.bias); // [rows, units]
+    return tf.reshape(activate(y, p.activation, p.alpha), [...lead, units]);
+  });
+}
+
+export class DenseHead implements HeadParams {
   readonly kernel: tf.Variable; // [in, units]
   readonly bias: tf.Variable; // [units]
   readonly activation: Activation;
@@ -43,11 +64,7 @@ export class DenseHead {
 
   /** [..., in] → [..., units] */
   apply(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => {
-      const lead = x.shape.slice(0, -1);
-      const y = tf.add(tf.matMul(tf.reshape(x, [-1, this.inputSize]), this.kernel), this.bias); // [rows, units]
-      return tf.reshape(activate(y, this.activation, this.alpha), [...lead, this.units]);
-    });
+    return dense(x, this);
   }
 
   dispose(): void {

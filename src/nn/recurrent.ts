@@ -30,7 +30,7 @@ import type { Rng } from '../random.js';
 import { glorotUniform, orthogonal } from './init.js';
 import { fusedKernelsActive, fusedStack, type StackGradOptions } from '../kernels/fused-stack.js';
 import { isHeadActivation } from '../kernels/wasm-kernels.js';
-import type { DenseHead } from './dense.js';
+import { dense, type HeadParams } from './dense.js';
 
 export type CellType = 'rnn' | 'lstm' | 'gru';
 export const CELL_TYPES: readonly CellType[] = ['rnn', 'lstm', 'gru'];
@@ -168,9 +168,9 @@ export class RecurrentStack {
   apply(x: tf.Tensor3D, opts: StackApplyOptions = {}): tf.Tensor3D {
     if (this.fused(opts)) return fusedStack(this.cell, this.hidden, x, this.variables, opts);
     return tf.tidy(() => {
-      let seq = x;
+      let seq = opts.reversed ? tf.reverse(x, 1) : x;
       for (const w of this.layers) seq = runLayer(this.cell, w, seq, this.hidden);
-      return seq;
+      return opts.reversed ? tf.reverse(seq, 1) : seq;
     });
   }
 
@@ -179,14 +179,14 @@ export class RecurrentStack {
    * the fused path the head runs in the stack's own kernel call when its
    * activation is linear, sigmoid or tanh (its backward too: some ten TF.js
    * ops fewer per network and pass, two of them slow transposed matmuls);
-   * otherwise it is head.apply on the stack's output.
+   * otherwise the head runs as TF.js ops on the stack's output.
    */
-  applyWithHead(x: tf.Tensor3D, head: DenseHead, opts: StackApplyOptions = {}): tf.Tensor3D {
+  applyWithHead(x: tf.Tensor3D, head: HeadParams, opts: StackApplyOptions = {}): tf.Tensor3D {
     const activation = head.activation;
     if (this.fused(opts) && isHeadActivation(activation)) {
       return fusedStack(this.cell, this.hidden, x, this.variables, opts, { kernel: head.kernel, bias: head.bias, activation });
     }
-    return tf.tidy(() => head.apply(this.apply(x, opts)) as tf.Tensor3D);
+    return tf.tidy(() => dense(this.apply(x, opts), head) as tf.Tensor3D);
   }
 
   /** Whether this call runs on the fused kernels (layer-normalised cells have none). */
