@@ -28,9 +28,9 @@ function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Output and gradients (input and every weight) of Σ y⊙w, on the fused or the reference path. */
-function outputsAndGrads(s: RecurrentStack, x: tf.Tensor3D, w: tf.Tensor, reference: boolean): Float32Array[] {
-  const f = (xx: tf.Tensor) => tf.sum(tf.mul(s.apply(xx as tf.Tensor3D, { reference }), w));
-  const y = s.apply(x, { reference });
+function outputsAndGrads(s: RecurrentStack, x: tf.Tensor3D, w: tf.Tensor, reference: boolean, reversed = false): Float32Array[] {
+  const f = (xx: tf.Tensor) => tf.sum(tf.mul(s.apply(xx as tf.Tensor3D, { reference, reversed }), w));
+  const y = s.apply(x, { reference, reversed });
   const dx = tf.grad(f)(x);
   const { value, grads } = tf.variableGrads(() => f(x) as tf.Scalar, s.variables);
   const out = [y, dx, ...s.variables.map((v) => grads[v.name])].map((t) => t.dataSync() as Float32Array);
@@ -173,6 +173,25 @@ test('a frozen stack passes the exact input gradient and computes no weight grad
     const yRef = s.apply(x, { reference: true });
     assert.ok(relErr(y.dataSync(), yRef.dataSync()) <= 1e-5);
     tf.dispose([x, w, dxRef, dxFrozen, ref.value, cst.value, y, yRef, ...Object.values(ref.grads), ...Object.values(cst.grads)]);
+    s.dispose();
+  }
+});
+
+test('a reversed stack (the backward half of a bidirectional network) reads from the last step: fused and reference agree on outputs and every gradient', () => {
+  for (const cell of ['gru', 'lstm'] as CellType[]) {
+    const [B, T, I, H] = [5, 8, 3, 6];
+    const s = new RecurrentStack({ cell, layers: 2, hidden: H, inputSize: I }, new Rng(6));
+    const x = tf.tensor3d(new Rng(1).normalArray(B * T * I), [B, T, I]);
+    const w = tf.tensor3d(new Rng(2).normalArray(B * T * H), [B, T, H]);
+    const fused = outputsAndGrads(s, x, w, false, true);
+    const reference = outputsAndGrads(s, x, w, true, true);
+    fused.forEach((f, i) => assert.ok(relErr(f, reference[i]) <= 1e-4, `${cell}: output/gradient ${i}`));
+    // In time order, step T's state has read step T only: the stack on that one step.
+    const last = s.apply(tf.slice(x, [0, T - 1, 0], [B, 1, I]));
+    const y = tf.tensor3d(fused[0], [B, T, H]);
+    assert.ok(relErr(tf.slice(y, [0, T - 1, 0], [B, 1, H]).dataSync(), last.dataSync()) <= 1e-5, `${cell}: last step`);
+    assert.ok(relErr(tf.slice(y, [0, 0, 0], [B, 1, H]).dataSync(), last.dataSync()) > 1e-2, `${cell}: first step reads more`);
+    tf.dispose([x, w, last, y]);
     s.dispose();
   }
 });
