@@ -7,7 +7,7 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { engine, runCli, tempDir, STOCK_CSV, loadPlainLayersModel } from './helpers.js';
 import { tf } from '../src/engine.js';
@@ -199,17 +199,18 @@ test('bidirectional D: every step’s logit reads the whole sequence; saved, it 
       const g = tf.grad((v: tf.Tensor) => tf.sum(tf.slice(m.discriminate(v), [0, 0, 0], [32, 1, 1])))(h);
       return tf.norm(tf.slice(g, [0, 9, 0], [32, 1, 8])).dataSync()[0];
     });
-  const one = small();
+  const one = small({ bidirectional: false });
   assert.equal(grads(one), 0, 'one-directional: step 1 cannot see step 10');
   one.dispose();
-  const m = small({ bidirectional: true, layers: 3 });
+  const m = small({ layers: 3 });
+  assert.equal(m.config.bidirectional, true, 'the default');
   assert.ok(grads(m) > 1e-4);
   m.dispose();
   x.dispose();
 
   // Trained and saved by the CLI, loaded back by tsgan and by plain TF.js: the same logits.
   const out = join(tempDir(), 'bi');
-  const r = await runCli(['train', '--model', 'timegan', '--bidirectional', '--data', STOCK_CSV, '--out', out, '--iterations', '3', '--embedding-iterations', '2', '--supervised-iterations', '2', '--layers', '2', '--hidden', '6', '--batch-size', '16', '--seed', '2']);
+  const r = await runCli(['train', '--model', 'timegan', '--data', STOCK_CSV, '--out', out, '--iterations', '3', '--embedding-iterations', '2', '--supervised-iterations', '2', '--layers', '2', '--hidden', '6', '--batch-size', '16', '--seed', '2']);
   assert.equal(r.code, 0, r.stderr);
   const { loadModelDir } = await import('../src/io/model-dir.js');
   const loaded = loadModelDir(out).model as Timegan;
@@ -246,6 +247,29 @@ test('bidirectional D on the fused kernels: the same logits and gradients as its
   m.dispose();
 });
 
+test('--no-bidirectional trains the reference code\'s forward-only D; a model saved before the option existed loads as one', async () => {
+  const out = join(tempDir(), 'fwd');
+  const args = ['train', '--model', 'timegan', '--data', STOCK_CSV, '--out', out, '--iterations', '2', '--embedding-iterations', '1', '--supervised-iterations', '1', '--layers', '1', '--hidden', '4', '--batch-size', '8', '--seed', '3'];
+  const both = await runCli([...args, '--bidirectional', '--no-bidirectional']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--bidirectional and --no-bidirectional contradict each other/);
+  const r = await runCli([...args, '--no-bidirectional']);
+  assert.equal(r.code, 0, r.stderr);
+  const { loadModelDir } = await import('../src/io/model-dir.js');
+  const fwd = loadModelDir(out).model as Timegan;
+  assert.equal(fwd.config.bidirectional, false);
+  assert.equal(fwd.discriminatorBack, null);
+  fwd.dispose();
+  // The tsgan.json of a model from before the option: no "bidirectional" key.
+  const file = join(out, 'tsgan.json');
+  const meta = JSON.parse(readFileSync(file, 'utf8'));
+  delete meta.config.bidirectional;
+  writeFileSync(file, JSON.stringify(meta));
+  const old = loadModelDir(out).model as Timegan;
+  assert.equal(old.config.bidirectional, false);
+  old.dispose();
+});
+
 test('TimeGAN-only options are refused for other models', async () => {
   const r = await runCli(['train', '--data', STOCK_CSV, '--out', join(tempDir(), 'x'), '--gamma', '2']);
   assert.equal(r.code, 2);
@@ -256,10 +280,11 @@ test('the stability toolkit works inside TimeGAN: every loss, feature matching, 
   const x = batch();
   const rng = new Rng(5);
   const cases: Partial<TimeganConfig>[] = [
-    { loss: 'lsgan', labelSmoothing: 0.1 },
+    { loss: 'lsgan', labelSmoothing: 0.1, bidirectional: false },
     { loss: 'hinge', instanceNoise: 0.2 },
-    { loss: 'wgan-gp', clipNorm: 1, bidirectional: true },
-    { featureMatching: true, pac: 2, chrono: true, bidirectional: true },
+    { loss: 'wgan-gp', clipNorm: 1 },
+    { featureMatching: true, pac: 2, chrono: true },
+    { featureMatching: true, bidirectional: false },
   ];
   for (const c of cases) {
     const m = small(c);

@@ -38,8 +38,8 @@ TimeGAN (--model timegan; Yoon et al. 2019, the reference code's settings):
   --lr-e X             embedder/recovery learning rate (default 0.001)
   --d-threshold X      update D only while its loss is above X (default 0.15)
   --g-steps N          generator updates per joint iteration (default 2)
-  --bidirectional      D reads each latent sequence both ways (the paper's D;
-                       the reference code's is one-directional)
+  --no-bidirectional   D reads each latent sequence forward only, as the reference
+                       code's (default: both ways, the paper's D; see BENCHMARKS.md)
   --ema D              (default 0.999 here: G → S → R is saved as its moving average;
                        0 saves the last weights, as the reference code)
   (defaults there: --beta1 0.9, --lr-g/--lr-d 0.001)
@@ -98,7 +98,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations'],
       ...['eval-every', 'eval-metric', 'diversity-every', 'grad-steps-every'],
     ],
-    ['force', 'feature-matching', 'chrono', 'layer-norm', 'bidirectional'],
+    ['force', 'feature-matching', 'chrono', 'layer-norm', 'bidirectional', 'no-bidirectional'],
   ));
 
   if (values.help) {
@@ -143,7 +143,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       lrE: num(values, 'lr-e'),
       dThreshold: nonNegative(values, 'd-threshold'),
       gSteps: int(values, 'g-steps'),
-      bidirectional: values.bidirectional ? true : undefined,
+      bidirectional: bidirectional(values),
       embeddingIterations: int(values, 'embedding-iterations', 0),
       supervisedIterations: int(values, 'supervised-iterations', 0),
       ...ganTrainingOptions(values),
@@ -174,7 +174,13 @@ function ganTrainingOptions(values: Values) {
   };
 }
 
-const TIMEGAN_ONLY = ['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'bidirectional'];
+const TIMEGAN_ONLY = ['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'bidirectional', 'no-bidirectional'];
+
+/** --bidirectional (the default) or --no-bidirectional; undefined leaves the model's default. */
+function bidirectional(values: Values): boolean | undefined {
+  if (values.bidirectional && values['no-bidirectional']) throw new TsganError('--bidirectional and --no-bidirectional contradict each other; give one');
+  return values['no-bidirectional'] ? false : values.bidirectional ? true : undefined;
+}
 
 const progress = {
   onNotice: (m: string) => process.stderr.write(m + '\n'),

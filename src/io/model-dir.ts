@@ -51,7 +51,8 @@ export const GAN_MODELS = ['rgan', 'dense-gan', 'timegan'] as const;
 /** Builds the model a config describes, with weights drawn from `seed`. */
 export function buildGan(config: AnyGanConfig, seed: number): AnyGan {
   if (config.model === 'dense-gan') return new DenseGan(denseGanConfig(config), seed);
-  if (config.model === 'timegan') return new Timegan(timeganConfig(config), seed);
+  // A TimeGAN saved before `bidirectional` existed has no such key: its D reads forward only.
+  if (config.model === 'timegan') return new Timegan(timeganConfig({ ...config, bidirectional: (config as Partial<TimeganConfig>).bidirectional ?? false }), seed);
   return new Rgan(rganConfig(config), seed);
 }
 

@@ -79,7 +79,8 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
    * The discriminator reads each latent sequence both ways: a second stack
    * runs on the reversed sequence and the head sees both stacks' states at
    * every step (the paper describes D as a bidirectional recurrent network;
-   * the reference code's D is one-directional). Default false.
+   * the reference code's D is one-directional). Default true: measured in
+   * BENCHMARKS.md against the forward-only D.
    */
   bidirectional: boolean;
 }
@@ -99,7 +100,7 @@ export const TIMEGAN_DEFAULTS = {
   gSteps: 2,
   ...GAN_TRAINING_DEFAULTS,
   ema: 0.999,
-  bidirectional: false,
+  bidirectional: true,
 };
 
 /** Fills defaults (phase lengths default to `iterations`) and checks every value. */
