@@ -6,13 +6,15 @@
  * prints tsgan's numbers beside the published ones, with the training time.
  * Every step goes through the CLI, as a user would run it.
  *
- *   npm run reproduce -- [--iterations N] [--seeds 1,2,3] [--data sines,stocks] [--repeats 3] [--out DIR]
+ *   npm run reproduce -- [--iterations N] [--seeds 1,2,3] [--data sines,stocks] [--repeats 10] [--out DIR]
  *
  * Sines is TimeGAN's: 10,000 sequences of 24 steps, 5 features, each
  * sin(f·t + φ) with f, φ ~ U(0, 0.1), scaled to [0, 1]. Stocks is the GOOG
  * data shipped in data/stock_data.csv (rows in file order, not reversed).
  * For Sines it adds a shape check the two scores miss (peakTurnover: do the
  * generated waves turn over after their peak, as real ones do).
+ * Each model's scores are the mean of 10 runs of each metric, as the
+ * reference code's main.py (metric_iteration = 10).
  * Writes a Markdown table to DIR/reproduce.md (default reproduce-runs/).
  */
 import { spawnSync } from 'node:child_process';
@@ -39,7 +41,7 @@ const { values } = parseArgs({
     iterations: { type: 'string' },
     seeds: { type: 'string', default: '1,2,3' },
     data: { type: 'string', default: 'sines,stocks' },
-    repeats: { type: 'string', default: '3' },
+    repeats: { type: 'string', default: '10' },
     out: { type: 'string', default: 'reproduce-runs' },
     extra: { type: 'string', default: '' },
   },
