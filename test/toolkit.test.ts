@@ -301,6 +301,28 @@ test('the diversity monitor also catches a collapse onto a few realistic shapes,
   const early = fromReal(4);
   early.progress = 0.05;
   assert.deepEqual((await run(early)).warnings, []);
+
+  // Past a tenth of training, low coverage that is still climbing is a generator learning;
+  // the same coverage held for ten measurements is a collapse.
+  const course = async (distinct: (check: number) => number) => {
+    const warnings: string[] = [];
+    const h = new History();
+    const gan = fromReal(1);
+    const mon = diversityMonitor(gan, items, { every: 1, samples: 64, onWarn: (m) => warnings.push(m) });
+    for (let check = 1; check <= 16; check++) {
+      const g = fromReal(distinct(check));
+      gan.sample = g.sample;
+      gan.progress = check <= 10 ? 0.05 : 0.2;
+      await mon.onIterationEnd!(check, {}, { stop: false }, h);
+    }
+    return { coverage: h.sparse.coverage.values, warnings };
+  };
+  const learning = await course((check) => (check <= 10 ? 2 + Math.floor(check / 3) : check - 5));
+  assert.ok(learning.coverage.slice(10).every((c) => c < 0.4), `still under the threshold: ${learning.coverage}`);
+  assert.deepEqual(learning.warnings, []);
+  const stalled = await course(() => 4);
+  assert.equal(stalled.warnings.length, 1);
+  assert.match(stalled.warnings[0], /coverage 0\.\d+ at iteration 11 .*collapse onto a few shapes/);
 });
 
 test('the per-step gradient diagnostic shows the vanishing gradient over 100 steps, and chrono-initialised gates remove it', async () => {
