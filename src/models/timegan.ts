@@ -32,9 +32,12 @@
  * mean discriminative .091 → .066 and predictive .0746 → .0731, better in
  * three of the five on each score (Stocks seed 2: .158 → .058). With a loss
  * other than 'bce' or 'lsgan' the D threshold is off (their D losses are not
- * on BCE's scale). `bidirectional` gives D the shape the paper describes (a
- * bidirectional recurrent network; the reference code's D reads forward
- * only): a second stack reads the reversed sequence, the head sees both.
+ * on BCE's scale). D has the shape the paper describes, a bidirectional
+ * recurrent network (`bidirectional`, default on; the reference code's D
+ * reads forward only): a second stack reads the reversed sequence, and the
+ * head sees both stacks' states at every step, so D's judgment of a step
+ * can use what follows it (on Sines, the forward-only D let the generated
+ * waves stay at their peak; BENCHMARKS.md).
  */
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
