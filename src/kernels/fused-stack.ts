@@ -85,7 +85,11 @@ export function fusedStack(cell: CellType, hidden: number, x: tf.Tensor3D, vars:
   };
   // A head given as slices of a larger kernel is disposed with its tidy scope,
   // before a backward pass runs: such weights are copied now, variables read later.
-  const keep = (t: tf.Tensor) => (t instanceof tf.Variable ? () => readFloats(t) : ((v) => () => v)(readFloats(t).slice()));
+  const keep = (t: tf.Tensor): (() => Float32Array) => {
+    if (t instanceof tf.Variable) return () => readFloats(t);
+    const copy = readFloats(t).slice();
+    return () => copy;
+  };
   const headW = head && keep(head.kernel);
   const headB = head && keep(head.bias);
   const hw = (): HeadWeights | undefined => head && { w: headW!(), b: headB!(), units: head.bias.size, activation: head.activation };

@@ -78,7 +78,6 @@ export function diversityMonitor(model: Gan, real: Items, opts: DiversityOptions
   const realDist = meanPairwiseDistance(realSet.data, n, size);
   const noiseSeed = rng.nextUint32();
   let warned = false;
-  const coverages: number[] = [];
   return {
     onIterationEnd(it: number, logs: Record<string, number>, _control: unknown, history: History) {
       if (it % every !== 0) return;
@@ -94,9 +93,8 @@ export function diversityMonitor(model: Gan, real: Items, opts: DiversityOptions
       // coverage counts as collapse only while nearly every sample looks real, from a fifth
       // of G's training on, and while it is not climbing (by 0.1 since RISE_CHECKS
       // measurements ago; one measurement on 128 windows varies by about ±0.04).
-      const before = coverages.length > 0 ? coverages[Math.max(0, coverages.length - RISE_CHECKS)]! : coverage;
-      coverages.push(coverage);
-      const rising = coverage - before >= 0.1;
+      const past = history.sparse.coverage!.values; // this measurement last
+      const rising = coverage - past[Math.max(0, past.length - 1 - RISE_CHECKS)]! >= 0.1;
       const collapsed = ratio < threshold || (coverage < coverageThreshold && precision > 0.9 && model.progress >= 0.2 && !rising);
       if (collapsed && !warned) {
         warned = true;
