@@ -6,7 +6,17 @@
  * prints tsgan's numbers beside the published ones, with the training time.
  * Every step goes through the CLI, as a user would run it.
  *
- *   npm run reproduce -- [--iterations N] [--seeds 1,2,3] [--data sines,stocks] [--repeats 10] [--out DIR]
+ *   npm run reproduce -- [--iterations N] [--seeds 1,2,3] [--data sines,stocks] [--repeats 10] [--out DIR] [--resume]
+ *
+ * A full run takes hours (about 27 minutes of training and 10 of evaluation
+ * per model on 2 cores). `--resume` goes on where an earlier run into the
+ * same DIR stopped: a model already trained there for that data set and seed
+ * is reused (its recorded training time with it), and its samples and
+ * evaluation too where they exist and come from that model with the same
+ * number of repeats. Resume with the options the models were trained with:
+ * only the seed and the iterations are checked. Separate runs (for example
+ * one per data set, side by side) can share a DIR and a last `--resume` run
+ * then prints the whole table.
  *
  * Sines is TimeGAN's: 10,000 sequences of 24 steps, 5 features, each
  * sin(f·t + φ) with f, φ ~ U(0, 0.1), scaled to [0, 1]. Stocks is the GOOG
@@ -44,6 +54,7 @@ const { values } = parseArgs({
     repeats: { type: 'string', default: '10' },
     out: { type: 'string', default: 'reproduce-runs' },
     extra: { type: 'string', default: '' },
+    resume: { type: 'boolean', default: false },
   },
 });
 // Default: the model's own default (`tsgan train --model timegan`); --iterations overrides it.
@@ -86,6 +97,7 @@ interface Row {
   predStd: number;
   predBaseline: number;
   coverage: number;
+  recall: number;
   spread: number;
   warnings: string[];
   /** Sines only: the shape check (peakTurnover) of the real and the synthetic waves. */
@@ -94,33 +106,55 @@ interface Row {
 
 type Turnover = ReturnType<typeof peakTurnover>;
 
+/** `--resume`: a finished model of this seed (and of the asked iterations) in `modelDir`. */
+function reusableModel(modelDir: string, seed: number): boolean {
+  const file = join(modelDir, 'tsgan.json');
+  if (!existsSync(file)) return false;
+  const meta = JSON.parse(readFileSync(file, 'utf8'));
+  if (meta.seed !== seed) throw new Error(`--resume: ${file} was trained with seed ${meta.seed}, not ${seed}`);
+  if (values.iterations && meta.config.embeddingIterations !== Number(values.iterations)) {
+    throw new Error(`--resume: ${file} was trained with ${meta.config.embeddingIterations} iterations per phase, not ${values.iterations}`);
+  }
+  return true;
+}
+
 const rows: Row[] = [];
 for (const set of sets) {
   const d = dataFor(set);
   for (const seed of seeds) {
     const dir = join(out, `${set}-seed${seed}`);
     mkdirSync(dir, { recursive: true });
-    process.stderr.write(`\n== ${set}, seed ${seed}: training TimeGAN${values.iterations ? ` (${values.iterations} iterations per phase)` : ' with its defaults'}\n`);
+    process.stderr.write(`\n== ${set}, seed ${seed}: TimeGAN${values.iterations ? ` (${values.iterations} iterations per phase)` : ' with its defaults'}\n`);
     const extra = values.extra ? values.extra.split(' ') : [];
-    const t = tsgan(['train', '--model', 'timegan', '--data', d.file, ...d.extra, ...iterationArgs, '--seed', String(seed), '--out', join(dir, 'model'), '--force', ...extra]);
-    const meta = JSON.parse(readFileSync(join(dir, 'model/tsgan.json'), 'utf8'));
+    const modelDir = join(dir, 'model');
+    // Each step reruns when its output is missing or an earlier step ran again (its input changed).
+    let rerun = !(values.resume && reusableModel(modelDir, seed));
+    let trainSeconds: number | undefined;
+    if (rerun) trainSeconds = tsgan(['train', '--model', 'timegan', '--data', d.file, ...d.extra, ...iterationArgs, '--seed', String(seed), '--out', modelDir, '--force', ...extra]).seconds;
+    else process.stderr.write(`reusing the model trained in ${modelDir}\n`);
+    const meta = JSON.parse(readFileSync(join(modelDir, 'tsgan.json'), 'utf8'));
     iterationsRun = meta.config.embeddingIterations;
-    tsgan(['sample', '--model', join(dir, 'model'), '--count', String(d.windows), '--seed', String(seed), '--out', join(dir, 'synthetic.csv'), '--force']);
-    tsgan([
-      'eval', '--real', d.file, ...d.extra, '--scale', d.scale, '--synthetic', join(dir, 'synthetic.csv'), '--repeats', values.repeats!, '--seed', String(seed),
-      '--json', join(dir, 'metrics.json'), '--report', join(dir, 'report.html'), '--model', join(dir, 'model'), '--force',
-    ]);
+    rerun ||= !existsSync(join(dir, 'synthetic.csv'));
+    if (rerun) tsgan(['sample', '--model', modelDir, '--count', String(d.windows), '--seed', String(seed), '--out', join(dir, 'synthetic.csv'), '--force']);
+    rerun ||= !existsSync(join(dir, 'metrics.json')) || JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')).repeats !== Number(values.repeats);
+    if (rerun) {
+      tsgan([
+        'eval', '--real', d.file, ...d.extra, '--scale', d.scale, '--synthetic', join(dir, 'synthetic.csv'), '--repeats', values.repeats!, '--seed', String(seed),
+        '--json', join(dir, 'metrics.json'), '--report', join(dir, 'report.html'), '--model', modelDir, '--force',
+      ]);
+    }
     const m = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
     rows.push({
       set,
       seed,
-      trainSeconds: meta.trainingSeconds ?? t.seconds,
+      trainSeconds: meta.trainingSeconds ?? trainSeconds,
       disc: m.discriminative.mean,
       discStd: m.discriminative.std,
       pred: m.predictive.mean,
       predStd: m.predictive.std,
       predBaseline: m.predictive.baseline.mean,
       coverage: m.coverage.value,
+      recall: m.coverage.recall,
       spread: m.coverage.spread,
       warnings: m.warnings,
       turnover: set === 'sines' ? sinesTurnover(d.file, join(dir, 'synthetic.csv')) : undefined,
@@ -152,6 +186,11 @@ for (const set of sets) {
   const spread = (v: number[], within: number[]) => f3(v.length > 1 ? std(v) : within[0]);
   lines.push(`| ${set} | discriminative | ${f3(disc)} ± ${spread(r.map((x) => x.disc), r.map((x) => x.discStd))} | ${p.disc} | ${disc <= p.discTarget ? 'yes' : 'no'} | | ${cov} | ${spr} | ${time} |`);
   lines.push(`| ${set} | predictive | ${f3(pred)} ± ${spread(r.map((x) => x.pred), r.map((x) => x.predStd))} | ${p.pred} | ${pred <= p.predTarget ? 'yes' : 'no'} | ${f3(mean(r.map((x) => x.predBaseline)))} | | | |`);
+}
+// Per model: the seeds' spread above hides which seed missed, and training times differ when runs shared the machine.
+lines.push('', '| data | seed | discriminative (± over repeats) | predictive | coverage | recall | training time |', '| --- | --- | --- | --- | --- | --- | --- |');
+for (const r of rows) {
+  lines.push(`| ${r.set} | ${r.seed} | ${f3(r.disc)} ± ${f3(r.discStd)} | ${r.pred.toFixed(4).replace(/^0/, '')} | ${f3(r.coverage)} | ${f3(r.recall)} | ${(r.trainSeconds / 60).toFixed(1)} min |`);
 }
 const sines = rows.filter((r) => r.set === 'sines');
 if (sines.length > 0) {
