@@ -149,3 +149,15 @@ test('history is columnar per metric and the NaN guard stops training', async ()
   h.record(4, { loss: 0.5, other: 2 });
   assert.deepEqual(h.metrics.other.slice(0, 3).map(Number.isNaN), [true, true, true]);
 });
+
+test('a saved history keeps each float32 value exactly, in its shortest decimal', () => {
+  const h = new History();
+  const values = [0.1, 1 / 3, 6931.4718, 1e-8, 12345678, -0.5];
+  values.forEach((v, i) => h.record(i + 1, { loss: Math.fround(v) }));
+  h.recordSparse('coverage', 1, Math.fround(0.7));
+  const saved = JSON.parse(JSON.stringify(h.toJSON()));
+  assert.deepEqual(saved.metrics.loss, [0.1, 0.33333334, 6931.4717, 1e-8, 12345678, -0.5]);
+  assert.deepEqual(saved.metrics.loss.map(Math.fround), values.map(Math.fround));
+  assert.deepEqual(saved.sparse.coverage.values, [0.7]);
+  assert.equal(JSON.stringify(h.toJSON()).includes('0.10000000149'), false);
+});

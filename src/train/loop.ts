@@ -87,15 +87,36 @@ export class History implements HistoryData {
     return v ? v[v.length - 1] : undefined;
   }
 
+  /** The saved history: every measured value as the shortest decimal of its float32 (see float32Text). */
   toJSON(): HistoryData {
+    const round = (v: number[]) => v.map(float32Text);
     return {
       iteration: this.iteration,
-      metrics: this.metrics,
+      metrics: Object.fromEntries(Object.entries(this.metrics).map(([k, v]) => [k, round(v)])),
       ...(this.evaluations.length > 0 ? { evaluations: this.evaluations } : {}),
-      ...(Object.keys(this.sparse).length > 0 ? { sparse: this.sparse } : {}),
-      ...(this.gradNormPerStep.length > 0 ? { gradNormPerStep: this.gradNormPerStep } : {}),
+      ...(Object.keys(this.sparse).length > 0
+        ? { sparse: Object.fromEntries(Object.entries(this.sparse).map(([k, v]) => [k, { iteration: v.iteration, values: round(v.values) }])) }
+        : {}),
+      ...(this.gradNormPerStep.length > 0 ? { gradNormPerStep: this.gradNormPerStep.map((g) => ({ iteration: g.iteration, norms: round(g.norms) })) } : {}),
     };
   }
+}
+
+/**
+ * The shortest decimal that reads back as the same float32. The losses and
+ * norms come out of float32 tensors; written as doubles they took 17 digits
+ * each, and a default TimeGAN history (30,000 iterations × 13 columns) made
+ * tsgan.json 4.4 MB. NaN and ±Infinity pass through (JSON writes null).
+ */
+export function float32Text(v: number): number {
+  if (!Number.isFinite(v)) return v;
+  const f = Math.fround(v);
+  // From 6 digits: a value with a shorter decimal gets that same decimal at 6 (toPrecision pads with zeros).
+  for (let p = 6; p < 9; p++) {
+    const s = Number(f.toPrecision(p));
+    if (Math.fround(s) === f) return s;
+  }
+  return Number(f.toPrecision(9));
 }
 
 export interface FitOptions {
