@@ -18,6 +18,7 @@ import { ecdfDistances, autocorrelation, correlationMatrix, meanAbsDiff } from '
 import { pca2, tsne } from '../src/eval/embed.js';
 import { evaluateWindows } from '../src/eval/evaluate.js';
 import { samplesToCsv } from '../src/io/samples.js';
+import { sineData, sinesToCsv } from '../src/data/sines.js';
 import { SequenceRegressor, regressorConfig } from '../src/models/sequence-regressor.js';
 
 let data: EvalData;
@@ -260,4 +261,20 @@ test('evaluation input errors: feature names, length, step order, too few sequen
   assert.throws(() => loadEvalData({ real: STOCK_CSV, synthetic: few }), /few\.csv: too few sequences: 5/);
   const header = write('header.csv', text.replace(/^sequence,step/, 'id,t'));
   assert.throws(() => loadEvalData({ real: STOCK_CSV, synthetic: header }), /header\.csv:1:1: expected the header of tsgan sample/);
+});
+
+test('fresh sines written as tsgan sample writes them stand in for synthetic data (npm run reproduce\'s ideal generator), value for value', () => {
+  const dir = tempDir();
+  const real = join(dir, 'sines.csv');
+  const fresh = join(dir, 'fresh.csv');
+  const s = sineData({ count: 60, seqLen: 8, features: 2, seed: 0 });
+  const f = sineData({ count: 60, seqLen: 8, features: 2, seed: 1000 });
+  writeFileSync(real, sinesToCsv(s));
+  writeFileSync(fresh, sinesToCsv(f, { asSample: true }));
+  assert.match(readFileSync(fresh, 'utf8'), /^sequence,step,sine_1,sine_2\n0,0,/);
+  const d = loadEvalData({ real, synthetic: fresh, idColumn: 'id', scale: 'none' });
+  assert.equal(d.synthetic.count, 60);
+  assert.equal(d.real.count, 60);
+  // The CSV keeps 7 significant digits.
+  assert.ok(d.synthetic.data.every((v, i) => Math.abs(v - f.data[i]) < 1e-6));
 });

@@ -37,13 +37,17 @@ export function sineData(opts: SinesOptions = {}): { data: Float32Array; count: 
   return { data, count, seqLen, features };
 }
 
-/** Panel CSV text: `id,sine_1..sine_F`, one block of `seqLen` rows per sequence. */
-export function sinesToCsv(s: ReturnType<typeof sineData>): string {
+/**
+ * Panel CSV text: `id,sine_1..sine_F`, one block of `seqLen` rows per
+ * sequence. `asSample`: `sequence,step,sine_1..sine_F`, as `tsgan sample`
+ * writes, so that fresh draws can stand in for a generator's output.
+ */
+export function sinesToCsv(s: ReturnType<typeof sineData>, opts: { asSample?: boolean } = {}): string {
   const names = Array.from({ length: s.features }, (_, f) => `sine_${f + 1}`);
-  const lines = [['id', ...names].map(csvField).join(',')];
+  const lines = [[...(opts.asSample ? ['sequence', 'step'] : ['id']), ...names].map(csvField).join(',')];
   for (let i = 0; i < s.count; i++) {
     for (let t = 0; t < s.seqLen; t++) {
-      const row = [String(i)];
+      const row = opts.asSample ? [String(i), String(t)] : [String(i)];
       for (let f = 0; f < s.features; f++) row.push(formatValue(s.data[(i * s.seqLen + t) * s.features + f]));
       lines.push(row.join(','));
     }
