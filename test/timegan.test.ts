@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { engine, runCli, tempDir, STOCK_CSV, loadPlainLayersModel } from './helpers.js';
 import { tf } from '../src/engine.js';
 import { Rng } from '../src/random.js';
-import { Timegan, timeganConfig, type TimeganConfig } from '../src/models/timegan.js';
+import { Timegan, timeganConfig, momentLoss, quantileLoss, type TimeganConfig } from '../src/models/timegan.js';
 import { TimeganTrainer } from '../src/train/timegan-trainer.js';
 import { sineData } from '../src/data/sines.js';
 
@@ -285,6 +285,7 @@ test('the stability toolkit works inside TimeGAN: every loss, feature matching, 
     { loss: 'wgan-gp', clipNorm: 1 },
     { featureMatching: true, pac: 2, chrono: true },
     { featureMatching: true, bidirectional: false },
+    { momentLoss: 'quantiles' },
   ];
   for (const c of cases) {
     const m = small(c);
@@ -300,6 +301,54 @@ test('the stability toolkit works inside TimeGAN: every loss, feature matching, 
     if (c.loss === 'hinge' || c.loss === 'wgan-gp') assert.equal(d.dUpdated, 1, 'no D threshold off the BCE scale');
     if (c.clipNorm) assert.ok(g.gGradNorm > 0);
     z.dispose();
+    m.dispose();
+  }
+  x.dispose();
+});
+
+test('--moment-loss quantiles: the data-space term sees the whole distribution per step and feature, the moments only its mean and std', () => {
+  const B = 64;
+  // Real: ±1 per (step, feature), mean 0 and std 1. Synthetic: evenly spread over ±√3, the same mean and std.
+  const real = tf.tensor3d(Array.from({ length: B * 2 }, (_, i) => (Math.floor(i / 2) % 2 ? 1 : -1)), [B, 2, 1]);
+  const spread = Array.from({ length: B * 2 }, (_, i) => Math.sqrt(3) * (2 * (Math.floor(i / 2) + 0.5) / B - 1));
+  const rescale = (v: number[]) => {
+    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    const sd = Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length);
+    return v.map((x) => (x - m) / sd);
+  };
+  const v = tf.tensor3d(rescale(spread), [B, 2, 1]);
+  // Sorted values matched rank by rank: a reordering of the batch costs nothing ...
+  assert.equal(quantileLoss(real, tf.reverse(real, 0) as tf.Tensor3D).dataSync()[0], 0);
+  // ... and the 1-D Wasserstein distance by hand: ∫₀¹ |√3·s − 1| ds = 1/(2√3) + 2/√3 − 1.
+  assert.ok(Math.abs(quantileLoss(real, v).dataSync()[0] - (1 / (2 * Math.sqrt(3)) + 2 / Math.sqrt(3) - 1)) < 0.01);
+  // Descending each term from the same start: the moments are already matched and leave the values where they are; the quantiles pull them to ±1.
+  const descend = (loss: 'moments' | 'quantiles') => {
+    const w = tf.variable(v.clone());
+    const term = loss === 'quantiles' ? quantileLoss : momentLoss;
+    for (let i = 0; i < 200; i++) {
+      const g = tf.variableGrads(() => term(real, w as tf.Variable<tf.Rank.R3>), [w]);
+      // A step of 0.01 per value: the gradient of a mean of |·| over B · 2 values is ±1 / (B · 2).
+      tf.tidy(() => w.assign(tf.sub(w, tf.mul(0.01 * B * 2, g.grads[w.name]))));
+      tf.dispose([g.value, ...Object.values(g.grads)]);
+    }
+    const near = Array.from(w.dataSync()).filter((x) => Math.abs(Math.abs(x) - 1) < 0.05).length / (B * 2);
+    w.dispose();
+    return near;
+  };
+  const before = Array.from(v.dataSync()).filter((x) => Math.abs(Math.abs(x) - 1) < 0.05).length / (B * 2);
+  const [byMoments, byQuantiles] = [descend('moments'), descend('quantiles')];
+  assert.ok(byMoments <= before + 0.02, `moments: ${byMoments} near ±1 (start ${before})`);
+  assert.ok(byQuantiles > 0.95, `quantiles: ${byQuantiles} near ±1 (start ${before})`);
+  tf.dispose([real, v]);
+  // In TimeGAN's G step the option swaps the term G descends (recorded as gLossV).
+  const x = batch();
+  for (const loss of ['quantiles', 'moments'] as const) {
+    const m = small({ momentLoss: loss });
+    const z = m.noise(new Rng(3), 32);
+    const xHat = m.generate(z);
+    const expected = (loss === 'quantiles' ? quantileLoss : momentLoss)(x, xHat).dataSync()[0];
+    assert.ok(Math.abs(m.jointGeneratorStep(x, z, new Rng(4)).gLossV - expected) < 1e-6, loss);
+    tf.dispose([z, xHat]);
     m.dispose();
   }
   x.dispose();

@@ -40,6 +40,9 @@ TimeGAN (--model timegan; Yoon et al. 2019, the reference code's settings):
   --g-steps N          generator updates per joint iteration (default 2)
   --no-bidirectional   D reads each latent sequence forward only, as the reference
                        code's (default: both ways, the paper's D; see BENCHMARKS.md)
+  --moment-loss moments|quantiles  G's data-space term: the reference's mean and
+                       std per step and feature, or the distance between their
+                       whole distributions (1-D Wasserstein) (default moments)
   --ema D              (default 0.999 here: G → S → R is saved as its moving average;
                        0 saves the last weights, as the reference code)
   (defaults there: --beta1 0.9, --lr-g/--lr-d 0.001)
@@ -95,7 +98,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...['model', 'cell', 'layers', 'hidden', 'noise-dim', 'noise', 'g-hidden', 'd-hidden', 'image-shape', 'sample-every'],
       ...['iterations', 'batch-size', 'd-steps', 'lr-g', 'lr-d', 'beta1'],
       ...['loss', 'gp-weight', 'label-smoothing', 'instance-noise', 'clip-norm', 'pac', 'ema'],
-      ...['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations'],
+      ...['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'moment-loss'],
       ...['eval-every', 'eval-metric', 'diversity-every', 'grad-steps-every'],
     ],
     ['force', 'feature-matching', 'chrono', 'layer-norm', 'bidirectional', 'no-bidirectional'],
@@ -144,6 +147,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       dThreshold: nonNegative(values, 'd-threshold'),
       gSteps: int(values, 'g-steps'),
       bidirectional: bidirectional(values),
+      momentLoss: oneOf(values, 'moment-loss', ['moments', 'quantiles'] as const),
       embeddingIterations: int(values, 'embedding-iterations', 0),
       supervisedIterations: int(values, 'supervised-iterations', 0),
       ...ganTrainingOptions(values),
@@ -174,7 +178,7 @@ function ganTrainingOptions(values: Values) {
   };
 }
 
-const TIMEGAN_ONLY = ['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'bidirectional', 'no-bidirectional'];
+const TIMEGAN_ONLY = ['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'bidirectional', 'no-bidirectional', 'moment-loss'];
 
 /** --bidirectional (the default) or --no-bidirectional; undefined leaves the model's default. */
 function bidirectional(values: Values): boolean | undefined {

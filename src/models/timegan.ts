@@ -37,7 +37,12 @@
  * reads forward only): a second stack reads the reversed sequence, and the
  * head sees both stacks' states at every step, so D's judgment of a step
  * can use what follows it (on Sines, the forward-only D let the generated
- * waves stay at their peak; BENCHMARKS.md).
+ * waves stay at their peak; BENCHMARKS.md). An option beyond the reference:
+ * `momentLoss: 'quantiles'` replaces the moment loss by the 1-D Wasserstein
+ * distance per step and feature (sorted values matched rank by rank, the
+ * one-dimensional transport of sliced-Wasserstein generators, Deshpande et
+ * al. 2018), which sees the whole marginal: where the generator drops the
+ * waves that reach the top, the mean and std can still match.
  */
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
@@ -86,6 +91,14 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
    * BENCHMARKS.md against the forward-only D.
    */
   bidirectional: boolean;
+  /**
+   * G's data-space term (weight 100): 'moments', the reference's |σ̂ − σ| + |μ̂ − μ|
+   * over the batch per step and feature; or 'quantiles', the 1-D Wasserstein
+   * distance between the batch's real and synthetic values per step and
+   * feature (sorted values matched rank by rank), which sees the whole
+   * marginal, not its first two moments. Default 'moments'.
+   */
+  momentLoss: 'moments' | 'quantiles';
 }
 
 export const TIMEGAN_DEFAULTS = {
@@ -104,6 +117,7 @@ export const TIMEGAN_DEFAULTS = {
   ...GAN_TRAINING_DEFAULTS,
   ema: 0.999,
   bidirectional: true,
+  momentLoss: 'moments' as 'moments' | 'quantiles',
 };
 
 /** Fills defaults (phase lengths default to `iterations`) and checks every value. */
@@ -121,6 +135,7 @@ export function timeganConfig(partial: Partial<TimeganConfig> & { features: numb
   if (c.seqLen < 2) throw new TsganError(`TimeGAN's supervised loss needs sequences of at least 2 steps, got ${c.seqLen}`);
   if (!(c.lrE > 0)) throw new TsganError(`lrE must be a positive number, got ${c.lrE}`);
   if (!(c.gamma >= 0)) throw new TsganError(`gamma must be ≥ 0, got ${c.gamma}`);
+  if (c.momentLoss !== 'moments' && c.momentLoss !== 'quantiles') throw new TsganError(`momentLoss must be 'moments' or 'quantiles', got ${c.momentLoss}`);
   checkTrainingConfig(c);
   if (!CELL_TYPES.includes(c.cell)) throw new TsganError(`unknown cell "${c.cell}"; use one of ${CELL_TYPES.join(', ')}`);
   if (c.model !== 'timegan') throw new TsganError(`config is for model "${c.model}", not timegan`);
@@ -146,6 +161,47 @@ class Net {
 }
 
 const mse = (a: tf.Tensor, b: tf.Tensor) => tf.mean(tf.square(tf.sub(a, b))) as tf.Scalar;
+
+/** The reference's moment loss: |σ̂ − σ| + |μ̂ − μ|, moments over the batch per step and feature, averaged. */
+export function momentLoss(x: tf.Tensor3D, xHat: tf.Tensor3D): tf.Scalar {
+  const mx = tf.moments(x, 0);
+  const mh = tf.moments(xHat, 0);
+  return tf.add(
+    tf.mean(tf.abs(tf.sub(tf.sqrt(tf.add(mh.variance, 1e-6)), tf.sqrt(tf.add(mx.variance, 1e-6))))),
+    tf.mean(tf.abs(tf.sub(mh.mean, mx.mean))),
+  ) as tf.Scalar;
+}
+
+/**
+ * Mean over steps and features of the 1-D Wasserstein-1 distance between the
+ * batch's real and synthetic values: each synthetic value is pulled towards
+ * the real value of the same rank. The targets are constants (the ranking has
+ * no gradient), so the loss is a plain |x̂ − target| on the tape.
+ */
+export function quantileLoss(x: tf.Tensor3D, xHat: tf.Tensor3D): tf.Scalar {
+  const [B, T, F] = xHat.shape;
+  if (x.shape[0] !== B) throw new TsganError(`quantileLoss needs equal batches, got ${x.shape[0]} real and ${B} synthetic`);
+  const target = quantileTargets(x.dataSync() as Float32Array, xHat.dataSync() as Float32Array, B, T * F);
+  return tf.mean(tf.abs(tf.sub(xHat, tf.tensor3d(target, [B, T, F])))) as tf.Scalar;
+}
+
+/** For [B, C] row-major `real` and `fake`: per column c, the real value whose rank equals each fake value's rank. */
+function quantileTargets(real: Float32Array, fake: Float32Array, B: number, C: number): Float32Array {
+  const target = new Float32Array(B * C);
+  const r = new Float32Array(B);
+  const order = new Int32Array(B);
+  for (let c = 0; c < C; c++) {
+    for (let b = 0; b < B; b++) {
+      r[b] = real[b * C + c];
+      order[b] = b;
+    }
+    r.sort();
+    // Ties broken by index: the same batch gives the same targets.
+    order.sort((i, j) => fake[i * C + c] - fake[j * C + c] || i - j);
+    for (let k = 0; k < B; k++) target[order[k] * C + c] = r[k];
+  }
+  return target;
+}
 
 export class Timegan extends Gan {
   readonly config: TimeganConfig;
@@ -307,13 +363,7 @@ export class Timegan extends Gan {
           ue = this.loss.generator(yE);
         }
         const s = this.supervisedLoss(h, { constantInput: true });
-        // Moments over the batch, per step and feature.
-        const mx = tf.moments(x, 0);
-        const mh = tf.moments(xHat, 0);
-        const v = tf.add(
-          tf.mean(tf.abs(tf.sub(tf.sqrt(tf.add(mh.variance, 1e-6)), tf.sqrt(tf.add(mx.variance, 1e-6))))),
-          tf.mean(tf.abs(tf.sub(mh.mean, mx.mean))),
-        );
+        const v = this.config.momentLoss === 'quantiles' ? quantileLoss(x, xHat) : momentLoss(x, xHat);
         parts = tf.keep(tf.stack([u, s, v]));
         return tf.addN([u, tf.mul(gamma, ue), tf.mul(100, tf.sqrt(s)), tf.mul(100, v)]) as tf.Scalar;
       }),
