@@ -106,6 +106,11 @@ interface Row {
 
 type Turnover = ReturnType<typeof peakTurnover>;
 
+/** `--resume`: an evaluation in `file` made with the asked number of repeats. */
+function evaluated(file: string): boolean {
+  return existsSync(file) && JSON.parse(readFileSync(file, 'utf8')).repeats === Number(values.repeats);
+}
+
 /** `--resume`: a finished model of this seed (and of the asked iterations) in `modelDir`. */
 function reusableModel(modelDir: string, seed: number): boolean {
   const file = join(modelDir, 'tsgan.json');
@@ -136,7 +141,7 @@ for (const set of sets) {
     iterationsRun = meta.config.embeddingIterations;
     rerun ||= !existsSync(join(dir, 'synthetic.csv'));
     if (rerun) tsgan(['sample', '--model', modelDir, '--count', String(d.windows), '--seed', String(seed), '--out', join(dir, 'synthetic.csv'), '--force']);
-    rerun ||= !existsSync(join(dir, 'metrics.json')) || JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')).repeats !== Number(values.repeats);
+    rerun ||= !evaluated(join(dir, 'metrics.json'));
     if (rerun) {
       tsgan([
         'eval', '--real', d.file, ...d.extra, '--scale', d.scale, '--synthetic', join(dir, 'synthetic.csv'), '--repeats', values.repeats!, '--seed', String(seed),
@@ -177,7 +182,7 @@ function idealSines(): { disc: number; discStd: number; pred: number } | undefin
   const file = join(dir, 'fresh-sines.csv');
   if (!existsSync(file)) writeFileSync(file, sinesToCsv(sineData({ count: 10000, seqLen: 24, features: 5, seed: 1000 }), { asSample: true }));
   const metrics = join(dir, 'metrics.json');
-  if (!(values.resume && existsSync(metrics) && JSON.parse(readFileSync(metrics, 'utf8')).repeats === Number(values.repeats))) {
+  if (!(values.resume && evaluated(metrics))) {
     process.stderr.write('\n== sines: an ideal generator (fresh draws of the same process)\n');
     tsgan(['eval', '--real', d.file, ...d.extra, '--scale', d.scale, '--synthetic', file, '--repeats', values.repeats!, '--seed', '1', '--json', metrics, '--force']);
   }
@@ -208,10 +213,9 @@ for (const set of sets) {
   const cov = f3(mean(r.map((x) => x.coverage)));
   const spr = f3(mean(r.map((x) => x.spread)));
   // One seed: the spread of the metric's own repeats; several: the spread over seeds.
-  const spread = (v: number[], within: number[]) => f3(v.length > 1 ? std(v) : within[0]);
-  lines.push(`| ${set} | discriminative | ${f3(disc)} ± ${spread(r.map((x) => x.disc), r.map((x) => x.discStd))} | ${p.disc} | ${disc <= p.discTarget ? 'yes' : 'no'} | | ${cov} | ${spr} | ${time} |`);
-  const predSpread = r.length > 1 ? std(r.map((x) => x.pred)) : r[0].predStd;
-  lines.push(`| ${set} | predictive | ${f4(pred)} ± ${f4(predSpread)} | ${p.pred} | ${pred <= p.predTarget ? 'yes' : 'no'} | ${f4(mean(r.map((x) => x.predBaseline)))} | | | |`);
+  const spread = (v: number[], within: number[]) => (v.length > 1 ? std(v) : within[0]);
+  lines.push(`| ${set} | discriminative | ${f3(disc)} ± ${f3(spread(r.map((x) => x.disc), r.map((x) => x.discStd)))} | ${p.disc} | ${disc <= p.discTarget ? 'yes' : 'no'} | | ${cov} | ${spr} | ${time} |`);
+  lines.push(`| ${set} | predictive | ${f4(pred)} ± ${f4(spread(r.map((x) => x.pred), r.map((x) => x.predStd)))} | ${p.pred} | ${pred <= p.predTarget ? 'yes' : 'no'} | ${f4(mean(r.map((x) => x.predBaseline)))} | | | |`);
 }
 // Per model: the seeds' spread above hides which seed missed, and training times differ when runs shared the machine.
 lines.push('', '| data | seed | discriminative (± over repeats) | predictive | coverage | recall | training time |', '| --- | --- | --- | --- | --- | --- | --- |');

@@ -302,7 +302,7 @@ test('the diversity monitor also catches a collapse onto a few realistic shapes,
   early.progress = 0.05;
   assert.deepEqual((await run(early)).warnings, []);
 
-  // Past a tenth of training, low coverage that is still climbing is a generator learning;
+  // From a fifth of training on, low coverage that is still climbing is a generator learning;
   // the same coverage held for ten measurements is a collapse.
   const course = async (distinct: (check: number) => number) => {
     const warnings: string[] = [];
