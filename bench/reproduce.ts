@@ -33,7 +33,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { peakTurnover, sineData, sinesToCsv } from '../src/data/sines.js';
+import { peakTurnover, sineData, sinesPredictiveFloor, sinesToCsv } from '../src/data/sines.js';
 import { loadEvalData, type WindowSet } from '../src/eval/data.js';
 import { VERSION } from '../src/version.js';
 
@@ -172,9 +172,11 @@ for (const set of sets) {
  * Sines only: the scores of an ideal generator, 10,000 fresh draws of the
  * same process (another seed) in place of synthetic data. The paper does not
  * report it; it is the floor each score can reach on this data (a classifier
- * on two samples of one process still scores above 0 by chance).
+ * on two samples of one process still scores above 0 by chance). Beside it,
+ * the predictive score's exact floor on the real windows it is scored on
+ * (sinesPredictiveFloor: no predictor does better).
  */
-function idealSines(): { disc: number; discStd: number; pred: number } | undefined {
+function idealSines(): { disc: number; discStd: number; pred: number; predFloor: number } | undefined {
   if (!sets.includes('sines')) return undefined;
   const d = dataFor('sines');
   const dir = join(out, 'sines-ideal');
@@ -187,7 +189,9 @@ function idealSines(): { disc: number; discStd: number; pred: number } | undefin
     tsgan(['eval', '--real', d.file, ...d.extra, '--scale', d.scale, '--synthetic', file, '--repeats', values.repeats!, '--seed', '1', '--json', metrics, '--force']);
   }
   const m = JSON.parse(readFileSync(metrics, 'utf8'));
-  return { disc: m.discriminative.mean, discStd: m.discriminative.std, pred: m.predictive.mean };
+  const real = loadEvalData({ real: d.file, synthetic: file, idColumn: 'id', scale: d.scale as 'none' }).real;
+  const predFloor = sinesPredictiveFloor(real.data, real.seqLen, real.features);
+  return { disc: m.discriminative.mean, discStd: m.discriminative.std, pred: m.predictive.mean, predFloor };
 }
 const ideal = idealSines();
 
@@ -225,7 +229,7 @@ for (const r of rows) {
 if (ideal) {
   lines.push(
     '',
-    `An ideal Sines generator (10,000 fresh draws of the same process, seed 1000, in place of synthetic data) scores discriminative ${f3(ideal.disc)} ± ${f3(ideal.discStd)} and predictive ${f4(ideal.pred)}: the floor of each score on this data.`,
+    `An ideal Sines generator (10,000 fresh draws of the same process, seed 1000, in place of synthetic data) scores discriminative ${f3(ideal.disc)} ± ${f3(ideal.discStd)} and predictive ${f4(ideal.pred)}: the floor of each score on this data. No predictor at all can score below ${f4(ideal.predFloor)} here: its inputs, the other sine waves, are independent of the last one it predicts, so the best it can do is each step's median (\`sinesPredictiveFloor\`).`,
   );
 }
 const sines = rows.filter((r) => r.set === 'sines');

@@ -6,7 +6,7 @@ import { parseCsv, parseNumber } from '../src/data/csv.js';
 import { tableToDataset, loadDataset } from '../src/data/table.js';
 import { MinMaxScaler } from '../src/data/scaler.js';
 import { makeWindows } from '../src/data/windows.js';
-import { peakTurnover, sineData } from '../src/data/sines.js';
+import { peakTurnover, sineData, sinesPredictiveFloor } from '../src/data/sines.js';
 import { Rng } from '../src/random.js';
 import { STOCK_CSV } from './helpers.js';
 
@@ -117,6 +117,25 @@ test('peakTurnover: real sines that reach their top turn over; waves held at the
   assert.equal(h.reached, real.reached);
   assert.equal(h.turned, 0);
   assert.deepEqual(peakTurnover(new Float32Array(0), 24, 5), { reached: 0, turned: 0 });
+});
+
+test("sinesPredictiveFloor: the per-step median's error of the last feature; on TimeGAN's Sines above the paper's .093", () => {
+  // 3 sequences × 2 steps × 2 features: only the last feature at t = 1 is scored (0.1, 0.5, 0.9; median 0.5).
+  const tiny = Float32Array.from([0, 0.7, 9, 0.1, 0, 0.2, 9, 0.5, 0, 0.3, 9, 0.9]);
+  assert.ok(Math.abs(sinesPredictiveFloor(tiny, 2, 2) - 0.8 / 3) < 1e-6);
+  const s = sineData({ count: 10000, seqLen: 24, features: 5, seed: 0 });
+  const floor = sinesPredictiveFloor(s.data, 24, 5);
+  assert.ok(floor > 0.093 && floor < 0.095, `floor ${floor}`);
+  // Another value per step does worse: the per-step mean (what a squared-error predictor learns).
+  let meanError = 0;
+  for (let t = 1; t < 24; t++) {
+    const at = (i: number) => s.data[(i * 24 + t) * 5 + 4];
+    let m = 0;
+    for (let i = 0; i < 10000; i++) m += at(i) / 10000;
+    for (let i = 0; i < 10000; i++) meanError += Math.abs(at(i) - m) / (10000 * 23);
+  }
+  assert.ok(meanError > floor + 0.001, `per-step mean ${meanError}, floor ${floor}`);
+  assert.equal(sinesPredictiveFloor(new Float32Array(0), 24, 5), 0);
 });
 
 test('the seeded generator: uniformArray draws the same numbers as uniform() one at a time, and the stream goes on from there', () => {

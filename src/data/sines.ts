@@ -83,3 +83,28 @@ export function peakTurnover(data: ArrayLike<number>, seqLen: number, features: 
   const waves = count * features;
   return { reached: waves > 0 ? reached / waves : 0, turned: reached > 0 ? turned / reached : 0 };
 }
+
+/**
+ * The lowest predictive score (TimeGAN's next-step MAE of the last feature,
+ * src/eval/posthoc.ts) any predictor can reach on a Sines set. Its inputs are
+ * the other features, which are drawn independently of the last one, so they
+ * tell it nothing: the best it can do is a value per step, and the value with
+ * the least absolute error is that step's median. This is the in-sample
+ * median's error on `data` ([count, seqLen, features] row-major, as scored),
+ * a floor no generator can beat by matching the data — for TimeGAN's Sines
+ * about .094, above the paper's .093 (BENCHMARKS.md).
+ */
+export function sinesPredictiveFloor(data: ArrayLike<number>, seqLen: number, features: number): number {
+  const count = data.length / (seqLen * features);
+  if (count === 0 || seqLen < 2) return 0;
+  let total = 0;
+  const column = new Float64Array(count);
+  for (let t = 1; t < seqLen; t++) {
+    for (let i = 0; i < count; i++) column[i] = data[(i * seqLen + t) * features + features - 1];
+    column.sort();
+    // Any value between the two middle ones is a median; the error is the same for each.
+    const median = column[Math.floor((count - 1) / 2)];
+    for (let i = 0; i < count; i++) total += Math.abs(column[i] - median);
+  }
+  return total / (count * (seqLen - 1));
+}
