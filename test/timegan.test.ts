@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { engine, runCli, tempDir, STOCK_CSV, loadPlainLayersModel } from './helpers.js';
 import { tf } from '../src/engine.js';
 import { Rng } from '../src/random.js';
-import { Timegan, timeganConfig, momentLoss, quantileLoss, type TimeganConfig } from '../src/models/timegan.js';
+import { Timegan, timeganConfig, correlationLoss, momentLoss, quantileLoss, type TimeganConfig } from '../src/models/timegan.js';
 import { TimeganTrainer } from '../src/train/timegan-trainer.js';
 import { sineData } from '../src/data/sines.js';
 
@@ -270,6 +270,81 @@ test('--no-bidirectional trains the reference code\'s forward-only D; a model sa
   old.dispose();
 });
 
+test('--corr-loss: a term that sees waves coupled which the data has independent; the moment and quantile terms cannot', async () => {
+  // By hand, one step, two features over 4 windows: real b = a (correlation 1), synthetic b ⟂ a (0).
+  const a = [1, 2, 3, 4];
+  const real = tf.tensor3d(a.flatMap((v) => [v, v]), [4, 1, 2]);
+  const fake = tf.tensor3d(a.flatMap((v, i) => [v, [1, -1, -1, 1][i]]), [4, 1, 2]);
+  // The two off-diagonal entries differ by 1, the diagonal by 0: mean (0 + 1 + 1 + 0) / 4.
+  assert.ok(Math.abs(correlationLoss(real, fake).dataSync()[0] - 0.5) < 1e-4);
+  assert.ok(correlationLoss(real, tf.reverse(real, 0) as tf.Tensor3D).dataSync()[0] < 1e-10, 'the order of the batch does not matter');
+  tf.dispose([real, fake]);
+
+  // Sines' features are independent and identically distributed: copying feature 0 into feature 1
+  // keeps every step's marginal but couples the two waves. Only the correlation term sees it.
+  const x = batch(1);
+  const other = batch(2);
+  const coupled = tf.tidy(() => tf.concat([tf.slice(x, [0, 0, 0], [-1, -1, 1]), tf.slice(x, [0, 0, 0], [-1, -1, 1]), tf.slice(x, [0, 0, 2], [-1, -1, 1])], 2) as tf.Tensor3D);
+  const cross = (t: tf.Tensor3D) => {
+    // Mean over steps of |corr(feature 0, feature 1)| over the batch.
+    const v = t.arraySync();
+    let sum = 0;
+    for (let s = 0; s < 10; s++) {
+      const p = v.map((w) => w[s][0]);
+      const q = v.map((w) => w[s][1]);
+      const mp = p.reduce((m, y) => m + y, 0) / p.length;
+      const mq = q.reduce((m, y) => m + y, 0) / q.length;
+      let pq = 0, pp = 0, qq = 0;
+      for (let i = 0; i < p.length; i++) {
+        pq += (p[i] - mp) * (q[i] - mq);
+        pp += (p[i] - mp) ** 2;
+        qq += (q[i] - mq) ** 2;
+      }
+      sum += Math.abs(pq / Math.sqrt(pp * qq)) / 10;
+    }
+    return sum;
+  };
+  const noise = correlationLoss(x, other).dataSync()[0]; // two real batches
+  assert.ok(correlationLoss(x, coupled).dataSync()[0] > 1.5 * noise, `coupled ${correlationLoss(x, coupled).dataSync()[0]}, real against real ${noise}`);
+  for (const term of [momentLoss, quantileLoss]) {
+    // These rate the coupled batch (made of x's own values) closer to x than another real batch.
+    assert.ok(term(x, coupled).dataSync()[0] < term(x, other).dataSync()[0], term.name);
+  }
+  const w = tf.variable(coupled.clone());
+  for (let i = 0; i < 300; i++) {
+    const g = tf.variableGrads(() => correlationLoss(x, w as tf.Variable<tf.Rank.R3>), [w]);
+    tf.tidy(() => w.assign(tf.sub(w, tf.mul(20, g.grads[w.name]))));
+    tf.dispose([g.value, ...Object.values(g.grads)]);
+  }
+  const before = cross(coupled);
+  const after = cross(w as unknown as tf.Tensor3D);
+  assert.ok(before > 0.99 && after < before / 2, `|corr(wave 0, wave 1)|: ${before} → ${after} (real ${cross(x)})`);
+  w.dispose();
+
+  // In TimeGAN's G step the term is recorded as gLossC, changes G's update, and is absent when off.
+  const z = small().noise(new Rng(3), 32);
+  const stepped = (c: number) => {
+    const m = small({ correlationLoss: c });
+    const xHat = m.generate(z);
+    const expected = correlationLoss(x, xHat).dataSync()[0];
+    const logs = m.jointGeneratorStep(x, z, new Rng(4));
+    const g = values(m.generatorNet.variables);
+    tf.dispose(xHat);
+    m.dispose();
+    return { logs, expected, g };
+  };
+  const on = stepped(50);
+  const off = stepped(0);
+  assert.ok(Math.abs(on.logs.gLossC! - on.expected) < 1e-6, `${on.logs.gLossC} against ${on.expected}`);
+  assert.equal(off.logs.gLossC, undefined);
+  assert.notDeepEqual(on.g, off.g, 'the term is part of what G descends');
+  assert.equal(on.logs.gLossV, off.logs.gLossV, 'the same start');
+  tf.dispose([x, other, coupled, z]);
+  assert.throws(() => small({ correlationLoss: -1 }), /correlationLoss must be ≥ 0, got -1/);
+  const r = await runCli(['train', '--data', STOCK_CSV, '--out', join(tempDir(), 'x'), '--corr-loss', '5']);
+  assert.match(r.stderr, /--corr-loss applies to --model timegan only/);
+});
+
 test('TimeGAN-only options are refused for other models', async () => {
   const r = await runCli(['train', '--data', STOCK_CSV, '--out', join(tempDir(), 'x'), '--gamma', '2']);
   assert.equal(r.code, 2);
@@ -286,6 +361,7 @@ test('the stability toolkit works inside TimeGAN: every loss, feature matching, 
     { featureMatching: true, pac: 2, chrono: true },
     { featureMatching: true, bidirectional: false },
     { momentLoss: 'quantiles' },
+    { correlationLoss: 10, bidirectional: false },
   ];
   for (const c of cases) {
     const m = small(c);

@@ -43,6 +43,9 @@ TimeGAN (--model timegan; Yoon et al. 2019, the reference code's settings):
   --moment-loss moments|quantiles  G's data-space term: the reference's mean and
                        std per step and feature, or the distance between their
                        whole distributions (1-D Wasserstein) (default moments)
+  --corr-loss W        add W × the squared difference of the real and synthetic
+                       batches' correlations between all steps and features of a
+                       window (default 0: off, as the reference code)
   --ema D              (default 0.999 here: G → S → R is saved as its moving average;
                        0 saves the last weights, as the reference code)
   (defaults there: --beta1 0.9, --lr-g/--lr-d 0.001)
@@ -98,7 +101,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...['model', 'cell', 'layers', 'hidden', 'noise-dim', 'noise', 'g-hidden', 'd-hidden', 'image-shape', 'sample-every'],
       ...['iterations', 'batch-size', 'd-steps', 'lr-g', 'lr-d', 'beta1'],
       ...['loss', 'gp-weight', 'label-smoothing', 'instance-noise', 'clip-norm', 'pac', 'ema'],
-      ...['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'moment-loss'],
+      ...['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'moment-loss', 'corr-loss'],
       ...['eval-every', 'eval-metric', 'diversity-every', 'grad-steps-every'],
     ],
     ['force', 'feature-matching', 'chrono', 'layer-norm', 'bidirectional', 'no-bidirectional'],
@@ -148,6 +151,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       gSteps: int(values, 'g-steps'),
       bidirectional: bidirectional(values),
       momentLoss: oneOf(values, 'moment-loss', ['moments', 'quantiles'] as const),
+      correlationLoss: nonNegative(values, 'corr-loss'),
       embeddingIterations: int(values, 'embedding-iterations', 0),
       supervisedIterations: int(values, 'supervised-iterations', 0),
       ...ganTrainingOptions(values),
@@ -178,7 +182,7 @@ function ganTrainingOptions(values: Values) {
   };
 }
 
-const TIMEGAN_ONLY = ['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'bidirectional', 'no-bidirectional', 'moment-loss'];
+const TIMEGAN_ONLY = ['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'bidirectional', 'no-bidirectional', 'moment-loss', 'corr-loss'];
 
 /** --bidirectional (the default) or --no-bidirectional; undefined leaves the model's default. */
 function bidirectional(values: Values): boolean | undefined {

@@ -42,7 +42,13 @@
  * distance per step and feature (sorted values matched rank by rank, the
  * one-dimensional transport of sliced-Wasserstein generators, Deshpande et
  * al. 2018), which sees the whole marginal: where the generator drops the
- * waves that reach the top, the mean and std can still match.
+ * waves that reach the top, the mean and std can still match. Another:
+ * `correlationLoss` > 0 adds that weight times the squared difference of the
+ * real and synthetic batches' correlation matrices over all T·F values of a
+ * window: both terms above see each step and feature alone, so neither
+ * stops G from coupling waves that are independent in the data (on Sines the
+ * predictive score's excess over its floor tracks that coupling;
+ * BENCHMARKS.md).
  */
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
@@ -99,6 +105,13 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
    * marginal, not its first two moments. Default 'moments'.
    */
   momentLoss: 'moments' | 'quantiles';
+  /**
+   * Weight of a term beyond the reference's: the mean squared difference
+   * between the real and the synthetic batch's correlation matrices over
+   * the window's T·F values (how every step and feature moves with every
+   * other). Default 0 (off, as the reference).
+   */
+  correlationLoss: number;
 }
 
 export const TIMEGAN_DEFAULTS = {
@@ -118,6 +131,7 @@ export const TIMEGAN_DEFAULTS = {
   ema: 0.999,
   bidirectional: true,
   momentLoss: 'moments' as 'moments' | 'quantiles',
+  correlationLoss: 0,
 };
 
 /** Fills defaults (phase lengths default to `iterations`) and checks every value. */
@@ -136,6 +150,7 @@ export function timeganConfig(partial: Partial<TimeganConfig> & { features: numb
   if (!(c.lrE > 0)) throw new TsganError(`lrE must be a positive number, got ${c.lrE}`);
   if (!(c.gamma >= 0)) throw new TsganError(`gamma must be ≥ 0, got ${c.gamma}`);
   if (c.momentLoss !== 'moments' && c.momentLoss !== 'quantiles') throw new TsganError(`momentLoss must be 'moments' or 'quantiles', got ${c.momentLoss}`);
+  if (!(c.correlationLoss >= 0)) throw new TsganError(`correlationLoss must be ≥ 0, got ${c.correlationLoss}`);
   checkTrainingConfig(c);
   if (!CELL_TYPES.includes(c.cell)) throw new TsganError(`unknown cell "${c.cell}"; use one of ${CELL_TYPES.join(', ')}`);
   if (c.model !== 'timegan') throw new TsganError(`config is for model "${c.model}", not timegan`);
@@ -172,6 +187,25 @@ export function momentLoss(x: tf.Tensor3D, xHat: tf.Tensor3D): tf.Scalar {
   ) as tf.Scalar;
 }
 
+/** Correlation matrix [T·F, T·F] over the batch of a [B, T, F] batch (a constant value has no correlation: 0). */
+function windowCorrelation(x: tf.Tensor3D): tf.Tensor2D {
+  const [B, T, F] = x.shape;
+  const flat = tf.reshape(x, [B, T * F]); // [batch, time·features]
+  const { mean, variance } = tf.moments(flat, 0);
+  const z = tf.div(tf.sub(flat, mean), tf.sqrt(tf.add(variance, 1e-6)));
+  return tf.div(tf.matMul(z, z, true, false), B) as tf.Tensor2D;
+}
+
+/**
+ * Mean over all pairs of a window's T·F values of the squared difference
+ * between their correlation over the real batch and over the synthetic one.
+ * Squared, not absolute: two independent batches of 128 already differ by
+ * about ±0.1 per pair, and the square's gradient of that noise averages out.
+ */
+export function correlationLoss(x: tf.Tensor3D, xHat: tf.Tensor3D): tf.Scalar {
+  return tf.mean(tf.square(tf.sub(windowCorrelation(xHat), windowCorrelation(x)))) as tf.Scalar;
+}
+
 /**
  * Mean over steps and features of the 1-D Wasserstein-1 distance between the
  * batch's real and synthetic values: each synthetic value is pulled towards
@@ -201,6 +235,16 @@ function quantileTargets(real: Float32Array, fake: Float32Array, B: number, C: n
     for (let k = 0; k < B; k++) target[order[k] * C + c] = r[k];
   }
   return target;
+}
+
+/** What a joint G step records: its loss terms (the correlation term's only when it is on), E's loss, G's gradient norm. */
+export interface JointGeneratorLogs {
+  gLossU: number;
+  gLossS: number;
+  gLossV: number;
+  gLossC?: number;
+  eLoss: number;
+  gGradNorm: number;
 }
 
 export class Timegan extends Gan {
@@ -338,7 +382,7 @@ export class Timegan extends Gan {
   }
 
   /** Phase 3, generator part: one G/S update, then one E/R update. */
-  jointGeneratorStep(x: tf.Tensor3D, z: tf.Tensor3D, rng: Rng): { gLossU: number; gLossS: number; gLossV: number; eLoss: number; gGradNorm: number } {
+  jointGeneratorStep(x: tf.Tensor3D, z: tf.Tensor3D, rng: Rng): JointGeneratorLogs {
     const { gamma } = this.config;
     const noisy = this.withNoiseFrom(rng);
     let parts: tf.Tensor | null = null;
@@ -364,12 +408,15 @@ export class Timegan extends Gan {
         }
         const s = this.supervisedLoss(h, { constantInput: true });
         const v = this.config.momentLoss === 'quantiles' ? quantileLoss(x, xHat) : momentLoss(x, xHat);
-        parts = tf.keep(tf.stack([u, s, v]));
-        return tf.addN([u, tf.mul(gamma, ue), tf.mul(100, tf.sqrt(s)), tf.mul(100, v)]) as tf.Scalar;
+        const terms = [u, tf.mul(gamma, ue), tf.mul(100, tf.sqrt(s)), tf.mul(100, v)];
+        const c = this.config.correlationLoss > 0 ? correlationLoss(x, xHat) : null;
+        if (c) terms.push(tf.mul(this.config.correlationLoss, c));
+        parts = tf.keep(tf.stack(c ? [u, s, v, c] : [u, s, v]));
+        return tf.addN(terms) as tf.Scalar;
       }),
     );
     h.dispose();
-    const [gLossU, gLossS, gLossV] = Array.from((parts as unknown as tf.Tensor).dataSync());
+    const [gLossU, gLossS, gLossV, gLossC] = Array.from((parts as unknown as tf.Tensor).dataSync());
     tf.dispose(parts!);
     let rec: tf.Tensor | null = null;
     this.update('e', [...this.embedder.variables, ...this.recovery.variables], () =>
@@ -383,7 +430,7 @@ export class Timegan extends Gan {
     );
     const eLoss = Math.sqrt((rec as unknown as tf.Tensor).dataSync()[0]);
     tf.dispose(rec!);
-    return { gLossU, gLossS: Math.sqrt(gLossS), gLossV, eLoss, gGradNorm: g.norm };
+    return { gLossU, gLossS: Math.sqrt(gLossS), gLossV, ...(gLossC === undefined ? {} : { gLossC }), eLoss, gGradNorm: g.norm };
   }
 
   /** Phase 3, discriminator part: applied only while the loss is above the threshold. */

@@ -9,7 +9,7 @@ import { tf } from '../engine.js';
 import { Rng } from '../random.js';
 import { BatchSampler, type Items } from '../data/batches.js';
 import type { Windows } from '../data/windows.js';
-import type { Timegan } from '../models/timegan.js';
+import type { JointGeneratorLogs, Timegan } from '../models/timegan.js';
 import { windowItems } from './gan-trainer.js';
 import type { Metrics, Trainable } from './loop.js';
 
@@ -65,7 +65,7 @@ export class TimeganTrainer implements Trainable {
       return { phase: 2, ...r };
     }
     this.model.progress = (this.it - ne - ns - 1) / Math.max(1, this.jointIterations);
-    let g = { gLossU: NaN, gLossS: NaN, gLossV: NaN, eLoss: NaN, gGradNorm: NaN };
+    let g: JointGeneratorLogs = { gLossU: NaN, gLossS: NaN, gLossV: NaN, eLoss: NaN, gGradNorm: NaN };
     for (let k = 0; k < gSteps; k++) {
       const x = this.batch();
       const z = this.model.noise(this.noiseRng, x.shape[0]);
