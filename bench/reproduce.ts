@@ -33,7 +33,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { peakTurnover, sineData, sinesPredictiveFloor, sinesToCsv } from '../src/data/sines.js';
+import { peakTurnover, sineData, sinesCoupling, sinesPredictiveFloor, sinesToCsv } from '../src/data/sines.js';
 import { loadEvalData, type WindowSet } from '../src/eval/data.js';
 import { VERSION } from '../src/version.js';
 
@@ -72,10 +72,14 @@ function tsgan(args: string[]): { stdout: string; seconds: number } {
   return { stdout: r.stdout, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** Sines' shape check (peakTurnover) of the real windows and of a `tsgan sample` CSV, both scaled with the real data's range (`tsgan eval --scale minmax`). */
-function sinesTurnover(real: string, synthetic: string): { real: Turnover; synthetic: Turnover } {
+/**
+ * Sines' shape checks of the real windows and of a `tsgan sample` CSV, both
+ * scaled with the real data's range (`tsgan eval --scale minmax`):
+ * peakTurnover, and sinesCoupling (correlation does not see the scaling).
+ */
+function sinesShape(real: string, synthetic: string): { real: Shape; synthetic: Shape } {
   const d = loadEvalData({ real, synthetic, idColumn: 'id', scale: 'minmax' });
-  const check = (w: WindowSet) => peakTurnover(w.data, w.seqLen, w.features);
+  const check = (w: WindowSet) => ({ ...peakTurnover(w.data, w.seqLen, w.features), coupling: sinesCoupling(w.data, w.seqLen, w.features) });
   return { real: check(d.real), synthetic: check(d.synthetic) };
 }
 
@@ -100,11 +104,11 @@ interface Row {
   recall: number;
   spread: number;
   warnings: string[];
-  /** Sines only: the shape check (peakTurnover) of the real and the synthetic waves. */
-  turnover?: { real: Turnover; synthetic: Turnover };
+  /** Sines only: the shape checks (peakTurnover, sinesCoupling) of the real and the synthetic waves. */
+  shape?: { real: Shape; synthetic: Shape };
 }
 
-type Turnover = ReturnType<typeof peakTurnover>;
+type Shape = ReturnType<typeof peakTurnover> & { coupling: number };
 
 /** `--resume`: an evaluation in `file` made with the asked number of repeats. */
 function evaluated(file: string): boolean {
@@ -162,7 +166,7 @@ for (const set of sets) {
       recall: m.coverage.recall,
       spread: m.coverage.spread,
       warnings: m.warnings,
-      turnover: set === 'sines' ? sinesTurnover(d.file, join(dir, 'synthetic.csv')) : undefined,
+      shape: set === 'sines' ? sinesShape(d.file, join(dir, 'synthetic.csv')) : undefined,
     });
     process.stderr.write(`${set} seed ${seed}: discriminative ${m.discriminative.mean.toFixed(3)}, predictive ${m.predictive.mean.toFixed(3)}, coverage ${m.coverage.value.toFixed(2)}, ${(meta.trainingSeconds / 60).toFixed(1)} min\n`);
   }
@@ -235,11 +239,14 @@ if (ideal) {
 const sines = rows.filter((r) => r.set === 'sines');
 if (sines.length > 0) {
   const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
-  const real = sines[0].turnover!.real;
-  const synthetic = sines.map((r) => `${pct(r.turnover!.synthetic.reached)} reach it and ${pct(r.turnover!.synthetic.turned)} of those turn over (seed ${r.seed})`);
+  const real = sines[0].shape!.real;
+  const synthetic = sines.map((r) => `${pct(r.shape!.synthetic.reached)} reach it and ${pct(r.shape!.synthetic.turned)} of those turn over (seed ${r.seed})`);
+  const coupling = sines.map((r) => `${f3(r.shape!.synthetic.coupling)} (seed ${r.seed})`);
   lines.push(
     '',
     `Sines' shape check (\`peakTurnover\`, src/data/sines.ts): ${pct(real.reached)} of the real waves reach the top of the range and ${pct(real.turned)} of those turn over within the window; of the synthetic waves ${synthetic.join('; ')}.`,
+    '',
+    `Sines' coupling check (\`sinesCoupling\`: mean |correlation| of the last wave with each other wave one step earlier, which the predictive score's predictor can learn and real data does not have): real ${f3(real.coupling)}; synthetic ${coupling.join(', ')}.`,
   );
 }
 const warnings = rows.flatMap((r) => r.warnings.map((w) => `- ${r.set}, seed ${r.seed}: ${w}`));

@@ -6,7 +6,7 @@ import { parseCsv, parseNumber } from '../src/data/csv.js';
 import { tableToDataset, loadDataset } from '../src/data/table.js';
 import { MinMaxScaler } from '../src/data/scaler.js';
 import { makeWindows } from '../src/data/windows.js';
-import { peakTurnover, sineData, sinesPredictiveFloor } from '../src/data/sines.js';
+import { peakTurnover, sineData, sinesCoupling, sinesPredictiveFloor } from '../src/data/sines.js';
 import { Rng } from '../src/random.js';
 import { STOCK_CSV } from './helpers.js';
 
@@ -136,6 +136,19 @@ test("sinesPredictiveFloor: the per-step median's error of the last feature; on 
   }
   assert.ok(meanError > floor + 0.001, `per-step mean ${meanError}, floor ${floor}`);
   assert.equal(sinesPredictiveFloor(new Float32Array(0), 24, 5), 0);
+});
+
+test('sinesCoupling: real sines near 0; a last wave that follows another one step behind near 1', () => {
+  const s = sineData({ count: 10000, seqLen: 24, features: 5, seed: 0 });
+  const real = sinesCoupling(s.data, 24, 5);
+  assert.ok(real < 0.015, `real ${real}`);
+  // The last wave copies feature 0 of the step before (its first step stays as drawn):
+  // one of four (step, feature) pairs is then perfectly coupled, the others by chance.
+  const follow = Float32Array.from(s.data);
+  for (let i = 0; i < 10000; i++) for (let t = 1; t < 24; t++) follow[(i * 24 + t) * 5 + 4] = s.data[(i * 24 + t - 1) * 5];
+  const c = sinesCoupling(follow, 24, 5);
+  assert.ok(Math.abs(c - (1 + 3 * real) / 4) < 0.01, `copied ${c}, real ${real}`);
+  assert.equal(sinesCoupling(new Float32Array(24 * 5), 24, 5), 0, 'one sequence');
 });
 
 test('the seeded generator: uniformArray draws the same numbers as uniform() one at a time, and the stream goes on from there', () => {

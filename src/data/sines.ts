@@ -108,3 +108,43 @@ export function sinesPredictiveFloor(data: ArrayLike<number>, seqLen: number, fe
   }
   return total / (count * (seqLen - 1));
 }
+
+/**
+ * How strongly a set couples the last wave to the others, where Sines has
+ * them independent: the mean over steps t ≥ 1 and the other features k of
+ * |corr(last feature at t, feature k at t − 1)| over the sequences. It is
+ * what TimeGAN's predictive score can be misled by: its predictor reads the
+ * other features up to t to predict the last at t + 1, so it learns a
+ * generator's spurious coupling and carries it to real data, where it does
+ * not hold. Real Sines score about 1/√count by chance (.008 for 10,000).
+ * `data` is [count, seqLen, features] row-major.
+ */
+export function sinesCoupling(data: ArrayLike<number>, seqLen: number, features: number): number {
+  const count = data.length / (seqLen * features);
+  if (count < 2 || seqLen < 2 || features < 2) return 0;
+  const at = (i: number, t: number, f: number) => data[(i * seqLen + t) * features + f];
+  let total = 0;
+  for (let t = 1; t < seqLen; t++) {
+    for (let k = 0; k + 1 < features; k++) {
+      let mp = 0;
+      let mq = 0;
+      for (let i = 0; i < count; i++) {
+        mp += at(i, t, features - 1) / count;
+        mq += at(i, t - 1, k) / count;
+      }
+      let pq = 0;
+      let pp = 0;
+      let qq = 0;
+      for (let i = 0; i < count; i++) {
+        const p = at(i, t, features - 1) - mp;
+        const q = at(i, t - 1, k) - mq;
+        pq += p * q;
+        pp += p * p;
+        qq += q * q;
+      }
+      // A constant column has no correlation with anything.
+      total += pp > 0 && qq > 0 ? Math.abs(pq) / Math.sqrt(pp * qq) : 0;
+    }
+  }
+  return total / ((seqLen - 1) * (features - 1));
+}
