@@ -84,7 +84,7 @@ function sinesShape(real: string, synthetic: string): { real: Shape; synthetic: 
 }
 
 /** The data, its options, the windows to sample, and how TimeGAN's evaluation scales it (min-max for Stocks; Sines as generated). */
-function dataFor(set: 'sines' | 'stocks'): { file: string; extra: string[]; windows: number; scale: string } {
+function dataFor(set: 'sines' | 'stocks'): { file: string; extra: string[]; windows: number; scale: 'none' | 'minmax' } {
   if (set === 'stocks') return { file: join(root, 'data/stock_data.csv'), extra: [], windows: 3662, scale: 'minmax' };
   const file = join(out, 'sines.csv');
   if (!existsSync(file)) writeFileSync(file, sinesToCsv(sineData({ count: 10000, seqLen: 24, features: 5, seed: 0 })));
@@ -193,7 +193,7 @@ function idealSines(): { disc: number; discStd: number; pred: number; predFloor:
     tsgan(['eval', '--real', d.file, ...d.extra, '--scale', d.scale, '--synthetic', file, '--repeats', values.repeats!, '--seed', '1', '--json', metrics, '--force']);
   }
   const m = JSON.parse(readFileSync(metrics, 'utf8'));
-  const real = loadEvalData({ real: d.file, synthetic: file, idColumn: 'id', scale: d.scale as 'none' }).real;
+  const real = loadEvalData({ real: d.file, synthetic: file, idColumn: 'id', scale: d.scale }).real;
   const predFloor = sinesPredictiveFloor(real.data, real.seqLen, real.features);
   return { disc: m.discriminative.mean, discStd: m.discriminative.std, pred: m.predictive.mean, predFloor };
 }

@@ -33,6 +33,17 @@ function batch(seed = 1): tf.Tensor3D {
 
 const values = (vars: tf.Variable[]) => vars.map((v) => Array.from(v.dataSync()));
 
+/** Plain gradient descent of `term(real, ·)` from a copy of `start`: `steps` steps of size `lr`. The caller disposes the result. */
+function descend(term: (x: tf.Tensor3D, xHat: tf.Tensor3D) => tf.Scalar, real: tf.Tensor3D, start: tf.Tensor3D, steps: number, lr: number): tf.Variable {
+  const w = tf.variable(start.clone());
+  for (let i = 0; i < steps; i++) {
+    const g = tf.variableGrads(() => term(real, w as tf.Variable<tf.Rank.R3>), [w]);
+    tf.tidy(() => w.assign(tf.sub(w, tf.mul(lr, g.grads[w.name]))));
+    tf.dispose([g.value, ...Object.values(g.grads)]);
+  }
+  return w;
+}
+
 test('shapes: synthetic data [batch, time, features] in [0, 1]; five networks, three saved', () => {
   const m = small();
   const z = m.noise(new Rng(2), 5);
@@ -293,12 +304,7 @@ test('--corr-loss: a term that sees waves coupled which the data has independent
     // These rate the coupled batch (made of x's own values) closer to x than another real batch.
     assert.ok(term(x, coupled).dataSync()[0] < term(x, other).dataSync()[0], term.name);
   }
-  const w = tf.variable(coupled.clone());
-  for (let i = 0; i < 300; i++) {
-    const g = tf.variableGrads(() => correlationLoss(x, w as tf.Variable<tf.Rank.R3>), [w]);
-    tf.tidy(() => w.assign(tf.sub(w, tf.mul(20, g.grads[w.name]))));
-    tf.dispose([g.value, ...Object.values(g.grads)]);
-  }
+  const w = descend(correlationLoss, x, coupled, 300, 20);
   const before = cross(coupled);
   const after = cross(w);
   assert.ok(before > 0.45 && after < before / 2 && after < 2 * cross(x), `coupling ${before} → ${after} (real ${cross(x)})`);
@@ -381,21 +387,15 @@ test('--moment-loss quantiles: the data-space term sees the whole distribution p
   // ... and the 1-D Wasserstein distance by hand: ∫₀¹ |√3·s − 1| ds = 1/(2√3) + 2/√3 − 1.
   assert.ok(Math.abs(quantileLoss(real, v).dataSync()[0] - (1 / (2 * Math.sqrt(3)) + 2 / Math.sqrt(3) - 1)) < 0.01);
   // Descending each term from the same start: the moments are already matched and leave the values where they are; the quantiles pull them to ±1.
-  const descend = (loss: 'moments' | 'quantiles') => {
-    const w = tf.variable(v.clone());
-    const term = loss === 'quantiles' ? quantileLoss : momentLoss;
-    for (let i = 0; i < 200; i++) {
-      const g = tf.variableGrads(() => term(real, w as tf.Variable<tf.Rank.R3>), [w]);
-      // A step of 0.01 per value: the gradient of a mean of |·| over B · 2 values is ±1 / (B · 2).
-      tf.tidy(() => w.assign(tf.sub(w, tf.mul(0.01 * B * 2, g.grads[w.name]))));
-      tf.dispose([g.value, ...Object.values(g.grads)]);
-    }
+  const nearOne = (term: typeof momentLoss) => {
+    // A step of 0.01 per value: the gradient of a mean of |·| over B · 2 values is ±1 / (B · 2).
+    const w = descend(term, real, v, 200, 0.01 * B * 2);
     const near = Array.from(w.dataSync()).filter((x) => Math.abs(Math.abs(x) - 1) < 0.05).length / (B * 2);
     w.dispose();
     return near;
   };
   const before = Array.from(v.dataSync()).filter((x) => Math.abs(Math.abs(x) - 1) < 0.05).length / (B * 2);
-  const [byMoments, byQuantiles] = [descend('moments'), descend('quantiles')];
+  const [byMoments, byQuantiles] = [nearOne(momentLoss), nearOne(quantileLoss)];
   assert.ok(byMoments <= before + 0.02, `moments: ${byMoments} near ±1 (start ${before})`);
   assert.ok(byQuantiles > 0.95, `quantiles: ${byQuantiles} near ±1 (start ${before})`);
   tf.dispose([real, v]);

@@ -6,6 +6,7 @@
  */
 import { Rng } from '../random.js';
 import { csvField, formatValue } from './csv.js';
+import { correlationMatrix } from '../eval/stats.js';
 
 export interface SinesOptions {
   /** Number of sequences. Default 1000. */
@@ -122,29 +123,18 @@ export function sinesPredictiveFloor(data: ArrayLike<number>, seqLen: number, fe
 export function sinesCoupling(data: ArrayLike<number>, seqLen: number, features: number): number {
   const count = data.length / (seqLen * features);
   if (count < 2 || seqLen < 2 || features < 2) return 0;
-  const at = (i: number, t: number, f: number) => data[(i * seqLen + t) * features + f];
+  const last = features - 1;
+  // Per step t: one-step windows of [the other features at t − 1, the last at t]; the last
+  // row of their correlation matrix is the last wave's correlation with each of the others.
+  const pairs = new Float32Array(count * features);
   let total = 0;
   for (let t = 1; t < seqLen; t++) {
-    for (let k = 0; k + 1 < features; k++) {
-      let mp = 0;
-      let mq = 0;
-      for (let i = 0; i < count; i++) {
-        mp += at(i, t, features - 1) / count;
-        mq += at(i, t - 1, k) / count;
-      }
-      let pq = 0;
-      let pp = 0;
-      let qq = 0;
-      for (let i = 0; i < count; i++) {
-        const p = at(i, t, features - 1) - mp;
-        const q = at(i, t - 1, k) - mq;
-        pq += p * q;
-        pp += p * p;
-        qq += q * q;
-      }
-      // A constant column has no correlation with anything.
-      total += pp > 0 && qq > 0 ? Math.abs(pq) / Math.sqrt(pp * qq) : 0;
+    for (let i = 0; i < count; i++) {
+      for (let k = 0; k < last; k++) pairs[i * features + k] = data[(i * seqLen + t - 1) * features + k];
+      pairs[i * features + last] = data[(i * seqLen + t) * features + last];
     }
+    const corr = correlationMatrix({ data: pairs, count, seqLen: 1, features });
+    for (let k = 0; k < last; k++) total += Math.abs(corr[last][k]);
   }
-  return total / ((seqLen - 1) * (features - 1));
+  return total / ((seqLen - 1) * last);
 }
