@@ -8,7 +8,7 @@
  *
  *   npm run reproduce -- [--iterations N] [--seeds 1,2,3] [--data sines,stocks] [--repeats 10] [--out DIR] [--resume]
  *
- * A full run takes hours (about 27 minutes of training and 10 of evaluation
+ * A full run takes hours (30–50 minutes of training and 10–20 of evaluation
  * per model on 2 cores). `--resume` goes on where an earlier run into the
  * same DIR stopped: a model already trained there for that data set and seed
  * is reused (its recorded training time with it), and its samples and
@@ -16,7 +16,13 @@
  * number of repeats. Resume with the options the models were trained with:
  * only the seed and the iterations are checked. Separate runs (for example
  * one per data set, side by side) can share a DIR and a last `--resume` run
- * then prints the whole table.
+ * then prints the whole table. A DIR need not keep the samples (tens of
+ * megabytes): a kept model draws them again, byte for byte, and its
+ * evaluation is kept when they hash as the evaluated ones did
+ * (synthetic.sha256). bench/reproduce-runs holds the models and evaluations
+ * behind BENCHMARKS.md's table, so that
+ * `npm run reproduce -- --resume --out bench/reproduce-runs` prints it again
+ * in minutes, and deleting a seed's directory there trains it again.
  *
  * Sines is TimeGAN's: 10,000 sequences of 24 steps, 5 features, each
  * sin(f·t + φ) with f, φ ~ U(0, 0.1), scaled to [0, 1]. Stocks is the GOOG
@@ -28,6 +34,7 @@
  * Writes a Markdown table to DIR/reproduce.md (default reproduce-runs/).
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -110,6 +117,8 @@ interface Row {
 
 type Shape = ReturnType<typeof peakTurnover> & { coupling: number };
 
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
 /** `--resume`: an evaluation in `file` made with the asked number of repeats. */
 function evaluated(file: string): boolean {
   return existsSync(file) && JSON.parse(readFileSync(file, 'utf8')).repeats === Number(values.repeats);
@@ -143,8 +152,18 @@ for (const set of sets) {
     else process.stderr.write(`reusing the model trained in ${modelDir}\n`);
     const meta = JSON.parse(readFileSync(join(modelDir, 'tsgan.json'), 'utf8'));
     iterationsRun = meta.config.embeddingIterations;
-    rerun ||= !existsSync(join(dir, 'synthetic.csv'));
-    if (rerun) tsgan(['sample', '--model', modelDir, '--count', String(d.windows), '--seed', String(seed), '--out', join(dir, 'synthetic.csv'), '--force']);
+    const samples = join(dir, 'synthetic.csv');
+    const samplesHash = join(dir, 'synthetic.sha256');
+    if (rerun || !existsSync(samples)) {
+      tsgan(['sample', '--model', modelDir, '--count', String(d.windows), '--seed', String(seed), '--out', samples, '--force']);
+      // A kept model samples again byte for byte (same weights, seed and kernels), so its evaluation still holds: the
+      // samples need not be kept, only their hash. Another engine or CPU may round differently: then it is evaluated again.
+      if (!rerun) {
+        const same = existsSync(samplesHash) && readFileSync(samplesHash, 'utf8').trim() === sha256(samples);
+        process.stderr.write(same ? 'the samples drawn again are the evaluated ones, byte for byte\n' : `the samples drawn again are not known to be the evaluated ones (${samplesHash}): evaluating again\n`);
+        rerun = !same;
+      }
+    }
     rerun ||= !evaluated(join(dir, 'metrics.json'));
     if (rerun) {
       tsgan([
@@ -152,6 +171,7 @@ for (const set of sets) {
         '--json', join(dir, 'metrics.json'), '--report', join(dir, 'report.html'), '--model', modelDir, '--force',
       ]);
     }
+    writeFileSync(samplesHash, `${sha256(samples)}\n`);
     const m = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
     rows.push({
       set,
@@ -166,7 +186,7 @@ for (const set of sets) {
       recall: m.coverage.recall,
       spread: m.coverage.spread,
       warnings: m.warnings,
-      shape: set === 'sines' ? sinesShape(d.file, join(dir, 'synthetic.csv')) : undefined,
+      shape: set === 'sines' ? sinesShape(d.file, samples) : undefined,
     });
     process.stderr.write(`${set} seed ${seed}: discriminative ${m.discriminative.mean.toFixed(3)}, predictive ${m.predictive.mean.toFixed(3)}, coverage ${m.coverage.value.toFixed(2)}, ${(meta.trainingSeconds / 60).toFixed(1)} min\n`);
   }
