@@ -31,7 +31,7 @@ Model:
   --noise uniform|normal  noise distribution (default uniform)
 TimeGAN (--model timegan; Yoon et al. 2019, the reference code's settings):
   --iterations N       joint-phase iterations (default 10000, as the reference code;
-                       30–50 minutes in all on 2 cores)
+                       about 27 minutes in all on 2 cores)
   --embedding-iterations N   autoencoder phase (default: --iterations)
   --supervised-iterations N  supervisor phase (default: --iterations)
   --gamma X            weight of the latent adversarial terms (default 1)
@@ -45,7 +45,7 @@ TimeGAN (--model timegan; Yoon et al. 2019, the reference code's settings):
                        whole distributions (1-D Wasserstein) (default moments)
   --corr-loss W        add W × the squared difference of the real and synthetic
                        batches' correlations between all steps and features of a
-                       window (default 100; 0: off, as the reference code)
+                       window (default 0: off, as the reference code)
   --ema D              (default 0.999 here: G → S → R is saved as its moving average;
                        0 saves the last weights, as the reference code)
   (defaults there: --beta1 0.9, --lr-g/--lr-d 0.001)

@@ -48,17 +48,11 @@ export type AnyGan = Rgan | DenseGan | Timegan;
 export type AnyGanConfig = RganConfig | DenseGanConfig | TimeganConfig;
 export const GAN_MODELS = ['rgan', 'dense-gan', 'timegan'] as const;
 
-/**
- * What a TimeGAN saved before an option existed was trained with (its config
- * has no such key), where that differs from the option's default: its D read
- * forward only, and G had no correlation term.
- */
-const TIMEGAN_BEFORE_OPTIONS: Partial<TimeganConfig> = { bidirectional: false, correlationLoss: 0 };
-
 /** Builds the model a config describes, with weights drawn from `seed`. */
 export function buildGan(config: AnyGanConfig, seed: number): AnyGan {
   if (config.model === 'dense-gan') return new DenseGan(denseGanConfig(config), seed);
-  if (config.model === 'timegan') return new Timegan(timeganConfig({ ...TIMEGAN_BEFORE_OPTIONS, ...config }), seed);
+  // A TimeGAN saved before `bidirectional` existed has no such key: its D reads forward only.
+  if (config.model === 'timegan') return new Timegan(timeganConfig({ ...config, bidirectional: (config as Partial<TimeganConfig>).bidirectional ?? false }), seed);
   return new Rgan(rganConfig(config), seed);
 }
 

@@ -42,14 +42,13 @@
  * distance per step and feature (sorted values matched rank by rank, the
  * one-dimensional transport of sliced-Wasserstein generators, Deshpande et
  * al. 2018), which sees the whole marginal: where the generator drops the
- * waves that reach the top, the mean and std can still match. A departure
- * that is on by default: G also descends `correlationLoss` (100) times the
- * squared difference of the real and synthetic batches' correlation
- * matrices over all T·F values of a window. The moment terms see each step
- * and feature alone, so neither stops G from coupling waves that are
- * independent in the data; on Sines the predictive score's excess over its
- * floor tracks that coupling, and the term took the discriminative score
- * from about .04 to under .011 (BENCHMARKS.md). 0 restores the reference.
+ * waves that reach the top, the mean and std can still match. Another:
+ * `correlationLoss` > 0 adds that weight times the squared difference of the
+ * real and synthetic batches' correlation matrices over all T·F values of a
+ * window: both terms above see each step and feature alone, so neither
+ * stops G from coupling waves that are independent in the data (on Sines the
+ * predictive score's excess over its floor tracks that coupling;
+ * BENCHMARKS.md).
  */
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
@@ -110,7 +109,7 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
    * Weight of a term beyond the reference's: the mean squared difference
    * between the real and the synthetic batch's correlation matrices over
    * the window's T·F values (how every step and feature moves with every
-   * other). Default 100; 0 is the reference code's G loss.
+   * other). Default 0 (off, as the reference).
    */
   correlationLoss: number;
 }
@@ -132,7 +131,7 @@ export const TIMEGAN_DEFAULTS = {
   ema: 0.999,
   bidirectional: true,
   momentLoss: 'moments' as 'moments' | 'quantiles',
-  correlationLoss: 100,
+  correlationLoss: 0,
 };
 
 /** Fills defaults (phase lengths default to `iterations`) and checks every value. */
