@@ -8,7 +8,7 @@
  *
  *   npm run reproduce -- [--iterations N] [--seeds 1,2,3] [--data sines,stocks] [--repeats 10] [--out DIR] [--resume]
  *
- * A full run takes hours (30–50 minutes of training and 10–20 of evaluation
+ * A full run takes hours (27–45 minutes of training and 10–20 of evaluation
  * per model on 2 cores). `--resume` goes on where an earlier run into the
  * same DIR stopped: a model already trained there for that data set and seed
  * is reused (its recorded training time with it), and its samples and
@@ -19,10 +19,9 @@
  * then prints the whole table. A DIR need not keep the samples (tens of
  * megabytes): a kept model draws them again, byte for byte, and its
  * evaluation is kept when they hash as the evaluated ones did
- * (synthetic.sha256). bench/reproduce-runs holds the models and evaluations
- * behind BENCHMARKS.md's table, so that
- * `npm run reproduce -- --resume --out bench/reproduce-runs` prints it again
- * in minutes, and deleting a seed's directory there trains it again.
+ * (synthetic.sha256). So a DIR can be kept, or committed, with its models
+ * and evaluations only, and a later `--resume` prints the table again in
+ * minutes (deleting a seed's directory trains that seed again).
  *
  * Sines is TimeGAN's: 10,000 sequences of 24 steps, 5 features, each
  * sin(f·t + φ) with f, φ ~ U(0, 0.1), scaled to [0, 1]. Stocks is the GOOG

@@ -31,7 +31,7 @@ Model:
   --noise uniform|normal  noise distribution (default uniform)
 TimeGAN (--model timegan; Yoon et al. 2019, the reference code's settings):
   --iterations N       joint-phase iterations (default 10000, as the reference code;
-                       about 27 minutes in all on 2 cores)
+                       27–45 minutes in all on 2 cores)
   --embedding-iterations N   autoencoder phase (default: --iterations)
   --supervised-iterations N  supervisor phase (default: --iterations)
   --gamma X            weight of the latent adversarial terms (default 1)
