@@ -34,6 +34,10 @@ for (;;) {
     for (let c = 0; c < n; c++) {
       const fn = fns[list[p]];
       const k = list[p + 1];
+      // A list read while it was being rewritten shows as nonsense here: say so, rather than spread millions of arguments.
+      if (fn === undefined || !Number.isInteger(k) || k < 0 || p + 2 + k > list.length) {
+        throw new Error(`call list entry ${c} of ${n} (at ${p}) is not a call: function index ${list[p]}, ${k} arguments`);
+      }
       const args: number[] = new Array(k);
       for (let i = 0; i < k; i++) args[i] = list[p + 2 + i];
       fn(...args);

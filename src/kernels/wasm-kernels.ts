@@ -318,11 +318,15 @@ function run(a: Kernels, lists: Call[][]): void {
     }
   }
   if (useHelper) helper!.start(lists[1]);
-  for (const [i, list] of lists.entries()) {
-    if (i > 0 && useHelper) break;
-    for (const c of list) (a.k[c.fn] as Fn)(...c.args);
+  try {
+    for (const [i, list] of lists.entries()) {
+      if (i > 0 && useHelper) break;
+      for (const c of list) (a.k[c.fn] as Fn)(...c.args);
+    }
+  } finally {
+    // Even when this thread's half throws: the next call must not rewrite the list the helper is still reading.
+    if (useHelper) helper!.wait();
   }
-  if (useHelper) helper!.wait();
 }
 
 export interface ForwardResult {
