@@ -141,8 +141,9 @@ for (const set of sets) {
   for (const seed of seeds) {
     const dir = join(out, `${set}-seed${seed}`);
     mkdirSync(dir, { recursive: true });
-    process.stderr.write(`\n== ${set}, seed ${seed}: TimeGAN${values.iterations ? ` (${values.iterations} iterations per phase)` : ' with its defaults'}\n`);
     const extra = values.extra ? values.extra.split(' ') : [];
+    const how = [values.iterations ? `${values.iterations} iterations per phase` : '', values.extra!].filter(Boolean);
+    process.stderr.write(`\n== ${set}, seed ${seed}: TimeGAN ${how.length ? `(${how.join(', ')})` : 'with its defaults'}\n`);
     const modelDir = join(dir, 'model');
     // Each step reruns when its output is missing or an earlier step ran again (its input changed).
     let rerun = !(values.resume && reusableModel(modelDir, seed));
