@@ -289,7 +289,14 @@ test('--corr-loss: a term that sees waves coupled which the data has independent
   // The two off-diagonal entries differ by 1, the diagonal by 0: mean (0 + 1 + 1 + 0) / 4.
   assert.ok(Math.abs(correlationLoss(real, fake).dataSync()[0] - 0.5) < 1e-4);
   assert.ok(correlationLoss(real, tf.reverse(real, 0) as tf.Tensor3D).dataSync()[0] < 1e-10, 'the order of the batch does not matter');
-  tf.dispose([real, fake]);
+  // --corr-pairs cross compares only values of different features: here the two off-diagonal entries.
+  assert.ok(Math.abs(correlationLoss(real, fake, 'cross').dataSync()[0] - 1) < 1e-4);
+  // Two steps, feature b constant: fake changes only how a moves with itself from step to step, which 'cross' leaves alone.
+  const own = (a1: number[]) => tf.tensor3d(a.flatMap((v, i) => [v, 0, a1[i], 0]), [4, 2, 2]);
+  const [realOwn, fakeOwn] = [own(a), own([1, -1, -1, 1])];
+  assert.ok(correlationLoss(realOwn, fakeOwn).dataSync()[0] > 0.1);
+  assert.ok(correlationLoss(realOwn, fakeOwn, 'cross').dataSync()[0] < 1e-10);
+  tf.dispose([real, fake, realOwn, fakeOwn]);
 
   // Sines' features are independent and identically distributed: copying feature 0 into the last
   // feature keeps every step's marginal but couples the two waves. Only the correlation term sees it.
@@ -330,6 +337,7 @@ test('--corr-loss: a term that sees waves coupled which the data has independent
   assert.equal(on.logs.gLossV, off.logs.gLossV, 'the same start');
   tf.dispose([x, other, coupled, z]);
   assert.throws(() => small({ correlationLoss: -1 }), /correlationLoss must be ≥ 0, got -1/);
+  assert.throws(() => small({ correlationPairs: 'some' as 'all' }), /correlationPairs must be 'all' or 'cross', got some/);
   const r = await runCli(['train', '--data', STOCK_CSV, '--out', join(tempDir(), 'x'), '--corr-loss', '5']);
   assert.match(r.stderr, /--corr-loss applies to --model timegan only/);
 });

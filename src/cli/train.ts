@@ -46,6 +46,8 @@ TimeGAN (--model timegan; Yoon et al. 2019, the reference code's settings):
   --corr-loss W        add W × the squared difference of the real and synthetic
                        batches' correlations between all steps and features of a
                        window (default 0: off, as the reference code)
+  --corr-pairs all|cross  the pairs --corr-loss compares: all, or only values of
+                       different features (default all)
   --ema D              (default 0.999 here: G → S → R is saved as its moving average;
                        0 saves the last weights, as the reference code)
   (defaults there: --beta1 0.9, --lr-g/--lr-d 0.001)
@@ -101,7 +103,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...['model', 'cell', 'layers', 'hidden', 'noise-dim', 'noise', 'g-hidden', 'd-hidden', 'image-shape', 'sample-every'],
       ...['iterations', 'batch-size', 'd-steps', 'lr-g', 'lr-d', 'beta1'],
       ...['loss', 'gp-weight', 'label-smoothing', 'instance-noise', 'clip-norm', 'pac', 'ema'],
-      ...['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'moment-loss', 'corr-loss'],
+      ...['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'moment-loss', 'corr-loss', 'corr-pairs'],
       ...['eval-every', 'eval-metric', 'diversity-every', 'grad-steps-every'],
     ],
     ['force', 'feature-matching', 'chrono', 'layer-norm', 'bidirectional', 'no-bidirectional'],
@@ -152,6 +154,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       bidirectional: bidirectional(values),
       momentLoss: oneOf(values, 'moment-loss', ['moments', 'quantiles'] as const),
       correlationLoss: nonNegative(values, 'corr-loss'),
+      correlationPairs: oneOf(values, 'corr-pairs', ['all', 'cross'] as const),
       embeddingIterations: int(values, 'embedding-iterations', 0),
       supervisedIterations: int(values, 'supervised-iterations', 0),
       ...ganTrainingOptions(values),
@@ -182,7 +185,7 @@ function ganTrainingOptions(values: Values) {
   };
 }
 
-const TIMEGAN_ONLY = ['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'bidirectional', 'no-bidirectional', 'moment-loss', 'corr-loss'];
+const TIMEGAN_ONLY = ['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'bidirectional', 'no-bidirectional', 'moment-loss', 'corr-loss', 'corr-pairs'];
 
 /** --bidirectional (the default) or --no-bidirectional; undefined leaves the model's default. */
 function bidirectional(values: Values): boolean | undefined {

@@ -48,7 +48,10 @@
  * window: both terms above see each step and feature alone, so neither
  * stops G from coupling waves that are independent in the data (on Sines the
  * predictive score's excess over its floor tracks that coupling;
- * BENCHMARKS.md).
+ * BENCHMARKS.md). `correlationPairs: 'cross'` keeps only the pairs of
+ * different features: the coupling between series, without a say in each
+ * series' own course over the window (on Stocks, the whole term made the
+ * volume smoother than the data's; BENCHMARKS.md).
  */
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
@@ -112,6 +115,13 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
    * other). Default 0 (off, as the reference).
    */
   correlationLoss: number;
+  /**
+   * Which pairs of the window's values that term compares: 'all', or 'cross',
+   * only values of different features (at any two steps) — how features move
+   * together, leaving each feature's own course over the window to the
+   * supervised and moment terms. Default 'all'.
+   */
+  correlationPairs: 'all' | 'cross';
 }
 
 export const TIMEGAN_DEFAULTS = {
@@ -132,6 +142,7 @@ export const TIMEGAN_DEFAULTS = {
   bidirectional: true,
   momentLoss: 'moments' as 'moments' | 'quantiles',
   correlationLoss: 0,
+  correlationPairs: 'all' as 'all' | 'cross',
 };
 
 /** Fills defaults (phase lengths default to `iterations`) and checks every value. */
@@ -151,6 +162,8 @@ export function timeganConfig(partial: Partial<TimeganConfig> & { features: numb
   if (!(c.gamma >= 0)) throw new TsganError(`gamma must be ≥ 0, got ${c.gamma}`);
   if (c.momentLoss !== 'moments' && c.momentLoss !== 'quantiles') throw new TsganError(`momentLoss must be 'moments' or 'quantiles', got ${c.momentLoss}`);
   if (!(c.correlationLoss >= 0)) throw new TsganError(`correlationLoss must be ≥ 0, got ${c.correlationLoss}`);
+  if (c.correlationPairs !== 'all' && c.correlationPairs !== 'cross') throw new TsganError(`correlationPairs must be 'all' or 'cross', got ${c.correlationPairs}`);
+  if (c.correlationPairs === 'cross' && c.features < 2) throw new TsganError(`correlationPairs 'cross' needs at least 2 features, got ${c.features}`);
   checkTrainingConfig(c);
   if (!CELL_TYPES.includes(c.cell)) throw new TsganError(`unknown cell "${c.cell}"; use one of ${CELL_TYPES.join(', ')}`);
   if (c.model !== 'timegan') throw new TsganError(`config is for model "${c.model}", not timegan`);
@@ -202,8 +215,19 @@ function windowCorrelation(x: tf.Tensor3D): tf.Tensor2D {
  * Squared, not absolute: two independent batches of 128 already differ by
  * about ±0.1 per pair, and the square's gradient of that noise averages out.
  */
-export function correlationLoss(x: tf.Tensor3D, xHat: tf.Tensor3D): tf.Scalar {
-  return tf.mean(tf.square(tf.sub(windowCorrelation(xHat), windowCorrelation(x)))) as tf.Scalar;
+export function correlationLoss(x: tf.Tensor3D, xHat: tf.Tensor3D, pairs: 'all' | 'cross' = 'all'): tf.Scalar {
+  const sq = tf.square(tf.sub(windowCorrelation(xHat), windowCorrelation(x))); // [T·F, T·F]
+  if (pairs === 'all') return tf.mean(sq) as tf.Scalar;
+  const [, T, F] = x.shape;
+  const mask = crossFeatureMask(T, F);
+  return tf.div(tf.sum(tf.mul(sq, mask)), tf.sum(mask)) as tf.Scalar;
+}
+
+/** [T·F, T·F]: 1 where the two flattened values (index t·F + f) belong to different features. */
+function crossFeatureMask(T: number, F: number): tf.Tensor2D {
+  const n = T * F;
+  const feature = tf.mod(tf.range(0, n, 1, 'int32'), F);
+  return tf.cast(tf.notEqual(tf.reshape(feature, [n, 1]), tf.reshape(feature, [1, n])), 'float32') as tf.Tensor2D;
 }
 
 /**
@@ -409,7 +433,7 @@ export class Timegan extends Gan {
         const s = this.supervisedLoss(h, { constantInput: true });
         const v = this.config.momentLoss === 'quantiles' ? quantileLoss(x, xHat) : momentLoss(x, xHat);
         const terms = [u, tf.mul(gamma, ue), tf.mul(100, tf.sqrt(s)), tf.mul(100, v)];
-        const c = this.config.correlationLoss > 0 ? correlationLoss(x, xHat) : null;
+        const c = this.config.correlationLoss > 0 ? correlationLoss(x, xHat, this.config.correlationPairs) : null;
         if (c) terms.push(tf.mul(this.config.correlationLoss, c));
         parts = tf.keep(tf.stack(c ? [u, s, v, c] : [u, s, v]));
         return tf.addN(terms) as tf.Scalar;
