@@ -50,8 +50,9 @@
  * predictive score's excess over its floor tracks that coupling;
  * BENCHMARKS.md). `correlationPairs: 'cross'` keeps only the pairs of
  * different features: the coupling between series, without a say in each
- * series' own course over the window (on Stocks, the whole term made the
- * volume smoother than the data's; BENCHMARKS.md).
+ * series' own course over the window. Measured (BENCHMARKS.md): both
+ * forms meet Sines' discriminative line; both crowd one Stocks seed's
+ * generator into the dense part of the data, so neither is the default.
  */
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
