@@ -122,8 +122,11 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
    * together, leaving each feature's own course over the window to the
    * supervised and moment terms. Default 'all'.
    */
-  correlationPairs: 'all' | 'cross';
+  correlationPairs: CorrelationPairs;
 }
+
+/** The pairs the correlation term compares (see `correlationPairs`). */
+export type CorrelationPairs = 'all' | 'cross';
 
 export const TIMEGAN_DEFAULTS = {
   model: 'timegan' as const,
@@ -143,7 +146,7 @@ export const TIMEGAN_DEFAULTS = {
   bidirectional: true,
   momentLoss: 'moments' as 'moments' | 'quantiles',
   correlationLoss: 0,
-  correlationPairs: 'all' as 'all' | 'cross',
+  correlationPairs: 'all' as CorrelationPairs,
 };
 
 /** Fills defaults (phase lengths default to `iterations`) and checks every value. */
@@ -216,7 +219,7 @@ function windowCorrelation(x: tf.Tensor3D): tf.Tensor2D {
  * Squared, not absolute: two independent batches of 128 already differ by
  * about ±0.1 per pair, and the square's gradient of that noise averages out.
  */
-export function correlationLoss(x: tf.Tensor3D, xHat: tf.Tensor3D, pairs: 'all' | 'cross' = 'all'): tf.Scalar {
+export function correlationLoss(x: tf.Tensor3D, xHat: tf.Tensor3D, pairs: CorrelationPairs = 'all'): tf.Scalar {
   const sq = tf.square(tf.sub(windowCorrelation(xHat), windowCorrelation(x))); // [T·F, T·F]
   if (pairs === 'all') return tf.mean(sq) as tf.Scalar;
   const [, T, F] = x.shape;
