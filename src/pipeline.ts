@@ -118,6 +118,7 @@ export async function trainFromCsv(opts: TrainCsvOptions): Promise<ModelMeta> {
     }
     const trainer = model instanceof Timegan ? new TimeganTrainer(model, train, seed, iterations) : new GanTrainer(model, train, seed, iterations);
     const total = trainer instanceof TimeganTrainer ? trainer.totalIterations : iterations;
+    if (trainer instanceof TimeganTrainer && trainer.correlationPairs) opts.onNotice?.(correlationNotice(trainer.model.config, trainer.correlationPairs));
     const monitors = ganMonitors(model, trainer.items, seed, opts);
     const run = await runTraining(trainer, total, opts.data, [...(opts.callbacks ?? []), ...monitors, ...(evaluator ? [evaluator] : [])]);
     model.commitAverage();
@@ -141,6 +142,14 @@ export async function trainFromCsv(opts: TrainCsvOptions): Promise<ModelMeta> {
     evaluator?.dispose();
     model.dispose();
   }
+}
+
+/** What the correlation term will compare, in a line (with 'weak' pairs it can be nothing). */
+function correlationNotice(c: TimeganConfig, { pairs, of }: { pairs: number; of: number }): string {
+  const weak = `|ρ| < ${c.correlationThreshold} over the training windows`;
+  if (pairs === 0) return `tsgan: the correlation term is off: no pair of a window's values has ${weak}`;
+  const which = { all: 'all pairs', cross: 'pairs of different features', weak: `pairs with ${weak}` }[c.correlationPairs];
+  return `tsgan: the correlation term (weight ${c.correlationLoss}) compares ${pairs} of ${of} pairs of a window's values (${which})`;
 }
 
 /** The diversity monitor and the per-step gradient diagnostic, at their configured intervals. */

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { engine, runCli, tempDir, STOCK_CSV, loadPlainLayersModel } from './helpers.js';
 import { tf } from '../src/engine.js';
 import { Rng } from '../src/random.js';
-import { Timegan, timeganConfig, correlationLoss, momentLoss, quantileLoss, type TimeganConfig } from '../src/models/timegan.js';
+import { Timegan, timeganConfig, correlationLoss, crossFeatureMask, weakPairMask, momentLoss, quantileLoss, type TimeganConfig } from '../src/models/timegan.js';
 import { TimeganTrainer } from '../src/train/timegan-trainer.js';
 import { sineData, sinesCoupling } from '../src/data/sines.js';
 
@@ -21,7 +21,9 @@ before(engine);
 const sines = sineData({ count: 128, seqLen: 10, features: 3, seed: 1 });
 
 function small(p: Partial<TimeganConfig> = {}, iterations = 10): Timegan {
-  return new Timegan(timeganConfig({ features: 3, seqLen: 10, hidden: 8, layers: 2, batchSize: 32, ...p }, iterations), 1);
+  const m = new Timegan(timeganConfig({ features: 3, seqLen: 10, hidden: 8, layers: 2, batchSize: 32, ...p }, iterations), 1);
+  m.setCorrelationData(sines); // the default correlation term reads its pairs from the training windows (as TimeganTrainer does)
+  return m;
 }
 
 function batch(seed = 1): tf.Tensor3D {
@@ -271,13 +273,17 @@ test('--no-bidirectional trains the reference code\'s forward-only D; a model sa
   assert.equal(fwd.config.bidirectional, false);
   assert.equal(fwd.discriminatorBack, null);
   fwd.dispose();
-  // The tsgan.json of a model from before the option: no "bidirectional" key.
+  // The tsgan.json of a model from before the option (and the correlation term): no such keys.
   const file = join(out, 'tsgan.json');
   const meta = JSON.parse(readFileSync(file, 'utf8'));
   delete meta.config.bidirectional;
+  delete meta.config.correlationLoss;
+  delete meta.config.correlationPairs;
+  delete meta.config.correlationThreshold;
   writeFileSync(file, JSON.stringify(meta));
   const old = loadModelDir(out).model as Timegan;
   assert.equal(old.config.bidirectional, false);
+  assert.equal(old.config.correlationLoss, 0, 'trained without the term');
   old.dispose();
 });
 
@@ -290,12 +296,12 @@ test('--corr-loss: a term that sees waves coupled which the data has independent
   assert.ok(Math.abs(correlationLoss(real, fake).dataSync()[0] - 0.5) < 1e-4);
   assert.ok(correlationLoss(real, tf.reverse(real, 0) as tf.Tensor3D).dataSync()[0] < 1e-10, 'the order of the batch does not matter');
   // --corr-pairs cross compares only values of different features: here the two off-diagonal entries.
-  assert.ok(Math.abs(correlationLoss(real, fake, 'cross').dataSync()[0] - 1) < 1e-4);
+  assert.ok(Math.abs(correlationLoss(real, fake, crossFeatureMask(1, 2)).dataSync()[0] - 1) < 1e-4);
   // Two steps, feature b constant: fake changes only how a moves with itself from step to step, which 'cross' leaves alone.
   const own = (a1: number[]) => tf.tensor3d(a.flatMap((v, i) => [v, 0, a1[i], 0]), [4, 2, 2]);
   const [realOwn, fakeOwn] = [own(a), own([1, -1, -1, 1])];
   assert.ok(correlationLoss(realOwn, fakeOwn).dataSync()[0] > 0.1);
-  assert.ok(correlationLoss(realOwn, fakeOwn, 'cross').dataSync()[0] < 1e-10);
+  assert.ok(correlationLoss(realOwn, fakeOwn, crossFeatureMask(2, 2)).dataSync()[0] < 1e-10);
   tf.dispose([real, fake, realOwn, fakeOwn]);
 
   // Sines' features are independent and identically distributed: copying feature 0 into the last
@@ -320,7 +326,7 @@ test('--corr-loss: a term that sees waves coupled which the data has independent
   // In TimeGAN's G step the term is recorded as gLossC, changes G's update, and is absent when off.
   const z = small().noise(new Rng(3), 32);
   const stepped = (c: number) => {
-    const m = small({ correlationLoss: c });
+    const m = small({ correlationLoss: c, correlationPairs: 'all' });
     const xHat = m.generate(z);
     const expected = correlationLoss(x, xHat).dataSync()[0];
     const logs = m.jointGeneratorStep(x, z, new Rng(4));
@@ -337,9 +343,66 @@ test('--corr-loss: a term that sees waves coupled which the data has independent
   assert.equal(on.logs.gLossV, off.logs.gLossV, 'the same start');
   tf.dispose([x, other, coupled, z]);
   assert.throws(() => small({ correlationLoss: -1 }), /correlationLoss must be ≥ 0, got -1/);
-  assert.throws(() => small({ correlationPairs: 'some' as 'all' }), /correlationPairs must be 'all' or 'cross', got some/);
+  assert.throws(() => small({ correlationPairs: 'some' as 'all' }), /correlationPairs must be one of weak, all, cross, got some/);
+  assert.throws(() => small({ correlationThreshold: 0 }), /correlationThreshold must be in \(0, 1\], got 0/);
   const r = await runCli(['train', '--data', STOCK_CSV, '--out', join(tempDir(), 'x'), '--corr-loss', '5']);
   assert.match(r.stderr, /--corr-loss applies to --model timegan only/);
+});
+
+test("--corr-pairs weak (the default): the term compares only pairs the data has (nearly) uncorrelated, and none in Stocks", async () => {
+  // By hand, 4 windows of one step: b = 2a + 1 (ρ = 1), c ⟂ a (ρ = 0), d constant (no correlation at all).
+  const a = [1, 2, 3, 4];
+  const c = [1, -1, -1, 1];
+  const tiny = { data: new Float32Array(a.flatMap((v, i) => [v, 2 * v + 1, c[i], 5])), count: 4, seqLen: 1, features: 4 };
+  const mask = weakPairMask(tiny, 0.3);
+  const expected = [
+    [0, 0, 1, 0],
+    [0, 0, 1, 0],
+    [1, 1, 0, 0],
+    [0, 0, 0, 0],
+  ];
+  assert.deepEqual(mask.arraySync(), expected);
+  mask.dispose();
+  // Sines: every pair of different waves is in (independent waves), and a few values of one wave far apart in time.
+  const big = sineData({ count: 1000, seqLen: 10, features: 3, seed: 2 });
+  const [weak, cross] = [weakPairMask(big, 0.3), crossFeatureMask(10, 3)];
+  const inBoth = tf.tidy(() => tf.sum(tf.mul(weak, cross)).dataSync()[0]);
+  assert.equal(inBoth, 600);
+  assert.equal(tf.tidy(() => tf.sum(cross).dataSync()[0]), 600);
+  tf.dispose([weak, cross]);
+  // Stocks: every pair of a window's values moves with the price level (|ρ| ≥ .55), so the term is off.
+  const r = await runCli(['train', '--model', 'timegan', '--data', STOCK_CSV, '--out', join(tempDir(), 'm'), '--iterations', '1', '--seq-len', '6', '--diversity-every', '0', '--grad-steps-every', '0']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /the correlation term is off: no pair of a window's values has \|ρ\| < 0\.3 over the training windows/);
+  // There, a G step is exactly the step without the term: no gLossC, the same update.
+  const level = new Rng(9).uniformArray(64); // each window at its own level, every value with it
+  const levels = { data: new Float32Array(64 * 30).map((_, i) => level[Math.floor(i / 30)] + 0.001 * (i % 30)), count: 64, seqLen: 10, features: 3 };
+  const x = batch();
+  const z = small().noise(new Rng(3), 32);
+  const step = (p: Partial<TimeganConfig>) => {
+    const m = small(p);
+    assert.deepEqual(m.setCorrelationData(levels), { pairs: 0, of: 900 });
+    const logs = m.jointGeneratorStep(x, z, new Rng(4));
+    const g = values(m.generatorVariables);
+    m.dispose();
+    return { logs, g };
+  };
+  const on = step({});
+  const off = step({ correlationLoss: 0 });
+  assert.equal(on.logs.gLossC, undefined);
+  assert.deepEqual(on.g, off.g);
+  // Sines' own windows: the term is on, over the weak pairs.
+  const m = small();
+  assert.ok(m.jointGeneratorStep(x, z, new Rng(4)).gLossC! > 0);
+  m.dispose();
+  const fresh = new Timegan(timeganConfig({ features: 3, seqLen: 10, hidden: 8, layers: 2, batchSize: 32 }, 10), 1);
+  assert.throws(() => fresh.jointGeneratorStep(x, z, new Rng(4)), /correlationPairs 'weak' reads its pairs from the training windows: call setCorrelationData\(windows\) first/);
+  assert.throws(() => fresh.setCorrelationData({ ...levels, seqLen: 5, features: 6 }), /correlation data has windows of 5 × 6, the model 10 × 3/);
+  fresh.dispose();
+  tf.dispose([x, z]);
+  const bad = await runCli(['train', '--model', 'timegan', '--data', STOCK_CSV, '--out', join(tempDir(), 'x'), '--corr-threshold', '2']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /correlationThreshold must be in \(0, 1\], got 2/);
 });
 
 test('TimeGAN-only options are refused for other models', async () => {

@@ -3,6 +3,7 @@ import { trainFromCsv, trainDenseGan } from '../pipeline.js';
 import { TsganError } from '../errors.js';
 import type { ModelMeta } from '../io/model-dir.js';
 import { CELL_TYPES } from '../nn/recurrent.js';
+import { CORRELATION_PAIRS } from '../models/timegan.js';
 import { progressBar } from '../train/callbacks.js';
 import { parse, flags, noPositionals, required, str, int, num, nonNegative, oneOf, list, type Values } from './args.js';
 import { LOSS_NAMES } from '../losses/gan.js';
@@ -44,10 +45,14 @@ TimeGAN (--model timegan; Yoon et al. 2019, the reference code's settings):
                        std per step and feature, or the distance between their
                        whole distributions (1-D Wasserstein) (default moments)
   --corr-loss W        add W × the squared difference of the real and synthetic
-                       batches' correlations between all steps and features of a
-                       window (default 0: off, as the reference code)
-  --corr-pairs all|cross  the pairs --corr-loss compares: all, or only values of
-                       different features (default all)
+                       batches' correlations between a window's values (steps and
+                       features), on the pairs --corr-pairs picks (default 100; 0:
+                       off, as the reference code)
+  --corr-pairs weak|all|cross  weak: the pairs whose |correlation| over the
+                       training windows is below --corr-threshold (values the data
+                       has independent; none in Stocks, so the term is off there);
+                       all; or only values of different features (default weak)
+  --corr-threshold R   the bound for weak pairs (default 0.3)
   --ema D              (default 0.999 here: G → S → R is saved as its moving average;
                        0 saves the last weights, as the reference code)
   (defaults there: --beta1 0.9, --lr-g/--lr-d 0.001)
@@ -103,7 +108,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...['model', 'cell', 'layers', 'hidden', 'noise-dim', 'noise', 'g-hidden', 'd-hidden', 'image-shape', 'sample-every'],
       ...['iterations', 'batch-size', 'd-steps', 'lr-g', 'lr-d', 'beta1'],
       ...['loss', 'gp-weight', 'label-smoothing', 'instance-noise', 'clip-norm', 'pac', 'ema'],
-      ...['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'moment-loss', 'corr-loss', 'corr-pairs'],
+      ...['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'moment-loss', 'corr-loss', 'corr-pairs', 'corr-threshold'],
       ...['eval-every', 'eval-metric', 'diversity-every', 'grad-steps-every'],
     ],
     ['force', 'feature-matching', 'chrono', 'layer-norm', 'bidirectional', 'no-bidirectional'],
@@ -154,7 +159,8 @@ export async function trainCommand(args: string[]): Promise<number> {
       bidirectional: bidirectional(values),
       momentLoss: oneOf(values, 'moment-loss', ['moments', 'quantiles'] as const),
       correlationLoss: nonNegative(values, 'corr-loss'),
-      correlationPairs: oneOf(values, 'corr-pairs', ['all', 'cross'] as const),
+      correlationPairs: oneOf(values, 'corr-pairs', CORRELATION_PAIRS),
+      correlationThreshold: num(values, 'corr-threshold'),
       embeddingIterations: int(values, 'embedding-iterations', 0),
       supervisedIterations: int(values, 'supervised-iterations', 0),
       ...ganTrainingOptions(values),
@@ -185,7 +191,7 @@ function ganTrainingOptions(values: Values) {
   };
 }
 
-const TIMEGAN_ONLY = ['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'bidirectional', 'no-bidirectional', 'moment-loss', 'corr-loss', 'corr-pairs'];
+const TIMEGAN_ONLY = ['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'bidirectional', 'no-bidirectional', 'moment-loss', 'corr-loss', 'corr-pairs', 'corr-threshold'];
 
 /** --bidirectional (the default) or --no-bidirectional; undefined leaves the model's default. */
 function bidirectional(values: Values): boolean | undefined {

@@ -51,8 +51,12 @@ export const GAN_MODELS = ['rgan', 'dense-gan', 'timegan'] as const;
 /** Builds the model a config describes, with weights drawn from `seed`. */
 export function buildGan(config: AnyGanConfig, seed: number): AnyGan {
   if (config.model === 'dense-gan') return new DenseGan(denseGanConfig(config), seed);
-  // A TimeGAN saved before `bidirectional` existed has no such key: its D reads forward only.
-  if (config.model === 'timegan') return new Timegan(timeganConfig({ ...config, bidirectional: (config as Partial<TimeganConfig>).bidirectional ?? false }), seed);
+  // A TimeGAN saved before `bidirectional` (or the correlation term) existed has no such key:
+  // its D reads forward only (and it was trained without the term).
+  if (config.model === 'timegan') {
+    const old = config as Partial<TimeganConfig>;
+    return new Timegan(timeganConfig({ ...config, bidirectional: old.bidirectional ?? false, correlationLoss: old.correlationLoss ?? 0 }), seed);
+  }
   return new Rgan(rganConfig(config), seed);
 }
 

@@ -42,17 +42,20 @@
  * distance per step and feature (sorted values matched rank by rank, the
  * one-dimensional transport of sliced-Wasserstein generators, Deshpande et
  * al. 2018), which sees the whole marginal: where the generator drops the
- * waves that reach the top, the mean and std can still match. Another:
- * `correlationLoss` > 0 adds that weight times the squared difference of the
- * real and synthetic batches' correlation matrices over all T·F values of a
- * window: both terms above see each step and feature alone, so neither
- * stops G from coupling waves that are independent in the data (on Sines the
+ * waves that reach the top, the mean and std can still match. Beyond the
+ * reference, on by default: `correlationLoss` (100) adds that weight times
+ * the squared difference of the real and synthetic batches' correlation
+ * matrices over a window's T·F values, on the pairs `correlationPairs`
+ * picks. Both terms above see each step and feature alone, so neither stops
+ * G from coupling waves that are independent in the data (on Sines the
  * predictive score's excess over its floor tracks that coupling;
- * BENCHMARKS.md). `correlationPairs: 'cross'` keeps only the pairs of
- * different features: the coupling between series, without a say in each
- * series' own course over the window. Measured (BENCHMARKS.md): both
- * forms meet Sines' discriminative line; both crowd one Stocks seed's
- * generator into the dense part of the data, so neither is the default.
+ * BENCHMARKS.md). Over all pairs ('all') or all pairs of different features
+ * ('cross') the term met Sines' discriminative line on every seed but
+ * crowded one Stocks seed's generator into the dense part of the data, each
+ * time; the default, 'weak', compares only the pairs the training windows
+ * have nearly uncorrelated (|ρ| < 0.3): Sines' pairs of different waves,
+ * and none in Stocks, whose every pair moves with the price level — there
+ * the term is off and training is the reference's.
  */
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
@@ -65,6 +68,7 @@ import { Adam, globalNorm } from './adam.js';
 import { Gan, GAN_TRAINING_DEFAULTS, checkTrainingConfig, featureMatchingLoss, lastStep, withTrainingDefaults, type GanTrainingConfig } from './gan.js';
 import { ARCH_DEFAULTS, type RecurrentGanArch } from './rgan.js';
 import { TimeReverse } from '../nn/time-reverse-layer.js';
+import type { Windows } from '../data/windows.js';
 
 /** Every option of TimeGAN, with its default (the network shape: see RecurrentGanArch; the supervisor has one layer fewer). */
 export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
@@ -113,20 +117,29 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
    * Weight of a term beyond the reference's: the mean squared difference
    * between the real and the synthetic batch's correlation matrices over
    * the window's T·F values (how every step and feature moves with every
-   * other). Default 0 (off, as the reference).
+   * other), on the pairs `correlationPairs` picks. Default 100 (0: off, as
+   * the reference).
    */
   correlationLoss: number;
   /**
-   * Which pairs of the window's values that term compares: 'all', or 'cross',
-   * only values of different features (at any two steps) — how features move
-   * together, leaving each feature's own course over the window to the
-   * supervised and moment terms. Default 'all'.
+   * Which pairs of the window's values that term compares. 'weak' (the
+   * default): the pairs whose correlation over the training windows is
+   * below `correlationThreshold` in magnitude — values the data has (nearly)
+   * independent, such as Sines' separate waves, which a generator whose
+   * features share one recurrent state tends to couple; data with no such
+   * pair (Stocks: every pair has |ρ| ≥ .55) trains as without the term.
+   * 'all': every pair. 'cross': only values of different features (at any
+   * two steps) — how features move together, leaving each feature's own
+   * course over the window to the supervised and moment terms.
    */
   correlationPairs: CorrelationPairs;
+  /** The 'weak' pairs' bound on |ρ| over the training windows. Default 0.3. */
+  correlationThreshold: number;
 }
 
 /** The pairs the correlation term compares (see `correlationPairs`). */
-export type CorrelationPairs = 'all' | 'cross';
+export type CorrelationPairs = 'weak' | 'all' | 'cross';
+export const CORRELATION_PAIRS: readonly CorrelationPairs[] = ['weak', 'all', 'cross'];
 
 export const TIMEGAN_DEFAULTS = {
   model: 'timegan' as const,
@@ -145,8 +158,9 @@ export const TIMEGAN_DEFAULTS = {
   ema: 0.999,
   bidirectional: true,
   momentLoss: 'moments' as 'moments' | 'quantiles',
-  correlationLoss: 0,
-  correlationPairs: 'all' as CorrelationPairs,
+  correlationLoss: 100,
+  correlationPairs: 'weak' as CorrelationPairs,
+  correlationThreshold: 0.3,
 };
 
 /** Fills defaults (phase lengths default to `iterations`) and checks every value. */
@@ -166,7 +180,8 @@ export function timeganConfig(partial: Partial<TimeganConfig> & { features: numb
   if (!(c.gamma >= 0)) throw new TsganError(`gamma must be ≥ 0, got ${c.gamma}`);
   if (c.momentLoss !== 'moments' && c.momentLoss !== 'quantiles') throw new TsganError(`momentLoss must be 'moments' or 'quantiles', got ${c.momentLoss}`);
   if (!(c.correlationLoss >= 0)) throw new TsganError(`correlationLoss must be ≥ 0, got ${c.correlationLoss}`);
-  if (c.correlationPairs !== 'all' && c.correlationPairs !== 'cross') throw new TsganError(`correlationPairs must be 'all' or 'cross', got ${c.correlationPairs}`);
+  if (!CORRELATION_PAIRS.includes(c.correlationPairs)) throw new TsganError(`correlationPairs must be one of ${CORRELATION_PAIRS.join(', ')}, got ${c.correlationPairs}`);
+  if (!(c.correlationThreshold > 0 && c.correlationThreshold <= 1)) throw new TsganError(`correlationThreshold must be in (0, 1], got ${c.correlationThreshold}`);
   if (c.correlationPairs === 'cross' && c.features < 2) throw new TsganError(`correlationPairs 'cross' needs at least 2 features, got ${c.features}`);
   checkTrainingConfig(c);
   if (!CELL_TYPES.includes(c.cell)) throw new TsganError(`unknown cell "${c.cell}"; use one of ${CELL_TYPES.join(', ')}`);
@@ -214,24 +229,50 @@ function windowCorrelation(x: tf.Tensor3D): tf.Tensor2D {
 }
 
 /**
- * Mean over all pairs of a window's T·F values of the squared difference
- * between their correlation over the real batch and over the synthetic one.
- * Squared, not absolute: two independent batches of 128 already differ by
- * about ±0.1 per pair, and the square's gradient of that noise averages out.
+ * Mean over the pairs of a window's T·F values that `mask` marks (null: all)
+ * of the squared difference between their correlation over the real batch
+ * and over the synthetic one. Squared, not absolute: two independent batches
+ * of 128 already differ by about ±0.1 per pair, and the square's gradient of
+ * that noise averages out.
  */
-export function correlationLoss(x: tf.Tensor3D, xHat: tf.Tensor3D, pairs: CorrelationPairs = 'all'): tf.Scalar {
+export function correlationLoss(x: tf.Tensor3D, xHat: tf.Tensor3D, mask: tf.Tensor2D | null = null): tf.Scalar {
   const sq = tf.square(tf.sub(windowCorrelation(xHat), windowCorrelation(x))); // [T·F, T·F]
-  if (pairs === 'all') return tf.mean(sq) as tf.Scalar;
-  const [, T, F] = x.shape;
-  const mask = crossFeatureMask(T, F);
+  if (!mask) return tf.mean(sq) as tf.Scalar;
   return tf.div(tf.sum(tf.mul(sq, mask)), tf.sum(mask)) as tf.Scalar;
 }
 
 /** [T·F, T·F]: 1 where the two flattened values (index t·F + f) belong to different features. */
-function crossFeatureMask(T: number, F: number): tf.Tensor2D {
-  const n = T * F;
-  const feature = tf.mod(tf.range(0, n, 1, 'int32'), F);
-  return tf.cast(tf.notEqual(tf.reshape(feature, [n, 1]), tf.reshape(feature, [1, n])), 'float32') as tf.Tensor2D;
+export function crossFeatureMask(T: number, F: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const n = T * F;
+    const feature = tf.mod(tf.range(0, n, 1, 'int32'), F);
+    return tf.cast(tf.notEqual(tf.reshape(feature, [n, 1]), tf.reshape(feature, [1, n])), 'float32') as tf.Tensor2D;
+  });
+}
+
+/** Windows the 'weak' pairs are read from, at most: enough for ±.01 on a correlation. */
+const WEAK_PAIR_WINDOWS = 10000;
+
+/**
+ * [T·F, T·F]: 1 where two of a window's values have |correlation| < `threshold`
+ * over the windows of `data` (evenly spread ones where there are more than
+ * 10,000); a value that never changes is in no pair (it has no correlation).
+ */
+export function weakPairMask(data: Windows, threshold: number): tf.Tensor2D {
+  const n = data.seqLen * data.features;
+  const step = Math.ceil(data.count / WEAK_PAIR_WINDOWS);
+  const rows = Math.ceil(data.count / step);
+  const picked = new Float32Array(rows * n);
+  for (let i = 0; i < rows; i++) picked.set(data.data.subarray(i * step * n, (i * step + 1) * n), i * n);
+  return tf.tidy(() => {
+    const flat = tf.tensor2d(picked, [rows, n]); // [windows, time·features]
+    const { mean, variance } = tf.moments(flat, 0);
+    const varying = tf.greater(variance, 1e-10); // [T·F]
+    const z = tf.div(tf.sub(flat, mean), tf.sqrt(tf.maximum(variance, 1e-10)));
+    const rho = tf.div(tf.matMul(z, z, true, false), rows);
+    const both = tf.logicalAnd(tf.reshape(varying, [n, 1]), tf.reshape(varying, [1, n]));
+    return tf.cast(tf.logicalAnd(both, tf.less(tf.abs(rho), threshold)), 'float32') as tf.Tensor2D;
+  });
 }
 
 /**
@@ -287,6 +328,10 @@ export class Timegan extends Gan {
   /** D's backward stack, run on the reversed sequence; null unless `bidirectional`. */
   readonly discriminatorBack: RecurrentStack | null;
   private opts: Record<'e0' | 'e' | 'gs' | 'g' | 'd', Adam> | null = null;
+  /** The correlation term's pairs: undefined until set, null for all pairs, else a [T·F, T·F] 0/1 mask. */
+  private correlationMask: tf.Tensor2D | null | undefined = undefined;
+  /** How many ordered pairs the correlation term compares (0: the term is off); known once its pairs are set. */
+  correlationPairCount: number | null = null;
 
   constructor(config: TimeganConfig, seed: number) {
     super();
@@ -305,6 +350,39 @@ export class Timegan extends Gan {
     this.discriminatorNet = net(H * config.pac, layers, 1, 'linear', rng.fork(), config.bidirectional ? 2 * H : H);
     // Forked after the other five, so that the one-directional networks start the same either way.
     this.discriminatorBack = config.bidirectional ? stack(H * config.pac, layers, rng.fork()) : null;
+  }
+
+  /**
+   * Fixes the pairs the correlation term compares; 'weak' ones are read from
+   * the training windows (TimeganTrainer calls this before training). Returns
+   * how many ordered pairs of the T·F² it compares: 0 turns the term off.
+   */
+  setCorrelationData(data: Windows | null): { pairs: number; of: number } {
+    const { seqLen: T, features: F, correlationPairs, correlationThreshold } = this.config;
+    if (data && (data.seqLen !== T || data.features !== F)) {
+      throw new TsganError(`correlation data has windows of ${data.seqLen} × ${data.features}, the model ${T} × ${F}`);
+    }
+    if (correlationPairs === 'weak' && !data) {
+      throw new TsganError("correlationPairs 'weak' reads its pairs from the training windows: call setCorrelationData(windows) first");
+    }
+    tf.dispose(this.correlationMask ?? []);
+    const of = T * F * T * F;
+    if (correlationPairs === 'all') {
+      this.correlationMask = null;
+      this.correlationPairCount = of;
+    } else {
+      const mask = correlationPairs === 'cross' ? crossFeatureMask(T, F) : weakPairMask(data!, correlationThreshold);
+      this.correlationPairCount = tf.tidy(() => tf.sum(mask).dataSync()[0]);
+      this.correlationMask = mask;
+    }
+    return { pairs: this.correlationPairCount, of };
+  }
+
+  /** Whether G's step adds the correlation term (its pairs fixed on first use where they need no data). */
+  private correlationTermOn(): boolean {
+    if (this.config.correlationLoss === 0) return false;
+    if (this.correlationMask === undefined) this.setCorrelationData(null);
+    return this.correlationPairCount! > 0;
   }
 
   /** G, S and R: the chain from noise to data. */
@@ -413,6 +491,7 @@ export class Timegan extends Gan {
   jointGeneratorStep(x: tf.Tensor3D, z: tf.Tensor3D, rng: Rng): JointGeneratorLogs {
     const { gamma } = this.config;
     const noisy = this.withNoiseFrom(rng);
+    const corr = this.correlationTermOn(); // before the tidy below: a mask made now is kept
     let parts: tf.Tensor | null = null;
     // E(x) is only read here (E is not updated by this step): computed off the gradient tape.
     const h = tf.tidy(() => this.embedder.apply(x));
@@ -437,7 +516,7 @@ export class Timegan extends Gan {
         const s = this.supervisedLoss(h, { constantInput: true });
         const v = this.config.momentLoss === 'quantiles' ? quantileLoss(x, xHat) : momentLoss(x, xHat);
         const terms = [u, tf.mul(gamma, ue), tf.mul(100, tf.sqrt(s)), tf.mul(100, v)];
-        const c = this.config.correlationLoss > 0 ? correlationLoss(x, xHat, this.config.correlationPairs) : null;
+        const c = corr ? correlationLoss(x, xHat, this.correlationMask!) : null;
         if (c) terms.push(tf.mul(this.config.correlationLoss, c));
         parts = tf.keep(tf.stack(c ? [u, s, v, c] : [u, s, v]));
         return tf.addN(terms) as tf.Scalar;
@@ -574,5 +653,6 @@ export class Timegan extends Gan {
     for (const n of [this.embedder, this.recovery, this.generatorNet, this.supervisor, this.discriminatorNet]) n.dispose();
     this.discriminatorBack?.dispose();
     if (this.opts) for (const o of Object.values(this.opts)) o.dispose();
+    tf.dispose(this.correlationMask ?? []);
   }
 }

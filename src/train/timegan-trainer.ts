@@ -28,6 +28,8 @@ export class TimeganTrainer implements Trainable {
   private readonly noiseRng: Rng;
   private it = 0;
   readonly items: Items;
+  /** The correlation term's pairs, read from the training windows; null when the term is off by its weight. */
+  readonly correlationPairs: { pairs: number; of: number } | null;
 
   /** `jointIterations`: the joint phase's length (the other two come from the config). */
   constructor(readonly model: Timegan, data: Windows, seed: number, readonly jointIterations: number) {
@@ -36,6 +38,7 @@ export class TimeganTrainer implements Trainable {
     const rng = new Rng(seed ^ 0x5eed);
     this.sampler = new BatchSampler(this.items, rng.fork());
     this.noiseRng = rng.fork();
+    this.correlationPairs = model.config.correlationLoss > 0 ? model.setCorrelationData(data) : null;
   }
 
   /** Iterations of all three phases. */
