@@ -287,15 +287,17 @@ test('the diversity monitor also catches a collapse onto a few realistic shapes,
     const h = new History();
     const mon = diversityMonitor(gan, items, { every: 1, samples: 64, onWarn: (m) => warnings.push(m) });
     await mon.onIterationEnd!(1, {}, { stop: false }, h);
-    return { spread: h.sparse.diversity.values[0], coverage: h.sparse.coverage.values[0], warnings };
+    return { spread: h.sparse.diversity.values[0], coverage: h.sparse.coverage.values[0], recall: h.sparse.recall.values[0], warnings };
   };
   const few = await run(fromReal(4));
   assert.ok(few.spread > 0.5, `four shapes keep ${few.spread} of the spread`);
   assert.ok(few.coverage < 0.4, `coverage ${few.coverage}`);
+  assert.ok(few.recall < 0.2, `recall ${few.recall}: four tight clusters hold few real windows`);
   assert.equal(few.warnings.length, 1);
   assert.match(few.warnings[0], /coverage .* collapse onto a few shapes/);
   const many = await run(fromReal(36));
   assert.ok(many.coverage > 0.6, `coverage ${many.coverage}`);
+  assert.ok(many.recall > few.recall + 0.2, `recall ${many.recall} against ${few.recall}`);
   assert.deepEqual(many.warnings, []);
   // Early in training low coverage is an untrained generator's, not a collapse.
   const early = fromReal(4);

@@ -16,7 +16,12 @@
  *   side, trained TimeGAN models measure .85–.93, feature matching's
  *   collapse .20–.28, real against real .97–.98 (BENCHMARKS.md); a coverage
  *   that is still climbing is a generator learning, not collapsed. It warns
- *   once each time a signal falls below its threshold.
+ *   once each time a signal falls below its threshold. It records recall
+ *   too (the share of real windows inside a generated window's ball), without
+ *   a warning: a generator crowded into the dense part of the data kept
+ *   coverage .80–.85 on 128 windows while the full evaluation found .51 and
+ *   recall .004 (BENCHMARKS.md), and recall's own level on 128 windows, for
+ *   healthy and crowded models, is not yet measured.
  * - the per-time-step gradient diagnostic: ‖∂L_D/∂x_t‖ of the
  *   discriminator's loss on a real batch, per input step. A curve that
  *   falls by orders of magnitude towards the first steps is the vanishing
@@ -84,9 +89,10 @@ export function diversityMonitor(model: Gan, real: Items, opts: DiversityOptions
       if (!generatorTrained(logs)) return;
       const fake = model.sample(n, new Rng(noiseSeed));
       const ratio = realDist > 0 ? meanPairwiseDistance(fake, n, size) / realDist : 1;
-      const { coverage, precision } = distanceMetrics(realSet, windows(fake));
+      const { coverage, precision, recall } = distanceMetrics(realSet, windows(fake));
       history.recordSparse('diversity', it, ratio);
       history.recordSparse('coverage', it, coverage);
+      history.recordSparse('recall', it, recall);
       // An untrained or still-learning generator covers little too (TimeGAN's, over pretrained
       // S and R: 12 % at 59 % precision at its first joint iteration; with a bidirectional D,
       // .12–.21 → .26–.34 → .42–.59 over its first 2,000 joint iterations, then .89–.92):
