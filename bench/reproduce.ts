@@ -21,7 +21,8 @@
  * evaluation is kept when they hash as the evaluated ones did
  * (synthetic.sha256). So a DIR can be kept, or committed, with its models
  * and evaluations only, and a later `--resume` prints the table again in
- * minutes (deleting a seed's directory trains that seed again).
+ * minutes (deleting a seed's directory trains that seed again);
+ * bench/reproduce-results/ is such a DIR, committed, for the defaults.
  *
  * Sines is TimeGAN's: 10,000 sequences of 24 steps, 5 features, each
  * sin(f·t + φ) with f, φ ~ U(0, 0.1), scaled to [0, 1]. Stocks is the GOOG
