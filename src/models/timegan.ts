@@ -265,11 +265,9 @@ export function weakPairMask(data: Windows, threshold: number): tf.Tensor2D {
   const picked = new Float32Array(rows * n);
   for (let i = 0; i < rows; i++) picked.set(data.data.subarray(i * step * n, (i * step + 1) * n), i * n);
   return tf.tidy(() => {
-    const flat = tf.tensor2d(picked, [rows, n]); // [windows, time·features]
-    const { mean, variance } = tf.moments(flat, 0);
-    const varying = tf.greater(variance, 1e-10); // [T·F]
-    const z = tf.div(tf.sub(flat, mean), tf.sqrt(tf.maximum(variance, 1e-10)));
-    const rho = tf.div(tf.matMul(z, z, true, false), rows);
+    const windows = tf.tensor3d(picked, [rows, data.seqLen, data.features]);
+    const rho = windowCorrelation(windows); // [T·F, T·F]
+    const varying = tf.greater(tf.moments(tf.reshape(windows, [rows, n]), 0).variance, 1e-10); // [T·F]
     const both = tf.logicalAnd(tf.reshape(varying, [n, 1]), tf.reshape(varying, [1, n]));
     return tf.cast(tf.logicalAnd(both, tf.less(tf.abs(rho), threshold)), 'float32') as tf.Tensor2D;
   });
@@ -331,7 +329,7 @@ export class Timegan extends Gan {
   /** The correlation term's pairs: undefined until set, null for all pairs, else a [T·F, T·F] 0/1 mask. */
   private correlationMask: tf.Tensor2D | null | undefined = undefined;
   /** How many ordered pairs the correlation term compares (0: the term is off); known once its pairs are set. */
-  correlationPairCount: number | null = null;
+  private correlationPairCount: number | null = null;
 
   constructor(config: TimeganConfig, seed: number) {
     super();
