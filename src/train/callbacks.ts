@@ -14,6 +14,8 @@ export interface ProgressOptions {
   plainEverySeconds?: number;
   /** Label in front of the bar. Default 'train'. */
   label?: string;
+  /** Clock in milliseconds. Default performance.now (tests pass their own). */
+  now?: () => number;
 }
 
 export function formatDuration(seconds: number): string {
@@ -30,15 +32,25 @@ export function progressBar(opts: ProgressOptions = {}): Callback {
   const tty = Boolean(stream.isTTY);
   const every = (opts.plainEverySeconds ?? 5) * 1000;
   const label = opts.label ?? 'train';
+  const now = opts.now ?? (() => performance.now());
   let total = 0;
   let first = 0;
   let t0 = 0;
   let lastDraw = 0;
   let lastLine = 0;
+  // The rate is measured since the current phase began (a metric named 'phase', as TimeGAN's
+  // trainer logs): its joint phase runs ~10x slower than the first two, so a rate averaged
+  // from the start would promise minutes where tens are left.
+  let phase: number | undefined;
+  let phaseIt = 0;
+  let phaseT = 0;
   const line = (it: number, logs: Metrics): string => {
     const done = it - first;
-    const elapsed = (performance.now() - t0) / 1000;
-    const rate = done / Math.max(elapsed, 1e-9);
+    const t = now();
+    const elapsed = (t - t0) / 1000;
+    const phaseDone = it - phaseIt;
+    const phaseElapsed = (t - phaseT) / 1000;
+    const rate = phaseDone > 0 && phaseElapsed > 0 ? phaseDone / phaseElapsed : done / Math.max(elapsed, 1e-9);
     const eta = (total - done) / rate;
     const keys = opts.show ?? Object.keys(logs);
     const ms = keys.filter((k) => k in logs).map((k) => `${k} ${fmt(logs[k])}`).join('  ');
@@ -48,23 +60,34 @@ export function progressBar(opts: ProgressOptions = {}): Callback {
     onTrainBegin({ iterations, startIteration }) {
       total = iterations;
       first = startIteration;
-      t0 = performance.now();
+      t0 = now();
       lastLine = t0;
+      phase = undefined;
+      phaseIt = startIteration;
+      phaseT = t0;
     },
     onIterationEnd(it, logs) {
-      const now = performance.now();
+      const t = now();
       const done = it - first;
+      if (logs.phase !== undefined && logs.phase !== phase) {
+        // The rate of a new phase is measured from the end of its first iteration.
+        if (phase !== undefined) {
+          phaseIt = it;
+          phaseT = t;
+        }
+        phase = logs.phase;
+      }
       if (tty) {
-        if (now - lastDraw < 100 && done < total) return;
-        lastDraw = now;
+        if (t - lastDraw < 100 && done < total) return;
+        lastDraw = t;
         const width = 20;
         const filled = Math.round((done / total) * width);
         const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
         const text = `${bar} ${line(it, logs)}`;
         const cols = stream.columns ?? 120;
         stream.write(`\r${text.slice(0, cols - 1)}\x1b[K`);
-      } else if (now - lastLine >= every || done === total) {
-        lastLine = now;
+      } else if (t - lastLine >= every || done === total) {
+        lastLine = t;
         stream.write(line(it, logs) + '\n');
       }
     },

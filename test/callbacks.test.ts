@@ -1,0 +1,25 @@
+// The progress line's time left: measured on the current phase, so TimeGAN's slow joint
+// phase is not promised at the pace of its fast first two.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { progressBar } from '../src/train/callbacks.js';
+import { History, type TrainControl } from '../src/train/loop.js';
+
+test('progressBar: the time left follows the current phase, not the average since the start', () => {
+  const lines: string[] = [];
+  const stream = { isTTY: false, write: (s: string) => lines.push(s) } as unknown as NodeJS.WriteStream;
+  let clock = 0;
+  const bar = progressBar({ stream, plainEverySeconds: 0, now: () => clock });
+  const control: TrainControl = { stop: false };
+  const history = new History();
+  bar.onTrainBegin!({ iterations: 300, startIteration: 0 });
+  // Phase 1: 100 iterations at 10 ms each; phase 3: 100 ms each.
+  for (let it = 1; it <= 150; it++) {
+    clock += it <= 100 ? 10 : 100;
+    bar.onIterationEnd!(it, { phase: it <= 100 ? 1 : 3, loss: 0.5 }, control, history);
+  }
+  const last = lines.at(-1)!;
+  assert.match(last, /^train 150\/300 {2}phase 3 {2}loss 0\.5000 {2}10\.00 it\/s {2}elapsed 0:06 {2}left 0:15\n$/);
+  // In phase 1 the rate is phase 1's: 100 it/s, 2 s for the 200 left.
+  assert.match(lines[99]!, /100\.00 it\/s {2}elapsed 0:01 {2}left 0:02/);
+});
