@@ -233,13 +233,15 @@ const lines = [
   '',
   `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}; \`--model timegan\` defaults, ${iterationsRun} iterations per phase, seeds ${seeds.join(', ')}, ${values.repeats} metric repeats per model${values.extra ? `, extra options \`${values.extra}\`` : ''}. Lower is better; mean ± std over seeds (one seed: over the metric's repeats).`,
   '',
-  '| data | metric | tsgan | TimeGAN (published) | target met | real-data baseline | coverage | spread | training time |',
+  '| data | metric | tsgan | TimeGAN (published) | target met | real-data baseline | coverage | spread | training time (fastest seed) |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 ];
 for (const set of sets) {
   const r = rows.filter((x) => x.set === set);
   const p = PUBLISHED[set];
-  const time = `${(mean(r.map((x) => x.trainSeconds)) / 60).toFixed(1)} min`;
+  // The fastest seed, not the mean: a recorded time is longer when the training shared the machine
+  // (seeds trained side by side), never shorter, so the fastest is the nearest to a training alone.
+  const time = `${(Math.min(...r.map((x) => x.trainSeconds)) / 60).toFixed(1)} min`;
   const disc = mean(r.map((x) => x.disc));
   const pred = mean(r.map((x) => x.pred));
   const cov = f3(mean(r.map((x) => x.coverage)));
@@ -254,6 +256,7 @@ lines.push('', '| data | seed | discriminative (± over repeats) | predictive | 
 for (const r of rows) {
   lines.push(`| ${r.set} | ${r.seed} | ${f3(r.disc)} ± ${f3(r.discStd)} | ${f4(r.pred)} | ${f3(r.coverage)} | ${f3(r.recall)} | ${(r.trainSeconds / 60).toFixed(1)} min |`);
 }
+lines.push('', 'Training times are as each model recorded them: a training that shared the machine with other jobs took longer than one alone would.');
 if (ideal) {
   lines.push(
     '',
