@@ -8,7 +8,7 @@
  *
  *   npm run reproduce -- [--iterations N] [--seeds 1,2,3] [--data sines,stocks] [--repeats 10] [--out DIR] [--resume]
  *
- * A full run takes hours (27–45 minutes of training and 10–20 of evaluation
+ * A full run takes hours (26–29 minutes of training alone, about 45 beside another, and 10–20 of evaluation
  * per model on 2 cores). `--resume` goes on where an earlier run into the
  * same DIR stopped: a model already trained there for that data set and seed
  * is reused (its recorded training time with it), and its samples and
