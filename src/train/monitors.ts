@@ -19,10 +19,12 @@
  *   that is still climbing is a generator learning, not collapsed. It warns
  *   once each time a signal falls below its threshold. It records recall
  *   too (the share of real windows inside a generated window's ball), without
- *   a warning: a generator crowded into the dense part of the data kept
- *   coverage .80–.85 on 128 windows while the full evaluation found .51 and
- *   recall .004 (BENCHMARKS.md), and recall's own level on 128 windows, for
- *   healthy and crowded models, is not yet measured.
+ *   a warning: on 128 windows a side neither signal tells a generator
+ *   crowded into the dense part of the data from a healthy one (on Stocks
+ *   the crowded model, whose evaluation found coverage .49 and recall .06,
+ *   measured recall .48–.66 and coverage .71–.92 from a fifth of its joint
+ *   phase on; two healthy ones .52–.91 and .67–.97). On 1,000 windows a side, the
+ *   evaluation's, they separate, at 1.3 s a measurement (BENCHMARKS.md).
  * - the per-time-step gradient diagnostic: ‖∂L_D/∂x_t‖ of the
  *   discriminator's loss on a real batch, per input step. A curve that
  *   falls by orders of magnitude towards the first steps is the vanishing
