@@ -119,6 +119,27 @@ test('calibration: a collapsed synthetic set (one real window repeated) has no c
   assert.ok(r.warnings.some((w) => w.startsWith('memorisation')), r.warnings.join('; '));
 });
 
+test('calibration: a crowded synthetic set (real windows, eight near-copies of each) keeps coverage and precision, loses recall, and is flagged', () => {
+  const size = halfB.seqLen * halfB.features;
+  const rng = new Rng(5);
+  const crowdedData = new Float32Array(halfB.count * size);
+  for (let i = 0; i < halfB.count; i++) {
+    const src = (i % Math.round(halfB.count / 8)) * size;
+    for (let k = 0; k < size; k++) crowdedData[i * size + k] = halfB.data[src + k]! + 0.002 * rng.normal();
+  }
+  // All windows (not the default 1,000 a side): a subsample would thin the copies below k + 1.
+  const crowded = evaluateWindows(halfA, { ...halfB, data: crowdedData }, data.features, { quick: true, realOrigin: originA, maxSamples: halfA.count });
+  assert.ok(crowded.coverage.value > 0.3, `coverage ${crowded.coverage.value}: above the collapse warning's 0.2`);
+  assert.ok(crowded.coverage.precision > 0.9, `precision ${crowded.coverage.precision}`);
+  assert.ok(crowded.coverage.recall < 0.05, `recall ${crowded.coverage.recall}`);
+  assert.ok(crowded.warnings.some((w) => w.startsWith('crowded: recall')), crowded.warnings.join('; '));
+  assert.ok(!crowded.warnings.some((w) => w.startsWith('mode collapse')), crowded.warnings.join('; '));
+  const healthy = evaluateWindows(halfA, halfB, data.features, { quick: true, realOrigin: originA, maxSamples: halfA.count });
+  assert.ok(healthy.coverage.recall > 0.5, `real against real: recall ${healthy.coverage.recall}`);
+  // (Its memorisation warning is the halves' overlapping stride-1 windows; not what this test is about.)
+  assert.ok(!healthy.warnings.some((w) => w.startsWith('crowded') || w.startsWith('mode collapse')), healthy.warnings.join('; '));
+});
+
 test("calibration: TimeGAN's predictive score on the real stock data is close to the published 'original data' figure", () => {
   const mae = predictiveScore(data.real, data.real, { seed: 0 });
   assert.ok(mae > 0.03 && mae < 0.045, `predictive score on real data ${mae} (published ≈ 0.04)`);

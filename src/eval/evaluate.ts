@@ -65,6 +65,13 @@ export interface EvalResult {
 /** Coverage below this, or spread below SPREAD_WARN, flags mode collapse. */
 export const COVERAGE_WARN = 0.2;
 export const SPREAD_WARN = 0.5;
+/**
+ * Recall below this while precision is above 0.9 flags a generator crowded into part of the
+ * data (every synthetic window looks real, few real windows lie among them). On tsgan's
+ * TimeGAN models: crowded Stocks generators .004–.062 (coverage .49–.58, no other warning),
+ * healthy defaults on Sines and Stocks .26–.89 (BENCHMARKS.md).
+ */
+export const RECALL_WARN = 0.1;
 
 export function repeated(runs: number[]): Repeated {
   const mean = runs.reduce((a, b) => a + b, 0) / runs.length;
@@ -123,6 +130,10 @@ export function evaluateWindows(
     );
   } else if (d.coverage < COVERAGE_WARN) {
     warnings.push(`synthetic windows miss the real data: coverage ${d.coverage.toFixed(2)}, precision ${d.precision.toFixed(2)}`);
+  } else if (d.recall < RECALL_WARN && d.precision > 0.9) {
+    warnings.push(
+      `crowded: recall ${d.recall.toFixed(2)} (real windows among the synthetic ones) though precision is ${d.precision.toFixed(2)}: the synthetic windows pile up in part of the data (a partial mode collapse)`,
+    );
   }
   if (d.memorisation.warning) {
     warnings.push(
