@@ -8,21 +8,22 @@
  *
  *   npm run reproduce -- [--iterations N] [--seeds 1,2,3] [--data sines,stocks] [--repeats 10] [--out DIR] [--resume]
  *
- * A full run takes hours (26–29 minutes of training alone, about 45 beside another, and 10–20 of evaluation
- * per model on 2 cores). `--resume` goes on where an earlier run into the
- * same DIR stopped: a model already trained there for that data set and seed
- * is reused (its recorded training time with it), and its samples and
- * evaluation too where they exist and come from that model with the same
- * number of repeats. Resume with the options the models were trained with:
- * only the seed and the iterations are checked. Separate runs (for example
- * one per data set, side by side) can share a DIR and a last `--resume` run
- * then prints the whole table. A DIR need not keep the samples (tens of
- * megabytes): a kept model draws them again, byte for byte, and its
- * evaluation is kept when they hash as the evaluated ones did
- * (synthetic.sha256). So a DIR can be kept, or committed, with its models
- * and evaluations only, and a later `--resume` prints the table again in
- * minutes (deleting a seed's directory trains that seed again);
- * bench/reproduce-results/ is such a DIR, committed, for the defaults.
+ * A full run takes hours (per model on 2 cores: 26–29 minutes of training
+ * alone, about 45 beside another training, and 10–20 of evaluation).
+ * `--resume` goes on where an earlier run into the same DIR stopped: a model
+ * already trained there for that data set and seed is reused (its recorded
+ * training time with it), and its samples and evaluation too where they
+ * exist and come from that model with the same number of repeats. Resume
+ * with the options the models were trained with: only the seed and the
+ * iterations are checked. Separate runs (for example one per data set, side
+ * by side) can share a DIR and a last `--resume` run then prints the whole
+ * table. A DIR need not keep the samples (tens of megabytes): a kept model
+ * draws them again, byte for byte, and its evaluation is kept when they hash
+ * as the evaluated ones did (synthetic.sha256). So a DIR can be kept, or
+ * committed, with its models and evaluations only, and a later `--resume`
+ * prints the table again in minutes (deleting a seed's directory trains that
+ * seed again); bench/reproduce-results/ is such a DIR, committed, for the
+ * defaults.
  *
  * Sines is TimeGAN's: 10,000 sequences of 24 steps, 5 features, each
  * sin(f·t + φ) with f, φ ~ U(0, 0.1), scaled to [0, 1]. Stocks is the GOOG

@@ -11,20 +11,21 @@
  *   coverage of the same two sets (Naeem et al. 2020, as the evaluation's),
  *   and calls it collapse when coverage is low while the generated samples
  *   still look real (precision above 0.9; lower is an untrained or lost
- *   generator, not a collapsed one). Both signals count from a fifth of
- *   the generator's training on: an untrained generator covers little, and
- *   TimeGAN's is narrow for its first hundred joint iterations. On 128 Sines windows a
- *   side, trained TimeGAN models measure .85–.93, feature matching's
- *   collapse .20–.28, real against real .97–.98 (BENCHMARKS.md); a coverage
- *   that is still climbing is a generator learning, not collapsed. It warns
- *   once each time a signal falls below its threshold. It records recall
- *   too (the share of real windows inside a generated window's ball), without
- *   a warning: on 128 windows a side neither signal tells a generator
- *   crowded into the dense part of the data from a healthy one (on Stocks
- *   the crowded model, whose evaluation found coverage .49 and recall .06,
- *   measured recall .48–.66 and coverage .71–.92 from a fifth of its joint
- *   phase on; two healthy ones .52–.91 and .67–.97). On 1,000 windows a side, the
- *   evaluation's, they separate, at 1.3 s a measurement (BENCHMARKS.md).
+ *   generator, not a collapsed one). Both signals count from a fifth of the
+ *   generator's training on: an untrained generator covers little, and
+ *   TimeGAN's is narrow for its first hundred joint iterations. On 128 Sines
+ *   windows a side, trained TimeGAN models measure .85–.93, feature
+ *   matching's collapse .20–.28, real against real .97–.98 (BENCHMARKS.md);
+ *   a coverage that is still climbing is a generator learning, not
+ *   collapsed. It warns once each time a signal falls below its threshold.
+ *   It records recall too (the share of real windows inside a generated
+ *   window's ball), without a warning: on 128 windows a side neither signal
+ *   tells a generator crowded into the dense part of the data from a healthy
+ *   one (on Stocks the crowded model, whose evaluation found coverage .49
+ *   and recall .06, measured recall .48–.66 and coverage .71–.92 from a
+ *   fifth of its joint phase on; two healthy ones .52–.91 and .67–.97). On
+ *   1,000 windows a side, the evaluation's, they separate, at 1.3 s a
+ *   measurement (BENCHMARKS.md); `tsgan eval` warns of it (RECALL_WARN).
  * - the per-time-step gradient diagnostic: ‖∂L_D/∂x_t‖ of the
  *   discriminator's loss on a real batch, per input step. A curve that
  *   falls by orders of magnitude towards the first steps is the vanishing
