@@ -41,9 +41,11 @@ TimeGAN (--model timegan; Yoon et al. 2019, the reference code's settings):
   --g-steps N          generator updates per joint iteration (default 2)
   --no-bidirectional   D reads each latent sequence forward only, as the reference
                        code's (default: both ways, the paper's D; see BENCHMARKS.md)
-  --moment-loss moments|quantiles  G's data-space term: the reference's mean and
-                       std per step and feature, or the distance between their
-                       whole distributions (1-D Wasserstein) (default moments)
+  --moment-loss moments|quantiles|sliced  G's data-space term: the reference's
+                       mean and std per step and feature; the distance between
+                       their whole distributions (1-D Wasserstein); or that
+                       distance along each feature and each pair's diagonals,
+                       which sees how features move together (default moments)
   --corr-loss W        add W × the squared difference of the real and synthetic
                        batches' correlations between a window's values (steps and
                        features), on the pairs --corr-pairs picks (default 100; 0:
@@ -157,7 +159,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       dThreshold: nonNegative(values, 'd-threshold'),
       gSteps: int(values, 'g-steps'),
       bidirectional: bidirectional(values),
-      momentLoss: oneOf(values, 'moment-loss', ['moments', 'quantiles'] as const),
+      momentLoss: oneOf(values, 'moment-loss', ['moments', 'quantiles', 'sliced'] as const),
       correlationLoss: nonNegative(values, 'corr-loss'),
       correlationPairs: oneOf(values, 'corr-pairs', CORRELATION_PAIRS),
       correlationThreshold: num(values, 'corr-threshold'),

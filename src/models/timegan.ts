@@ -110,9 +110,12 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
    * over the batch per step and feature; or 'quantiles', the 1-D Wasserstein
    * distance between the batch's real and synthetic values per step and
    * feature (sorted values matched rank by rank), which sees the whole
-   * marginal, not its first two moments. Default 'moments'.
+   * marginal, not its first two moments; or 'sliced', the same distance
+   * along the feature axes and along the diagonals (e_i ± e_j)/√2 of every
+   * pair of features, which also sees how two features move together at a
+   * step (Stocks' volume against its prices). Default 'moments'.
    */
-  momentLoss: 'moments' | 'quantiles';
+  momentLoss: MomentLoss;
   /**
    * Weight of a term beyond the reference's: the mean squared difference
    * between the real and the synthetic batch's correlation matrices over
@@ -137,6 +140,10 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
   correlationThreshold: number;
 }
 
+/** G's data-space term (see `momentLoss`). */
+export type MomentLoss = 'moments' | 'quantiles' | 'sliced';
+const MOMENT_LOSSES: readonly MomentLoss[] = ['moments', 'quantiles', 'sliced'];
+
 /** The pairs the correlation term compares (see `correlationPairs`). */
 export type CorrelationPairs = 'weak' | 'all' | 'cross';
 export const CORRELATION_PAIRS: readonly CorrelationPairs[] = ['weak', 'all', 'cross'];
@@ -157,7 +164,7 @@ export const TIMEGAN_DEFAULTS = {
   ...GAN_TRAINING_DEFAULTS,
   ema: 0.999,
   bidirectional: true,
-  momentLoss: 'moments' as 'moments' | 'quantiles',
+  momentLoss: 'moments' as MomentLoss,
   correlationLoss: 100,
   correlationPairs: 'weak' as CorrelationPairs,
   correlationThreshold: 0.3,
@@ -178,7 +185,7 @@ export function timeganConfig(partial: Partial<TimeganConfig> & { features: numb
   if (c.seqLen < 2) throw new TsganError(`TimeGAN's supervised loss needs sequences of at least 2 steps, got ${c.seqLen}`);
   if (!(c.lrE > 0)) throw new TsganError(`lrE must be a positive number, got ${c.lrE}`);
   if (!(c.gamma >= 0)) throw new TsganError(`gamma must be ≥ 0, got ${c.gamma}`);
-  if (c.momentLoss !== 'moments' && c.momentLoss !== 'quantiles') throw new TsganError(`momentLoss must be 'moments' or 'quantiles', got ${c.momentLoss}`);
+  if (!MOMENT_LOSSES.includes(c.momentLoss)) throw new TsganError(`momentLoss must be one of ${MOMENT_LOSSES.join(', ')}, got ${c.momentLoss}`);
   if (!(c.correlationLoss >= 0)) throw new TsganError(`correlationLoss must be ≥ 0, got ${c.correlationLoss}`);
   if (!CORRELATION_PAIRS.includes(c.correlationPairs)) throw new TsganError(`correlationPairs must be one of ${CORRELATION_PAIRS.join(', ')}, got ${c.correlationPairs}`);
   if (!(c.correlationThreshold > 0 && c.correlationThreshold <= 1)) throw new TsganError(`correlationThreshold must be in (0, 1], got ${c.correlationThreshold}`);
@@ -286,22 +293,67 @@ export function quantileLoss(x: tf.Tensor3D, xHat: tf.Tensor3D): tf.Scalar {
   return tf.mean(tf.abs(tf.sub(xHat, tf.tensor3d(target, [B, T, F])))) as tf.Scalar;
 }
 
+/** [F, F²]: the F feature axes, then (e_i + e_j)/√2 and (e_i − e_j)/√2 for every pair i < j. */
+export function pairProjections(F: number): tf.Tensor2D {
+  const cols: number[][] = [];
+  const axis = (i: number) => Array.from({ length: F }, (_, k) => (k === i ? 1 : 0));
+  for (let i = 0; i < F; i++) cols.push(axis(i));
+  const h = Math.SQRT1_2;
+  for (let i = 0; i < F; i++) {
+    for (let j = i + 1; j < F; j++) {
+      cols.push(axis(i).map((v, k) => h * v + (k === j ? h : 0)));
+      cols.push(axis(i).map((v, k) => h * v - (k === j ? h : 0)));
+    }
+  }
+  const m = new Float32Array(F * cols.length);
+  cols.forEach((col, c) => col.forEach((v, k) => (m[k * cols.length + c] = v)));
+  return tf.tensor2d(m, [F, cols.length]);
+}
+
+/**
+ * The quantile loss along the directions of `projections` [F, K] (see
+ * pairProjections): a sliced Wasserstein distance per step (Deshpande et
+ * al. 2018) whose fixed slices see each feature and each pair of features.
+ */
+export function slicedLoss(x: tf.Tensor3D, xHat: tf.Tensor3D, projections: tf.Tensor2D): tf.Scalar {
+  const project = (a: tf.Tensor3D) => {
+    const [B, T, F] = a.shape;
+    const flat = tf.reshape(a, [B * T, F]); // [batch·time, features]
+    return tf.reshape(tf.matMul(flat, projections), [B, T, projections.shape[1]]) as tf.Tensor3D; // [batch, time, slices]
+  };
+  return quantileLoss(project(x), project(xHat));
+}
+
 /** For [B, C] row-major `real` and `fake`: per column c, the real value whose rank equals each fake value's rank. */
 function quantileTargets(real: Float32Array, fake: Float32Array, B: number, C: number): Float32Array {
+  if (B > INDEX_SLOTS) throw new TsganError(`quantileLoss handles batches of up to ${INDEX_SLOTS} windows, got ${B}`);
   const target = new Float32Array(B * C);
   const r = new Float32Array(B);
-  const order = new Int32Array(B);
+  const keys = new Float64Array(B);
   for (let c = 0; c < C; c++) {
     for (let b = 0; b < B; b++) {
       r[b] = real[b * C + c];
-      order[b] = b;
+      // Value, then index (ties broken by index: the same batch gives the same
+      // targets), in one number, so a native numeric sort orders the batch.
+      keys[b] = orderedBits(fake[b * C + c]) * INDEX_SLOTS + b;
     }
     r.sort();
-    // Ties broken by index: the same batch gives the same targets.
-    order.sort((i, j) => fake[i * C + c] - fake[j * C + c] || i - j);
-    for (let k = 0; k < B; k++) target[order[k] * C + c] = r[k];
+    keys.sort();
+    for (let k = 0; k < B; k++) target[(keys[k] % INDEX_SLOTS) * C + c] = r[k];
   }
   return target;
+}
+
+/** Room for the index below a 32-bit key in a float64's 53-bit integer range. */
+const INDEX_SLOTS = 2 ** 21;
+const bits = new Uint32Array(1);
+const asFloat = new Float32Array(bits.buffer);
+
+/** A float32's bits as an unsigned integer in the order of the values (−0 as +0). */
+function orderedBits(v: number): number {
+  asFloat[0] = v === 0 ? 0 : v;
+  const u = bits[0];
+  return u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
 }
 
 /** What a joint G step records: its loss terms (the correlation term's only when it is on), E's loss, G's gradient norm. */
@@ -328,6 +380,8 @@ export class Timegan extends Gan {
   private opts: Record<'e0' | 'e' | 'gs' | 'g' | 'd', Adam> | null = null;
   /** The correlation term's pairs: undefined until set, null for all pairs, else a [T·F, T·F] 0/1 mask. */
   private correlationMask: tf.Tensor2D | null | undefined = undefined;
+  /** The 'sliced' term's directions, made at its first use. */
+  private projections: tf.Tensor2D | null = null;
   /** How many ordered pairs the correlation term compares (0: the term is off); known once its pairs are set. */
   private correlationPairCount: number | null = null;
 
@@ -512,7 +566,7 @@ export class Timegan extends Gan {
           ue = this.loss.generator(yE);
         }
         const s = this.supervisedLoss(h, { constantInput: true });
-        const v = this.config.momentLoss === 'quantiles' ? quantileLoss(x, xHat) : momentLoss(x, xHat);
+        const v = this.momentTerm(x, xHat);
         const terms = [u, tf.mul(gamma, ue), tf.mul(100, tf.sqrt(s)), tf.mul(100, v)];
         const c = corr ? correlationLoss(x, xHat, this.correlationMask!) : null;
         if (c) terms.push(tf.mul(this.config.correlationLoss, c));
@@ -647,10 +701,24 @@ export class Timegan extends Gan {
     return order;
   }
 
+  /** G's data-space term, as `momentLoss` picks it. */
+  private momentTerm(x: tf.Tensor3D, xHat: tf.Tensor3D): tf.Scalar {
+    switch (this.config.momentLoss) {
+      case 'moments':
+        return momentLoss(x, xHat);
+      case 'quantiles':
+        return quantileLoss(x, xHat);
+      case 'sliced':
+        this.projections ??= tf.keep(pairProjections(this.config.features));
+        return slicedLoss(x, xHat, this.projections);
+    }
+  }
+
   protected disposeNetworks(): void {
     for (const n of [this.embedder, this.recovery, this.generatorNet, this.supervisor, this.discriminatorNet]) n.dispose();
     this.discriminatorBack?.dispose();
     if (this.opts) for (const o of Object.values(this.opts)) o.dispose();
     tf.dispose(this.correlationMask ?? []);
+    tf.dispose(this.projections ?? []);
   }
 }
