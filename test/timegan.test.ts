@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { engine, runCli, tempDir, STOCK_CSV, loadPlainLayersModel } from './helpers.js';
 import { tf } from '../src/engine.js';
 import { Rng } from '../src/random.js';
-import { Timegan, timeganConfig, correlationLoss, crossFeatureMask, weakPairMask, momentLoss, quantileLoss, type TimeganConfig } from '../src/models/timegan.js';
+import { Timegan, timeganConfig, correlationLoss, crossFeatureMask, weakPairMask, momentLoss, quantileLoss, slicedLoss, pairProjections, type TimeganConfig } from '../src/models/timegan.js';
 import { TimeganTrainer } from '../src/train/timegan-trainer.js';
 import { sineData, sinesCoupling } from '../src/data/sines.js';
 
@@ -412,6 +412,45 @@ test('TimeGAN-only options are refused for other models', async () => {
   assert.match(r.stderr, /--gamma applies to --model timegan only/);
 });
 
+test('--moment-loss sliced: the term also sees how two features move together at a step, which the per-feature quantiles cannot', () => {
+  // Directions: the 3 axes, then both diagonals of each of the 3 pairs, all of unit length.
+  const P = pairProjections(3);
+  assert.deepEqual(P.shape, [3, 9]);
+  const norms = tf.tidy(() => Array.from(tf.sum(tf.square(P), 0).dataSync()));
+  for (const n of norms) assert.ok(Math.abs(n - 1) < 1e-6);
+  const B = 64;
+  // Real: two features that move as one (as Stocks' prices). Synthetic: the same two
+  // marginals, paired at random (the second feature's values shuffled across the batch).
+  const a = Array.from({ length: B }, (_, i) => i / (B - 1));
+  const rng = new Rng(7);
+  const shuffled = Array.from(rng.permutation(B), (j) => a[j]);
+  const real = tf.tensor3d(a.flatMap((v) => [v, v]), [B, 1, 2]);
+  const paired = tf.tensor3d(a.flatMap((v, i) => [v, shuffled[i]]), [B, 1, 2]);
+  const P2 = pairProjections(2);
+  const sliced = (x: tf.Tensor3D, xHat: tf.Tensor3D) => slicedLoss(x, xHat, P2);
+  assert.equal(quantileLoss(real, paired).dataSync()[0], 0, 'each feature alone: the same values');
+  assert.ok(sliced(real, paired).dataSync()[0] > 0.05, 'the diagonals see the pairing');
+  assert.ok(Math.abs(sliced(real, tf.reverse(real, 0) as tf.Tensor3D).dataSync()[0]) < 1e-7, 'a reordering of the batch costs nothing');
+  // Descending the term from the random pairing brings the features back together; the quantiles leave them apart.
+  const correlation = (w: tf.Tensor3D) => {
+    const v = w.arraySync().map((row) => row[0]);
+    const m = [0, 1].map((f) => v.reduce((s, r) => s + r[f], 0) / B);
+    const cov = (f: number, g: number) => v.reduce((s, r) => s + (r[f] - m[f]) * (r[g] - m[g]), 0);
+    return cov(0, 1) / Math.sqrt(cov(0, 0) * cov(1, 1));
+  };
+  const start = correlation(paired);
+  const after = (term: typeof momentLoss) => {
+    const w = descend(term, real, paired, 600, 0.005 * B * 2);
+    const c = correlation(w as tf.Tensor3D);
+    w.dispose();
+    return c;
+  };
+  const [byQuantiles, bySliced] = [after(quantileLoss), after(sliced)];
+  assert.ok(Math.abs(byQuantiles - start) < 1e-6, `quantiles: correlation ${byQuantiles} (start ${start})`);
+  assert.ok(bySliced > 0.9, `sliced: correlation ${bySliced} (start ${start})`);
+  tf.dispose([P, P2, real, paired]);
+});
+
 test('the stability toolkit works inside TimeGAN: every loss, feature matching, PacGAN, instance noise, clipping, chrono gates', () => {
   const x = batch();
   const rng = new Rng(5);
@@ -422,6 +461,7 @@ test('the stability toolkit works inside TimeGAN: every loss, feature matching, 
     { featureMatching: true, pac: 2, chrono: true },
     { featureMatching: true, bidirectional: false },
     { momentLoss: 'quantiles' },
+    { momentLoss: 'sliced', bidirectional: false },
     { correlationLoss: 10, bidirectional: false },
   ];
   for (const c of cases) {
@@ -473,11 +513,14 @@ test('--moment-loss quantiles: the data-space term sees the whole distribution p
   tf.dispose([real, v]);
   // In TimeGAN's G step the option swaps the term G descends (recorded as gLossV).
   const x = batch();
-  for (const loss of ['quantiles', 'moments'] as const) {
+  for (const loss of ['quantiles', 'moments', 'sliced'] as const) {
     const m = small({ momentLoss: loss });
     const z = m.noise(new Rng(3), 32);
     const xHat = m.generate(z);
-    const expected = (loss === 'quantiles' ? quantileLoss : momentLoss)(x, xHat).dataSync()[0];
+    const P = pairProjections(m.config.features);
+    const term = { quantiles: quantileLoss, moments: momentLoss, sliced: (a: tf.Tensor3D, b: tf.Tensor3D) => slicedLoss(a, b, P) }[loss];
+    const expected = term(x, xHat).dataSync()[0];
+    P.dispose();
     assert.ok(Math.abs(m.jointGeneratorStep(x, z, new Rng(4)).gLossV - expected) < 1e-6, loss);
     tf.dispose([z, xHat]);
     m.dispose();
