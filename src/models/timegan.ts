@@ -42,7 +42,9 @@
  * distance per step and feature (sorted values matched rank by rank, the
  * one-dimensional transport of sliced-Wasserstein generators, Deshpande et
  * al. 2018), which sees the whole marginal: where the generator drops the
- * waves that reach the top, the mean and std can still match. Beyond the
+ * waves that reach the top, the mean and std can still match; 'sliced'
+ * measures it also along the diagonals of every pair of features (fixed
+ * slices), so it sees how two features move together at a step. Beyond the
  * reference, on by default: `correlationLoss` (100) adds that weight times
  * the squared difference of the real and synthetic batches' correlation
  * matrices over a window's T·F values, on the pairs `correlationPairs`
