@@ -23,3 +23,22 @@ test('progressBar: the time left follows the current phase, not the average sinc
   // In phase 1 the rate is phase 1's: 100 it/s, 2 s for the 200 left.
   assert.match(lines[99]!, /100\.00 it\/s {2}elapsed 0:01 {2}left 0:02/);
 });
+
+test('progressBar: before the last of the phases a model names, the time left is the current phase\'s only', () => {
+  const lines: string[] = [];
+  const stream = { isTTY: false, write: (s: string) => lines.push(s) } as unknown as NodeJS.WriteStream;
+  let clock = 0;
+  const bar = progressBar({ stream, plainEverySeconds: 0, now: () => clock });
+  const control: TrainControl = { stop: false };
+  const history = new History();
+  bar.onTrainBegin!({ iterations: 300, startIteration: 0, phaseEnds: [100, 300] });
+  for (let it = 1; it <= 150; it++) {
+    clock += it <= 100 ? 10 : 100;
+    bar.onIterationEnd!(it, { phase: it <= 100 ? 1 : 2 }, control, history);
+  }
+  // Phase 1 at 100 it/s, 60 of its 100 done: 0.4 s of it left; phase 2 has no pace yet.
+  assert.match(lines[59]!, /left 0:00 in this phase, later phases not timed yet\n$/);
+  assert.match(lines[9]!, /left 0:01 in this phase, later phases not timed yet\n$/);
+  // In the last phase, the time left to the end.
+  assert.match(lines.at(-1)!, /10\.00 it\/s {2}elapsed 0:06 {2}left 0:15\n$/);
+});

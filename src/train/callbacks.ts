@@ -44,6 +44,9 @@ export function progressBar(opts: ProgressOptions = {}): Callback {
   let phase: number | undefined;
   let phaseIt = 0;
   let phaseT = 0;
+  // Where the model's phases end (TrainBegin.phaseEnds): before the last phase, the
+  // line gives the time left in the current one only, as a later phase has no pace yet.
+  let phaseEnds: number[] | undefined;
   const line = (it: number, logs: Metrics): string => {
     const done = it - first;
     const t = now();
@@ -51,14 +54,16 @@ export function progressBar(opts: ProgressOptions = {}): Callback {
     const phaseDone = it - phaseIt;
     const phaseElapsed = (t - phaseT) / 1000;
     const rate = phaseDone > 0 && phaseElapsed > 0 ? phaseDone / phaseElapsed : done / Math.max(elapsed, 1e-9);
-    const eta = (total - done) / rate;
+    const end = phaseEnds?.find((e) => done <= e) ?? total;
+    const left = end < total ? `left ${formatDuration((end - done) / rate)} in this phase, later phases not timed yet` : `left ${formatDuration((total - done) / rate)}`;
     const keys = opts.show ?? Object.keys(logs);
     const ms = keys.filter((k) => k in logs).map((k) => `${k} ${fmt(logs[k])}`).join('  ');
-    return `${label} ${done}/${total}  ${ms}  ${rate.toFixed(2)} it/s  elapsed ${formatDuration(elapsed)}  left ${formatDuration(eta)}`;
+    return `${label} ${done}/${total}  ${ms}  ${rate.toFixed(2)} it/s  elapsed ${formatDuration(elapsed)}  ${left}`;
   };
   return {
-    onTrainBegin({ iterations, startIteration }) {
+    onTrainBegin({ iterations, startIteration, phaseEnds: ends }) {
       total = iterations;
+      phaseEnds = ends;
       first = startIteration;
       t0 = now();
       lastLine = t0;

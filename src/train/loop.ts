@@ -9,6 +9,21 @@ export type Metrics = Record<string, number>;
 export interface Trainable {
   /** One training iteration (for a GAN: its D steps and its G step). */
   trainStep(): Metrics;
+  /**
+   * For a training in phases that run at different speeds (TimeGAN's): the
+   * iteration each phase ends at, counted from 1 in this training, the last
+   * one the total. A progress line then does not time a later phase at an
+   * earlier one's pace.
+   */
+  readonly phaseEnds?: number[];
+}
+
+/** What callbacks learn when training begins. */
+export interface TrainBegin {
+  iterations: number;
+  startIteration: number;
+  /** The model's `phaseEnds`, where it has them. */
+  phaseEnds?: number[];
 }
 
 export interface TrainControl {
@@ -19,7 +34,7 @@ export interface TrainControl {
 }
 
 export interface Callback {
-  onTrainBegin?(info: { iterations: number; startIteration: number }): void | Promise<void>;
+  onTrainBegin?(info: TrainBegin): void | Promise<void>;
   onIterationEnd?(iteration: number, logs: Metrics, control: TrainControl, history: History): void | Promise<void>;
   onTrainEnd?(history: History, control: TrainControl): void | Promise<void>;
 }
@@ -139,7 +154,7 @@ export async function fit(model: Trainable, opts: FitOptions): Promise<FitResult
   const history = opts.history ?? new History();
   const start = history.iteration.length > 0 ? history.iteration[history.iteration.length - 1] : 0;
   const control: TrainControl = { stop: false };
-  for (const cb of callbacks) await cb.onTrainBegin?.({ iterations: opts.iterations, startIteration: start });
+  for (const cb of callbacks) await cb.onTrainBegin?.({ iterations: opts.iterations, startIteration: start, phaseEnds: model.phaseEnds });
   let run = 0;
   for (let i = 1; i <= opts.iterations && !control.stop; i++) {
     const logs = model.trainStep();

@@ -41,6 +41,12 @@ export class TimeganTrainer implements Trainable {
     this.correlationPairs = model.config.correlationLoss > 0 ? model.setCorrelationData(data) : null;
   }
 
+  /** Where the autoencoder, supervised and joint phases end (the joint phase runs ~10× slower per iteration). */
+  get phaseEnds(): number[] {
+    const { embeddingIterations: ne, supervisedIterations: ns } = this.model.config;
+    return [ne, ne + ns, ne + ns + this.jointIterations];
+  }
+
   /** Iterations of all three phases. */
   get totalIterations(): number {
     return this.model.config.embeddingIterations + this.model.config.supervisedIterations + this.jointIterations;
