@@ -1,23 +1,31 @@
 // The progress line's time left: measured on the current phase, so TimeGAN's slow joint
-// phase is not promised at the pace of its fast first two.
+// phase is not promised at the pace of its fast first two, and given for the current phase
+// only while a later one has no pace yet.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { progressBar } from '../src/train/callbacks.js';
 import { History, type TrainControl } from '../src/train/loop.js';
 
-test('progressBar: the time left follows the current phase, not the average since the start', () => {
+/** A progress bar that writes plain lines to `lines` on a clock each iteration advances by `msPerIteration(it)`. */
+function recorded(msPerIteration: (it: number) => number) {
   const lines: string[] = [];
   const stream = { isTTY: false, write: (s: string) => lines.push(s) } as unknown as NodeJS.WriteStream;
   let clock = 0;
   const bar = progressBar({ stream, plainEverySeconds: 0, now: () => clock });
   const control: TrainControl = { stop: false };
   const history = new History();
+  const step = (it: number, logs: Record<string, number>) => {
+    clock += msPerIteration(it);
+    bar.onIterationEnd!(it, logs, control, history);
+  };
+  return { lines, bar, step };
+}
+
+test('progressBar: the time left follows the current phase, not the average since the start', () => {
+  const { lines, bar, step } = recorded((it) => (it <= 100 ? 10 : 100));
   bar.onTrainBegin!({ iterations: 300, startIteration: 0 });
   // Phase 1: 100 iterations at 10 ms each; phase 3: 100 ms each.
-  for (let it = 1; it <= 150; it++) {
-    clock += it <= 100 ? 10 : 100;
-    bar.onIterationEnd!(it, { phase: it <= 100 ? 1 : 3, loss: 0.5 }, control, history);
-  }
+  for (let it = 1; it <= 150; it++) step(it, { phase: it <= 100 ? 1 : 3, loss: 0.5 });
   const last = lines.at(-1)!;
   assert.match(last, /^train 150\/300 {2}phase 3 {2}loss 0\.5000 {2}10\.00 it\/s {2}elapsed 0:06 {2}left 0:15\n$/);
   // In phase 1 the rate is phase 1's: 100 it/s, 2 s for the 200 left.
@@ -25,17 +33,9 @@ test('progressBar: the time left follows the current phase, not the average sinc
 });
 
 test('progressBar: before the last of the phases a model names, the time left is the current phase\'s only', () => {
-  const lines: string[] = [];
-  const stream = { isTTY: false, write: (s: string) => lines.push(s) } as unknown as NodeJS.WriteStream;
-  let clock = 0;
-  const bar = progressBar({ stream, plainEverySeconds: 0, now: () => clock });
-  const control: TrainControl = { stop: false };
-  const history = new History();
+  const { lines, bar, step } = recorded((it) => (it <= 100 ? 10 : 100));
   bar.onTrainBegin!({ iterations: 300, startIteration: 0, phaseEnds: [100, 300] });
-  for (let it = 1; it <= 150; it++) {
-    clock += it <= 100 ? 10 : 100;
-    bar.onIterationEnd!(it, { phase: it <= 100 ? 1 : 2 }, control, history);
-  }
+  for (let it = 1; it <= 150; it++) step(it, { phase: it <= 100 ? 1 : 2 });
   // Phase 1 at 100 it/s, 60 of its 100 done: 0.4 s of it left; phase 2 has no pace yet.
   assert.match(lines[59]!, /left 0:00 in this phase, later phases not timed yet\n$/);
   assert.match(lines[9]!, /left 0:01 in this phase, later phases not timed yet\n$/);
