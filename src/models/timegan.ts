@@ -297,19 +297,18 @@ export function quantileLoss(x: tf.Tensor3D, xHat: tf.Tensor3D): tf.Scalar {
 
 /** [F, F²]: the F feature axes, then (e_i + e_j)/√2 and (e_i − e_j)/√2 for every pair i < j. */
 export function pairProjections(F: number): tf.Tensor2D {
-  const cols: number[][] = [];
-  const axis = (i: number) => Array.from({ length: F }, (_, k) => (k === i ? 1 : 0));
-  for (let i = 0; i < F; i++) cols.push(axis(i));
-  const h = Math.SQRT1_2;
+  const K = F * F;
+  const m = new Float32Array(F * K); // [features, slices]
+  for (let i = 0; i < F; i++) m[i * K + i] = 1;
+  let c = F;
   for (let i = 0; i < F; i++) {
-    for (let j = i + 1; j < F; j++) {
-      cols.push(axis(i).map((v, k) => h * v + (k === j ? h : 0)));
-      cols.push(axis(i).map((v, k) => h * v - (k === j ? h : 0)));
+    for (let j = i + 1; j < F; j++, c += 2) {
+      m[i * K + c] = m[j * K + c] = Math.SQRT1_2;
+      m[i * K + c + 1] = Math.SQRT1_2;
+      m[j * K + c + 1] = -Math.SQRT1_2;
     }
   }
-  const m = new Float32Array(F * cols.length);
-  cols.forEach((col, c) => col.forEach((v, k) => (m[k * cols.length + c] = v)));
-  return tf.tensor2d(m, [F, cols.length]);
+  return tf.tensor2d(m, [F, K]);
 }
 
 /**
