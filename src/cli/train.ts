@@ -3,7 +3,7 @@ import { trainFromCsv, trainDenseGan } from '../pipeline.js';
 import { TsganError } from '../errors.js';
 import type { ModelMeta } from '../io/model-dir.js';
 import { CELL_TYPES } from '../nn/recurrent.js';
-import { CORRELATION_PAIRS } from '../models/timegan.js';
+import { CORRELATION_PAIRS, MOMENT_LOSSES } from '../models/timegan.js';
 import { progressBar } from '../train/callbacks.js';
 import { parse, flags, noPositionals, required, str, int, num, nonNegative, oneOf, list, type Values } from './args.js';
 import { LOSS_NAMES } from '../losses/gan.js';
@@ -159,7 +159,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       dThreshold: nonNegative(values, 'd-threshold'),
       gSteps: int(values, 'g-steps'),
       bidirectional: bidirectional(values),
-      momentLoss: oneOf(values, 'moment-loss', ['moments', 'quantiles', 'sliced'] as const),
+      momentLoss: oneOf(values, 'moment-loss', MOMENT_LOSSES),
       correlationLoss: nonNegative(values, 'corr-loss'),
       correlationPairs: oneOf(values, 'corr-pairs', CORRELATION_PAIRS),
       correlationThreshold: num(values, 'corr-threshold'),

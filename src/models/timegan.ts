@@ -144,7 +144,7 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
 
 /** G's data-space term (see `momentLoss`). */
 export type MomentLoss = 'moments' | 'quantiles' | 'sliced';
-const MOMENT_LOSSES: readonly MomentLoss[] = ['moments', 'quantiles', 'sliced'];
+export const MOMENT_LOSSES: readonly MomentLoss[] = ['moments', 'quantiles', 'sliced'];
 
 /** The pairs the correlation term compares (see `correlationPairs`). */
 export type CorrelationPairs = 'weak' | 'all' | 'cross';

@@ -49,7 +49,7 @@ export class TimeganTrainer implements Trainable {
 
   /** Iterations of all three phases. */
   get totalIterations(): number {
-    return this.model.config.embeddingIterations + this.model.config.supervisedIterations + this.jointIterations;
+    return this.phaseEnds[2];
   }
 
   private batch(): tf.Tensor3D {
