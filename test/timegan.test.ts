@@ -449,6 +449,31 @@ test('--moment-loss sliced: the term also sees how two features move together at
   assert.ok(Math.abs(byQuantiles - start) < 1e-6, `quantiles: correlation ${byQuantiles} (start ${start})`);
   assert.ok(bySliced > 0.9, `sliced: correlation ${bySliced} (start ${start})`);
   tf.dispose([P, P2, real, paired]);
+
+  // --sliced-loss W: the term beside the moments (recorded as gLossW, with the
+  // correlation term's gLossC before it), part of what G descends; absent at 0.
+  const x = batch();
+  const z = small().noise(new Rng(3), 32);
+  const stepped = (w: number) => {
+    const m = small({ slicedLoss: w, correlationPairs: 'all' });
+    const xHat = m.generate(z);
+    const P3 = pairProjections(3);
+    const expected = [momentLoss(x, xHat), slicedLoss(x, xHat, P3), correlationLoss(x, xHat)].map((t) => t.dataSync()[0]);
+    const logs = m.jointGeneratorStep(x, z, new Rng(4));
+    const g = values(m.generatorNet.variables);
+    tf.dispose([xHat, P3]);
+    m.dispose();
+    return { logs, expected, g };
+  };
+  const on = stepped(30);
+  const off = stepped(0);
+  const [v, w, c] = on.expected;
+  assert.ok(Math.abs(on.logs.gLossW! - w) < 1e-6 && Math.abs(on.logs.gLossV - v) < 1e-6 && Math.abs(on.logs.gLossC! - c) < 1e-6, JSON.stringify(on));
+  assert.equal(off.logs.gLossW, undefined);
+  assert.equal(off.logs.gLossC, on.logs.gLossC);
+  assert.notDeepEqual(on.g, off.g, 'the term is part of what G descends');
+  tf.dispose([x, z]);
+  assert.throws(() => small({ slicedLoss: -1 }), /slicedLoss must be ≥ 0, got -1/);
 });
 
 test('the stability toolkit works inside TimeGAN: every loss, feature matching, PacGAN, instance noise, clipping, chrono gates', () => {

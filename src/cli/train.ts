@@ -46,6 +46,8 @@ TimeGAN (--model timegan; Yoon et al. 2019, the reference code's settings):
                        their whole distributions (1-D Wasserstein); or that
                        distance along each feature and each pair's diagonals,
                        which sees how features move together (default moments)
+  --sliced-loss W      add W × that sliced distance beside --moment-loss's term
+                       (default 0: off)
   --corr-loss W        add W × the squared difference of the real and synthetic
                        batches' correlations between a window's values (steps and
                        features), on the pairs --corr-pairs picks (default 100; 0:
@@ -110,7 +112,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...['model', 'cell', 'layers', 'hidden', 'noise-dim', 'noise', 'g-hidden', 'd-hidden', 'image-shape', 'sample-every'],
       ...['iterations', 'batch-size', 'd-steps', 'lr-g', 'lr-d', 'beta1'],
       ...['loss', 'gp-weight', 'label-smoothing', 'instance-noise', 'clip-norm', 'pac', 'ema'],
-      ...['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'moment-loss', 'corr-loss', 'corr-pairs', 'corr-threshold'],
+      ...['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'moment-loss', 'sliced-loss', 'corr-loss', 'corr-pairs', 'corr-threshold'],
       ...['eval-every', 'eval-metric', 'diversity-every', 'grad-steps-every'],
     ],
     ['force', 'feature-matching', 'chrono', 'layer-norm', 'bidirectional', 'no-bidirectional'],
@@ -160,6 +162,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       gSteps: int(values, 'g-steps'),
       bidirectional: bidirectional(values),
       momentLoss: oneOf(values, 'moment-loss', MOMENT_LOSSES),
+      slicedLoss: nonNegative(values, 'sliced-loss'),
       correlationLoss: nonNegative(values, 'corr-loss'),
       correlationPairs: oneOf(values, 'corr-pairs', CORRELATION_PAIRS),
       correlationThreshold: num(values, 'corr-threshold'),
@@ -193,7 +196,7 @@ function ganTrainingOptions(values: Values) {
   };
 }
 
-const TIMEGAN_ONLY = ['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'bidirectional', 'no-bidirectional', 'moment-loss', 'corr-loss', 'corr-pairs', 'corr-threshold'];
+const TIMEGAN_ONLY = ['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'bidirectional', 'no-bidirectional', 'moment-loss', 'sliced-loss', 'corr-loss', 'corr-pairs', 'corr-threshold'];
 
 /** --bidirectional (the default) or --no-bidirectional; undefined leaves the model's default. */
 function bidirectional(values: Values): boolean | undefined {

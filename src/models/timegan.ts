@@ -119,6 +119,13 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
    */
   momentLoss: MomentLoss;
   /**
+   * Weight of the sliced term (see `momentLoss` 'sliced') added beside
+   * `momentLoss`'s term rather than in its place, so G keeps the
+   * reference's moments and is also pulled towards how pairs of features
+   * move together at a step. Default 0 (off, as the reference).
+   */
+  slicedLoss: number;
+  /**
    * Weight of a term beyond the reference's: the mean squared difference
    * between the real and the synthetic batch's correlation matrices over
    * the window's T·F values (how every step and feature moves with every
@@ -167,6 +174,7 @@ export const TIMEGAN_DEFAULTS = {
   ema: 0.999,
   bidirectional: true,
   momentLoss: 'moments' as MomentLoss,
+  slicedLoss: 0,
   correlationLoss: 100,
   correlationPairs: 'weak' as CorrelationPairs,
   correlationThreshold: 0.3,
@@ -188,6 +196,7 @@ export function timeganConfig(partial: Partial<TimeganConfig> & { features: numb
   if (!(c.lrE > 0)) throw new TsganError(`lrE must be a positive number, got ${c.lrE}`);
   if (!(c.gamma >= 0)) throw new TsganError(`gamma must be ≥ 0, got ${c.gamma}`);
   if (!MOMENT_LOSSES.includes(c.momentLoss)) throw new TsganError(`momentLoss must be one of ${MOMENT_LOSSES.join(', ')}, got ${c.momentLoss}`);
+  if (!(c.slicedLoss >= 0)) throw new TsganError(`slicedLoss must be ≥ 0, got ${c.slicedLoss}`);
   if (!(c.correlationLoss >= 0)) throw new TsganError(`correlationLoss must be ≥ 0, got ${c.correlationLoss}`);
   if (!CORRELATION_PAIRS.includes(c.correlationPairs)) throw new TsganError(`correlationPairs must be one of ${CORRELATION_PAIRS.join(', ')}, got ${c.correlationPairs}`);
   if (!(c.correlationThreshold > 0 && c.correlationThreshold <= 1)) throw new TsganError(`correlationThreshold must be in (0, 1], got ${c.correlationThreshold}`);
@@ -357,12 +366,13 @@ function orderedBits(v: number): number {
   return u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
 }
 
-/** What a joint G step records: its loss terms (the correlation term's only when it is on), E's loss, G's gradient norm. */
+/** What a joint G step records: its loss terms (the correlation and sliced terms' only when they are on), E's loss, G's gradient norm. */
 export interface JointGeneratorLogs {
   gLossU: number;
   gLossS: number;
   gLossV: number;
   gLossC?: number;
+  gLossW?: number;
   eLoss: number;
   gGradNorm: number;
 }
@@ -571,13 +581,17 @@ export class Timegan extends Gan {
         const terms = [u, tf.mul(gamma, ue), tf.mul(100, tf.sqrt(s)), tf.mul(100, v)];
         const c = corr ? correlationLoss(x, xHat, this.correlationMask!) : null;
         if (c) terms.push(tf.mul(this.config.correlationLoss, c));
-        parts = tf.keep(tf.stack(c ? [u, s, v, c] : [u, s, v]));
+        const w = this.config.slicedLoss > 0 ? slicedLoss(x, xHat, this.slices()) : null;
+        if (w) terms.push(tf.mul(this.config.slicedLoss, w));
+        parts = tf.keep(tf.stack([u, s, v, ...(c ? [c] : []), ...(w ? [w] : [])]));
         return tf.addN(terms) as tf.Scalar;
       }),
     );
     h.dispose();
-    const [gLossU, gLossS, gLossV, gLossC] = Array.from((parts as unknown as tf.Tensor).dataSync());
+    const [gLossU, gLossS, gLossV, ...more] = Array.from((parts as unknown as tf.Tensor).dataSync());
     tf.dispose(parts!);
+    const gLossC = corr ? more.shift() : undefined;
+    const gLossW = more.shift();
     let rec: tf.Tensor | null = null;
     this.update('e', [...this.embedder.variables, ...this.recovery.variables], () =>
       tf.tidy(() => {
@@ -590,7 +604,7 @@ export class Timegan extends Gan {
     );
     const eLoss = Math.sqrt((rec as unknown as tf.Tensor).dataSync()[0]);
     tf.dispose(rec!);
-    return { gLossU, gLossS: Math.sqrt(gLossS), gLossV, ...(gLossC === undefined ? {} : { gLossC }), eLoss, gGradNorm: g.norm };
+    return { gLossU, gLossS: Math.sqrt(gLossS), gLossV, ...(gLossC === undefined ? {} : { gLossC }), ...(gLossW === undefined ? {} : { gLossW }), eLoss, gGradNorm: g.norm };
   }
 
   /** Phase 3, discriminator part: applied only while the loss is above the threshold. */
@@ -710,9 +724,13 @@ export class Timegan extends Gan {
       case 'quantiles':
         return quantileLoss(x, xHat);
       case 'sliced':
-        this.projections ??= tf.keep(pairProjections(this.config.features));
-        return slicedLoss(x, xHat, this.projections);
+        return slicedLoss(x, xHat, this.slices());
     }
+  }
+
+  /** The sliced terms' fixed directions, made on first use. */
+  private slices(): tf.Tensor2D {
+    return (this.projections ??= tf.keep(pairProjections(this.config.features)));
   }
 
   protected disposeNetworks(): void {
