@@ -629,3 +629,84 @@ export function dense_backward(rows: i32, I: i32, U: i32, x: usize, w: usize, y:
   const d = act == 1 ? f32x4.mul(yv, f32x4.sub(one, yv)) : f32x4.sub(one, f32x4.mul(yv, yv));
   stv(dy, i, f32x4.mul(ldv(dy, i, n), d), n);
 }
+
+// ---------------------------------------------------------------- quantile targets
+//
+// For the quantile and sliced terms of TimeGAN's generator (src/models/
+// timegan.ts): real and fake are [B, C] row-major; for each column c in
+// [c0, c1), target[b, c] is the real value whose rank among the column's real
+// values equals fake[b, c]'s rank among the fake ones (ties by row). Values
+// are ordered by their bits (orderedBits below): the order of the numbers,
+// with −0 before +0 among the real values, as JavaScript's numeric sort
+// orders them; a fake −0 counts as +0. scratch: 3·B floats.
+
+// A float32's bits as an unsigned integer in the order of the values.
+@inline function orderedBits(u: u32): u32 {
+  return u & 0x80000000 ? ~u : u | 0x80000000;
+}
+
+// Ascending sort of n values of type T at p: quicksort (median of three),
+// insertion sort below 16.
+function sortKeys<T>(p: usize, n: i32): void {
+  let lo = 0;
+  let hi = n; // [lo, hi)
+  while (hi - lo > 16) {
+    const mid = (lo + hi) >> 1;
+    const x = load<T>(p + (<usize>lo << alignof<T>()));
+    const y = load<T>(p + (<usize>mid << alignof<T>()));
+    const z = load<T>(p + (<usize>(hi - 1) << alignof<T>()));
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi - 1;
+    while (i <= j) {
+      while (load<T>(p + (<usize>i << alignof<T>())) < pivot) i++;
+      while (load<T>(p + (<usize>j << alignof<T>())) > pivot) j--;
+      if (i <= j) {
+        const pi = p + (<usize>i << alignof<T>());
+        const pj = p + (<usize>j << alignof<T>());
+        const t = load<T>(pi);
+        store<T>(pi, load<T>(pj));
+        store<T>(pj, t);
+        i++;
+        j--;
+      }
+    }
+    // Recurse into the smaller side, loop on the larger: depth stays O(log n).
+    if (j + 1 - lo < hi - i) {
+      sortKeys<T>(p + (<usize>lo << alignof<T>()), j + 1 - lo);
+      lo = i;
+    } else {
+      sortKeys<T>(p + (<usize>i << alignof<T>()), hi - i);
+      hi = j + 1;
+    }
+  }
+  for (let i = lo + 1; i < hi; i++) {
+    const v = load<T>(p + (<usize>i << alignof<T>()));
+    let j = i - 1;
+    while (j >= lo && load<T>(p + (<usize>j << alignof<T>())) > v) {
+      store<T>(p + (<usize>(j + 1) << alignof<T>()), load<T>(p + (<usize>j << alignof<T>())));
+      j--;
+    }
+    store<T>(p + (<usize>(j + 1) << alignof<T>()), v);
+  }
+}
+
+export function quantile_targets(B: i32, C: i32, c0: i32, c1: i32, real: usize, fake: usize, target: usize, scratch: usize): void {
+  const r = scratch; // u32[B]: the real column's ordered bits
+  const keys = (scratch + (<usize>B << 2) + 7) & ~<usize>7; // u64[B]: fake ordered bits << 32 | row
+  for (let c = c0; c < c1; c++) {
+    for (let b = 0; b < B; b++) {
+      store<u32>(r + (<usize>b << 2), orderedBits(load<u32>(real + (<usize>(b * C + c) << 2))));
+      let u = load<u32>(fake + (<usize>(b * C + c) << 2));
+      if (u == 0x80000000) u = 0; // −0 as +0
+      store<u64>(keys + (<usize>b << 3), (<u64>orderedBits(u) << 32) | <u64>b);
+    }
+    sortKeys<u32>(r, B);
+    sortKeys<u64>(keys, B);
+    for (let k = 0; k < B; k++) {
+      const row = <i32>(load<u64>(keys + (<usize>k << 3)) & 0xffffffff);
+      const o = load<u32>(r + (<usize>k << 2));
+      store<u32>(target + (<usize>(row * C + c) << 2), o & 0x80000000 ? o & 0x7fffffff : ~o);
+    }
+  }
+}

@@ -7,7 +7,8 @@ import { DenseHead } from '../src/nn/dense.js';
 import { Rgan, rganConfig } from '../src/models/rgan.js';
 import { GanTrainer } from '../src/train/gan-trainer.js';
 import { fusedKernelsActive, setFusedKernels } from '../src/kernels/fused-stack.js';
-import { kernelMemoryBytes, matmul, setKernelThreads } from '../src/kernels/wasm-kernels.js';
+import { kernelMemoryBytes, matmul, quantileTargets, setKernelThreads } from '../src/kernels/wasm-kernels.js';
+import { quantileTargets as quantileTargetsJs } from '../src/losses/distribution.js';
 import { sineData } from '../src/data/sines.js';
 import { Rng } from '../src/random.js';
 import { Adam } from '../src/models/adam.js';
@@ -268,6 +269,30 @@ test('finite differences confirm the fused gradients on a tiny GRU and LSTM', ()
     }
     tf.dispose([x, w, ...Object.values(grads)]);
     s.dispose();
+  }
+});
+
+test('the kernels\' quantile targets are bit for bit those of the JavaScript sort (ties, −0, one and two threads, odd sizes)', (t) => {
+  t.after(() => setKernelThreads(2));
+  const rng = new Rng(5);
+  for (const [B, C] of [[1, 3], [2, 5], [17, 9], [128, 144], [300, 7]]) {
+    // Values on a coarse grid, so that ties are common; a −0 among each.
+    const draw = () => Float32Array.from({ length: B * C }, () => Math.round(rng.uniform() * 8) / 4 - 1);
+    const real = draw();
+    const fake = draw();
+    real[0] = -0;
+    fake[(B * C) >> 1] = -0;
+    const expected = quantileTargetsJs(real, fake, B, C);
+    for (const threads of [1, 2]) {
+      setKernelThreads(threads, 0); // minWork 0: the columns are cut between the threads
+      const got = quantileTargets(real, fake, B, C);
+      assert.ok(got.every((v, i) => Object.is(v, expected[i])), `B ${B}, C ${C}, ${threads} thread(s)`);
+    }
+    // Each column's targets are the real column, reordered.
+    for (let c = 0; c < C; c++) {
+      const col = (a: Float32Array) => Float32Array.from({ length: B }, (_, b) => a[b * C + c]).sort(); // −0 before 0
+      assert.deepEqual(col(expected), col(real));
+    }
   }
 });
 

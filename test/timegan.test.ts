@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { engine, runCli, tempDir, STOCK_CSV, loadPlainLayersModel } from './helpers.js';
 import { tf } from '../src/engine.js';
 import { Rng } from '../src/random.js';
-import { Timegan, timeganConfig, correlationLoss, crossFeatureMask, weakPairMask, momentLoss, quantileLoss, slicedLoss, pairProjections, type TimeganConfig } from '../src/models/timegan.js';
+import { Timegan, timeganConfig, type TimeganConfig } from '../src/models/timegan.js';
+import { correlationLoss, crossFeatureMask, weakPairMask, momentLoss, quantileLoss, slicedLoss, pairProjections } from '../src/losses/distribution.js';
 import { TimeganTrainer } from '../src/train/timegan-trainer.js';
 import { sineData, sinesCoupling } from '../src/data/sines.js';
 

@@ -11,5 +11,6 @@ export const KERNEL_FUNCTIONS = [
   'lstm_backward',
   'dense_forward',
   'dense_backward',
+  'quantile_targets',
 ] as const;
 export type KernelFunction = (typeof KERNEL_FUNCTIONS)[number];

@@ -519,6 +519,26 @@ export function stackBackward(s: StackShape, layers: LayerWeights[], fwd: Forwar
   return { dx, grads, head: headGrads };
 }
 
+/**
+ * For the quantile and sliced losses: per column of the [B, C] row-major
+ * `real` and `fake`, the real value whose rank equals each fake value's rank
+ * (ties by row; quantile_targets in assembly/recurrent.ts). The columns are
+ * split between the two threads; each column is the same either way.
+ */
+export function quantileTargets(real: Float32Array, fake: Float32Array, B: number, C: number): Float32Array {
+  const a = kernels();
+  a.reset();
+  const pr = a.put(real);
+  const pf = a.put(fake);
+  const pt = a.alloc(B * C);
+  // Sorting costs about B·log₂B compares per column.
+  const cut = B * C * Math.log2(Math.max(B, 2)) >= splitThreshold / 4 ? Math.ceil(C / 2) : C;
+  const lists: Call[][] = [[{ fn: 'quantile_targets', args: [B, C, 0, cut, pr, pf, pt, a.alloc(3 * B + 2)] }]];
+  if (cut < C) lists.push([{ fn: 'quantile_targets', args: [B, C, cut, C, pr, pf, pt, a.alloc(3 * B + 2)] }]);
+  run(a, lists);
+  return a.copyOut(pt, B * C);
+}
+
 /** C = A·B on the kernels' GEMM (for the benchmark and tests). */
 export function matmul(A: Float32Array, B: Float32Array, M: number, K: number, N: number): Float32Array {
   const a = kernels();
