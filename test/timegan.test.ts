@@ -13,7 +13,7 @@ import { engine, runCli, tempDir, STOCK_CSV, loadPlainLayersModel } from './help
 import { tf } from '../src/engine.js';
 import { Rng } from '../src/random.js';
 import { Timegan, timeganConfig, type TimeganConfig } from '../src/models/timegan.js';
-import { correlationLoss, crossFeatureMask, weakPairMask, momentLoss, quantileLoss, slicedLoss, pairProjections } from '../src/losses/distribution.js';
+import { correlationLoss, crossFeatureMask, weakPairMask, momentLoss, quantileLoss, slicedLoss, pairProjections, incrementLoss } from '../src/losses/distribution.js';
 import { TimeganTrainer } from '../src/train/timegan-trainer.js';
 import { sineData, sinesCoupling } from '../src/data/sines.js';
 
@@ -475,6 +475,41 @@ test('--moment-loss sliced: the term also sees how two features move together at
   assert.notDeepEqual(on.g, off.g, 'the term is part of what G descends');
   tf.dispose([x, z]);
   assert.throws(() => small({ slicedLoss: -1 }), /slicedLoss must be ≥ 0, got -1/);
+});
+
+test('--increment-loss: the term sees how much a series moves within a window, which the terms on each step cannot', () => {
+  // Real: series that jump ±0.1 around their level at every step. Synthetic: the
+  // same values at every step, regrouped so that each series keeps its rank at
+  // every step (smooth): each step's distribution is the real one.
+  const B = 64;
+  const T = 8;
+  const rng = new Rng(11);
+  const level = Array.from({ length: B }, () => rng.uniform());
+  const rows = level.map((l) => Array.from({ length: T }, () => [l + (rng.uniform() < 0.5 ? -0.1 : 0.1)]));
+  const real = tf.tensor3d(rows);
+  const sortedSteps = Array.from({ length: T }, (_, t) => rows.map((r) => r[t][0]).sort((a, b) => a - b));
+  const smooth = tf.tensor3d(Array.from({ length: B }, (_, b) => sortedSteps.map((col) => [col[b]])));
+  const meanChange = (w: tf.Tensor3D) =>
+    tf.tidy(() => tf.mean(tf.abs(tf.sub(tf.slice(w, [0, 1, 0], [B, T - 1, 1]), tf.slice(w, [0, 0, 0], [B, T - 1, 1])))).dataSync()[0]);
+  assert.ok(quantileLoss(real, smooth).dataSync()[0] < 1e-7, 'each step alone: the same values');
+  assert.ok(momentLoss(real, smooth).dataSync()[0] < 1e-3);
+  assert.ok(incrementLoss(real, smooth).dataSync()[0] > 0.05, 'the changes differ');
+  const [before, target] = [meanChange(smooth), meanChange(real)];
+  const w = descend(incrementLoss, real, smooth, 300, 0.002 * B * (T - 1));
+  const after = meanChange(w as tf.Tensor3D);
+  assert.ok(before < target / 2 && Math.abs(after - target) < (target - before) / 4, `mean |change|: ${before} → ${after} (real ${target})`);
+  tf.dispose([real, smooth, w]);
+  // In TimeGAN's G step: recorded as gLossI, after the sliced term's gLossW.
+  const x = batch();
+  const m = small({ incrementLoss: 10, slicedLoss: 10 });
+  const z = m.noise(new Rng(3), 32);
+  const xHat = m.generate(z);
+  const expected = incrementLoss(x, xHat).dataSync()[0];
+  const logs = m.jointGeneratorStep(x, z, new Rng(4));
+  assert.ok(Math.abs(logs.gLossI! - expected) < 1e-6 && logs.gLossW! > 0, JSON.stringify(logs));
+  tf.dispose([x, z, xHat]);
+  m.dispose();
+  assert.throws(() => small({ incrementLoss: -2 }), /incrementLoss must be ≥ 0, got -2/);
 });
 
 test('the stability toolkit works inside TimeGAN: every loss, feature matching, PacGAN, instance noise, clipping, chrono gates', () => {

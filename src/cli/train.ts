@@ -48,6 +48,9 @@ TimeGAN (--model timegan; Yoon et al. 2019, the reference code's settings):
                        which sees how features move together (default moments)
   --sliced-loss W      add W × that sliced distance beside --moment-loss's term
                        (default 0: off)
+  --increment-loss W   add W × the same distance between the real and synthetic
+                       step-to-step changes of each feature: how much the series
+                       move within a window (default 0: off)
   --corr-loss W        add W × the squared difference of the real and synthetic
                        batches' correlations between a window's values (steps and
                        features), on the pairs --corr-pairs picks (default 100; 0:
@@ -112,7 +115,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...['model', 'cell', 'layers', 'hidden', 'noise-dim', 'noise', 'g-hidden', 'd-hidden', 'image-shape', 'sample-every'],
       ...['iterations', 'batch-size', 'd-steps', 'lr-g', 'lr-d', 'beta1'],
       ...['loss', 'gp-weight', 'label-smoothing', 'instance-noise', 'clip-norm', 'pac', 'ema'],
-      ...['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'moment-loss', 'sliced-loss', 'corr-loss', 'corr-pairs', 'corr-threshold'],
+      ...['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'moment-loss', 'sliced-loss', 'increment-loss', 'corr-loss', 'corr-pairs', 'corr-threshold'],
       ...['eval-every', 'eval-metric', 'diversity-every', 'grad-steps-every'],
     ],
     ['force', 'feature-matching', 'chrono', 'layer-norm', 'bidirectional', 'no-bidirectional'],
@@ -163,6 +166,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       bidirectional: bidirectional(values),
       momentLoss: oneOf(values, 'moment-loss', MOMENT_LOSSES),
       slicedLoss: nonNegative(values, 'sliced-loss'),
+      incrementLoss: nonNegative(values, 'increment-loss'),
       correlationLoss: nonNegative(values, 'corr-loss'),
       correlationPairs: oneOf(values, 'corr-pairs', CORRELATION_PAIRS),
       correlationThreshold: num(values, 'corr-threshold'),
@@ -196,7 +200,7 @@ function ganTrainingOptions(values: Values) {
   };
 }
 
-const TIMEGAN_ONLY = ['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'bidirectional', 'no-bidirectional', 'moment-loss', 'sliced-loss', 'corr-loss', 'corr-pairs', 'corr-threshold'];
+const TIMEGAN_ONLY = ['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'bidirectional', 'no-bidirectional', 'moment-loss', 'sliced-loss', 'increment-loss', 'corr-loss', 'corr-pairs', 'corr-threshold'];
 
 /** --bidirectional (the default) or --no-bidirectional; undefined leaves the model's default. */
 function bidirectional(values: Values): boolean | undefined {

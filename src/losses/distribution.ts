@@ -94,6 +94,19 @@ export function quantileLoss(x: tf.Tensor3D, xHat: tf.Tensor3D): tf.Scalar {
   return tf.mean(tf.abs(tf.sub(xHat, tf.tensor3d(target, [B, T, F])))) as tf.Scalar;
 }
 
+/**
+ * The quantile loss of the step-to-step changes x_{t+1} − x_t ([batch,
+ * time − 1, features]): how far each series moves from one step to the
+ * next, whose distribution sets how rough or smooth the series are.
+ */
+export function incrementLoss(x: tf.Tensor3D, xHat: tf.Tensor3D): tf.Scalar {
+  const changes = (a: tf.Tensor3D) => {
+    const [B, T, F] = a.shape;
+    return tf.sub(tf.slice(a, [0, 1, 0], [B, T - 1, F]), tf.slice(a, [0, 0, 0], [B, T - 1, F])) as tf.Tensor3D;
+  };
+  return quantileLoss(changes(x), changes(xHat));
+}
+
 /** [F, F²]: the F feature axes, then (e_i + e_j)/√2 and (e_i − e_j)/√2 for every pair i < j. */
 export function pairProjections(F: number): tf.Tensor2D {
   const K = F * F;

@@ -71,7 +71,7 @@ import { Gan, GAN_TRAINING_DEFAULTS, checkTrainingConfig, featureMatchingLoss, l
 import { ARCH_DEFAULTS, type RecurrentGanArch } from './rgan.js';
 import { TimeReverse } from '../nn/time-reverse-layer.js';
 import type { Windows } from '../data/windows.js';
-import { momentLoss, correlationLoss, crossFeatureMask, weakPairMask, quantileLoss, pairProjections, slicedLoss } from '../losses/distribution.js';
+import { momentLoss, correlationLoss, crossFeatureMask, weakPairMask, quantileLoss, pairProjections, slicedLoss, incrementLoss } from '../losses/distribution.js';
 
 /** Every option of TimeGAN, with its default (the network shape: see RecurrentGanArch; the supervisor has one layer fewer). */
 export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
@@ -127,6 +127,14 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
    */
   slicedLoss: number;
   /**
+   * Weight of the 1-D Wasserstein distance between the real and synthetic
+   * batches' step-to-step changes x_{t+1} − x_t, per step and feature: how
+   * much a series moves within a window, which the terms on each step's
+   * values cannot see (a generator can match every step's distribution
+   * with series that hardly move). Default 0 (off, as the reference).
+   */
+  incrementLoss: number;
+  /**
    * Weight of a term beyond the reference's: the mean squared difference
    * between the real and the synthetic batch's correlation matrices over
    * the window's T·F values (how every step and feature moves with every
@@ -176,6 +184,7 @@ export const TIMEGAN_DEFAULTS = {
   bidirectional: true,
   momentLoss: 'moments' as MomentLoss,
   slicedLoss: 0,
+  incrementLoss: 0,
   correlationLoss: 100,
   correlationPairs: 'weak' as CorrelationPairs,
   correlationThreshold: 0.3,
@@ -197,7 +206,9 @@ export function timeganConfig(partial: Partial<TimeganConfig> & { features: numb
   if (!(c.lrE > 0)) throw new TsganError(`lrE must be a positive number, got ${c.lrE}`);
   if (!(c.gamma >= 0)) throw new TsganError(`gamma must be ≥ 0, got ${c.gamma}`);
   if (!MOMENT_LOSSES.includes(c.momentLoss)) throw new TsganError(`momentLoss must be one of ${MOMENT_LOSSES.join(', ')}, got ${c.momentLoss}`);
-  if (!(c.slicedLoss >= 0)) throw new TsganError(`slicedLoss must be ≥ 0, got ${c.slicedLoss}`);
+  for (const k of ['slicedLoss', 'incrementLoss'] as const) {
+    if (!(c[k] >= 0)) throw new TsganError(`${k} must be ≥ 0, got ${c[k]}`);
+  }
   if (!(c.correlationLoss >= 0)) throw new TsganError(`correlationLoss must be ≥ 0, got ${c.correlationLoss}`);
   if (!CORRELATION_PAIRS.includes(c.correlationPairs)) throw new TsganError(`correlationPairs must be one of ${CORRELATION_PAIRS.join(', ')}, got ${c.correlationPairs}`);
   if (!(c.correlationThreshold > 0 && c.correlationThreshold <= 1)) throw new TsganError(`correlationThreshold must be in (0, 1], got ${c.correlationThreshold}`);
@@ -228,16 +239,19 @@ class Net {
 
 const mse = (a: tf.Tensor, b: tf.Tensor) => tf.mean(tf.square(tf.sub(a, b))) as tf.Scalar;
 
-/** What a joint G step records: its loss terms (the correlation and sliced terms' only when they are on), E's loss, G's gradient norm. */
+/** What a joint G step records: its loss terms (the optional terms' only when they are on), E's loss, G's gradient norm. */
 export interface JointGeneratorLogs {
   gLossU: number;
   gLossS: number;
   gLossV: number;
   gLossC?: number;
   gLossW?: number;
+  gLossI?: number;
   eLoss: number;
   gGradNorm: number;
 }
+
+type OptionalTerm = 'gLossC' | 'gLossW' | 'gLossI';
 
 export class Timegan extends Gan {
   readonly config: TimeganConfig;
@@ -418,6 +432,7 @@ export class Timegan extends Gan {
     const noisy = this.withNoiseFrom(rng);
     const corr = this.correlationTermOn(); // before the tidy below: a mask made now is kept
     let parts: tf.Tensor | null = null;
+    let optionalKeys: OptionalTerm[] = [];
     // E(x) is only read here (E is not updated by this step): computed off the gradient tape.
     const h = tf.tidy(() => this.embedder.apply(x));
     const g = this.update('g', [...this.generatorNet.variables, ...this.supervisor.variables], () =>
@@ -441,19 +456,17 @@ export class Timegan extends Gan {
         const s = this.supervisedLoss(h, { constantInput: true });
         const v = this.momentTerm(x, xHat);
         const terms = [u, tf.mul(gamma, ue), tf.mul(100, tf.sqrt(s)), tf.mul(100, v)];
-        const c = corr ? correlationLoss(x, xHat, this.correlationMask!) : null;
-        if (c) terms.push(tf.mul(this.config.correlationLoss, c));
-        const w = this.config.slicedLoss > 0 ? slicedLoss(x, xHat, this.slices()) : null;
-        if (w) terms.push(tf.mul(this.config.slicedLoss, w));
-        parts = tf.keep(tf.stack([u, s, v, ...(c ? [c] : []), ...(w ? [w] : [])]));
+        const optional = this.optionalTerms(x, xHat, corr);
+        for (const o of optional) terms.push(tf.mul(o.weight, o.value));
+        optionalKeys = optional.map((o) => o.key);
+        parts = tf.keep(tf.stack([u, s, v, ...optional.map((o) => o.value)]));
         return tf.addN(terms) as tf.Scalar;
       }),
     );
     h.dispose();
     const [gLossU, gLossS, gLossV, ...more] = Array.from((parts as unknown as tf.Tensor).dataSync());
     tf.dispose(parts!);
-    const gLossC = corr ? more.shift() : undefined;
-    const gLossW = more.shift();
+    const optionalLogs = Object.fromEntries(optionalKeys.map((k, i) => [k, more[i]]));
     let rec: tf.Tensor | null = null;
     this.update('e', [...this.embedder.variables, ...this.recovery.variables], () =>
       tf.tidy(() => {
@@ -466,7 +479,17 @@ export class Timegan extends Gan {
     );
     const eLoss = Math.sqrt((rec as unknown as tf.Tensor).dataSync()[0]);
     tf.dispose(rec!);
-    return { gLossU, gLossS: Math.sqrt(gLossS), gLossV, ...(gLossC === undefined ? {} : { gLossC }), ...(gLossW === undefined ? {} : { gLossW }), eLoss, gGradNorm: g.norm };
+    return { gLossU, gLossS: Math.sqrt(gLossS), gLossV, ...optionalLogs, eLoss, gGradNorm: g.norm };
+  }
+
+  /** The G terms beyond the reference's that are on, with their weights and the names they are recorded under. */
+  private optionalTerms(x: tf.Tensor3D, xHat: tf.Tensor3D, corr: boolean): { key: OptionalTerm; weight: number; value: tf.Scalar }[] {
+    const { correlationLoss: wc, slicedLoss: ws, incrementLoss: wi } = this.config;
+    return [
+      ...(corr ? [{ key: 'gLossC' as const, weight: wc, value: correlationLoss(x, xHat, this.correlationMask!) }] : []),
+      ...(ws > 0 ? [{ key: 'gLossW' as const, weight: ws, value: slicedLoss(x, xHat, this.slices()) }] : []),
+      ...(wi > 0 ? [{ key: 'gLossI' as const, weight: wi, value: incrementLoss(x, xHat) }] : []),
+    ];
   }
 
   /** Phase 3, discriminator part: applied only while the loss is above the threshold. */
