@@ -8,7 +8,7 @@
  * batches' correlation matrices over a window's values. All take [batch,
  * time, features] tensors and return a scalar to descend.
  */
-import { tf } from '../engine.js';
+import { tf, readFloats } from '../engine.js';
 import { TsganError } from '../errors.js';
 import { fusedKernelsActive } from '../kernels/fused-stack.js';
 import { quantileTargets as kernelQuantileTargets } from '../kernels/wasm-kernels.js';
@@ -82,16 +82,33 @@ export function weakPairMask(data: Windows, threshold: number): tf.Tensor2D {
  * Mean over steps and features of the 1-D Wasserstein-1 distance between the
  * batch's real and synthetic values: each synthetic value is pulled towards
  * the real value of the same rank. The targets are constants (the ranking has
- * no gradient), so the loss is a plain |x̂ − target| on the tape.
+ * no gradient), so the loss is mean |x̂ − target|, computed here in one pass
+ * with its gradient dy·sign(x̂ − target)/N: the same numbers TF.js's sub, abs
+ * and mean give (sign −1 at 0, as tf.abs's gradient), without their six
+ * passes over the batch.
  */
 export function quantileLoss(x: tf.Tensor3D, xHat: tf.Tensor3D): tf.Scalar {
   const [B, T, F] = xHat.shape;
   if (x.shape[0] !== B) throw new TsganError(`quantileLoss needs equal batches, got ${x.shape[0]} real and ${B} synthetic`);
   if (B > INDEX_SLOTS) throw new TsganError(`quantileLoss handles batches of up to ${INDEX_SLOTS} windows, got ${B}`);
+  const n = B * T * F;
+  const fake = readFloats(xHat);
   // The sort runs in the kernels' WebAssembly where they run (the same targets, faster).
   const targetsOf = fusedKernelsActive() ? kernelQuantileTargets : quantileTargets;
-  const target = targetsOf(x.dataSync() as Float32Array, xHat.dataSync() as Float32Array, B, T * F);
-  return tf.mean(tf.abs(tf.sub(xHat, tf.tensor3d(target, [B, T, F])))) as tf.Scalar;
+  const target = targetsOf(readFloats(x), fake, B, T * F);
+  const sign = new Float32Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const d = Math.fround(fake[i] - target[i]);
+    sum += Math.abs(d);
+    sign[i] = d > 0 ? 1 : d <= 0 ? -1 : NaN;
+  }
+  // xHat is the op's input only so that TF.js routes its gradient; its values are read above.
+  const loss = tf.customGrad((..._inputs: unknown[]) => ({
+    value: tf.scalar(sum / n),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[]) => tf.mul(tf.div(dy as tf.Tensor, n), tf.tensor(sign, [B, T, F])),
+  }));
+  return loss(xHat) as tf.Scalar;
 }
 
 /**
