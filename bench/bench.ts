@@ -8,7 +8,8 @@
  * The matmul table ends with the hardware's ceiling for each engine (core
  * clock × vector width), so that each GEMM is seen as a share of its peak.
  * BENCH_SECONDS sets the seconds per measurement (default 10); BENCH_ONLY=matmul
- * runs the matmul table alone.
+ * runs the matmul table alone, BENCH_ONLY=terms the table of TimeGAN's
+ * generator terms (bench/terms.ts) alone.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -19,6 +20,8 @@ import { tf } from '../src/engine.js';
 import { VERSION } from '../src/version.js';
 import { matmulRepeat, kernelBuild, kernelThreads } from '../src/kernels/wasm-kernels.js';
 import { Rng } from '../src/random.js';
+import { initEngine } from '../src/engine.js';
+import { termsTable } from './terms.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../..');
@@ -158,14 +161,17 @@ say();
 const RELAXED = ['--experimental-wasm-relaxed-simd'];
 say(`tsgan uses ${kernelThreads()} thread(s) for its kernels; "relaxed" runs Node.js with ${RELAXED[0]}, which lets tsgan load its fused-multiply-add build.`);
 say();
-say('| workload | tsgan fused (it/s) | tsgan fused, relaxed (it/s) | tsgan tf ops (it/s) | PyTorch best (it/s) | tsgan / PyTorch | tsgan peak RSS | PyTorch peak RSS |');
-say('| --- | --- | --- | --- | --- | --- | --- | --- |');
 // The machine's speed drifts over minutes (shared hosts, turbo): each engine
 // is measured in alternating rounds and its best round is reported.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const best = (rs: Result[]) => rs.reduce((a, b) => (b.its_per_s > a.its_per_s ? b : a));
-// BENCH_ONLY=matmul skips the training workloads (a quick look at the GEMM).
-for (const c of process.env.BENCH_ONLY === 'matmul' ? [] : CASES) {
+// BENCH_ONLY=matmul or =terms skips the training workloads (a quick look at one table).
+const only = process.env.BENCH_ONLY;
+if (!only) {
+  say('| workload | tsgan fused (it/s) | tsgan fused, relaxed (it/s) | tsgan tf ops (it/s) | PyTorch best (it/s) | tsgan / PyTorch | tsgan peak RSS | PyTorch peak RSS |');
+  say('| --- | --- | --- | --- | --- | --- | --- | --- |');
+}
+for (const c of only ? [] : CASES) {
   const ours: Result[] = [];
   const relaxed: Result[] = [];
   const torch: Result[] = [];
@@ -184,6 +190,12 @@ for (const c of process.env.BENCH_ONLY === 'matmul' ? [] : CASES) {
   );
 }
 say();
+if (only !== 'matmul') {
+  await initEngine('wasm');
+  for (const l of termsTable(SECONDS / 2, ROUNDS)) say(l);
+  say();
+}
+if (only === 'terms') process.exit(0);
 const shapes = [[128, 24, 72], [128, 48, 72], [128, 128, 384], [128, 256, 384], [384, 12800, 128]];
 const mm = matmulTable(shapes, torchVersion !== null);
 const [one, two, blas1, blas2] = [mm.one!, mm.two!, mm.blas1, mm.blas2];
