@@ -44,7 +44,11 @@
  * al. 2018), which sees the whole marginal: where the generator drops the
  * waves that reach the top, the mean and std can still match; 'sliced'
  * measures it also along the diagonals of every pair of features (fixed
- * slices), so it sees how two features move together at a step. Beyond the
+ * slices), so it sees how two features move together at a step;
+ * `slicedLoss` adds that term beside the moments instead, and
+ * `incrementLoss` the same distance between the step-to-step changes, which
+ * sets how much a series moves within a window (the terms live in
+ * src/losses/distribution.ts). Beyond the
  * reference, on by default: `correlationLoss` (100) adds that weight times
  * the squared difference of the real and synthetic batches' correlation
  * matrices over a window's T·F values, on the pairs `correlationPairs`
