@@ -632,13 +632,14 @@ export function dense_backward(rows: i32, I: i32, U: i32, x: usize, w: usize, y:
 
 // ---------------------------------------------------------------- quantile targets
 //
-// For the quantile and sliced terms of TimeGAN's generator (src/models/
-// timegan.ts): real and fake are [B, C] row-major; for each column c in
+// For the quantile, sliced and increment terms of TimeGAN's generator
+// (src/losses/distribution.ts): real and fake are [B, C] row-major; for each column c in
 // [c0, c1), target[b, c] is the real value whose rank among the column's real
 // values equals fake[b, c]'s rank among the fake ones (ties by row). Values
 // are ordered by their bits (orderedBits below): the order of the numbers,
 // with −0 before +0 among the real values, as JavaScript's numeric sort
-// orders them; a fake −0 counts as +0. scratch: 3·B floats.
+// orders them; a fake −0 counts as +0. scratch: 3·B + 2 floats (the u64
+// keys start at the first 8-byte boundary after the B u32 values).
 
 // A float32's bits as an unsigned integer in the order of the values.
 @inline function orderedBits(u: u32): u32 {

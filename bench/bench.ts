@@ -16,11 +16,10 @@ import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tf } from '../src/engine.js';
+import { tf, initEngine } from '../src/engine.js';
 import { VERSION } from '../src/version.js';
 import { matmulRepeat, kernelBuild, kernelThreads } from '../src/kernels/wasm-kernels.js';
 import { Rng } from '../src/random.js';
-import { initEngine } from '../src/engine.js';
 import { termsTable } from './terms.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
