@@ -638,8 +638,9 @@ export function dense_backward(rows: i32, I: i32, U: i32, x: usize, w: usize, y:
 // values equals fake[b, c]'s rank among the fake ones (ties by row). Values
 // are ordered by their bits (orderedBits below): the order of the numbers,
 // with −0 before +0 among the real values, as JavaScript's numeric sort
-// orders them; a fake −0 counts as +0. scratch: 3·B + 2 floats (the u64
-// keys start at the first 8-byte boundary after the B u32 values).
+// orders them; a fake −0 counts as +0. scratch: 12·n + 4 floats, n = B rounded
+// up to a power of two (the scalar path uses 3·B + 2: the u64 keys start at
+// the first 8-byte boundary after the B u32 values).
 
 // A float32's bits as an unsigned integer in the order of the values.
 @inline function orderedBits(u: u32): u32 {
@@ -693,9 +694,13 @@ function sortKeys<T>(p: usize, n: i32): void {
 }
 
 export function quantile_targets(B: i32, C: i32, c0: i32, c1: i32, real: usize, fake: usize, target: usize, scratch: usize): void {
+  let c = c0;
+  // Four adjacent columns at a time, one per SIMD lane, on a sorting network
+  // (no data-dependent branches); the columns left over one by one.
+  for (; c + 4 <= c1; c += 4) quantileTargets4(B, C, c, real, fake, target, scratch);
   const r = scratch; // u32[B]: the real column's ordered bits
   const keys = (scratch + (<usize>B << 2) + 7) & ~<usize>7; // u64[B]: fake ordered bits << 32 | row
-  for (let c = c0; c < c1; c++) {
+  for (; c < c1; c++) {
     for (let b = 0; b < B; b++) {
       store<u32>(r + (<usize>b << 2), orderedBits(load<u32>(real + (<usize>(b * C + c) << 2))));
       let u = load<u32>(fake + (<usize>(b * C + c) << 2));
@@ -708,6 +713,90 @@ export function quantile_targets(B: i32, C: i32, c0: i32, c1: i32, real: usize, 
       const row = <i32>(load<u64>(keys + (<usize>k << 3)) & 0xffffffff);
       const o = load<u32>(r + (<usize>k << 2));
       store<u32>(target + (<usize>(row * C + c) << 2), o & 0x80000000 ? o & 0x7fffffff : ~o);
+    }
+  }
+}
+
+// After quantile_targets, for quantileLoss: d = fake − target for each of
+// the n values; writes sign(d) in place of the target (+1 above 0, −1 at or
+// below it, as tf.abs's gradient; NaN stays NaN) and returns Σ|d| as a
+// float64 summed in index order, as the loss's JavaScript path does.
+export function quantile_residual(n: i32, fake: usize, target: usize): f64 {
+  let sum: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const p = <usize>i << 2;
+    const d = load<f32>(fake + p) - load<f32>(target + p);
+    sum += <f64>Mathf.abs(d);
+    store<f32>(target + p, d > 0 ? 1 : d <= 0 ? -1 : NaN);
+  }
+  return sum;
+}
+
+// orderedBits on four lanes: a set sign bit flips all bits, a clear one sets it.
+@inline function orderedBits4(u: v128): v128 {
+  return v128.xor(u, v128.or(i32x4.shr_s(u, 31), i32x4.splat(0x80000000)));
+}
+
+// One comparator of the network on four columns: the real keys at offsets oi
+// and ol put in order, and the fake (key, row) pairs with them.
+@inline function compareExchange4(rk: usize, fk: usize, fr: usize, oi: usize, ol: usize, up: bool): void {
+  const a = v128.load(rk + oi);
+  const b = v128.load(rk + ol);
+  const lo = i32x4.min_u(a, b);
+  const hi = i32x4.max_u(a, b);
+  v128.store(rk + oi, up ? lo : hi);
+  v128.store(rk + ol, up ? hi : lo);
+  const ka = v128.load(fk + oi);
+  const kb = v128.load(fk + ol);
+  const ra = v128.load(fr + oi);
+  const rb = v128.load(fr + ol);
+  const less = v128.or(i32x4.lt_u(ka, kb), v128.and(i32x4.eq(ka, kb), i32x4.lt_s(ra, rb))); // (ka, ra) < (kb, rb)
+  const first = up ? less : v128.not(less); // lanes where the pair at oi stays there
+  v128.store(fk + oi, v128.bitselect(ka, kb, first));
+  v128.store(fk + ol, v128.bitselect(kb, ka, first));
+  v128.store(fr + oi, v128.bitselect(ra, rb, first));
+  v128.store(fr + ol, v128.bitselect(rb, ra, first));
+}
+
+// Columns c..c+3 of quantile_targets: the B rows padded to n = 2^k (padding
+// sorts last: the largest key, rows ≥ B), then a bitonic sort (Batcher 1968)
+// of the real keys and of the fake (key, row) pairs, each lane a column.
+// scratch: 3 arrays of n × 16 bytes after the first 16-byte boundary.
+function quantileTargets4(B: i32, C: i32, c: i32, real: usize, fake: usize, target: usize, scratch: usize): void {
+  let n = 1;
+  while (n < B) n <<= 1;
+  const rk = (scratch + 15) & ~<usize>15; // real keys [n] × 4 lanes
+  const fk = rk + (<usize>n << 4); // fake keys
+  const fr = fk + (<usize>n << 4); // fake rows
+  const minusZero = i32x4.splat(0x80000000);
+  for (let b = 0; b < n; b++) {
+    const o = <usize>b << 4;
+    if (b < B) {
+      const at = <usize>(b * C + c) << 2;
+      v128.store(rk + o, orderedBits4(v128.load(real + at)));
+      const u = v128.load(fake + at);
+      v128.store(fk + o, orderedBits4(v128.andnot(u, i32x4.eq(u, minusZero)))); // −0 as +0
+    } else {
+      v128.store(rk + o, i32x4.splat(-1));
+      v128.store(fk + o, i32x4.splat(-1));
+    }
+    v128.store(fr + o, i32x4.splat(b));
+  }
+  for (let k = 2; k <= n; k <<= 1) {
+    for (let j = k >> 1; j > 0; j >>= 1) {
+      for (let base = 0; base < n; base += j << 1) {
+        // Ascending where bit k of i is clear (the same for the whole block): the smaller pair goes to i.
+        const up = (base & k) == 0;
+        for (let i = base; i < base + j; i++) compareExchange4(rk, fk, fr, <usize>i << 4, <usize>(i + j) << 4, up);
+      }
+    }
+  }
+  for (let k = 0; k < B; k++) {
+    const o = <usize>k << 4;
+    for (let lane = 0; lane < 4; lane++) {
+      const row = load<i32>(fr + o + (<usize>lane << 2));
+      const v = load<u32>(rk + o + (<usize>lane << 2));
+      store<u32>(target + (<usize>(row * C + c + lane) << 2), v & 0x80000000 ? v & 0x7fffffff : ~v);
     }
   }
 }

@@ -7,8 +7,8 @@ import { DenseHead } from '../src/nn/dense.js';
 import { Rgan, rganConfig } from '../src/models/rgan.js';
 import { GanTrainer } from '../src/train/gan-trainer.js';
 import { fusedKernelsActive, setFusedKernels } from '../src/kernels/fused-stack.js';
-import { kernelMemoryBytes, matmul, quantileTargets, setKernelThreads } from '../src/kernels/wasm-kernels.js';
-import { quantileTargets as quantileTargetsJs } from '../src/losses/distribution.js';
+import { kernelMemoryBytes, matmul, quantileResidual, quantileTargets, setKernelThreads } from '../src/kernels/wasm-kernels.js';
+import { quantileResidual as quantileResidualJs, quantileTargets as quantileTargetsJs } from '../src/losses/distribution.js';
 import { sineData } from '../src/data/sines.js';
 import { Rng } from '../src/random.js';
 import { Adam } from '../src/models/adam.js';
@@ -272,7 +272,7 @@ test('finite differences confirm the fused gradients on a tiny GRU and LSTM', ()
   }
 });
 
-test('the kernels\' quantile targets are bit for bit those of the JavaScript sort (ties, −0, one and two threads, odd sizes)', (t) => {
+test('the kernels\' quantile targets and residual signs are bit for bit those of the JavaScript sort (ties, −0, one and two threads, odd sizes)', (t) => {
   t.after(() => setKernelThreads(2));
   const rng = new Rng(5);
   for (const [B, C] of [[1, 3], [2, 5], [17, 9], [128, 144], [300, 7]]) {
@@ -287,6 +287,11 @@ test('the kernels\' quantile targets are bit for bit those of the JavaScript sor
       setKernelThreads(threads, 0); // minWork 0: the columns are cut between the threads
       const got = quantileTargets(real, fake, B, C);
       assert.ok(got.every((v, i) => Object.is(v, expected[i])), `B ${B}, C ${C}, ${threads} thread(s)`);
+      // The loss's pass over the targets: the same signs and the same float64 sum.
+      const js = quantileResidualJs(real, fake, B, C);
+      const kernel = quantileResidual(real, fake, B, C);
+      assert.equal(kernel.sum, js.sum);
+      assert.ok(kernel.sign.every((v, i) => Object.is(v, js.sign[i])), `signs, B ${B}, C ${C}, ${threads} thread(s)`);
     }
     // Each column's targets are the real column, reordered.
     for (let c = 0; c < C; c++) {

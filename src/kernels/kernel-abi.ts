@@ -12,5 +12,6 @@ export const KERNEL_FUNCTIONS = [
   'dense_forward',
   'dense_backward',
   'quantile_targets',
+  'quantile_residual',
 ] as const;
 export type KernelFunction = (typeof KERNEL_FUNCTIONS)[number];

@@ -527,16 +527,36 @@ export function stackBackward(s: StackShape, layers: LayerWeights[], fwd: Forwar
  */
 export function quantileTargets(real: Float32Array, fake: Float32Array, B: number, C: number): Float32Array {
   const a = kernels();
+  const pt = sortTargets(a, real, fake, B, C).target;
+  return a.copyOut(pt, B * C);
+}
+
+/**
+ * quantileTargets, then sign(fake − target) per value and Σ|fake − target|
+ * (quantile_residual): bit for bit what quantileLoss computes from the
+ * targets in JavaScript, without the pass over them there.
+ */
+export function quantileResidual(real: Float32Array, fake: Float32Array, B: number, C: number): { sign: Float32Array; sum: number } {
+  const a = kernels();
+  const { fake: pf, target: pt } = sortTargets(a, real, fake, B, C);
+  const sum = a.k.quantile_residual(B * C, pf, pt) as number;
+  return { sign: a.copyOut(pt, B * C), sum };
+}
+
+/** Runs quantile_targets on copies of `real` and `fake`; returns where the fake values and the targets are. */
+function sortTargets(a: Kernels, real: Float32Array, fake: Float32Array, B: number, C: number): { fake: number; target: number } {
   a.reset();
   const pr = a.put(real);
   const pf = a.put(fake);
   const pt = a.alloc(B * C);
-  // Sorting costs about B·log₂B compares per column.
-  const cut = B * C * Math.log2(Math.max(B, 2)) >= splitThreshold / 4 ? Math.ceil(C / 2) : C;
-  const lists: Call[][] = [[{ fn: 'quantile_targets', args: [B, C, 0, cut, pr, pf, pt, a.alloc(3 * B + 2)] }]];
-  if (cut < C) lists.push([{ fn: 'quantile_targets', args: [B, C, cut, C, pr, pf, pt, a.alloc(3 * B + 2)] }]);
+  // Sorting costs about B·log₂B compares per column; the kernel sorts four
+  // columns at a time, so each thread gets whole groups of four.
+  const cut = B * C * Math.log2(Math.max(B, 2)) >= splitThreshold / 4 ? Math.min(C, 4 * Math.ceil(C / 8)) : C;
+  const scratch = 12 * 2 ** Math.ceil(Math.log2(B)) + 4; // see quantile_targets in assembly/recurrent.ts
+  const lists: Call[][] = [[{ fn: 'quantile_targets', args: [B, C, 0, cut, pr, pf, pt, a.alloc(scratch)] }]];
+  if (cut < C) lists.push([{ fn: 'quantile_targets', args: [B, C, cut, C, pr, pf, pt, a.alloc(scratch)] }]);
   run(a, lists);
-  return a.copyOut(pt, B * C);
+  return { fake: pf, target: pt };
 }
 
 /** C = A·B on the kernels' GEMM (for the benchmark and tests). */

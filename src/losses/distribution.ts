@@ -11,7 +11,7 @@
 import { tf, readFloats } from '../engine.js';
 import { TsganError } from '../errors.js';
 import { fusedKernelsActive } from '../kernels/fused-stack.js';
-import { quantileTargets as kernelQuantileTargets } from '../kernels/wasm-kernels.js';
+import { quantileResidual as kernelQuantileResidual } from '../kernels/wasm-kernels.js';
 import type { Windows } from '../data/windows.js';
 
 /** The reference's moment loss: |σ̂ − σ| + |μ̂ − μ|, moments over the batch per step and feature, averaged. */
@@ -92,17 +92,9 @@ export function quantileLoss(x: tf.Tensor3D, xHat: tf.Tensor3D): tf.Scalar {
   if (x.shape[0] !== B) throw new TsganError(`quantileLoss needs equal batches, got ${x.shape[0]} real and ${B} synthetic`);
   if (B > INDEX_SLOTS) throw new TsganError(`quantileLoss handles batches of up to ${INDEX_SLOTS} windows, got ${B}`);
   const n = B * T * F;
-  const fake = readFloats(xHat);
-  // The sort runs in the kernels' WebAssembly where they run (the same targets, faster).
-  const targetsOf = fusedKernelsActive() ? kernelQuantileTargets : quantileTargets;
-  const target = targetsOf(readFloats(x), fake, B, T * F);
-  const sign = new Float32Array(n);
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const d = Math.fround(fake[i] - target[i]);
-    sum += Math.abs(d);
-    sign[i] = d > 0 ? 1 : d <= 0 ? -1 : NaN;
-  }
+  // The sort and the pass over its targets run in the kernels' WebAssembly where they run (the same numbers, faster).
+  const residualOf = fusedKernelsActive() ? kernelQuantileResidual : quantileResidual;
+  const { sign, sum } = residualOf(readFloats(x), readFloats(xHat), B, T * F);
   // xHat is the op's input only so that TF.js routes its gradient; its values are read above.
   const loss = tf.customGrad((..._inputs: unknown[]) => ({
     value: tf.scalar(sum / n),
@@ -171,6 +163,19 @@ export function quantileTargets(real: Float32Array, fake: Float32Array, B: numbe
     for (let k = 0; k < B; k++) target[(keys[k] % INDEX_SLOTS) * C + c] = r[k];
   }
   return target;
+}
+
+/** quantileTargets, then sign(fake − target) per value (−1 at 0, as tf.abs's gradient) and Σ|fake − target| in index order. */
+export function quantileResidual(real: Float32Array, fake: Float32Array, B: number, C: number): { sign: Float32Array; sum: number } {
+  const target = quantileTargets(real, fake, B, C);
+  const sign = new Float32Array(B * C);
+  let sum = 0;
+  for (let i = 0; i < B * C; i++) {
+    const d = Math.fround(fake[i] - target[i]);
+    sum += Math.abs(d);
+    sign[i] = d > 0 ? 1 : d <= 0 ? -1 : NaN;
+  }
+  return { sign, sum };
 }
 
 /** Room for the index below a 32-bit key in a float64's 53-bit integer range. */
