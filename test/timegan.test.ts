@@ -36,6 +36,22 @@ function batch(seed = 1): tf.Tensor3D {
 
 const values = (vars: tf.Variable[]) => vars.map((v) => Array.from(v.dataSync()));
 
+/**
+ * One joint G step of a small TimeGAN made with `config` on x and noise z:
+ * its logs, each of `terms` evaluated on the model's own samples before the
+ * step (what the logs should record), and G's weights after it.
+ */
+function stepWith(config: Partial<TimeganConfig>, x: tf.Tensor3D, z: tf.Tensor3D, terms: ((x: tf.Tensor3D, xHat: tf.Tensor3D) => tf.Scalar)[]) {
+  const m = small(config);
+  const xHat = m.generate(z);
+  const expected = terms.map((term) => tf.tidy(() => term(x, xHat).dataSync()[0]));
+  const logs = m.jointGeneratorStep(x, z, new Rng(4));
+  const g = values(m.generatorNet.variables);
+  tf.dispose(xHat);
+  m.dispose();
+  return { logs, expected, g };
+}
+
 /** Plain gradient descent of `term(real, ·)` from a copy of `start`: `steps` steps of size `lr`. The caller disposes the result. */
 function descend(term: (x: tf.Tensor3D, xHat: tf.Tensor3D) => tf.Scalar, real: tf.Tensor3D, start: tf.Tensor3D, steps: number, lr: number): tf.Variable {
   const w = tf.variable(start.clone());
@@ -327,19 +343,10 @@ test('--corr-loss: a term that sees waves coupled which the data has independent
 
   // In TimeGAN's G step the term is recorded as gLossC, changes G's update, and is absent when off.
   const z = small().noise(new Rng(3), 32);
-  const stepped = (c: number) => {
-    const m = small({ correlationLoss: c, correlationPairs: 'all' });
-    const xHat = m.generate(z);
-    const expected = correlationLoss(x, xHat).dataSync()[0];
-    const logs = m.jointGeneratorStep(x, z, new Rng(4));
-    const g = values(m.generatorNet.variables);
-    tf.dispose(xHat);
-    m.dispose();
-    return { logs, expected, g };
-  };
+  const stepped = (c: number) => stepWith({ correlationLoss: c, correlationPairs: 'all' }, x, z, [correlationLoss]);
   const on = stepped(50);
   const off = stepped(0);
-  assert.ok(Math.abs(on.logs.gLossC! - on.expected) < 1e-6, `${on.logs.gLossC} against ${on.expected}`);
+  assert.ok(Math.abs(on.logs.gLossC! - on.expected[0]) < 1e-6, `${on.logs.gLossC} against ${on.expected[0]}`);
   assert.equal(off.logs.gLossC, undefined);
   assert.notDeepEqual(on.g, off.g, 'the term is part of what G descends');
   assert.equal(on.logs.gLossV, off.logs.gLossV, 'the same start');
@@ -455,17 +462,9 @@ test('--moment-loss sliced: the term also sees how two features move together at
   // correlation term's gLossC before it), part of what G descends; absent at 0.
   const x = batch();
   const z = small().noise(new Rng(3), 32);
-  const stepped = (w: number) => {
-    const m = small({ slicedLoss: w, correlationPairs: 'all' });
-    const xHat = m.generate(z);
-    const P3 = pairProjections(3);
-    const expected = [momentLoss(x, xHat), slicedLoss(x, xHat, P3), correlationLoss(x, xHat)].map((t) => t.dataSync()[0]);
-    const logs = m.jointGeneratorStep(x, z, new Rng(4));
-    const g = values(m.generatorNet.variables);
-    tf.dispose([xHat, P3]);
-    m.dispose();
-    return { logs, expected, g };
-  };
+  const P3 = pairProjections(3);
+  const sliced3 = (a: tf.Tensor3D, b: tf.Tensor3D) => slicedLoss(a, b, P3);
+  const stepped = (w: number) => stepWith({ slicedLoss: w, correlationPairs: 'all' }, x, z, [momentLoss, sliced3, correlationLoss]);
   const on = stepped(30);
   const off = stepped(0);
   const [v, w, c] = on.expected;
@@ -473,7 +472,7 @@ test('--moment-loss sliced: the term also sees how two features move together at
   assert.equal(off.logs.gLossW, undefined);
   assert.equal(off.logs.gLossC, on.logs.gLossC);
   assert.notDeepEqual(on.g, off.g, 'the term is part of what G descends');
-  tf.dispose([x, z]);
+  tf.dispose([x, z, P3]);
   assert.throws(() => small({ slicedLoss: -1 }), /slicedLoss must be ≥ 0, got -1/);
 });
 
@@ -501,14 +500,10 @@ test('--increment-loss: the term sees how much a series moves within a window, w
   tf.dispose([real, smooth, w]);
   // In TimeGAN's G step: recorded as gLossI, after the sliced term's gLossW.
   const x = batch();
-  const m = small({ incrementLoss: 10, slicedLoss: 10 });
-  const z = m.noise(new Rng(3), 32);
-  const xHat = m.generate(z);
-  const expected = incrementLoss(x, xHat).dataSync()[0];
-  const logs = m.jointGeneratorStep(x, z, new Rng(4));
-  assert.ok(Math.abs(logs.gLossI! - expected) < 1e-6 && logs.gLossW! > 0, JSON.stringify(logs));
-  tf.dispose([x, z, xHat]);
-  m.dispose();
+  const z = small().noise(new Rng(3), 32);
+  const { logs, expected } = stepWith({ incrementLoss: 10, slicedLoss: 10 }, x, z, [incrementLoss]);
+  assert.ok(Math.abs(logs.gLossI! - expected[0]) < 1e-6 && logs.gLossW! > 0, JSON.stringify(logs));
+  tf.dispose([x, z]);
   assert.throws(() => small({ incrementLoss: -2 }), /incrementLoss must be ≥ 0, got -2/);
 });
 
