@@ -92,7 +92,7 @@ export const TIMEGAN_ITERATIONS = 10000;
 export async function trainFromCsv(opts: TrainCsvOptions): Promise<ModelMeta> {
   const force = opts.force ?? false;
   const seed = opts.seed ?? 0;
-  // TimeGAN: the reference's 10,000 per phase, about 20 minutes on 2 cores.
+  // TimeGAN: the reference's 10,000 per phase, about half an hour on 2 cores.
   const iterations = opts.iterations ?? (opts.modelType === 'timegan' ? TIMEGAN_ITERATIONS : 1000);
   if (!Number.isInteger(iterations) || iterations < 1) throw new TsganError(`--iterations must be a positive integer, got ${iterations}`);
   if (!Number.isInteger(seed)) throw new TsganError(`--seed must be an integer, got ${seed}`);

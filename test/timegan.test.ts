@@ -291,17 +291,17 @@ test('--no-bidirectional trains the reference code\'s forward-only D; a model sa
   assert.equal(fwd.config.bidirectional, false);
   assert.equal(fwd.discriminatorBack, null);
   fwd.dispose();
-  // The tsgan.json of a model from before the option (and the correlation term): no such keys.
+  // The tsgan.json of a model from before the option (and the G terms beyond the reference's): no such keys.
   const file = join(out, 'tsgan.json');
   const meta = JSON.parse(readFileSync(file, 'utf8'));
-  delete meta.config.bidirectional;
-  delete meta.config.correlationLoss;
-  delete meta.config.correlationPairs;
-  delete meta.config.correlationThreshold;
+  for (const key of ['bidirectional', 'correlationLoss', 'correlationPairs', 'correlationThreshold', 'momentLoss', 'slicedLoss', 'incrementLoss']) delete meta.config[key];
   writeFileSync(file, JSON.stringify(meta));
   const old = loadModelDir(out).model as Timegan;
   assert.equal(old.config.bidirectional, false);
   assert.equal(old.config.correlationLoss, 0, 'trained without the term');
+  assert.equal(old.config.momentLoss, 'moments', 'trained with the reference\'s moments');
+  assert.equal(old.config.incrementLoss, 0);
+  assert.equal(old.config.slicedLoss, 0);
   old.dispose();
 });
 
@@ -464,7 +464,7 @@ test('--moment-loss sliced: the term also sees how two features move together at
   const z = small().noise(new Rng(3), 32);
   const P3 = pairProjections(3);
   const sliced3 = (a: tf.Tensor3D, b: tf.Tensor3D) => slicedLoss(a, b, P3);
-  const stepped = (w: number) => stepWith({ slicedLoss: w, correlationPairs: 'all' }, x, z, [momentLoss, sliced3, correlationLoss]);
+  const stepped = (w: number) => stepWith({ momentLoss: 'moments', slicedLoss: w, incrementLoss: 0, correlationPairs: 'all' }, x, z, [momentLoss, sliced3, correlationLoss]);
   const on = stepped(30);
   const off = stepped(0);
   const [v, w, c] = on.expected;

@@ -45,12 +45,14 @@ TimeGAN (--model timegan; Yoon et al. 2019, the reference code's settings):
                        mean and std per step and feature; the distance between
                        their whole distributions (1-D Wasserstein); or that
                        distance along each feature and each pair's diagonals,
-                       which sees how features move together (default moments)
+                       which sees how features move together (default sliced;
+                       moments is the reference code's)
   --sliced-loss W      add W × that sliced distance beside --moment-loss's term
                        (default 0: off)
   --increment-loss W   add W × the same distance between the real and synthetic
                        step-to-step changes of each feature: how much the series
-                       move within a window (default 0: off)
+                       move within a window (default 100; 0: off, as the
+                       reference code)
   --corr-loss W        add W × the squared difference of the real and synthetic
                        batches' correlations between a window's values (steps and
                        features), on the pairs --corr-pairs picks (default 100; 0:

@@ -51,11 +51,21 @@ export const GAN_MODELS = ['rgan', 'dense-gan', 'timegan'] as const;
 /** Builds the model a config describes, with weights drawn from `seed`. */
 export function buildGan(config: AnyGanConfig, seed: number): AnyGan {
   if (config.model === 'dense-gan') return new DenseGan(denseGanConfig(config), seed);
-  // A TimeGAN saved before `bidirectional` (or the correlation term) existed has no such key:
-  // its D reads forward only (and it was trained without the term).
+  // A TimeGAN saved before `bidirectional` (or a G term) existed has no such key: its D reads
+  // forward only, and it was trained with the reference's moments and without the other terms.
   if (config.model === 'timegan') {
     const old = config as Partial<TimeganConfig>;
-    return new Timegan(timeganConfig({ ...config, bidirectional: old.bidirectional ?? false, correlationLoss: old.correlationLoss ?? 0 }), seed);
+    return new Timegan(
+      timeganConfig({
+        ...config,
+        bidirectional: old.bidirectional ?? false,
+        correlationLoss: old.correlationLoss ?? 0,
+        momentLoss: old.momentLoss ?? 'moments',
+        slicedLoss: old.slicedLoss ?? 0,
+        incrementLoss: old.incrementLoss ?? 0,
+      }),
+      seed,
+    );
   }
   return new Rgan(rganConfig(config), seed);
 }

@@ -20,7 +20,7 @@
  *   E (with R): 10·√MSE(x, x̃) + 0.1·MSE_sup
  *
  * with x̂ = R(S(ê)) the synthetic data, moments over the batch per step and
- * feature. ℓ are the parts of the chosen GanLoss ('bce' in the reference), so
+ * feature (the reference's G; tsgan's default data-space terms are below). ℓ are the parts of the chosen GanLoss ('bce' in the reference), so
  * the stability toolkit (other losses, label smoothing, instance noise,
  * clipping, feature matching, PacGAN) applies to TimeGAN's D and G as it does
  * to the RGAN's. Departures from the reference code, each on purpose: rows
@@ -37,31 +37,35 @@
  * reads forward only): a second stack reads the reversed sequence, and the
  * head sees both stacks' states at every step, so D's judgment of a step
  * can use what follows it (on Sines, the forward-only D let the generated
- * waves stay at their peak; BENCHMARKS.md). An option beyond the reference:
- * `momentLoss: 'quantiles'` replaces the moment loss by the 1-D Wasserstein
- * distance per step and feature (sorted values matched rank by rank, the
- * one-dimensional transport of sliced-Wasserstein generators, Deshpande et
- * al. 2018), which sees the whole marginal: where the generator drops the
- * waves that reach the top, the mean and std can still match; 'sliced'
- * measures it also along the diagonals of every pair of features (fixed
- * slices), so it sees how two features move together at a step;
- * `slicedLoss` adds that term beside the moments instead, and
- * `incrementLoss` the same distance between the step-to-step changes, which
- * sets how much a series moves within a window (the terms live in
- * src/losses/distribution.ts). Beyond the
- * reference, on by default: `correlationLoss` (100) adds that weight times
- * the squared difference of the real and synthetic batches' correlation
- * matrices over a window's T·F values, on the pairs `correlationPairs`
- * picks. Both terms above see each step and feature alone, so neither stops
- * G from coupling waves that are independent in the data (on Sines the
- * predictive score's excess over its floor tracks that coupling;
- * BENCHMARKS.md). Over all pairs ('all') or all pairs of different features
- * ('cross') the term met Sines' discriminative line on every seed but
- * crowded one Stocks seed's generator into the dense part of the data, each
- * time; the default, 'weak', compares only the pairs the training windows
- * have nearly uncorrelated (|ρ| < 0.3): Sines' pairs of different waves,
- * and none in Stocks, whose every pair moves with the price level — there
- * the term is off and training is the reference's.
+ * waves stay at their peak; BENCHMARKS.md). G's data-space term departs
+ * from the reference's moments by default (`momentLoss: 'sliced'`): the
+ * 1-D Wasserstein distance between the batch's real and synthetic values
+ * (sorted values matched rank by rank, the one-dimensional transport of
+ * sliced-Wasserstein generators, Deshpande et al. 2018) along each feature
+ * and along the diagonals of every pair of features (fixed slices), which
+ * sees each step's whole distribution and how two features move together
+ * at a step (Stocks' volume against its prices), where the mean and std
+ * can match while the generator drops the waves that reach the top; and
+ * `incrementLoss` (100) adds the same distance between the step-to-step
+ * changes, which sets how much a series moves within a window (with the
+ * sliced term alone, one Stocks seed's volume hardly moved and its
+ * generator crowded into the dense part of the data). 'moments' with
+ * `incrementLoss: 0` is the reference's G; 'quantiles' is the per-feature
+ * distance alone, and `slicedLoss` adds the sliced term beside the
+ * moments. The terms live in src/losses/distribution.ts; the measurements
+ * are in BENCHMARKS.md. Also beyond the reference, on by default:
+ * `correlationLoss` (100) adds that weight times the squared difference of
+ * the real and synthetic batches' correlation matrices over a window's T·F
+ * values, on the pairs `correlationPairs` picks. The terms above see each
+ * step alone, so none stops G from coupling waves that are independent in
+ * the data (on Sines the predictive score's excess over its floor tracks
+ * that coupling; BENCHMARKS.md). Over all pairs ('all') or all pairs of
+ * different features ('cross') the term met Sines' discriminative line on
+ * every seed but crowded one Stocks seed's generator into the dense part of
+ * the data, each time; the default, 'weak', compares only the pairs the
+ * training windows have nearly uncorrelated (|ρ| < 0.3): Sines' pairs of
+ * different waves, and none in Stocks, whose every pair moves with the
+ * price level — there the term is off.
  */
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
@@ -120,7 +124,8 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
    * marginal, not its first two moments; or 'sliced', the same distance
    * along the feature axes and along the diagonals (e_i ± e_j)/√2 of every
    * pair of features, which also sees how two features move together at a
-   * step (Stocks' volume against its prices). Default 'moments'.
+   * step (Stocks' volume against its prices). Default 'sliced' (the
+   * reference: 'moments'; measured in BENCHMARKS.md).
    */
   momentLoss: MomentLoss;
   /**
@@ -135,7 +140,7 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
    * batches' step-to-step changes x_{t+1} − x_t, per step and feature: how
    * much a series moves within a window, which the terms on each step's
    * values cannot see (a generator can match every step's distribution
-   * with series that hardly move). Default 0 (off, as the reference).
+   * with series that hardly move). Default 100 (0: off, as the reference).
    */
   incrementLoss: number;
   /**
@@ -186,9 +191,9 @@ export const TIMEGAN_DEFAULTS = {
   ...GAN_TRAINING_DEFAULTS,
   ema: 0.999,
   bidirectional: true,
-  momentLoss: 'moments' as MomentLoss,
+  momentLoss: 'sliced' as MomentLoss,
   slicedLoss: 0,
-  incrementLoss: 0,
+  incrementLoss: 100,
   correlationLoss: 100,
   correlationPairs: 'weak' as CorrelationPairs,
   correlationThreshold: 0.3,
