@@ -36,6 +36,14 @@ function batch(seed = 1): tf.Tensor3D {
 
 const values = (vars: tf.Variable[]) => vars.map((v) => Array.from(v.dataSync()));
 
+/** 32 windows of a small TimeGAN's noise (seed 3); the model that drew them is disposed. */
+function smallNoise(): tf.Tensor3D {
+  const m = small();
+  const z = m.noise(new Rng(3), 32);
+  m.dispose();
+  return z;
+}
+
 /**
  * One joint G step of a small TimeGAN made with `config` on x and noise z:
  * its logs, each of `terms` evaluated on the model's own samples before the
@@ -342,7 +350,7 @@ test('--corr-loss: a term that sees waves coupled which the data has independent
   w.dispose();
 
   // In TimeGAN's G step the term is recorded as gLossC, changes G's update, and is absent when off.
-  const z = small().noise(new Rng(3), 32);
+  const z = smallNoise();
   const stepped = (c: number) => stepWith({ correlationLoss: c, correlationPairs: 'all' }, x, z, [correlationLoss]);
   const on = stepped(50);
   const off = stepped(0);
@@ -387,7 +395,7 @@ test("--corr-pairs weak (the default): the term compares only pairs the data has
   const level = new Rng(9).uniformArray(64); // each window at its own level, every value with it
   const levels = { data: new Float32Array(64 * 30).map((_, i) => level[Math.floor(i / 30)] + 0.001 * (i % 30)), count: 64, seqLen: 10, features: 3 };
   const x = batch();
-  const z = small().noise(new Rng(3), 32);
+  const z = smallNoise();
   const step = (p: Partial<TimeganConfig>) => {
     const m = small(p);
     assert.deepEqual(m.setCorrelationData(levels), { pairs: 0, of: 900 });
@@ -461,7 +469,7 @@ test('--moment-loss sliced: the term also sees how two features move together at
   // --sliced-loss W: the term beside the moments (recorded as gLossW, with the
   // correlation term's gLossC before it), part of what G descends; absent at 0.
   const x = batch();
-  const z = small().noise(new Rng(3), 32);
+  const z = smallNoise();
   const P3 = pairProjections(3);
   const sliced3 = (a: tf.Tensor3D, b: tf.Tensor3D) => slicedLoss(a, b, P3);
   const stepped = (w: number) => stepWith({ momentLoss: 'moments', slicedLoss: w, incrementLoss: 0, correlationPairs: 'all' }, x, z, [momentLoss, sliced3, correlationLoss]);
@@ -500,7 +508,7 @@ test('--increment-loss: the term sees how much a series moves within a window, w
   tf.dispose([real, smooth, w]);
   // In TimeGAN's G step: recorded as gLossI, after the sliced term's gLossW.
   const x = batch();
-  const z = small().noise(new Rng(3), 32);
+  const z = smallNoise();
   const { logs, expected } = stepWith({ incrementLoss: 10, slicedLoss: 10 }, x, z, [incrementLoss]);
   assert.ok(Math.abs(logs.gLossI! - expected[0]) < 1e-6 && logs.gLossW! > 0, JSON.stringify(logs));
   tf.dispose([x, z]);

@@ -20,8 +20,9 @@
  *   E (with R): 10·√MSE(x, x̃) + 0.1·MSE_sup
  *
  * with x̂ = R(S(ê)) the synthetic data, moments over the batch per step and
- * feature (the reference's G; tsgan's default data-space terms are below). ℓ are the parts of the chosen GanLoss ('bce' in the reference), so
- * the stability toolkit (other losses, label smoothing, instance noise,
+ * feature (the reference's G; tsgan's default data-space terms are below).
+ * ℓ are the parts of the chosen GanLoss ('bce' in the reference), so the
+ * stability toolkit (other losses, label smoothing, instance noise,
  * clipping, feature matching, PacGAN) applies to TimeGAN's D and G as it does
  * to the RGAN's. Departures from the reference code, each on purpose: rows
  * are not reversed; the recurrent weights start as Keras's (glorot kernels,
