@@ -25,7 +25,7 @@ export { Rgan, rganConfig, RGAN_DEFAULTS, type RganConfig, type RganStepMetrics,
 export { nonSaturating, bceWithLogits, makeLoss, LOSS_NAMES, type GanLoss, type LossName, type LossOptions } from './losses/gan.js';
 
 export { fit, History, type Trainable, type Callback, type Metrics, type FitOptions, type FitResult, type TrainControl, type HistoryData } from './train/loop.js';
-export { progressBar, nanGuard, type ProgressOptions } from './train/callbacks.js';
+export { progressBar, nanGuard, type ProgressBar, type ProgressOptions } from './train/callbacks.js';
 export { GanTrainer, windowItems } from './train/gan-trainer.js';
 
 export { saveModelDir, loadModelDir, readModelMeta, type ModelMeta, type LoadedModel, type DataInfo } from './io/model-dir.js';

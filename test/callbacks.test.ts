@@ -1,6 +1,6 @@
 // The progress line's time left: measured on the current phase, so TimeGAN's slow joint
 // phase is not promised at the pace of its fast first two, and given for the current phase
-// only while a later one has no pace yet.
+// only while a later one has no pace yet. And lines printed during training stay on screen.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { progressBar } from '../src/train/callbacks.js';
@@ -41,4 +41,31 @@ test('progressBar: before the last of the phases a model names, the time left is
   assert.match(lines[9]!, /left 0:01 in this phase, later phases not timed yet\n$/);
   // In the last phase, the time left to the end.
   assert.match(lines.at(-1)!, /10\.00 it\/s {2}elapsed 0:06 {2}left 0:15\n$/);
+});
+
+test('progressBar.write: on a terminal a line goes above the bar, which is drawn again; off one it is a plain line', () => {
+  const out: string[] = [];
+  const stream = { isTTY: true, columns: 200, write: (s: string) => out.push(s) } as unknown as NodeJS.WriteStream;
+  let clock = 0;
+  const bar = progressBar({ stream, now: () => clock });
+  const control: TrainControl = { stop: false };
+  bar.write('before training');
+  bar.onTrainBegin!({ iterations: 10, startIteration: 0 });
+  clock = 1000;
+  bar.onIterationEnd!(5, { loss: 0.25 }, control, new History());
+  const drawnBar = out.at(-1)!.replace(/^\r/, '').replace(/\x1b\[K$/, '');
+  assert.match(drawnBar, /train 5\/10 {2}loss 0\.2500/);
+  bar.write('tsgan: warning: collapse');
+  // Cleared, the line and its newline, then the bar as it was: the warning stays on screen.
+  assert.equal(out.at(-1), `\r\x1b[Ktsgan: warning: collapse\n${drawnBar}`);
+  bar.onTrainEnd!(new History(), control);
+  bar.write('after training');
+  assert.deepEqual([out[0], out.at(-1)], ['before training\n', 'after training\n']);
+
+  const plain: string[] = [];
+  const file = progressBar({ stream: { isTTY: false, write: (s: string) => plain.push(s) } as unknown as NodeJS.WriteStream, now: () => clock });
+  file.onTrainBegin!({ iterations: 10, startIteration: 0 });
+  file.onIterationEnd!(1, { loss: 0.25 }, control, new History());
+  file.write('tsgan: warning: collapse');
+  assert.equal(plain.at(-1), 'tsgan: warning: collapse\n');
 });

@@ -91,11 +91,8 @@ async function train(args: string[]): Promise<number> {
     },
   };
   await startEngine(values);
-  const meta = await trainClassifier({
-    ...opts,
-    onLog: (l) => process.stderr.write(`\n${l}\n`),
-    callbacks: [progressBar({ show: ['loss', 'acc'], label: 'classify' })],
-  });
+  const bar = progressBar({ show: ['loss', 'acc'], label: 'classify' });
+  const meta = await trainClassifier({ ...opts, onLog: (l) => bar.write(l), callbacks: [bar] });
   const { accuracy, confusion } = meta.evaluation;
   const w = Math.max(5, ...meta.classes.map((c) => c.length), ...confusion.flat().map((v) => String(v).length)) + 1;
   const rows = [

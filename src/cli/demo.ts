@@ -32,11 +32,8 @@ export async function demoCommand(args: string[]): Promise<number> {
   noPositionals('demo', positionals);
   const opts = { out: str(values, 'out'), iterations: int(values, 'iterations'), seed: int(values, 'seed', -(2 ** 31)), force: Boolean(values.force) };
   await startEngine(values);
-  const r = await runDemo({
-    ...opts,
-    callbacks: [progressBar({ show: ['dLoss', 'gLoss', 'dAccReal', 'dAccFake'] })],
-    onNotice: (m) => process.stderr.write(m + '\n'),
-  });
+  const bar = progressBar({ show: ['dLoss', 'gLoss', 'dAccReal', 'dAccFake'] });
+  const r = await runDemo({ ...opts, callbacks: [bar], onNotice: (m) => bar.write(m) });
   const rows = r.summary.map((s) =>
     [s.feature, s.real.mean, s.synthetic.mean, s.real.std, s.synthetic.std, s.real.meanStep, s.synthetic.meanStep]
       .map((v, i) => (i === 0 ? String(v).padEnd(8) : (v as number).toFixed(3).padStart(9)))

@@ -210,10 +210,9 @@ function bidirectional(values: Values): boolean | undefined {
   return values['no-bidirectional'] ? false : values.bidirectional ? true : undefined;
 }
 
-const progress = {
-  onNotice: (m: string) => process.stderr.write(m + '\n'),
-  callbacks: [progressBar({ show: ['phase', 'eLoss', 'sLoss', 'dLoss', 'gLoss', 'dAccReal', 'dAccFake'] })],
-};
+const bar = progressBar({ show: ['phase', 'eLoss', 'sLoss', 'dLoss', 'gLoss', 'dAccReal', 'dAccFake'] });
+// Notices (a collapse warning, an evaluation) go above the bar, where they stay on screen.
+const progress = { onNotice: (m: string) => bar.write(m), callbacks: [bar] };
 
 function report(meta: ModelMeta, what: string, out: string): void {
   const last = (k: string) => meta.history.metrics[k]?.at(-1)?.toFixed(4);

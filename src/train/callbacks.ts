@@ -1,7 +1,8 @@
 /**
  * Callbacks for `fit`: a progress bar (or, off a terminal, a plain line every
- * few seconds) and a guard that stops training when a loss turns NaN or
- * infinite, instead of saving a broken model.
+ * few seconds) that can print lines above itself, as tqdm's `write` does, and
+ * a guard that stops training when a loss turns NaN or infinite, instead of
+ * saving a broken model.
  */
 import type { Callback, Metrics, TrainControl } from './loop.js';
 
@@ -27,7 +28,17 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
-export function progressBar(opts: ProgressOptions = {}): Callback {
+export interface ProgressBar extends Callback {
+  /**
+   * Prints `message` as a line of its own. On a terminal the bar is cleared
+   * first and drawn again below the line: written straight to the stream, a
+   * warning during training (the diversity monitor's) lands at the end of the
+   * bar's line and the next redraw wipes it off the screen.
+   */
+  write(message: string): void;
+}
+
+export function progressBar(opts: ProgressOptions = {}): ProgressBar {
   const stream = opts.stream ?? process.stderr;
   const tty = Boolean(stream.isTTY);
   const every = (opts.plainEverySeconds ?? 5) * 1000;
@@ -38,6 +49,8 @@ export function progressBar(opts: ProgressOptions = {}): Callback {
   let t0 = 0;
   let lastDraw = 0;
   let lastLine = 0;
+  // The bar as it stands on the terminal, between its first draw and the end of training.
+  let drawn: string | null = null;
   // The rate is measured since the current phase began (a metric named 'phase', as TimeGAN's
   // trainer logs): its joint phase runs ~10x slower than the first two, so a rate averaged
   // from the start would promise minutes where tens are left.
@@ -90,7 +103,8 @@ export function progressBar(opts: ProgressOptions = {}): Callback {
         const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
         const text = `${bar} ${line(it, logs)}`;
         const cols = stream.columns ?? 120;
-        stream.write(`\r${text.slice(0, cols - 1)}\x1b[K`);
+        drawn = text.slice(0, cols - 1);
+        stream.write(`\r${drawn}\x1b[K`);
       } else if (t - lastLine >= every || done === total) {
         lastLine = t;
         stream.write(line(it, logs) + '\n');
@@ -98,6 +112,10 @@ export function progressBar(opts: ProgressOptions = {}): Callback {
     },
     onTrainEnd() {
       if (tty) stream.write('\n');
+      drawn = null;
+    },
+    write(message) {
+      stream.write(drawn === null ? `${message}\n` : `\r\x1b[K${message}\n${drawn}`);
     },
   };
 }
