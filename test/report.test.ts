@@ -61,6 +61,9 @@ test('tsgan eval prints the metrics, writes the JSON and a self-contained HTML r
   assert.equal(m.syntheticSequences, 300);
 
   const html = readFileSync(report, 'utf8');
+  // The model was trained with --eval-every: the page says its weights are the best checkpoint, not the last.
+  const { checkpoint } = JSON.parse(readFileSync(join(model, 'tsgan.json'), 'utf8'));
+  assert.match(html, new RegExp(`60 iterations in [0-9.]+ s; its weights are the best checkpoint, iteration ${checkpoint.iteration} \\(mmd ${checkpoint.value.toFixed(4)}\\)`));
   for (const c of CHARTS) assert.match(html, new RegExp(`<section id="${c}">.*?<svg`, 's'), `chart ${c} in the page`);
   assert.doesNotMatch(html, /<script|<link|<img|src="|url\((?!#)|@import/i, 'the page loads nothing');
   assert.doesNotMatch(html.replace(/xmlns(:xlink)?="http[^"]*"/g, ''), /https?:\/\//, 'no address outside the page');

@@ -65,6 +65,7 @@ export async function evaluateFiles(opts: EvalFilesOptions): Promise<EvalFilesRe
         history: meta.history,
         iterations: meta.iterations,
         trainingSeconds: meta.trainingSeconds,
+        checkpoint: meta.checkpoint,
       },
     });
     const dir = chartsDirFor(opts.report);

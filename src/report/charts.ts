@@ -249,7 +249,8 @@ export function historyChart(history: HistoryData): Chart | null {
         height: 110,
         encoding: {
           x: { field: 'iteration', type: 'quantitative', title: 'iteration' },
-          y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false }, axis: { format: '~g' } },
+          // An explicit precision: without one, Vega cuts 'g' to the tick step's digits (30 → "3e+1").
+          y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false }, axis: { format: '.4~g' } },
         },
         // Measurements taken every so many iterations get a dot each; per-iteration curves a line only.
         layer: [

@@ -34,7 +34,15 @@ export interface ReportOptions {
   realName: string;
   syntheticName: string;
   /** A model's directory, config and history, for the training section. */
-  model?: { dir: string; config: object; history: HistoryData; iterations: number; trainingSeconds?: number };
+  model?: {
+    dir: string;
+    config: object;
+    history: HistoryData;
+    iterations: number;
+    trainingSeconds?: number;
+    /** `--eval-every`'s best checkpoint, when the saved weights are it rather than the last. */
+    checkpoint?: { iteration: number; metric: string; value: number };
+  };
   /** Sequences a side in the PCA / t-SNE pictures. Default 1,000 (TimeGAN). */
   embedSamples?: number;
   /** t-SNE iterations. Default 400. */
@@ -112,6 +120,9 @@ export async function buildReport(data: EvalData, result: EvalResult, opts: Repo
   const model = opts.model
     ? `<p>Model <code>${esc(opts.model.dir)}</code>: ${opts.model.iterations} iterations` +
       (opts.model.trainingSeconds !== undefined ? ` in ${opts.model.trainingSeconds.toFixed(1)} s` : '') +
+      (opts.model.checkpoint
+        ? `; its weights are the best checkpoint, iteration ${opts.model.checkpoint.iteration} (${esc(opts.model.checkpoint.metric)} ${opts.model.checkpoint.value.toFixed(4)})`
+        : '') +
       `.</p><details><summary>Model configuration</summary><pre>${esc(JSON.stringify(opts.model.config, null, 2))}</pre></details>`
     : '';
 
