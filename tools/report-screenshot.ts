@@ -8,9 +8,11 @@
  * Needs Chromium (Debian: apt-get install chromium; or CHROMIUM=/path) and
  * the dev dependency playwright-core. A development tool, not part of the package.
  */
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { withChromium } from './chromium.js';
+
+export { chromiumPath } from './chromium.js';
 
 export interface PageCheck {
   sections: string[];
@@ -21,17 +23,8 @@ export interface PageCheck {
   height: number;
 }
 
-export function chromiumPath(): string | null {
-  const candidates = [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
-  return candidates.find((p) => existsSync(p)) ?? null;
-}
-
 export async function checkReportPage(report: string, screenshot?: string): Promise<PageCheck> {
-  const executablePath = chromiumPath();
-  if (!executablePath) throw new Error('no Chromium found (apt-get install chromium, or set CHROMIUM)');
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  try {
+  return withChromium(async (browser) => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const url = pathToFileURL(resolve(report)).href;
     const external: string[] = [];
@@ -47,9 +40,7 @@ export async function checkReportPage(report: string, screenshot?: string): Prom
     const size = await page.evaluate(() => ({ width: document.body.scrollWidth, height: document.body.scrollHeight }));
     if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
     return { sections, svgCharts, external, ...size };
-  } finally {
-    await browser.close();
-  }
+  });
 }
 
 if (process.argv[1] && resolve(process.argv[1]).endsWith('report-screenshot.js')) {
