@@ -52,7 +52,11 @@ test('every bad cell names file, line and column', () => {
   assert.throws(() => ds('a,b\n1,2\n3,inf\n'), /f\.csv:3:2: "inf" is not a finite number/);
   assert.throws(() => ds('a,b\n1,2\n3,12abc\n'), /f\.csv:3:2: "12abc" is not a number/);
   assert.throws(() => ds('a,b\n1,2\n3\n'), /f\.csv:3: row has 1 fields, the header has 2/);
-  assert.throws(() => ds('d,e\nx,y\n'), /f\.csv: no numeric column/);
+  assert.throws(() => ds('d,e\nx,y\n'), /f\.csv: no numeric column \(a column is numeric when its first data row, line 2, holds a number\)$/);
+  // A file separated by semicolons or tabs reads as one column: the error says so.
+  assert.throws(() => ds('d;e\n1;2\n'), /f\.csv: no numeric column .*; the header is one field, so the file looks separated by ";", and tsgan reads comma-separated values$/);
+  assert.throws(() => ds('d;e\n1,5;2\n'), /f\.csv:2: row has 2 fields, the header has 1; the header is one field, so the file looks separated by ";"/);
+  assert.throws(() => ds('d\te\n1\t2\n', { columns: ['e'] }), /unknown column "e" in --columns; the columns are d\te; the header is one field, so the file looks separated by tabs/);
   assert.throws(() => ds('a,b\n1,2\n', { columns: ['a', 'zz'] }), /f\.csv: unknown column "zz" in --columns; the columns are a, b/);
   assert.throws(() => ds('a,b\nx,2\n', { columns: ['a'] }), /f\.csv:2:1: column "a" is not numeric/);
   assert.throws(() => ds('a,b\n1,2\n', { idColumn: 'nope' }), /unknown column "nope" in --id-column/);

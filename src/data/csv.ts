@@ -103,7 +103,7 @@ export function parseCsv(text: string, file: string): CsvTable {
   for (const r of rows) {
     if (r.fields.length !== header.length) {
       throw new TsganError(
-        `${locate(file, r.line)}: row has ${r.fields.length} fields, the header has ${header.length}`,
+        `${locate(file, r.line)}: row has ${r.fields.length} fields, the header has ${header.length}${separatorHint(header)}`,
       );
     }
   }
@@ -141,4 +141,16 @@ export function csvField(s: string): string {
 export function formatValue(v: number): string {
   if (Object.is(v, -0)) return '0';
   return String(Number(v.toPrecision(7)));
+}
+
+/**
+ * Where the whole header is one field holding semicolons or tabs, the file is
+ * most likely separated by them (spreadsheets in many locales write ';', with
+ * decimal commas), which a bare "no numeric column" or a field count would
+ * not tell the user.
+ */
+export function separatorHint(header: string[]): string {
+  if (header.length !== 1) return '';
+  const sep = [';', '\t'].find((c) => header[0].includes(c));
+  return sep ? `; the header is one field, so the file looks separated by ${sep === ';' ? '";"' : 'tabs'}, and tsgan reads comma-separated values` : '';
 }

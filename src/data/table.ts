@@ -6,7 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { TsganError, locate } from '../errors.js';
-import { parseCsv, parseNumber, whyNotNumber, type CsvTable } from './csv.js';
+import { parseCsv, parseNumber, separatorHint, whyNotNumber, type CsvTable } from './csv.js';
 
 export interface LoadOptions {
   /** Feature columns to use, in this order. Default: every numeric column. */
@@ -55,7 +55,7 @@ export function tableToDataset(table: CsvTable, opts: LoadOptions = {}): Dataset
   const { file, header, rows } = table;
   const colIndex = (name: string, what: string): number => {
     const j = header.indexOf(name);
-    if (j < 0) throw new TsganError(`${file}: unknown column "${name}" in ${what}; the columns are ${header.join(', ')}`);
+    if (j < 0) throw new TsganError(`${file}: unknown column "${name}" in ${what}; the columns are ${header.join(', ')}${separatorHint(header)}`);
     return j;
   };
   const idIdx = opts.idColumn !== undefined ? colIndex(opts.idColumn, '--id-column') : -1;
@@ -82,7 +82,7 @@ export function tableToDataset(table: CsvTable, opts: LoadOptions = {}): Dataset
       else skipped.push(name);
     });
     if (featureIdx.length === 0) {
-      throw new TsganError(`${file}: no numeric column (a column is numeric when its first data row, line ${first.line}, holds a number)`);
+      throw new TsganError(`${file}: no numeric column (a column is numeric when its first data row, line ${first.line}, holds a number)${separatorHint(header)}`);
     }
   }
 
