@@ -5,6 +5,7 @@ import type { ModelMeta } from '../io/model-dir.js';
 import { CELL_TYPES } from '../nn/recurrent.js';
 import { CORRELATION_PAIRS, MOMENT_LOSSES } from '../models/timegan.js';
 import { progressBar } from '../train/callbacks.js';
+import type { Callback } from '../train/loop.js';
 import { parse, flags, noPositionals, required, str, int, num, nonNegative, oneOf, list, type Values } from './args.js';
 import { LOSS_NAMES } from '../losses/gan.js';
 import { startEngine } from './engine.js';
@@ -178,7 +179,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     },
   };
   await startEngine(values);
-  const meta = await trainFromCsv({ ...opts, ...progress });
+  const meta = await trainFromCsv({ ...opts, ...progress() });
   report(meta, `${meta.data.windows} windows of ${meta.data.seqLen} × ${meta.features.length} (${meta.features.join(', ')})`, out);
   return 0;
 }
@@ -210,9 +211,11 @@ function bidirectional(values: Values): boolean | undefined {
   return values['no-bidirectional'] ? false : values.bidirectional ? true : undefined;
 }
 
-const bar = progressBar({ show: ['phase', 'eLoss', 'sLoss', 'dLoss', 'gLoss', 'dAccReal', 'dAccFake'] });
-// Notices (a collapse warning, an evaluation) go above the bar, where they stay on screen.
-const progress = { onNotice: (m: string) => bar.write(m), callbacks: [bar] };
+/** A fresh bar for each training; notices (a collapse warning, an evaluation) go above it, where they stay on screen. */
+function progress(): { onNotice: (m: string) => void; callbacks: Callback[] } {
+  const bar = progressBar({ show: ['phase', 'eLoss', 'sLoss', 'dLoss', 'gLoss', 'dAccReal', 'dAccFake'] });
+  return { onNotice: (m) => bar.write(m), callbacks: [bar] };
+}
 
 function report(meta: ModelMeta, what: string, out: string): void {
   const last = (k: string) => meta.history.metrics[k]?.at(-1)?.toFixed(4);
@@ -258,7 +261,7 @@ async function trainDenseCommand(values: Values, data: string, out: string): Pro
     },
   };
   await startEngine(values);
-  const meta = await trainDenseGan({ ...opts, ...progress });
+  const meta = await trainDenseGan({ ...opts, ...progress() });
   report(meta, `${meta.data.windows} items of ${meta.features.length} values (${meta.data.file})`, out);
   return 0;
 }
