@@ -65,6 +65,14 @@ test('tsgan eval prints the metrics, writes the JSON and a self-contained HTML r
   const { checkpoint } = JSON.parse(readFileSync(join(model, 'tsgan.json'), 'utf8'));
   assert.match(html, new RegExp(`60 iterations in [0-9.]+ s; its weights are the best checkpoint, iteration ${checkpoint.iteration} \\(mmd ${checkpoint.value.toFixed(4)}\\)`));
   for (const c of CHARTS) assert.match(html, new RegExp(`<section id="${c}">.*?<svg`, 's'), `chart ${c} in the page`);
+  // The log axis of the gradient chart labels powers of ten only, each written one way (0.01, 1e-4).
+  const section = (id: string) => html.match(new RegExp(`<section id="${id}">.*?</section>`, 's'))![0];
+  const numbers = (id: string) => [...section(id).matchAll(/<text[^>]*>([-0-9.e+]+)<\/text>/g)].map((m) => m[1]);
+  const gradLabels = numbers('gradients').filter((t) => Number(t) > 0 && Number(t) < 1); // the y axis's (x: steps 0, 2, …)
+  assert.ok(gradLabels.length >= 2, gradLabels.join(' '));
+  for (const t of gradLabels) assert.match(t, /^(0\.0{0,2}1|1e-\d+)$/, `gradient axis label ${t}`);
+  // The training panels' labels keep their digits (no "3e+1" for 30).
+  for (const t of numbers('training')) assert.doesNotMatch(t, /e\+/, `training axis label ${t}`);
   assert.doesNotMatch(html, /<script|<link|<img|src="|url\((?!#)|@import/i, 'the page loads nothing');
   assert.doesNotMatch(html.replace(/xmlns(:xlink)?="http[^"]*"/g, ''), /https?:\/\//, 'no address outside the page');
   const charts = join(dir, 'report-charts');

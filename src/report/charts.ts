@@ -282,7 +282,17 @@ export function gradPerStepChart(records: { iteration: number; norms: number[] }
       mark: { type: 'line', point: true, strokeWidth: 1.4 },
       encoding: {
         x: { field: 'step', type: 'quantitative', title: 'input step t' },
-        y: { field: 'norm', type: 'quantitative', scale: { type: 'log' }, title: 'gradient norm' },
+        // Powers of ten only, as decimals down to 0.001 and as 1e-4… below (d3's default switched at 1e-6, mid-axis).
+        y: {
+          field: 'norm',
+          type: 'quantitative',
+          scale: { type: 'log' },
+          title: 'gradient norm',
+          axis: {
+            labelExpr:
+              "abs(log(datum.value) / LN10 - round(log(datum.value) / LN10)) > 1e-6 ? '' : datum.value >= 0.001 ? format(datum.value, '~g') : format(datum.value, '.0e')",
+          },
+        },
         color: { field: 'iteration', type: 'ordinal', sort: { field: 'order' }, scale: { scheme: 'viridis' }, title: null },
       },
     },
