@@ -16,6 +16,7 @@ import { GanTrainer } from '../src/train/gan-trainer.js';
 import { fit } from '../src/train/loop.js';
 import { sineData } from '../src/data/sines.js';
 import { toJson } from '../src/io/json.js';
+import { historyChart } from '../src/report/charts.js';
 
 const CHARTS = ['samples', 'pca', 'tsne', 'histograms', 'autocorrelation', 'correlation', 'training', 'gradients'];
 let dir: string;
@@ -148,4 +149,12 @@ test('the best checkpoint is restored: the model evaluates to the best recorded 
   if (cb.best.iteration !== 30) assert.notEqual(restored, last);
   cb.dispose();
   gan.dispose();
+});
+
+test('the training caption tells how to read TimeGAN\'s D, and only for TimeGAN', () => {
+  const history = (metrics: Record<string, number[]>) => ({ iteration: [1, 2], metrics });
+  const timegan = historyChart(history({ phase: [3, 3], dLoss: [1.9, 1.91], dAccReal: [0, 0.01] }))!;
+  assert.match(timegan.caption, /TimeGAN's D judges two generated batches for each real one.*dLoss near 1\.91/);
+  const rgan = historyChart(history({ dLoss: [1.3, 1.2], dAccReal: [0.5, 0.6] }))!;
+  assert.doesNotMatch(rgan.caption, /TimeGAN/);
 });

@@ -238,7 +238,11 @@ export function historyChart(history: HistoryData): Chart | null {
     title: 'Training history',
     caption:
       `Metrics recorded while the model trained${window > 1 ? ` (each point the mean of ${window} iterations)` : ''}` +
-      (evals.length > 0 ? `; "eval" panels: measured on held-out data every ${evals.length > 1 ? evals[1].iteration - evals[0].iteration : evals[0].iteration} iterations.` : '.'),
+      (evals.length > 0 ? `; "eval" panels: measured on held-out data every ${evals.length > 1 ? evals[1].iteration - evals[0].iteration : evals[0].iteration} iterations.` : '.') +
+      // TimeGAN (the only model with phases) weighs two generated batches against one real: read wrongly, a D at chance looks broken.
+      (history.metrics.phase
+        ? " TimeGAN's D judges two generated batches for each real one, so a D that cannot tell them apart calls every window generated: accuracy near 0 on real and near 1 on generated windows, with dLoss near 1.91 (γ = 1), is the sign of a good run."
+        : ''),
     spec: {
       $schema: SCHEMA,
       data: { values },
