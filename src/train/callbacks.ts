@@ -32,8 +32,8 @@ export interface ProgressBar extends Callback {
   /**
    * Prints `message` as a line of its own. On a terminal the bar is cleared
    * first and drawn again below the line: written straight to the stream, a
-   * warning during training (the diversity monitor's) lands at the end of the
-   * bar's line and the next redraw wipes it off the screen.
+   * warning during training (the diversity monitor's) was glued to the end of
+   * the bar's line and left that stale bar on screen above the new one.
    */
   write(message: string): void;
 }
