@@ -6,7 +6,6 @@
  * directory (tsgan.json + classifier/model.json, a plain TF.js LayersModel)
  * → predictions as CSV.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from './engine.js';
 import { Rng } from './random.js';
@@ -21,8 +20,8 @@ import { SequenceClassifier, classifierConfig, type ClassifierConfig } from './m
 import { fit, type Callback, type HistoryData, type Trainable, type Metrics } from './train/loop.js';
 import { nanGuard } from './train/callbacks.js';
 import { checkOutDir, checkOutFile, writeDirAtomic, writeFileAtomic } from './io/atomic.js';
-import { layersModelFiles, readLayersWeights } from './io/layers-artifacts.js';
-import { readModelMetaFile } from './io/model-dir.js';
+import { layersModelFiles } from './io/layers-artifacts.js';
+import { readModelMetaFile, buildCheckedModel, readNetworkWeights } from './io/model-dir.js';
 import { csvField, formatValue } from './data/csv.js';
 import { toJson } from './io/json.js';
 
@@ -220,13 +219,17 @@ export async function trainClassifier(opts: ClassifyTrainOptions): Promise<Class
 }
 
 export function loadClassifier(dir: string): { meta: ClassifierMeta; model: SequenceClassifier; scaler: MinMaxScaler } {
-  const meta = readModelMetaFile(dir) as unknown as ClassifierMeta;
-  if (meta.model !== 'classifier') throw new TsganError(`${dir}: holds a ${meta.model} model, not a classifier`);
-  if (!existsSync(join(dir, 'classifier'))) throw new TsganError(`${dir}: no classifier/ directory`);
-  const model = new SequenceClassifier(classifierConfig(meta.config), 0);
-  const w = readLayersWeights(join(dir, 'classifier'));
+  const file = join(dir, 'tsgan.json');
+  // Every key is checked against the classifier's schema (src/io/model-schema.ts) before anything is built.
+  const meta = readModelMetaFile(dir, ['classifier'], (m) => `${dir}: holds a ${m} model, not a classifier`) as unknown as ClassifierMeta;
+  const model = buildCheckedModel(file, meta.config, () => new SequenceClassifier(classifierConfig(meta.config), 0));
+  let w: tf.Tensor[] = [];
   try {
+    w = readNetworkWeights(dir, 'classifier', model.variables);
     model.setWeights(w);
+  } catch (e) {
+    model.dispose();
+    throw e;
   } finally {
     tf.dispose(w);
   }

@@ -3,7 +3,7 @@
  * high-level calls that the CLI wraps.
  */
 export { tf, initEngine, describeEngine, type EngineInfo, type BackendName } from './engine.js';
-export { Rng } from './random.js';
+export { Rng, checkSeed, MAX_SEED } from './random.js';
 export { TsganError } from './errors.js';
 export { VERSION } from './version.js';
 
@@ -25,12 +25,15 @@ export { Rgan, rganConfig, RGAN_DEFAULTS, type RganConfig, type RganStepMetrics,
 export { nonSaturating, bceWithLogits, makeLoss, LOSS_NAMES, type GanLoss, type LossName, type LossOptions } from './losses/gan.js';
 
 export { fit, History, type Trainable, type Callback, type Metrics, type FitOptions, type FitResult, type TrainControl, type HistoryData } from './train/loop.js';
-export { progressBar, nanGuard, type ProgressBar, type ProgressOptions } from './train/callbacks.js';
+export { progressBar, nanGuard, checkFiniteWeights, type ProgressBar, type ProgressOptions } from './train/callbacks.js';
 export { GanTrainer, windowItems } from './train/gan-trainer.js';
 
 export { saveModelDir, loadModelDir, readModelMeta, type ModelMeta, type LoadedModel, type DataInfo } from './io/model-dir.js';
 export { writeDirAtomic, writeFileAtomic, checkOutDir, checkOutFile } from './io/atomic.js';
 export { samplesToCsv } from './io/samples.js';
+export { checkpointer, type Checkpointer, type CheckpointerOptions } from './train/checkpointer.js';
+export { resumeTraining, readTrainingCheckpoint, type ResumeOptions } from './resume.js';
+export { CHECKPOINT_DIR } from './io/checkpoint.js';
 
 export { trainFromCsv, sampleToCsv, sampleSequences, prepareData, type TrainCsvOptions, type SampleCsvOptions, type PreparedData } from './pipeline.js';
 export { runDemo, type DemoOptions, type DemoResult } from './demo.js';

@@ -5,7 +5,7 @@
  * before any training starts or any file is written.
  */
 import { tf } from './engine.js';
-import { Rng } from './random.js';
+import { Rng, checkSeed } from './random.js';
 import { TsganError } from './errors.js';
 import { VERSION } from './version.js';
 import { loadDataset, type Dataset } from './data/table.js';
@@ -13,23 +13,28 @@ import { MinMaxScaler } from './data/scaler.js';
 import { makeWindows, type Windows } from './data/windows.js';
 import { Rgan, rganConfig, type RganConfig } from './models/rgan.js';
 import { GanTrainer } from './train/gan-trainer.js';
-import { fit, type Callback, type Trainable } from './train/loop.js';
-import { nanGuard } from './train/callbacks.js';
-import { checkOutDir, checkOutFile, writeFileAtomic } from './io/atomic.js';
+import { fit, History, type Callback, type HistoryData, type Trainable, type TrainerState } from './train/loop.js';
+import { nanGuard, checkFiniteWeights } from './train/callbacks.js';
+import { checkpointer } from './train/checkpointer.js';
+import { CHECKPOINT_DIR, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, checkpointFiles } from './io/checkpoint.js';
+import { fusedKernelsActive } from './kernels/fused-stack.js';
+import { createHash } from 'node:crypto';
+import { checkOutDir, checkOutFile, writeDirAtomic, writeFileAtomic, createStagingDir, commitDir, discardDir } from './io/atomic.js';
 import { loadModelDir, saveModelDir, networkFiles, type LoadedModel, type ModelMeta, type DataInfo } from './io/model-dir.js';
 import { samplesToCsv, vectorsToCsv } from './io/samples.js';
 import { DenseGan, denseGanConfig, type DenseGanConfig } from './models/dense-gan.js';
 import { loadMnist, MNIST_PIXELS, MNIST_SIZE } from './data/mnist.js';
 import { imageGrid } from './io/png.js';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Gan } from './models/gan.js';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Gan, GanTrainingState } from './models/gan.js';
 import { holdOutBlocks } from './data/split.js';
 import { Timegan, timeganConfig, type TimeganConfig } from './models/timegan.js';
 import { TimeganTrainer } from './train/timegan-trainer.js';
 import { diversityMonitor, gradPerStepMonitor } from './train/monitors.js';
 import type { Items } from './data/batches.js';
 import { EvalCallback, type EvalMetricName } from './train/evaluator.js';
+import { sized, checkSampleSize } from './models/size-check.js';
 
 export interface TrainCsvOptions {
   /** CSV file with a header row. */
@@ -69,6 +74,14 @@ export interface TrainCsvOptions {
   evalEvery?: number;
   /** Metric that picks the best checkpoint: 'mmd' (default), 'coverage' or 'discriminative'. */
   evalMetric?: EvalMetricName;
+  /**
+   * Write the whole training state to `out/checkpoint/` every this many
+   * iterations, for `resumeTraining` (0: never, though `interrupt` still
+   * does). Default 'auto': every 5 minutes of training.
+   */
+  checkpointEvery?: number | 'auto';
+  /** Set `requested` (the CLI does on Ctrl-C) to write a checkpoint after the current iteration and stop. */
+  interrupt?: { requested: boolean };
 }
 
 export interface PreparedData {
@@ -89,23 +102,56 @@ export function prepareData(file: string, opts: Pick<TrainCsvOptions, 'columns' 
 /** TimeGAN's default iterations per phase, as the reference code runs. */
 export const TIMEGAN_ITERATIONS = 10000;
 
-export async function trainFromCsv(opts: TrainCsvOptions): Promise<ModelMeta> {
+/** A checkpoint of trainFromCsv's run, as src/resume.ts reads it back. */
+export interface CsvResume {
+  state: CsvCheckpointState;
+  /** Where to read the data now (the options keep the path as the user gave it, for the model file). */
+  dataPath: string;
+}
+
+/** What a CSV training's checkpoint holds (see src/io/checkpoint.ts for the files). */
+export interface CsvCheckpointState {
+  format: typeof CHECKPOINT_FORMAT;
+  formatVersion: number;
+  tsganVersion: string;
+  backend: string;
+  fused: boolean;
+  /** The options of the run, without its callbacks and output. */
+  options: CsvCheckpointOptions;
+  /** The data file's absolute path and SHA-256: a resumed run must read the same bytes. */
+  dataPath: string;
+  dataSha256: string;
+  iteration: number;
+  trainingSeconds: number;
+  model: GanTrainingState;
+  trainer: TrainerState;
+  evaluator: ReturnType<EvalCallback['getState']> | null;
+  history: HistoryData;
+}
+
+export type CsvCheckpointOptions = Omit<TrainCsvOptions, 'out' | 'force' | 'callbacks' | 'onNotice' | 'interrupt'>;
+
+export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): Promise<ModelMeta> {
   const force = opts.force ?? false;
-  const seed = opts.seed ?? 0;
+  const seed = checkSeed(opts.seed ?? 0);
   // TimeGAN: the reference's 10,000 per phase, about half an hour on 2 cores.
   const iterations = opts.iterations ?? (opts.modelType === 'timegan' ? TIMEGAN_ITERATIONS : 1000);
   if (!Number.isInteger(iterations) || iterations < 1) throw new TsganError(`--iterations must be a positive integer, got ${iterations}`);
-  if (!Number.isInteger(seed)) throw new TsganError(`--seed must be an integer, got ${seed}`);
-  checkOutDir(opts.out, force);
-  const { dataset, scaler, windows } = prepareData(opts.data, opts);
+  const checkpointEvery = opts.checkpointEvery ?? 'auto';
+  if (checkpointEvery !== 'auto' && (!Number.isInteger(checkpointEvery) || checkpointEvery < 0)) throw new TsganError(`--checkpoint-every must be a whole number, got ${checkpointEvery}`);
+  const dataPath = resume?.dataPath ?? opts.data;
+  if (!resume) checkOutDir(opts.out, force, '--out', { inputs: [['--data', opts.data]] });
+  const { dataset, scaler, windows } = prepareData(dataPath, opts);
+  const dataSha256 = fileSha256(dataPath);
+  if (resume && dataSha256 !== resume.state.dataSha256) throw new TsganError(`${dataPath}: is not the file this training started on (its contents changed); resume needs the same data`);
   if (dataset.skipped.length > 0) {
     opts.onNotice?.(`tsgan: leaving out non-numeric columns: ${dataset.skipped.join(', ')}`);
   }
   const features = dataset.features.length;
   const timegan = opts.modelType === 'timegan';
   const model = timegan
-    ? new Timegan(timeganConfig({ ...opts.model, features, seqLen: windows.seqLen }, iterations), seed)
-    : new Rgan(rganConfig({ ...opts.model, features, seqLen: windows.seqLen }), seed);
+    ? new Timegan(sized(timeganConfig({ ...opts.model, features, seqLen: windows.seqLen }, iterations), { items: windows.count }), seed)
+    : new Rgan(sized(rganConfig({ ...opts.model, features, seqLen: windows.seqLen }), { items: windows.count }), seed);
   let train = windows;
   let evaluator: EvalCallback | null = null;
   try {
@@ -120,7 +166,50 @@ export async function trainFromCsv(opts: TrainCsvOptions): Promise<ModelMeta> {
     const total = trainer instanceof TimeganTrainer ? trainer.totalIterations : iterations;
     if (trainer instanceof TimeganTrainer && trainer.correlationPairs) opts.onNotice?.(correlationNotice(trainer.model.config, trainer.correlationPairs));
     const monitors = ganMonitors(model, trainer.items, seed, opts);
-    const run = await runTraining(trainer, total, opts.data, [...(opts.callbacks ?? []), ...monitors, ...(evaluator ? [evaluator] : [])]);
+    let history: History | undefined;
+    let secondsBefore = 0;
+    if (resume) {
+      const st = resume.state;
+      if (st.iteration > total || st.trainer.iteration !== st.iteration) throw new TsganError(`${opts.out}: the checkpoint's iteration ${st.iteration} does not fit a run of ${total}`);
+      model.restoreTrainingState(st.model);
+      trainer.setState(st.trainer);
+      if (evaluator && st.evaluator) evaluator.setState(st.evaluator);
+      history = History.from(st.history);
+      secondsBefore = st.trainingSeconds;
+    }
+    const done = resume?.state.iteration ?? 0;
+    const { callbacks: _c, onNotice: _n, interrupt: _i, out: _o, force: _f, ...options } = opts;
+    const t0 = performance.now();
+    const ckpt = checkpointer({
+      every: checkpointEvery,
+      interrupt: opts.interrupt,
+      save: (iteration, h) => {
+        const state: CsvCheckpointState = {
+          format: CHECKPOINT_FORMAT,
+          formatVersion: CHECKPOINT_VERSION,
+          tsganVersion: VERSION,
+          backend: tf.getBackend(),
+          fused: fusedKernelsActive(),
+          options,
+          dataPath: resolve(dataPath),
+          dataSha256,
+          iteration,
+          trainingSeconds: secondsBefore + (performance.now() - t0) / 1000,
+          model: model.trainingState(),
+          trainer: trainer.getState(),
+          evaluator: evaluator?.getState() ?? null,
+          history: { iteration: h.iteration, metrics: h.metrics, evaluations: h.evaluations, sparse: h.sparse, gradNormPerStep: h.gradNormPerStep },
+        };
+        // The directory holds only the checkpoint until the finished model replaces it.
+        writeDirAtomic(opts.out, checkpointFiles(state), true);
+      },
+    });
+    const callbacks = [...(opts.callbacks ?? []), ...monitors, ...(evaluator ? [evaluator] : []), ckpt];
+    const run = await runTraining(trainer, total - done, opts.data, callbacks, history, () =>
+      ckpt.interruptedAt === null ? null : new TsganError(`interrupted at iteration ${ckpt.interruptedAt} of ${total}; the training state is in ${opts.out}; resume with: tsgan train --resume ${opts.out}`, 130),
+    );
+    run.seconds += secondsBefore;
+    run.iterationsRun += done;
     model.commitAverage();
     const bestIteration = evaluator?.restoreBest() ?? null;
     const meta = modelMeta(model, run, seed, dataset.features, scaler, {
@@ -136,12 +225,19 @@ export async function trainFromCsv(opts: TrainCsvOptions): Promise<ModelMeta> {
         ...(evaluator ? { trainWindows: train.count } : {}),
     });
     if (evaluator?.best && bestIteration !== null) meta.checkpoint = { ...evaluator.best, lastIteration: run.iterationsRun };
-    await saveModelDir(opts.out, model, meta, force);
+    checkFiniteWeights(model.networkVariables(), opts.data);
+    // A checkpoint of this run may be there: it is this run's own output, replaced whole.
+    await saveModelDir(opts.out, model, meta, force || existsSync(join(opts.out, CHECKPOINT_DIR)));
     return meta;
   } finally {
     evaluator?.dispose();
     model.dispose();
   }
+}
+
+/** The SHA-256 of a file's bytes, hex. */
+function fileSha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
 /** What the correlation term will compare, in a line (with 'weak' pairs it can be nothing). */
@@ -167,9 +263,12 @@ function ganMonitors(model: Gan, items: Items, seed: number, opts: Pick<TrainCsv
   return out;
 }
 
-async function runTraining(trainer: Trainable, iterations: number, source: string, callbacks: Callback[] = []) {
+/** `interrupted`: the error to throw when a callback stopped training on request rather than on a fault. */
+async function runTraining(trainer: Trainable, iterations: number, source: string, callbacks: Callback[] = [], history?: History, interrupted?: () => TsganError | null) {
   const t0 = performance.now();
-  const result = await fit(trainer, { iterations, callbacks: [nanGuard(), ...callbacks] });
+  const result = await fit(trainer, { iterations, callbacks: [nanGuard(), ...callbacks], history });
+  const stop = interrupted?.();
+  if (stop) throw stop;
   if (result.stopReason) throw new TsganError(`${source}: ${result.stopReason}; no model was written`, 1);
   return { ...result, seconds: (performance.now() - t0) / 1000 };
 }
@@ -204,7 +303,11 @@ function modelMeta(
 export interface TrainDenseOptions {
   /** 'mnist' for the built-in digits, or a CSV whose rows are fixed-width vectors. */
   data: string;
-  /** Model directory to write; progress grids go to its samples/ folder. */
+  /**
+   * Model directory to write; progress grids go to its samples/ folder. Until
+   * the model is saved they are kept in a temporary directory beside it
+   * (removed on failure or interrupt), so `out` appears only complete.
+   */
   out: string;
   /** Feature columns of a CSV. Default: every numeric column. */
   columns?: string[];
@@ -231,7 +334,7 @@ export async function trainDenseGan(opts: TrainDenseOptions): Promise<ModelMeta>
   const sampleEvery = opts.sampleEvery ?? 500;
   if (!Number.isInteger(iterations) || iterations < 1) throw new TsganError(`--iterations must be a positive integer, got ${iterations}`);
   if (!Number.isInteger(sampleEvery) || sampleEvery < 0) throw new TsganError(`--sample-every must be a whole number, got ${sampleEvery}`);
-  checkOutDir(opts.out, force);
+  checkOutDir(opts.out, force, '--out', { inputs: [['--data', opts.data === 'mnist' ? undefined : opts.data]] });
   let values: Float32Array;
   let scaler: MinMaxScaler;
   let features: string[];
@@ -254,15 +357,19 @@ export async function trainDenseGan(opts: TrainDenseOptions): Promise<ModelMeta>
     data = { file: opts.data, columns: features, skippedColumns: dataset.skipped, series: 1, rows: dataset.series[0].rows, windows: dataset.series[0].rows };
   }
   const config = denseGanConfig({ ...opts.model, dataDim: features.length, imageShape });
-  const model = new DenseGan(config, seed);
+  const model = new DenseGan(sized(config, { items: data.windows }), seed);
+  // The progress grids are written into a staging directory beside --out (`.<out>.tmp-<pid>-…`),
+  // and the model next to them there; the whole moves into place at the end. A failure,
+  // a NaN stop or an interrupt removes it (a kill -9 leaves it to the next run's recovery).
+  let stage: string | null = null;
   try {
     const trainer = new GanTrainer(model, { data: values, count: data.windows, itemShape: [features.length] }, seed, iterations);
     const callbacks = [...(opts.callbacks ?? [])];
     if (imageShape && sampleEvery > 0) {
-      const dir = join(opts.out, 'samples');
-      if (force && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir, { recursive: true });
-      const grid = (name: string) => writeFileAtomic(join(dir, name), sampleGrid(model, 64, seed), true);
+      stage = createStagingDir(opts.out);
+      const dir = join(stage, 'samples');
+      mkdirSync(dir);
+      const grid = (name: string) => writeFileSync(join(dir, name), sampleGrid(model, 64, seed), { flag: 'wx' });
       grid('iter-000000.png');
       callbacks.push({
         onIterationEnd(it) {
@@ -270,14 +377,41 @@ export async function trainDenseGan(opts: TrainDenseOptions): Promise<ModelMeta>
         },
       });
     }
+    callbacks.push(yieldToSignals());
     const run = await runTraining(trainer, iterations, opts.data, callbacks);
     model.commitAverage();
+    checkFiniteWeights(model.networkVariables(), opts.data);
     const meta = modelMeta(model, run, seed, features, scaler, data);
-    await saveModelDir(opts.out, model, meta, force, imageShape !== null && sampleEvery > 0);
+    if (stage === null) {
+      await saveModelDir(opts.out, model, meta, force);
+    } else {
+      const staged = join(stage, 'model');
+      await saveModelDir(staged, model, meta, false);
+      renameSync(join(stage, 'samples'), join(staged, 'samples'));
+      commitDir(staged, opts.out, force);
+    }
     return meta;
   } finally {
+    if (stage !== null) discardDir(stage);
     model.dispose();
   }
+}
+
+/**
+ * Lets the event loop run about every 50 ms of training, so that a SIGINT or
+ * SIGTERM handler (which removes a staging directory) runs during a long
+ * training instead of after it.
+ */
+function yieldToSignals(): Callback {
+  let last = performance.now();
+  return {
+    async onIterationEnd() {
+      const now = performance.now();
+      if (now - last < 50) return;
+      last = now;
+      await new Promise<void>((r) => setImmediate(r));
+    },
+  };
 }
 
 /** A PNG grid of `count` generated images; the same noise seed every time, so grids over training compare. */
@@ -308,11 +442,13 @@ export interface SampleCsvOptions {
 
 export function sampleToCsv(opts: SampleCsvOptions): { rows: number; features: string[]; seqLen: number; format: 'csv' | 'png' } {
   if (!Number.isInteger(opts.count) || opts.count < 1) throw new TsganError(`--count must be a positive integer, got ${opts.count}`);
-  checkOutFile(opts.out, opts.force ?? false);
+  // Never the model directory (nor a directory holding it), a device, a link or a directory.
+  checkOutFile(opts.out, opts.force ?? false, '--out', { inputs: [['--model', opts.model]] });
   const loaded = loadModelDir(opts.model);
   const force = opts.force ?? false;
   try {
     const m = loaded.model;
+    checkSampleSize(m.config, opts.count, { file: join(opts.model, 'tsgan.json') });
     if (m instanceof DenseGan) {
       if (opts.out.toLowerCase().endsWith('.png')) {
         writeFileAtomic(opts.out, sampleGrid(m, opts.count, opts.seed ?? 0), force);

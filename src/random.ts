@@ -7,6 +7,23 @@
  * stream, on every platform: the generator is integer-only (xoshiro128**,
  * Blackman & Vigna 2018, seeded through splitmix32).
  */
+import { TsganError } from './errors.js';
+
+/** The largest seed a user can give: seeds 0 … 2³² − 1 each start their own stream (splitmix32 takes 32 bits). */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/** Refuses a user's seed outside 0 … 2³² − 1: larger or negative ones would fold onto another seed's stream. */
+export function checkSeed(seed: number, name = 'seed'): number {
+  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) throw new TsganError(`${name} must be an integer in [0, ${MAX_SEED}], got ${seed}`);
+  return seed;
+}
+
+/** A generator's whole state, for checkpoints: the four words and the Box–Muller spare. */
+export interface RngState {
+  s: [number, number, number, number];
+  spare: number | null;
+}
+
 export class Rng {
   private s0: number;
   private s1: number;
@@ -29,6 +46,15 @@ export class Rng {
     this.s1 = next() | 0;
     this.s2 = next() | 0;
     this.s3 = next() | 0;
+  }
+
+  getState(): RngState {
+    return { s: [this.s0, this.s1, this.s2, this.s3], spare: this.spare };
+  }
+
+  setState(state: RngState): void {
+    [this.s0, this.s1, this.s2, this.s3] = state.s.map((v) => v | 0) as RngState['s'];
+    this.spare = state.spare;
   }
 
   /** A uniformly distributed 32-bit unsigned integer. */

@@ -48,7 +48,7 @@ test('every bad input gets one line naming the problem, exit code 2, and nothing
   assert.ok(readdirSync(dir).every((f) => f.endsWith('.csv')), readdirSync(dir).join(', '));
 });
 
-test('an existing non-empty --out is refused unless --force, before any training', async () => {
+test('an existing non-empty --out is refused unless --force, before any training; --force replaces only a previous model', async () => {
   const dir = tempDir();
   const out = join(dir, 'model');
   mkdirSync(out);
@@ -57,9 +57,17 @@ test('an existing non-empty --out is refused unless --force, before any training
   assert.equal(r.code, 2);
   assert.match(r.stderr, /model: exists and is not empty; choose another --out or pass --force/);
   assert.deepEqual(listFiles(out), ['precious.txt']);
+  // A directory that is not a tsgan output is not replaced, even with --force.
+  const n = await runCli(['train', '--data', STOCK_CSV, '--out', out, ...TINY, '--force']);
+  assert.equal(n.code, 2);
+  assert.match(n.stderr, /model: is not a tsgan model directory \(no tsgan\.json\); --force replaces only a previous output/);
+  assert.deepEqual(listFiles(out), ['precious.txt']);
+  // A previous model is replaced whole: a stale file of it does not survive.
+  writeFileSync(join(out, 'tsgan.json'), '{}');
   const f = await runCli(['train', '--data', STOCK_CSV, '--out', out, ...TINY, '--force']);
   assert.equal(f.code, 0, f.stderr);
   assert.ok(listFiles(out).includes('tsgan.json') && !listFiles(out).includes('precious.txt'));
+  assert.deepEqual(readdirSync(dir), ['model'], 'no temporary or set-aside directory is left');
 });
 
 test('sample refuses bad arguments and an existing --out without --force', async () => {

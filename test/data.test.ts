@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { parseCsv, parseNumber } from '../src/data/csv.js';
-import { tableToDataset, loadDataset } from '../src/data/table.js';
+import { tableToDataset, loadDataset, decodeUtf8, firstInvalidUtf8 } from '../src/data/table.js';
 import { MinMaxScaler } from '../src/data/scaler.js';
 import { makeWindows } from '../src/data/windows.js';
 import { peakTurnover, sineData, sinesCoupling, sinesPredictiveFloor } from '../src/data/sines.js';
@@ -14,7 +14,45 @@ const ds = (text: string, opts = {}) => tableToDataset(parseCsv(text, 'f.csv'), 
 
 test('numbers are parsed strictly', () => {
   for (const ok of ['1', '-2.5', '+3', '.5', '1e3', '1.5E-2', ' 7 ']) assert.notEqual(parseNumber(ok), null, ok);
-  for (const bad of ['2012-01-01', '12abc', '', 'NaN', 'Infinity', '-inf', '0x10', '1,5', '1e999']) assert.equal(parseNumber(bad), null, bad);
+  for (const bad of ['2012-01-01', '12abc', '', 'NaN', 'Infinity', '-inf', '0x10', '1,5', '1e999', '1e308', '-1e39']) assert.equal(parseNumber(bad), null, bad);
+  // The bound is float32's range: 1e38 is a number, beyond it is not.
+  assert.equal(parseNumber('-1e38'), -1e38);
+});
+
+test('column types are judged over the whole column: an overflow in the first row is the error a later one is', () => {
+  assert.throws(() => ds('a,b\n1e999,1\n2,2\n3,3\n'), /^TsganError: f\.csv:2:1: "1e999" is out of the range of a number in feature column "a"$/);
+  assert.throws(() => ds('a,b\n1,1\n2,2\n1e999,3\n'), /^TsganError: f\.csv:4:1: "1e999" is out of the range of a number in feature column "a"$/);
+  assert.throws(() => ds('a,b\n1e308,1\n-1e308,2\n'), /f\.csv:2:1: "1e308" is beyond ±1e38/);
+  // Text in the first row of a mostly numeric column: an error there, not a dropped column.
+  assert.throws(() => ds('a,b\nx,1\n2,2\n3,3\n'), /f\.csv:2:1: "x" is not a number in feature column "a"/);
+  // Mostly text (an id or label column with a few numbers): left out, as before; blanks and NA do not vote.
+  const d = ds('a,label,empty\n1,x,\n2,7,NA\n3,y,\n');
+  assert.deepEqual(d.features, ['a']);
+  assert.deepEqual(d.skipped, ['label', 'empty']);
+  // --columns naming a text column: the error names a text cell, not a blank before it.
+  assert.throws(() => ds('a,b\n1,\n2,x\n3,y\n', { columns: ['b'] }), /^TsganError: f\.csv:3:2: column "b" is not numeric: "x" is not a number$/);
+});
+
+test('a byte that is not UTF-8 is an error with its offset and line; the offsets agree with TextDecoder', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  assert.equal(decodeUtf8(enc('a,é\n€,𝄞\n'), 'f.csv'), 'a,é\n€,𝄞\n');
+  assert.throws(() => decodeUtf8(Uint8Array.from([0x61, 0xe9, 0x2c, 0x62]), 'f.csv'), /^TsganError: f\.csv: invalid UTF-8 at byte 1 \(0xE9\) \(line 1,/);
+  assert.throws(() => decodeUtf8(Uint8Array.from([0x61, 0x0a, 0x31, 0x0a, 0xc3]), 'f.csv'), /at byte 4 \(0xC3\) \(line 3,/);
+  const rng = new Rng(5);
+  const pool = [0x41, 0x0a, 0x7f, 0x80, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xe1, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0x9f, 0xa0, 0x90, 0x8f];
+  for (let k = 0; k < 3000; k++) {
+    const b = Uint8Array.from({ length: 1 + rng.int(6) }, () => pool[rng.int(pool.length)]);
+    const at = firstInvalidUtf8(b);
+    let fatal = false;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(b);
+    } catch {
+      fatal = true;
+    }
+    assert.equal(at < b.length || fatal, fatal, `${Array.from(b)}`);
+    // Everything before the offset is valid UTF-8, by the standard decoder too.
+    new TextDecoder('utf-8', { fatal: true }).decode(b.subarray(0, at));
+  }
 });
 
 test('quoted fields, CRLF, BOM and blank lines are read; line numbers are kept', () => {
@@ -52,7 +90,7 @@ test('every bad cell names file, line and column', () => {
   assert.throws(() => ds('a,b\n1,2\n3,inf\n'), /f\.csv:3:2: "inf" is not a finite number/);
   assert.throws(() => ds('a,b\n1,2\n3,12abc\n'), /f\.csv:3:2: "12abc" is not a number/);
   assert.throws(() => ds('a,b\n1,2\n3\n'), /f\.csv:3: row has 1 fields, the header has 2/);
-  assert.throws(() => ds('d,e\nx,y\n'), /f\.csv: no numeric column \(a column is numeric when its first data row, line 2, holds a number\)$/);
+  assert.throws(() => ds('d,e\nx,y\n'), /f\.csv: no numeric column \(a column is numeric when at least half of its cells, blanks and NA aside, are numbers\)$/);
   // A file separated by semicolons or tabs reads as one column: the error says so.
   assert.throws(() => ds('d;e\n1;2\n'), /f\.csv: no numeric column .*; the header is one field, so the file looks separated by ";", and tsgan reads comma-separated values$/);
   assert.throws(() => ds('d;e\n1,5;2\n'), /f\.csv:2: row has 2 fields, the header has 1; the header is one field, so the file looks separated by ";"/);
@@ -71,6 +109,9 @@ test('min-max scaling maps to [0, 1] and back; a constant column does not divide
   assert.deepEqual(Array.from(s.transform([1, 5, 3, 5, 5, 5])), [0, 0, 0.5, 0, 1, 0]);
   assert.deepEqual(Array.from(s.inverse([0, 0, 0.5, 0, 1, 0])), [1, 5, 3, 5, 5, 5]);
   assert.deepEqual(new MinMaxScaler(s.toJSON()).toJSON(), s.toJSON());
+  // Whatever the generator outputs for a constant feature, it comes back as the constant, exactly.
+  assert.deepEqual(Array.from(s.inverse([0, 0.0013, 0.5, 0.1087, 1, -0.3])), [1, 5, 3, 5, 5, 5]);
+  assert.deepEqual(Array.from(new MinMaxScaler({ min: [5.1], max: [5.1], target: [-1, 1] }).inverse([0.7, -1, 1])), [5.1, 5.1, 5.1]);
 });
 
 test('windows: seqLen and stride within each series, never across ids; too-short series are named', () => {

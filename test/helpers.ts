@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { after } from 'node:test';
 import { initEngine, tf } from '../src/engine.js';
 import { main } from '../src/cli/main.js';
+import { withOutput, type OutStream } from '../src/cli/io.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** TimeGAN's public GOOG stock data, shipped in the package (a copy of ../shared/data/stock_data.csv). */
@@ -38,17 +39,9 @@ export function listFiles(dir: string): string[] {
 export async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const ow = process.stdout.write.bind(process.stdout);
-  const ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string | Uint8Array) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string | Uint8Array) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(args);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
+  const sink = (into: string[]) => ({ write: (s: string | Uint8Array) => (into.push(String(s)), true), isTTY: false }) as OutStream;
+  const code = await withOutput({ stdout: sink(out), stderr: sink(err) }, () => main(args));
+  return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
 /** Runs the real `tsgan` binary as a child process. */

@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { TsganError } from '../errors.js';
+import { MAX_SEED } from '../random.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 export type Values = Record<string, string | boolean | undefined>;
@@ -13,9 +14,36 @@ export function flags(strings: string[], booleans: string[] = []): Options {
   return Object.fromEntries([...strings.map((n) => [n, { type: 'string' as const }]), ...booleans.map((n) => [n, { type: 'boolean' as const }])]);
 }
 
+/**
+ * `--name -5` → `--name=-5` for string options, so that negative numbers work
+ * in the spaced form too (parseArgs takes a value that starts with "-" only
+ * in the `=` form) and reach the option's own range check.
+ */
+export function joinNegativeValues(args: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    const next = args[i + 1];
+    if (a.startsWith('--') && !a.includes('=') && options[a.slice(2)]?.type === 'string' && next !== undefined && /^-(\d|\.\d|inf)/i.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export function parse(command: string, args: string[], options: Options): { values: Values; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: joinNegativeValues(args, options),
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: true,
+    });
     return { values: values as Values, positionals };
   } catch (e) {
     const msg = (e as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '');
@@ -44,6 +72,18 @@ export function int(values: Values, name: string, min = 1): number | undefined {
   const n = Number(v);
   if (!/^[+-]?\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min) {
     throw new TsganError(`--${name} must be an integer${min > -Infinity ? ` ≥ ${min}` : ''}, got "${v}"`);
+  }
+  return n;
+}
+
+/** A seed: an integer in [0, 2³² − 1] (decimal digits only); anything else is refused. */
+export function seed(values: Values, name = 'seed'): number | undefined {
+  const v = str(values, name);
+  if (v === undefined) return undefined;
+  const t = v.trim();
+  const n = Number(t);
+  if (!/^\+?\d+$/.test(t) || !Number.isSafeInteger(n) || n > MAX_SEED) {
+    throw new TsganError(`--${name} must be an integer in [0, ${MAX_SEED}], got "${v}"`);
   }
   return n;
 }

@@ -3,8 +3,10 @@ import { trainClassifier, predictToCsv } from '../classify.js';
 import { CELL_TYPES } from '../nn/recurrent.js';
 import { progressBar } from '../train/callbacks.js';
 import { TsganError } from '../errors.js';
-import { parse, noPositionals, required, str, int, num, oneOf, list } from './args.js';
+import { parse, noPositionals, required, str, int, seed, num, oneOf, list } from './args.js';
+import { checkOutDir, checkOutFile } from '../io/atomic.js';
 import { startEngine } from './engine.js';
+import { stdout, stderr } from './io.js';
 
 export const CLASSIFY_HELP = `Usage: tsgan classify train --data FILE.csv --label-column L --out DIR [options]
        tsgan classify predict --model DIR --data FILE.csv --out PRED.csv
@@ -28,9 +30,10 @@ confusion matrix are printed at the end and saved in DIR/tsgan.json.
   --batch-size N       (default 128)
   --lr X               Adam learning rate (default 0.001)
   --held-out X         share held out for the accuracy (default 0.2)
-  --seed N             weights, split and batches (default 0)
+  --seed N             weights, split and batches, an integer in [0, 4294967295] (default 0)
   --out DIR            model directory to write (required)
-  --force              overwrite a non-empty --out
+  --force              replace a previous model directory in --out (one holding a
+                       tsgan.json; never another directory or the data)
 
 predict: one row per sequence: the id, predicted, and p_<class> per class.
   --model DIR --data FILE.csv --out PRED.csv [--force]
@@ -39,7 +42,7 @@ predict: one row per sequence: the id, predicted, and p_<class> per class.
 export async function classifyCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === undefined || sub === '--help' || sub === '-h') {
-    process.stdout.write(CLASSIFY_HELP);
+    stdout().write(CLASSIFY_HELP);
     return sub === undefined ? 2 : 0;
   }
   if (sub === 'train') return train(rest);
@@ -67,7 +70,7 @@ async function train(args: string[]): Promise<number> {
     backend: { type: 'string' },
   });
   if (values.help) {
-    process.stdout.write(CLASSIFY_HELP);
+    stdout().write(CLASSIFY_HELP);
     return 0;
   }
   noPositionals('classify train', positionals);
@@ -80,7 +83,7 @@ async function train(args: string[]): Promise<number> {
     seqLen: int(values, 'seq-len'),
     iterations: int(values, 'iterations'),
     heldOut: num(values, 'held-out'),
-    seed: int(values, 'seed', -(2 ** 31)),
+    seed: seed(values),
     force: Boolean(values.force),
     model: {
       cell: oneOf(values, 'cell', CELL_TYPES),
@@ -90,8 +93,9 @@ async function train(args: string[]): Promise<number> {
       lr: num(values, 'lr'),
     },
   };
+  checkOutDir(opts.out, opts.force, '--out', { inputs: [['--data', opts.data === 'mnist' ? undefined : opts.data]], previous: 'model' });
   await startEngine(values);
-  const bar = progressBar({ show: ['loss', 'acc'], label: 'classify' });
+  const bar = progressBar({ stream: stderr(), show: ['loss', 'acc'], label: 'classify' });
   const meta = await trainClassifier({ ...opts, onLog: (l) => bar.write(l), callbacks: [bar] });
   const { accuracy, confusion } = meta.evaluation;
   const w = Math.max(5, ...meta.classes.map((c) => c.length), ...confusion.flat().map((v) => String(v).length)) + 1;
@@ -99,7 +103,7 @@ async function train(args: string[]): Promise<number> {
     `${'true \\ predicted'.padEnd(w + 10)}${meta.classes.map((c) => c.padStart(w)).join('')}`,
     ...confusion.map((r, i) => `${meta.classes[i].padEnd(w + 10)}${r.map((v) => String(v).padStart(w)).join('')}`),
   ];
-  process.stdout.write(
+  stdout().write(
     `trained a ${meta.config.layers}-layer ${meta.config.cell.toUpperCase()} (hidden ${meta.config.hidden}) on ${meta.data.train} sequences ` +
       `for ${meta.iterations} steps in ${meta.trainingSeconds.toFixed(1)} s\n` +
       `held-out accuracy: ${(accuracy * 100).toFixed(2)}% on ${meta.data.heldOut} sequences\n\n${rows.join('\n')}\n\nmodel written to ${opts.out}\n`,
@@ -116,15 +120,16 @@ async function predict(args: string[]): Promise<number> {
     backend: { type: 'string' },
   });
   if (values.help) {
-    process.stdout.write(CLASSIFY_HELP);
+    stdout().write(CLASSIFY_HELP);
     return 0;
   }
   noPositionals('classify predict', positionals);
   const model = required('classify predict', values, 'model');
   const data = required('classify predict', values, 'data');
   const out = required('classify predict', values, 'out');
+  checkOutFile(out, Boolean(values.force), '--out', { inputs: [['--model', model], ['--data', data]] });
   await startEngine(values);
   const r = predictToCsv({ model, data, out, force: Boolean(values.force) });
-  process.stdout.write(`wrote predictions for ${r.sequences} sequences to ${out}\n`);
+  stdout().write(`wrote predictions for ${r.sequences} sequences to ${out}\n`);
   return 0;
 }

@@ -1,8 +1,10 @@
 /** `tsgan demo`: the main job on built-in data, end to end. */
 import { runDemo } from '../demo.js';
 import { progressBar } from '../train/callbacks.js';
-import { parse, noPositionals, str, int } from './args.js';
+import { parse, noPositionals, str, int, seed } from './args.js';
+import { checkOutDir } from '../io/atomic.js';
 import { startEngine } from './engine.js';
+import { stdout, stderr } from './io.js';
 
 export const DEMO_HELP = `Usage: tsgan demo [options]
 
@@ -12,10 +14,13 @@ prints real and synthetic statistics side by side.
 
   --out DIR            where to write (default: ./tsgan-demo, or the next free ./tsgan-demo-N)
   --iterations N       training iterations (default 600)
-  --seed N             seed (default 0)
-  --force              overwrite a non-empty --out
+  --seed N             seed, an integer in [0, 4294967295] (default 0)
+  --force              replace a previous demo's files in --out
   --backend wasm|cpu   TF.js backend (default wasm)
 `;
+
+/** What a demo directory holds. */
+const DEMO_FILES = ['sines.csv', 'model', 'synthetic.csv'];
 
 export async function demoCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse('demo', args, {
@@ -26,20 +31,22 @@ export async function demoCommand(args: string[]): Promise<number> {
     backend: { type: 'string' },
   });
   if (values.help) {
-    process.stdout.write(DEMO_HELP);
+    stdout().write(DEMO_HELP);
     return 0;
   }
   noPositionals('demo', positionals);
-  const opts = { out: str(values, 'out'), iterations: int(values, 'iterations'), seed: int(values, 'seed', -(2 ** 31)), force: Boolean(values.force) };
+  const opts = { out: str(values, 'out'), iterations: int(values, 'iterations'), seed: seed(values), force: Boolean(values.force) };
+  // --force replaces only a previous demo's files (sines.csv, model/, synthetic.csv).
+  if (opts.out !== undefined) checkOutDir(opts.out, opts.force, '--out', { previous: (entries) => entries.every((e) => DEMO_FILES.includes(e)), previousName: 'a previous tsgan demo directory' });
   await startEngine(values);
-  const bar = progressBar({ show: ['dLoss', 'gLoss', 'dAccReal', 'dAccFake'] });
+  const bar = progressBar({ stream: stderr(), show: ['dLoss', 'gLoss', 'dAccReal', 'dAccFake'] });
   const r = await runDemo({ ...opts, callbacks: [bar], onNotice: (m) => bar.write(m) });
   const rows = r.summary.map((s) =>
     [s.feature, s.real.mean, s.synthetic.mean, s.real.std, s.synthetic.std, s.real.meanStep, s.synthetic.meanStep]
       .map((v, i) => (i === 0 ? String(v).padEnd(8) : (v as number).toFixed(3).padStart(9)))
       .join(' '),
   );
-  process.stdout.write(
+  stdout().write(
     [
       `tsgan demo: trained ${r.iterations} iterations in ${r.trainingSeconds.toFixed(1)} s`,
       '',

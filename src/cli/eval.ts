@@ -1,8 +1,9 @@
 /** `tsgan eval`: real CSV + synthetic CSV → metrics table, JSON and an HTML report. */
 import { evaluateFiles } from '../eval/run.js';
 import { formatEvalTable } from '../eval/evaluate.js';
-import { parse, flags, noPositionals, required, str, int, list, oneOf } from './args.js';
+import { parse, flags, noPositionals, required, str, int, seed, list, oneOf } from './args.js';
 import { startEngine } from './engine.js';
+import { stdout, stderr } from './io.js';
 
 export const EVAL_HELP = `Usage: tsgan eval --real REAL.csv --synthetic SYNTH.csv [options]
 
@@ -27,7 +28,7 @@ autocorrelation and cross-correlation errors.
   --disc-iterations N  steps of the discriminative classifier (default 2000, TimeGAN's;
                        the strong variant stops early, at most 2.5 × N)
   --pred-iterations N  steps of the predictive model (default 5000, TimeGAN's)
-  --seed N             seed of every random choice (default 0)
+  --seed N             seed of every random choice, an integer in [0, 4294967295] (default 0)
   --json FILE          write the metrics as JSON
   --report FILE.html   write an HTML report (PNG charts go to FILE-charts/ beside it)
   --model DIR          model directory: adds its training history to the report
@@ -41,7 +42,7 @@ export async function evalCommand(args: string[]): Promise<number> {
     ['quick', 'force'],
   ));
   if (values.help) {
-    process.stdout.write(EVAL_HELP);
+    stdout().write(EVAL_HELP);
     return 0;
   }
   noPositionals('eval', positionals);
@@ -56,19 +57,19 @@ export async function evalCommand(args: string[]): Promise<number> {
     quick: Boolean(values.quick),
     discriminativeIterations: int(values, 'disc-iterations'),
     predictiveIterations: int(values, 'pred-iterations'),
-    seed: int(values, 'seed', -(2 ** 31)),
+    seed: seed(values),
     json: str(values, 'json'),
     report: str(values, 'report'),
     model: str(values, 'model'),
     force: Boolean(values.force),
-    onProgress: (m: string) => process.stderr.write(`eval: ${m}\n`),
+    onProgress: (m: string) => stderr().write(`eval: ${m}\n`),
   };
   await startEngine(values);
   const { result, written, seconds } = await evaluateFiles(opts);
-  process.stdout.write(
+  stdout().write(
     `${result.syntheticSequences} synthetic sequences against ${result.realSequences} real windows, ${result.seqLen} steps × ${result.features.length} features (${seconds} s)\n`,
   );
-  process.stdout.write(formatEvalTable(result));
-  for (const w of written) process.stdout.write(`wrote ${w}\n`);
+  stdout().write(formatEvalTable(result));
+  for (const w of written) stdout().write(`wrote ${w}\n`);
   return 0;
 }

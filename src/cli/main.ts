@@ -1,14 +1,21 @@
 /**
  * The `tsgan` command: a thin layer over the library. Errors the user can fix
- * print one line and exit 2; a failed run exits 1.
+ * print one line and exit 2; a failed run, or the environment failing (disk
+ * full, permission denied, read-only file system), prints one line and exits 1.
+ * Environment variables: TSGAN_THREADS (a positive integer), TSGAN_FUSED (0 or
+ * 1), TSGAN_DEBUG=1 (stack traces with errors).
  */
 import { TsganError } from '../errors.js';
+import { isSystemError, userErrorFromSystem } from '../io/atomic.js';
+import { threadsFromEnv } from '../kernels/wasm-kernels.js';
+import { fusedFromEnv } from '../kernels/fused-stack.js';
 import { VERSION } from '../version.js';
 import { trainCommand } from './train.js';
 import { sampleCommand } from './sample.js';
 import { demoCommand } from './demo.js';
 import { classifyCommand } from './classify.js';
 import { evalCommand } from './eval.js';
+import { stdout, stderr } from './io.js';
 
 export const MAIN_HELP = `tsgan ${VERSION}: generative adversarial networks on deep recurrent networks, for time series
 
@@ -34,27 +41,45 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   classify: classifyCommand,
 };
 
+/** The environment variables tsgan reads, checked before any command runs. */
+function checkEnvironment(): void {
+  threadsFromEnv();
+  fusedFromEnv();
+}
+
+/** A message as one line: a newline inside one (from a file name, say) is shown as \\n. */
+function oneLine(message: string): string {
+  return message.replace(/\r?\n/g, '\\n');
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    process.stdout.write(MAIN_HELP);
+    stdout().write(MAIN_HELP);
     return cmd === undefined ? 2 : 0;
   }
   if (cmd === '--version' || cmd === '-v') {
-    process.stdout.write(VERSION + '\n');
+    stdout().write(VERSION + '\n');
     return 0;
   }
   const run = COMMANDS[cmd];
   if (!run) {
-    process.stderr.write(`tsgan: unknown command "${cmd}"; commands are ${Object.keys(COMMANDS).join(', ')} (see tsgan --help)\n`);
+    stderr().write(`tsgan: unknown command "${cmd}"; commands are ${Object.keys(COMMANDS).join(', ')} (see tsgan --help)\n`);
     return 2;
   }
   try {
+    checkEnvironment();
     return await run(rest);
   } catch (e) {
-    if (e instanceof TsganError) {
-      process.stderr.write(`tsgan: error: ${e.message}\n`);
-      return e.exitCode;
+    // A system error that no command translated (a file it could not read or write) is one line too.
+    const err = isSystemError(e) ? userErrorFromSystem(e) : e;
+    if (err instanceof TsganError) {
+      stderr().write(`tsgan: error: ${oneLine(err.message)}\n`);
+      if (process.env.TSGAN_DEBUG === '1') {
+        const cause = (err as Error & { cause?: unknown }).cause;
+        stderr().write(`${cause instanceof Error ? cause.stack : err.stack}\n`);
+      }
+      return err.exitCode;
     }
     throw e;
   }

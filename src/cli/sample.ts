@@ -1,7 +1,9 @@
 /** `tsgan sample`: model directory → synthetic sequences as a long-format CSV. */
 import { sampleToCsv } from '../pipeline.js';
-import { parse, noPositionals, required, int } from './args.js';
+import { parse, noPositionals, required, int, seed } from './args.js';
 import { startEngine } from './engine.js';
+import { checkOutFile } from '../io/atomic.js';
+import { stdout } from './io.js';
 
 export const SAMPLE_HELP = `Usage: tsgan sample --model DIR --count N --out FILE.csv [options]
 
@@ -11,10 +13,14 @@ For a dense GAN: one row per sample ("sample,<features>"), or, with an --out
 ending in .png, a grid of N images.
 
   --model DIR          model directory written by tsgan train (required)
-  --count N            number of sequences (required)
+  --count N            number of sequences (required); at most 10,000,000 values
+                       (N × steps × features) per call: run again with another
+                       --seed for more
   --out FILE           CSV file to write (required)
-  --seed N             noise seed (default 0); the same seed gives the same file
-  --force              overwrite an existing --out
+  --seed N             noise seed, an integer in [0, 4294967295] (default 0); the
+                       same seed gives the same file
+  --force              overwrite an existing --out file (never a directory, a
+                       device, a link, or the model)
   --backend wasm|cpu   TF.js backend (default wasm)
 `;
 
@@ -28,7 +34,7 @@ export async function sampleCommand(args: string[]): Promise<number> {
     backend: { type: 'string' },
   });
   if (values.help) {
-    process.stdout.write(SAMPLE_HELP);
+    stdout().write(SAMPLE_HELP);
     return 0;
   }
   noPositionals('sample', positionals);
@@ -36,11 +42,12 @@ export async function sampleCommand(args: string[]): Promise<number> {
   required('sample', values, 'count');
   const count = int(values, 'count')!;
   const out = required('sample', values, 'out');
-  const seed = int(values, 'seed', -(2 ** 31));
+  const sampleSeed = seed(values);
+  checkOutFile(out, Boolean(values.force), '--out', { inputs: [['--model', model]] });
   await startEngine(values);
-  const r = sampleToCsv({ model, count, out, seed, force: Boolean(values.force) });
-  if (r.format === 'png') process.stdout.write(`wrote a grid of ${count} samples to ${out}\n`);
-  else if (r.seqLen === 1) process.stdout.write(`wrote ${count} samples of ${r.features.length} values to ${out}\n`);
-  else process.stdout.write(`wrote ${count} sequences (${r.rows} rows of ${r.features.join(', ')}) to ${out}\n`);
+  const r = sampleToCsv({ model, count, out, seed: sampleSeed, force: Boolean(values.force) });
+  if (r.format === 'png') stdout().write(`wrote a grid of ${count} samples to ${out}\n`);
+  else if (r.seqLen === 1) stdout().write(`wrote ${count} samples of ${r.features.length} values to ${out}\n`);
+  else stdout().write(`wrote ${count} sequences (${r.rows} rows of ${r.features.join(', ')}) to ${out}\n`);
   return 0;
 }

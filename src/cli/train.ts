@@ -6,10 +6,13 @@ import { CELL_TYPES } from '../nn/recurrent.js';
 import { CORRELATION_PAIRS, MOMENT_LOSSES } from '../models/timegan.js';
 import { progressBar } from '../train/callbacks.js';
 import type { Callback } from '../train/loop.js';
-import { parse, flags, noPositionals, required, str, int, num, nonNegative, oneOf, list, type Values } from './args.js';
+import { parse, flags, noPositionals, required, str, int, seed, num, nonNegative, oneOf, list, type Values } from './args.js';
+import { checkOutDir } from '../io/atomic.js';
+import { readTrainingCheckpoint, resumeTraining } from '../resume.js';
 import { LOSS_NAMES } from '../losses/gan.js';
 import { startEngine } from './engine.js';
 import { EVAL_METRICS, type EvalMetricName } from '../train/evaluator.js';
+import { stdout, stderr } from './io.js';
 
 export const TRAIN_HELP = `Usage: tsgan train --data FILE.csv --out DIR [options]
 
@@ -80,7 +83,8 @@ Training:
   --lr-g X             generator learning rate (default 0.001)
   --lr-d X             discriminator learning rate (default 0.001)
   --beta1 X            Adam β1 of both optimisers (default 0.5)
-  --seed N             seed for weights, noise and batches (default 0)
+  --seed N             seed for weights, noise and batches, an integer in
+                       [0, 4294967295] (default 0)
 Stability toolkit (rgan, timegan; dense-gan too except --feature-matching):
   --loss bce|lsgan|hinge|wgan-gp  objective (default bce; wgan-gp: 5 critic steps)
   --gp-weight X        WGAN-GP penalty weight λ (default 10)
@@ -107,7 +111,15 @@ Evaluation (rgan, timegan: from the joint phase on):
                        (TimeGAN's score: a few seconds per evaluation)
 Output:
   --out DIR            model directory to write (required)
-  --force              overwrite a non-empty --out
+  --checkpoint-every N write the whole training state to DIR/checkpoint/ every N
+                       iterations (default: every 5 minutes of training; 0: never).
+                       Ctrl-C writes one too and stops; DIR holds only the
+                       checkpoint until the finished model replaces it
+  --resume DIR         go on with the training checkpointed in DIR (no other
+                       option: the checkpoint holds them); writes the same files
+                       as a run straight through
+  --force              replace a previous model directory in --out (one holding a
+                       tsgan.json; never another directory or the data)
   --backend wasm|cpu   TF.js backend (default wasm)
 `;
 
@@ -119,19 +131,22 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...['iterations', 'batch-size', 'd-steps', 'lr-g', 'lr-d', 'beta1'],
       ...['loss', 'gp-weight', 'label-smoothing', 'instance-noise', 'clip-norm', 'pac', 'ema'],
       ...['gamma', 'lr-e', 'd-threshold', 'g-steps', 'embedding-iterations', 'supervised-iterations', 'moment-loss', 'sliced-loss', 'increment-loss', 'corr-loss', 'corr-pairs', 'corr-threshold'],
-      ...['eval-every', 'eval-metric', 'diversity-every', 'grad-steps-every'],
+      ...['eval-every', 'eval-metric', 'diversity-every', 'grad-steps-every', 'checkpoint-every', 'resume'],
     ],
     ['force', 'feature-matching', 'chrono', 'layer-norm', 'bidirectional', 'no-bidirectional'],
   ));
 
   if (values.help) {
-    process.stdout.write(TRAIN_HELP);
+    stdout().write(TRAIN_HELP);
     return 0;
   }
   noPositionals('train', positionals);
+  if (values.resume !== undefined) return resumeCommand(values);
   const data = required('train', values, 'data');
   const out = required('train', values, 'out');
   const model = oneOf(values, 'model', ['rgan', 'timegan', 'dense-gan'] as const) ?? 'rgan';
+  // --force replaces only a previous model directory, never the data or a directory around it.
+  checkOutDir(out, Boolean(values.force), '--out', { inputs: [['--data', model === 'dense-gan' && data === 'mnist' ? undefined : data]], previous: 'model' });
   if (model === 'dense-gan') return trainDenseCommand(values, data, out);
   if (model !== 'timegan') {
     for (const k of TIMEGAN_ONLY) if (values[k] !== undefined) throw new TsganError(`--${k} applies to --model timegan only`);
@@ -147,13 +162,14 @@ export async function trainCommand(args: string[]): Promise<number> {
     seqLen: int(values, 'seq-len'),
     stride: int(values, 'stride'),
     iterations: int(values, 'iterations'),
-    seed: int(values, 'seed', -(2 ** 31)),
+    seed: seed(values),
     force: Boolean(values.force),
     modelType: model,
     evalEvery: int(values, 'eval-every'),
     diversityEvery: int(values, 'diversity-every', 0),
     gradStepsEvery: int(values, 'grad-steps-every', 0),
     evalMetric: oneOf(values, 'eval-metric', Object.keys(EVAL_METRICS) as EvalMetricName[]),
+    checkpointEvery: int(values, 'checkpoint-every', 0),
     model: {
       cell: oneOf(values, 'cell', CELL_TYPES),
       layers: int(values, 'layers'),
@@ -179,9 +195,44 @@ export async function trainCommand(args: string[]): Promise<number> {
     },
   };
   await startEngine(values);
-  const meta = await trainFromCsv({ ...opts, ...progress() });
+  const meta = await onInterrupt((interrupt) => trainFromCsv({ ...opts, ...progress(), interrupt }));
   report(meta, `${meta.data.windows} windows of ${meta.data.seqLen} × ${meta.features.length} (${meta.features.join(', ')})`, out);
   return 0;
+}
+
+/** `tsgan train --resume DIR`: every other option comes from the checkpoint. */
+async function resumeCommand(values: Values): Promise<number> {
+  const dir = required('train', values, 'resume');
+  const others = Object.keys(values).filter((k) => values[k] !== undefined && k !== 'resume');
+  if (others.length > 0) throw new TsganError(`--resume takes no other option (the checkpoint holds the run's), got --${others[0]}`);
+  const checkpoint = readTrainingCheckpoint(dir);
+  await startEngine({ backend: checkpoint.backend });
+  const meta = await onInterrupt((interrupt) => resumeTraining(dir, { ...progress(), interrupt, checkpoint }));
+  report(meta, `${meta.data.windows} windows of ${meta.data.seqLen} × ${meta.features.length} (${meta.features.join(', ')})`, dir);
+  return 0;
+}
+
+/**
+ * Runs a training with Ctrl-C (and SIGTERM) turned into a request: the run
+ * writes a checkpoint after the current iteration and stops. A second Ctrl-C
+ * ends the process at once.
+ */
+async function onInterrupt<T>(run: (interrupt: { requested: boolean }) => Promise<T>): Promise<T> {
+  const interrupt = { requested: false };
+  const handler = (sig: NodeJS.Signals) => {
+    if (interrupt.requested) process.kill(process.pid, sig === 'SIGTERM' ? 'SIGKILL' : sig);
+    interrupt.requested = true;
+    process.removeListener(sig, handler);
+    stderr().write(`\ntsgan: ${sig}: writing a checkpoint after this iteration (again to stop at once)\n`);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  try {
+    return await run(interrupt);
+  } finally {
+    process.removeListener('SIGINT', handler);
+    process.removeListener('SIGTERM', handler);
+  }
 }
 
 /** The training options every GAN shares. */
@@ -213,13 +264,13 @@ function bidirectional(values: Values): boolean | undefined {
 
 /** A fresh bar for each training; notices (a collapse warning, an evaluation) go above it, where they stay on screen. */
 function progress(): { onNotice: (m: string) => void; callbacks: Callback[] } {
-  const bar = progressBar({ show: ['phase', 'eLoss', 'sLoss', 'dLoss', 'gLoss', 'dAccReal', 'dAccFake'] });
+  const bar = progressBar({ stream: stderr(), show: ['phase', 'eLoss', 'sLoss', 'dLoss', 'gLoss', 'dAccReal', 'dAccFake'] });
   return { onNotice: (m) => bar.write(m), callbacks: [bar] };
 }
 
 function report(meta: ModelMeta, what: string, out: string): void {
   const last = (k: string) => meta.history.metrics[k]?.at(-1)?.toFixed(4);
-  process.stdout.write(
+  stdout().write(
     `trained ${meta.model} on ${what} for ${meta.iterations} iterations in ${meta.trainingSeconds.toFixed(1)} s; ` +
       `dLoss ${last('dLoss')}, gLoss ${last('gLoss')}\n` +
       (meta.checkpoint ? `saved the best checkpoint: iteration ${meta.checkpoint.iteration} (${meta.checkpoint.metric} ${meta.checkpoint.value.toFixed(4)})\n` : '') +
@@ -228,7 +279,7 @@ function report(meta: ModelMeta, what: string, out: string): void {
 }
 
 async function trainDenseCommand(values: Values, data: string, out: string): Promise<number> {
-  for (const k of ['cell', 'layers', 'hidden', 'noise', 'seq-len', 'stride', 'id-column', 'eval-every', 'eval-metric', 'feature-matching', 'chrono', 'layer-norm', 'diversity-every', 'grad-steps-every', ...TIMEGAN_ONLY]) {
+  for (const k of ['cell', 'layers', 'hidden', 'noise', 'seq-len', 'stride', 'id-column', 'checkpoint-every', 'eval-every', 'eval-metric', 'feature-matching', 'chrono', 'layer-norm', 'diversity-every', 'grad-steps-every', ...TIMEGAN_ONLY]) {
     if (values[k] !== undefined) throw new TsganError(`--${k} applies to --model rgan and timegan only`);
   }
   const shape = str(values, 'image-shape');
@@ -251,7 +302,7 @@ async function trainDenseCommand(values: Values, data: string, out: string): Pro
     imageShape,
     iterations: int(values, 'iterations'),
     sampleEvery: int(values, 'sample-every', 0),
-    seed: int(values, 'seed', -(2 ** 31)),
+    seed: seed(values),
     force: Boolean(values.force),
     model: {
       noiseDim: int(values, 'noise-dim'),

@@ -5,7 +5,7 @@
  * DataLoader with shuffle=True, drop_last=True).
  */
 import { tf } from '../engine.js';
-import type { Rng } from '../random.js';
+import type { Rng, RngState } from '../random.js';
 
 /** `count` items of `itemShape`, flat and row-major. */
 export interface Items {
@@ -29,6 +29,17 @@ export class BatchSampler {
   constructor(private readonly items: Items, private readonly rng: Rng) {
     this.order = rng.permutation(items.count);
     this.size = items.itemShape.reduce((a, b) => a * b, 1);
+  }
+
+  getState(): { rng: RngState; order: Int32Array; pos: number } {
+    return { rng: this.rng.getState(), order: this.order.slice(), pos: this.pos };
+  }
+
+  setState(state: { rng: RngState; order: Int32Array; pos: number }): void {
+    if (state.order.length !== this.items.count) throw new Error(`batch order has ${state.order.length} items, the data ${this.items.count}`);
+    this.rng.setState(state.rng);
+    this.order = state.order.slice();
+    this.pos = state.pos;
   }
 
   /** A batch [min(batchSize, count), ...itemShape]. */

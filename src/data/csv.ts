@@ -63,6 +63,8 @@ export function parseCsvRecords(text: string, file: string): CsvRecord[] {
         i++;
       }
       if (field !== '') blank = false;
+      // A NUL never belongs in text: the file is binary or UTF-16, and a cell would hide it.
+      if (field.includes('\0')) throw new TsganError(`${locate(file, line, fields.length + 1)}: NUL byte in a field (is this a binary or UTF-16 file? tsgan reads UTF-8 text)`);
       fields.push(field);
       field = '';
       if (i < n && text[i] === ',') {
@@ -93,9 +95,11 @@ export function parseCsv(text: string, file: string): CsvTable {
   const seen = new Map<string, number>();
   header.forEach((name, j) => {
     if (name === '') throw new TsganError(`${locate(file, head.line, j + 1)}: empty column name in the header`);
+    // A line break or escape in a name would split or garble every message that names the column.
+    if (/[\x00-\x08\x0a-\x1f\x7f]/.test(name)) throw new TsganError(`${locate(file, head.line, j + 1)}: column name ${showCell(name)} holds a control character`);
     const prev = seen.get(name);
     if (prev !== undefined) {
-      throw new TsganError(`${locate(file, head.line, j + 1)}: duplicate column name "${name}" (also column ${prev + 1})`);
+      throw new TsganError(`${locate(file, head.line, j + 1)}: duplicate column name ${showCell(name)} (also column ${prev + 1})`);
     }
     seen.set(name, j);
   });
@@ -111,25 +115,62 @@ export function parseCsv(text: string, file: string): CsvTable {
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
+const MISSING = /^(|na|n\/a|nan|null|none|-|\?)$/i;
+
+/**
+ * The largest magnitude a data value may have: float32's range (≈ 3.4e38), in which tsgan computes
+ * (unscaled values reach float32 with `eval --scale none`); it also keeps every max − min finite.
+ */
+export const MAX_MAGNITUDE = 1e38;
 
 /**
  * Strict number parsing: decimal or scientific notation only, surrounding
- * spaces allowed. '2012-01-01', '12abc', '0x10', '' are not numbers.
+ * spaces allowed, magnitude at most MAX_MAGNITUDE. '2012-01-01', '12abc',
+ * '0x10', '', '1e999' and '1e308' are not numbers.
  */
 export function parseNumber(cell: string): number | null {
   const s = cell.trim();
   if (!NUMBER.test(s)) return null;
   const v = Number(s);
-  return Number.isFinite(v) ? v : null;
+  return Number.isFinite(v) && Math.abs(v) <= MAX_MAGNITUDE ? v : null;
+}
+
+/** Whether a cell is written as a number, usable or not ("1e999", "NaN", "inf" are; "12abc" is not). */
+export function looksNumeric(cell: string): boolean {
+  const s = cell.trim();
+  return NUMBER.test(s) || NON_FINITE.test(s);
+}
+
+/** Whether a cell is a missing-value marker ('', NA, N/A, NaN, null, none, -, ?), which says nothing about its column's type. */
+export function isMissing(cell: string): boolean {
+  return MISSING.test(cell.trim());
 }
 
 /** Why a cell is not a usable number, for error messages. */
 export function whyNotNumber(cell: string): string {
   const s = cell.trim();
   if (s === '') return 'empty cell';
-  if (/^[+-]?(nan|inf|infinity)$/i.test(s)) return `"${s}" is not a finite number`;
-  if (NUMBER.test(s)) return `"${s}" is out of the range of a number`;
-  return `"${s}" is not a number`;
+  if (NON_FINITE.test(s)) return `"${s}" is not a finite number`;
+  if (NUMBER.test(s)) {
+    return Number.isFinite(Number(s)) ? `${showCell(s)} is beyond ±1e38, the largest magnitude tsgan accepts` : `${showCell(s)} is out of the range of a number`;
+  }
+  return `${showCell(s)} is not a number`;
+}
+
+/**
+ * A cell quoted for an error message that stays one short line: control characters (a line break
+ * in a quoted field, a terminal escape) written as \xNN, and a long cell cut to its first 40 characters.
+ */
+export function showCell(cell: string, quote = true): string {
+  const max = 40;
+  const cut = cell.length > max ? cell.slice(0, max) : cell;
+  const safe = cut.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (c) => {
+    const n = c.charCodeAt(0);
+    return n > 0xff ? `\\u${n.toString(16).padStart(4, '0')}` : `\\x${n.toString(16).padStart(2, '0')}`;
+  });
+  const q = quote ? '"' : '';
+  return cell.length > max ? `${q}${safe}…${q} (${cell.length} characters)` : `${q}${safe}${q}`;
 }
 
 /** Formats a field for CSV output, quoting when needed. */

@@ -1,12 +1,12 @@
 /**
- * From a parsed CSV to numeric series: picks the feature columns (numeric by
- * their first data row, or named with `columns`), checks every feature cell,
+ * From a parsed CSV to numeric series: picks the feature columns (numeric
+ * judged over the whole column, or named with `columns`), checks every feature cell,
  * and splits panel data into one series per id. Rows stay in file order
  * (TimeGAN's reference stock loader reverses them; tsgan does not).
  */
 import { readFileSync, statSync } from 'node:fs';
 import { TsganError, locate } from '../errors.js';
-import { parseCsv, parseNumber, separatorHint, whyNotNumber, type CsvTable } from './csv.js';
+import { isMissing, looksNumeric, parseCsv, parseNumber, separatorHint, whyNotNumber, type CsvTable } from './csv.js';
 
 export interface LoadOptions {
   /** Feature columns to use, in this order. Default: every numeric column. */
@@ -33,18 +33,77 @@ export interface Dataset {
 }
 
 export function readCsvFile(file: string): CsvTable {
-  let text: string;
+  let bytes: Buffer;
   try {
     if (statSync(file).isDirectory()) throw new TsganError(`${file}: is a directory, expected a CSV file`);
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     if (e instanceof TsganError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new TsganError(`${file}: no such file`);
     throw new TsganError(`${file}: cannot read (${(e as Error).message})`);
   }
+  const text = decodeUtf8(bytes, file);
   if (text.trim() === '') throw new TsganError(`${file}: empty file (expected a header row and data rows)`);
   return parseCsv(text, file);
+}
+
+/** The file's text; a byte that is not UTF-8 is an error with its offset, never a silent U+FFFD. */
+export function decodeUtf8(bytes: Uint8Array, file: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    let line = 1;
+    for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
+    const hex = at < bytes.length ? ` (0x${bytes[at].toString(16).toUpperCase().padStart(2, '0')})` : '';
+    throw new TsganError(`${file}: invalid UTF-8 at byte ${at}${hex} (line ${line}, counting bytes from 0); tsgan reads UTF-8 text: save the file as UTF-8`);
+  }
+}
+
+/** Offset of the first byte that does not start a well-formed UTF-8 sequence (the Unicode standard's table 3-7), or the length if a sequence is cut off at the end. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  const n = b.length;
+  let i = 0;
+  while (i < n) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) need = 1;
+    else if (c === 0xe0) (need = 2), (lo = 0xa0);
+    else if (c === 0xed) (need = 2), (hi = 0x9f);
+    else if (c >= 0xe1 && c <= 0xef) need = 2;
+    else if (c === 0xf0) (need = 3), (lo = 0x90);
+    else if (c === 0xf4) (need = 3), (hi = 0x8f);
+    else if (c >= 0xf1 && c <= 0xf3) need = 3;
+    else return i;
+    if (i + 1 >= n || b[i + 1] < lo || b[i + 1] > hi) return i;
+    for (let k = 2; k <= need; k++) if (i + k >= n || (b[i + k] & 0xc0) !== 0x80) return i;
+    i += need + 1;
+  }
+  return n;
+}
+
+/**
+ * A column is numeric when at least half of its cells that are not missing-value markers are
+ * written as numbers (usable or not: "1e999" and "inf" count): a few typos or an overflow, in
+ * the first row or later, make it an error naming the cell, not a silently dropped column.
+ */
+export function isNumericColumn(table: CsvTable, j: number): boolean {
+  let numbers = 0;
+  let others = 0;
+  for (const r of table.rows) {
+    const cell = r.fields[j];
+    if (isMissing(cell)) continue;
+    if (looksNumeric(cell)) numbers++;
+    else others++;
+  }
+  return numbers > 0 && numbers >= others;
 }
 
 export function loadDataset(file: string, opts: LoadOptions = {}): Dataset {
@@ -59,7 +118,6 @@ export function tableToDataset(table: CsvTable, opts: LoadOptions = {}): Dataset
     return j;
   };
   const idIdx = opts.idColumn !== undefined ? colIndex(opts.idColumn, '--id-column') : -1;
-  const first = rows[0];
 
   let featureIdx: number[];
   const skipped: string[] = [];
@@ -67,10 +125,10 @@ export function tableToDataset(table: CsvTable, opts: LoadOptions = {}): Dataset
     featureIdx = opts.columns.map((c) => colIndex(c, '--columns'));
     for (const j of featureIdx) {
       if (j === idIdx) throw new TsganError(`${file}: column "${header[j]}" is the id column and cannot be a feature`);
-      if (parseNumber(first.fields[j]) === null) {
-        throw new TsganError(
-          `${locate(file, first.line, j + 1)}: column "${header[j]}" is not numeric: ${whyNotNumber(first.fields[j])}`,
-        );
+      if (!isNumericColumn(table, j)) {
+        // Name a text cell, the reason the column is not numeric; a blank only when there is nothing else.
+        const bad = rows.find((r) => !isMissing(r.fields[j]) && !looksNumeric(r.fields[j])) ?? rows.find((r) => parseNumber(r.fields[j]) === null) ?? rows[0];
+        throw new TsganError(`${locate(file, bad.line, j + 1)}: column "${header[j]}" is not numeric: ${whyNotNumber(bad.fields[j])}`);
       }
     }
     if (new Set(featureIdx).size !== featureIdx.length) throw new TsganError(`${file}: --columns names a column twice`);
@@ -78,11 +136,11 @@ export function tableToDataset(table: CsvTable, opts: LoadOptions = {}): Dataset
     featureIdx = [];
     header.forEach((name, j) => {
       if (j === idIdx) return;
-      if (parseNumber(first.fields[j]) !== null) featureIdx.push(j);
+      if (isNumericColumn(table, j)) featureIdx.push(j);
       else skipped.push(name);
     });
     if (featureIdx.length === 0) {
-      throw new TsganError(`${file}: no numeric column (a column is numeric when its first data row, line ${first.line}, holds a number)${separatorHint(header)}`);
+      throw new TsganError(`${file}: no numeric column (a column is numeric when at least half of its cells, blanks and NA aside, are numbers)${separatorHint(header)}`);
     }
   }
 

@@ -11,7 +11,7 @@
  */
 import { TsganError, locate } from '../errors.js';
 import { readCsvFile, tableToDataset } from '../data/table.js';
-import { parseNumber } from '../data/csv.js';
+import { parseNumber, showCell } from '../data/csv.js';
 import { MinMaxScaler } from '../data/scaler.js';
 import { makeWindows } from '../data/windows.js';
 
@@ -85,13 +85,13 @@ export function loadEvalData(opts: EvalDataOptions): EvalData {
     const id = r.fields[0].trim();
     const expected = seen.get(id) ?? 0;
     if (parseNumber(r.fields[stepCol]) !== expected) {
-      throw new TsganError(`${locate(opts.synthetic, r.line, stepCol + 1)}: sequence ${id} has step "${r.fields[stepCol]}" where step ${expected} was expected`);
+      throw new TsganError(`${locate(opts.synthetic, r.line, stepCol + 1)}: sequence ${showCell(id, false)} has step ${showCell(r.fields[stepCol])} where step ${expected} was expected`);
     }
     seen.set(id, expected + 1);
   }
   const synthLen = synth.series[0].rows;
   const odd = synth.series.find((s) => s.rows !== synthLen);
-  if (odd) throw new TsganError(`${opts.synthetic}: sequences differ in length (${synthLen} steps, but sequence ${odd.id} has ${odd.rows})`);
+  if (odd) throw new TsganError(`${opts.synthetic}: sequences differ in length (${synthLen} steps, but sequence ${showCell(odd.id, false)} has ${odd.rows})`);
   const seqLen = opts.seqLen ?? synthLen;
   if (seqLen !== synthLen) {
     throw new TsganError(`length mismatch: --seq-len is ${seqLen} but the sequences in ${opts.synthetic} have ${synthLen} steps`);

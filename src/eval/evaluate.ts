@@ -7,6 +7,7 @@
  * score except coverage, precision, recall and density (higher) and spread
  * (1 is right).
  */
+import { TsganError } from '../errors.js';
 import { Rng } from '../random.js';
 import type { EvalData, WindowSet } from './data.js';
 import { discriminativeScore, predictiveScore, subsample } from './posthoc.js';
@@ -93,6 +94,10 @@ export function evaluateWindows(
   const warnings: string[] = [];
   const result: Partial<EvalResult> = { features, seqLen: T, realSequences: real.count, syntheticSequences: synthetic.count, seed, repeats };
 
+  // Refused before any training: with one step there is no next step to predict, and the predictive score would fail after the discriminator's minutes.
+  if (!opts.quick && T < 2) {
+    throw new TsganError(`the predictive score needs sequences of at least 2 steps, these have ${T}; pass --quick for the untrained metrics only, or use longer sequences`);
+  }
   if (!opts.quick) {
     const disc = [];
     const strong = [];

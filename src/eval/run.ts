@@ -4,7 +4,7 @@
  * beside it, `<name>-charts/`). Every output is checked before any work and
  * written atomically; nothing is overwritten without `force`.
  */
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { checkOutDir, checkOutFile, writeDirAtomic, writeFileAtomic } from '../io/atomic.js';
 import { readModelMeta } from '../io/model-dir.js';
 import { TsganError } from '../errors.js';
@@ -37,11 +37,18 @@ export function chartsDirFor(report: string): string {
 
 export async function evaluateFiles(opts: EvalFilesOptions): Promise<EvalFilesResult> {
   const force = opts.force ?? false;
-  if (opts.json) checkOutFile(opts.json, force, '--json');
+  // Never an input, nor a directory around one; --force replaces a previous report's charts only.
+  const inputs: [string, string | undefined][] = [['--real', opts.real], ['--synthetic', opts.synthetic], ['--model', opts.model]];
+  if (opts.json) checkOutFile(opts.json, force, '--json', { inputs });
   if (opts.report) {
     if (!/\.html?$/i.test(opts.report)) throw new TsganError(`--report must name an .html file, got "${opts.report}"`);
-    checkOutFile(opts.report, force, '--report');
-    checkOutDir(chartsDirFor(opts.report), force, '--report');
+    if (opts.json && resolve(opts.json) === resolve(opts.report)) throw new TsganError(`--json and --report name the same file ${opts.report}; give two paths`);
+    checkOutFile(opts.report, force, '--report', { inputs: [...inputs, ...(opts.json ? [['--json', opts.json] as [string, string]] : [])] });
+    checkOutDir(chartsDirFor(opts.report), force, '--report', {
+      inputs: [...inputs, ...(opts.json ? [['--json', opts.json] as [string, string]] : [])],
+      previous: (entries) => entries.every((e) => e.endsWith('.png')),
+      previousName: "a previous report's charts directory (PNG files only)",
+    });
   }
   const meta = opts.model ? readModelMeta(opts.model) : undefined;
   if (opts.seed !== undefined && !Number.isInteger(opts.seed)) throw new TsganError(`--seed must be an integer, got ${opts.seed}`);

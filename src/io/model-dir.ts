@@ -9,22 +9,24 @@
  * Written atomically (see atomic.ts). The two LayersModels need nothing of
  * tsgan: `tf.loadLayersModel('.../generator/model.json')` works in a browser.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../engine.js';
 import { TsganError } from '../errors.js';
-import { VERSION } from '../version.js';
 import { Rgan, rganConfig, type RganConfig } from '../models/rgan.js';
 import { DenseGan, denseGanConfig, type DenseGanConfig } from '../models/dense-gan.js';
 import { Timegan, timeganConfig, type TimeganConfig } from '../models/timegan.js';
 import { MinMaxScaler, type ScalerState } from '../data/scaler.js';
 import type { HistoryData } from '../train/loop.js';
 import { writeDirAtomic } from './atomic.js';
-import { layersModelFiles, readLayersWeights } from './layers-artifacts.js';
+import { checkNetworkDir, layersModelFiles, parseJsonFile, readLayersWeights, readRegularFile } from './layers-artifacts.js';
 import { toJson } from './json.js';
+import { FORMAT, FORMAT_VERSION, checkModelMeta } from './model-schema.js';
+import { checkModelSize } from '../models/size-check.js';
 
-export const FORMAT = 'tsgan-model';
-export const FORMAT_VERSION = 1;
+export { FORMAT, FORMAT_VERSION };
+/** The largest tsgan.json tsgan reads (a 15,000-iteration TimeGAN history is about 4 MB). */
+export const MAX_META_BYTES = 128 * 2 ** 20;
 
 /** Where the training data came from and how it was cut. */
 export interface DataInfo {
@@ -48,25 +50,14 @@ export type AnyGan = Rgan | DenseGan | Timegan;
 export type AnyGanConfig = RganConfig | DenseGanConfig | TimeganConfig;
 export const GAN_MODELS = ['rgan', 'dense-gan', 'timegan'] as const;
 
-/** Builds the model a config describes, with weights drawn from `seed`. */
+/**
+ * Builds the model a config describes, with weights drawn from `seed`. A
+ * config read from a file has been through its format's migrations
+ * (src/io/model-schema.ts), which fill in what older TimeGAN files lack.
+ */
 export function buildGan(config: AnyGanConfig, seed: number): AnyGan {
   if (config.model === 'dense-gan') return new DenseGan(denseGanConfig(config), seed);
-  // A TimeGAN saved before `bidirectional` (or a G term) existed has no such key: its D reads
-  // forward only, and it was trained with the reference's moments and without the other terms.
-  if (config.model === 'timegan') {
-    const old = config as Partial<TimeganConfig>;
-    return new Timegan(
-      timeganConfig({
-        ...config,
-        bidirectional: old.bidirectional ?? false,
-        correlationLoss: old.correlationLoss ?? 0,
-        momentLoss: old.momentLoss ?? 'moments',
-        slicedLoss: old.slicedLoss ?? 0,
-        incrementLoss: old.incrementLoss ?? 0,
-      }),
-      seed,
-    );
-  }
+  if (config.model === 'timegan') return new Timegan(timeganConfig(config), seed);
   return new Rgan(rganConfig(config), seed);
 }
 
@@ -99,11 +90,8 @@ export interface LoadedModel {
   scaler: MinMaxScaler;
 }
 
-/**
- * Writes the model directory. With `merge`, `dir` already holds this run's
- * progress samples and the model files join them, tsgan.json last.
- */
-export async function saveModelDir(dir: string, model: AnyGan, meta: ModelMeta, force: boolean, merge = false): Promise<void> {
+/** Writes the model directory atomically; with `force`, a previous model directory is replaced whole. */
+export async function saveModelDir(dir: string, model: AnyGan, meta: ModelMeta, force: boolean): Promise<void> {
   const nets: Record<string, tf.LayersModel> = model.toLayersModels();
   try {
     const files = new Map<string, string | Uint8Array>([['tsgan.json', toJson({ ...meta, files: networkFiles(nets) })]]);
@@ -112,7 +100,7 @@ export async function saveModelDir(dir: string, model: AnyGan, meta: ModelMeta, 
       files.set(`${name}/model.json`, f.json);
       files.set(`${name}/weights.bin`, f.weights);
     }
-    writeDirAtomic(dir, files, force, merge ? { last: 'tsgan.json' } : undefined);
+    writeDirAtomic(dir, files, force);
   } finally {
     for (const net of Object.values(nets)) net.dispose();
   }
@@ -122,41 +110,62 @@ export function networkFiles(nets: Record<string, unknown>): Record<string, stri
   return Object.fromEntries(Object.keys(nets).map((n) => [n, `${n}/model.json`]));
 }
 
-/** Reads and checks `dir/tsgan.json` of any tsgan model (GAN or classifier). */
-export function readModelMetaFile(dir: string): { format: string; formatVersion: number; model: string; [k: string]: unknown } {
+/**
+ * Reads and checks `dir/tsgan.json` of any tsgan model of one of `kinds`
+ * (GAN or classifier): a regular file, valid JSON, its format version's
+ * schema after migration, and scaler, features and config agreeing (see
+ * src/io/model-schema.ts). Errors name the file and the key.
+ */
+export function readModelMetaFile(
+  dir: string,
+  kinds: readonly string[] = ['rgan', 'dense-gan', 'timegan', 'classifier'],
+  wrongKind: (model: string) => string = (m) => `${join(dir, 'tsgan.json')}: model: holds a ${m} model`,
+): { format: string; formatVersion: number; model: string; [k: string]: unknown } {
   if (!existsSync(dir)) throw new TsganError(`${dir}: no such model directory`);
   if (!statSync(dir).isDirectory()) throw new TsganError(`${dir}: is not a directory (expected a model directory from tsgan train)`);
   const path = join(dir, 'tsgan.json');
   if (!existsSync(path)) throw new TsganError(`${dir}: not a tsgan model directory (no tsgan.json)`);
-  let meta: { format: string; formatVersion: number; model: string };
-  try {
-    meta = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new TsganError(`${path}: invalid JSON (${(e as Error).message})`);
-  }
-  if (meta.format !== FORMAT) throw new TsganError(`${path}: not a tsgan model file (format "${meta.format}")`);
-  if (meta.formatVersion > FORMAT_VERSION) {
-    throw new TsganError(`${path}: format version ${meta.formatVersion} is newer than this tsgan (${VERSION}) reads; upgrade tsgan`);
-  }
-  return meta;
+  const raw = parseJsonFile(path, readRegularFile(path, { max: MAX_META_BYTES }));
+  return checkModelMeta(path, raw, kinds, wrongKind);
 }
 
-/** Reads the metadata of a GAN model directory. */
+/** Reads and checks the metadata of a GAN model directory (nothing is built). */
 export function readModelMeta(dir: string): ModelMeta {
-  const meta = readModelMetaFile(dir) as unknown as ModelMeta;
-  if (!(GAN_MODELS as readonly string[]).includes(meta.model)) {
-    throw new TsganError(`${join(dir, 'tsgan.json')}: holds a ${meta.model} model, not a GAN (for a classifier use tsgan classify predict)`);
+  const path = join(dir, 'tsgan.json');
+  const meta = readModelMetaFile(dir, GAN_MODELS, (m) => `${path}: model: holds a ${m} model, not a GAN (for a classifier use tsgan classify predict)`);
+  // checkModelMeta has checked every key ModelMeta describes.
+  return meta as unknown as ModelMeta;
+}
+
+/**
+ * Builds a model from a config read from `file`: sizes first (nothing is
+ * allocated for a config over the bounds of src/models/size-check.ts), and
+ * what the model's own config check refuses is named with the file.
+ */
+export function buildCheckedModel<T>(file: string, config: Parameters<typeof checkModelSize>[0], build: () => T): T {
+  checkModelSize(config, { file });
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof TsganError) throw new TsganError(`${file}: config: ${e.message}`);
+    throw e;
   }
-  return meta;
+}
+
+/** The weights of network `name` in `dir`, checked against the shapes of `vars` before any weight file is read. */
+export function readNetworkWeights(dir: string, name: string, vars: tf.Variable[]): tf.Tensor[] {
+  const netDir = join(dir, name);
+  checkNetworkDir(netDir, `${join(dir, 'tsgan.json')}: files.${name}`);
+  return readLayersWeights(netDir, vars.map((v) => v.shape));
 }
 
 export function loadModelDir(dir: string): LoadedModel {
   const meta = readModelMeta(dir);
   // Weights are about to be overwritten: the seed here only shapes the throwaway init.
-  const model = buildGan(meta.config, 0);
+  const model = buildCheckedModel(join(dir, 'tsgan.json'), meta.config, () => buildGan(meta.config, 0));
   const weights: Record<string, tf.Tensor[]> = {};
   try {
-    for (const name of Object.keys(model.networkVariables())) weights[name] = readLayersWeights(join(dir, name));
+    for (const [name, vars] of Object.entries(model.networkVariables())) weights[name] = readNetworkWeights(dir, name, vars);
     model.setNetworkWeights(weights);
   } catch (e) {
     model.dispose();

@@ -5,8 +5,20 @@
  * give the same bytes.
  */
 import { csvField, formatValue } from '../data/csv.js';
+import { TsganError } from '../errors.js';
+
+/** A NaN or infinity would be written as text no reader takes for a number; refuse before writing anything. */
+function checkFinite(values: ArrayLike<number>, rowOf: (i: number) => string, features: string[]): void {
+  const F = features.length;
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      throw new TsganError(`the model generated ${values[i]} for ${rowOf(Math.floor(i / F))}, column "${features[i % F]}": it is broken (diverged or edited); retrain it`);
+    }
+  }
+}
 
 export function samplesToCsv(values: ArrayLike<number>, count: number, seqLen: number, features: string[]): string {
+  checkFinite(values, (r) => `sequence ${Math.floor(r / seqLen)}, step ${r % seqLen}`, features);
   const F = features.length;
   const parts: string[] = [['sequence', 'step', ...features].map(csvField).join(',') + '\n'];
   for (let i = 0; i < count; i++) {
@@ -22,6 +34,7 @@ export function samplesToCsv(values: ArrayLike<number>, count: number, seqLen: n
 
 /** Generated vectors as CSV: `sample,<features>`, one row per item. */
 export function vectorsToCsv(values: ArrayLike<number>, count: number, features: string[]): string {
+  checkFinite(values, (r) => `sample ${r}`, features);
   const F = features.length;
   const parts: string[] = [['sample', ...features].map(csvField).join(',') + '\n'];
   for (let i = 0; i < count; i++) {

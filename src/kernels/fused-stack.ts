@@ -10,7 +10,19 @@ import { stackForward, stackBackward, estimateStackBytes, WASM_MAX_BYTES, type H
 import { TsganError } from '../errors.js';
 import type { CellType } from '../nn/recurrent.js';
 
-let enabled = process.env.TSGAN_FUSED !== '0';
+/**
+ * TSGAN_FUSED, checked: unset or empty → undefined (the default, on); "1" on,
+ * "0" off; anything else is a one-line error naming the variable.
+ */
+export function fusedFromEnv(v: string | undefined = process.env.TSGAN_FUSED): boolean | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  if (v.trim() === '1') return true;
+  if (v.trim() === '0') return false;
+  throw new TsganError(`TSGAN_FUSED must be 0 (off) or 1 (on), got "${v}"; unset it for the default (on)`);
+}
+
+// An invalid value keeps the default here; the CLI refuses it up front.
+let enabled = process.env.TSGAN_FUSED?.trim() !== '0';
 
 /** Turns the fused kernels on or off (default on; env TSGAN_FUSED=0 turns them off). */
 export function setFusedKernels(on: boolean): void {

@@ -19,6 +19,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CellType } from '../nn/recurrent.js';
 import { KERNEL_FUNCTIONS, type KernelFunction } from './kernel-abi.js';
+import { TsganError } from '../errors.js';
 
 type Fn = (...args: number[]) => number | void;
 type KernelExports = Record<KernelFunction | 'scratch_floats', Fn>;
@@ -188,7 +189,30 @@ interface Call {
 
 let kernelsInstance: Kernels | null = null;
 let helper: Helper | null = null;
-let threads = Math.max(1, Math.min(2, Number(process.env.TSGAN_THREADS ?? availableParallelism())));
+/**
+ * TSGAN_THREADS, checked: unset or empty → undefined (the default: the
+ * machine's cores, at most 2); a positive integer (more than 2 runs 2);
+ * anything else is a one-line error naming the variable.
+ */
+export function threadsFromEnv(v: string | undefined = process.env.TSGAN_THREADS): number | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  if (!/^\d+$/.test(v.trim()) || Number(v) < 1) {
+    throw new TsganError(`TSGAN_THREADS must be a positive integer (tsgan uses 1 or 2 threads), got "${v}"; unset it for the default`);
+  }
+  return Number(v);
+}
+
+function defaultThreads(): number {
+  let n: number | undefined;
+  try {
+    n = threadsFromEnv();
+  } catch {
+    n = undefined; // the CLI refuses an invalid value up front; a library import keeps the default
+  }
+  return Math.max(1, Math.min(2, n ?? availableParallelism()));
+}
+
+let threads = defaultThreads();
 /** Multiply-adds per call below which the second thread does not pay for its hand-over. */
 let splitThreshold = 1_000_000;
 

@@ -32,6 +32,32 @@ export function globalNorm(grads: tf.Tensor[]): tf.Scalar {
   return tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
 }
 
+/** One variable's moments, by its index in the model's list of variables (names differ between processes). */
+export interface MomentState {
+  index: number;
+  m: Float32Array;
+  v: Float32Array;
+}
+
+/** An optimiser's whole state, for checkpoints: either path's moments and its β powers. */
+export interface AdamState {
+  fused: boolean | null;
+  accBeta1: number;
+  accBeta2: number;
+  moments: MomentState[];
+  /** tf.train.adam's step count (the TF.js path only). */
+  iterations?: number;
+}
+
+/** tf.train.adam's state fields (tfjs-core 4.x src/optimizers/adam_optimizer.ts), read for checkpoints. */
+interface TfAdamInternals {
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  accumulatedFirstMoment: { originalName: string; variable: tf.Variable }[];
+  accumulatedSecondMoment: { originalName: string; variable: tf.Variable }[];
+  iterations_: number;
+}
+
 // tf.train.adam's ε on the float32 backends ('cpu', 'wasm'): backend.epsilon().
 const EPSILON = 1e-7;
 
@@ -125,6 +151,57 @@ export class Adam {
     this.accBeta1 = f(this.accBeta1 * b1);
     this.accBeta2 = f(this.accBeta2 * b2);
     return norm;
+  }
+
+  /** The state, with each variable named by its index in `vars`. */
+  getState(vars: tf.Variable[]): AdamState {
+    const index = new Map(vars.map((v, i) => [v.name, i]));
+    const at = (name: string) => {
+      const i = index.get(name);
+      if (i === undefined) throw new Error(`Adam: variable ${name} is not among the model's`);
+      return i;
+    };
+    if (this.tfAdam) {
+      const t = this.tfAdam as unknown as TfAdamInternals;
+      const moments = t.accumulatedFirstMoment.map((first, k) => ({
+        index: at(first.originalName.replace(/\/m$/, '')),
+        m: first.variable.dataSync().slice() as Float32Array,
+        v: t.accumulatedSecondMoment[k].variable.dataSync().slice() as Float32Array,
+      }));
+      return { fused: this.fused, accBeta1: t.accBeta1.dataSync()[0], accBeta2: t.accBeta2.dataSync()[0], moments, iterations: t.iterations_ };
+    }
+    const moments = [...this.moments].map(([name, st]) => ({ index: at(name), m: st.m.slice(), v: st.v.slice() }));
+    return { fused: this.fused, accBeta1: this.accBeta1, accBeta2: this.accBeta2, moments };
+  }
+
+  /** Restores a state from getState, on the same path it was taken on. */
+  setState(state: AdamState, vars: tf.Variable[]): void {
+    if (state.fused !== null && state.fused !== fusedKernelsActive()) {
+      throw new Error(`the checkpoint's optimiser ran with the fused kernels ${state.fused ? 'on' : 'off'}; resume it the same way (TSGAN_FUSED)`);
+    }
+    this.fused = state.fused;
+    const variable = (i: number) => {
+      if (!vars[i]) throw new Error(`Adam: the checkpoint names variable ${i}, the model has ${vars.length}`);
+      return vars[i];
+    };
+    if (state.fused === false) {
+      this.tfAdam?.dispose();
+      this.tfAdam = tf.train.adam(this.lr, this.beta1, this.beta2);
+      const t = this.tfAdam as unknown as TfAdamInternals;
+      const slot = (name: string, values: Float32Array, like: tf.Variable) => ({ originalName: name, variable: tf.tidy(() => tf.tensor(values, like.shape).variable(false)) });
+      t.accumulatedFirstMoment = state.moments.map((s) => slot(`${variable(s.index).name}/m`, s.m, variable(s.index)));
+      t.accumulatedSecondMoment = state.moments.map((s) => slot(`${variable(s.index).name}/v`, s.v, variable(s.index)));
+      tf.tidy(() => {
+        t.accBeta1.assign(tf.scalar(state.accBeta1));
+        t.accBeta2.assign(tf.scalar(state.accBeta2));
+      });
+      t.iterations_ = state.iterations ?? 0;
+      return;
+    }
+    this.accBeta1 = state.accBeta1;
+    this.accBeta2 = state.accBeta2;
+    this.moments.clear();
+    for (const s of state.moments) this.moments.set(variable(s.index).name, { m: s.m.slice(), v: s.v.slice(), out: new Float32Array(s.m.length) });
   }
 
   dispose(): void {

@@ -11,7 +11,7 @@ import type { StackApplyOptions } from '../nn/recurrent.js';
 import type { Rng } from '../random.js';
 import { makeLoss, LOSS_NAMES, type GanLoss, type LossName } from '../losses/gan.js';
 import { TsganError } from '../errors.js';
-import { Adam } from './adam.js';
+import { Adam, type AdamState } from './adam.js';
 import { WeightAverage } from './weight-average.js';
 
 /**
@@ -114,6 +114,15 @@ export interface GanStepMetrics {
   [key: string]: number;
 }
 
+/** A GAN's training state, for checkpoints: every variable, every optimiser and the generator's average. */
+export interface GanTrainingState {
+  /** Each network's variables, in the order of `networkVariables`. */
+  networks: Record<string, Float32Array[]>;
+  /** Optimisers by name (null: not used yet). */
+  optimizers: Record<string, AdamState | null>;
+  average: { values: Float32Array[]; updates: number } | null;
+}
+
 export abstract class Gan {
   abstract readonly config: GanTrainingConfig;
   /** Values per generated item (seqLen·features, or the vector width). */
@@ -171,6 +180,47 @@ export abstract class Gan {
   protected get loss(): GanLoss {
     this.lossFn ??= makeLoss(this.config.loss, { labelSmoothing: this.config.labelSmoothing });
     return this.lossFn;
+  }
+
+  /** Every optimiser by name, creating them when `create`; a model with other objectives overrides this. */
+  protected namedOptimizers(create: boolean): Record<string, Adam | null> {
+    if (create) this.optimizers();
+    return { g: this.optG, d: this.optD };
+  }
+
+  /** Every variable once, in a fixed order: the index optimiser states refer to. */
+  private allVariables(): tf.Variable[] {
+    return [...new Set(Object.values(this.networkVariables()).flat())];
+  }
+
+  /** The whole training state (copies), for a checkpoint. */
+  trainingState(): GanTrainingState {
+    const vars = this.allVariables();
+    return {
+      networks: Object.fromEntries(Object.entries(this.networkVariables()).map(([k, vs]) => [k, vs.map((v) => v.dataSync().slice() as Float32Array)])),
+      optimizers: Object.fromEntries(Object.entries(this.namedOptimizers(false)).map(([k, o]) => [k, o ? o.getState(vars) : null])),
+      average: this.average ? this.average.getState() : null,
+    };
+  }
+
+  /** Puts a checkpoint's training state back, so that training goes on as if never stopped. */
+  restoreTrainingState(state: GanTrainingState): void {
+    const nets = this.networkVariables();
+    for (const [k, vars] of Object.entries(nets)) {
+      const vs = state.networks[k];
+      if (!vs || vs.length !== vars.length || vs.some((v, i) => v.length !== vars[i].size)) throw new TsganError(`the checkpoint's ${k} network does not fit this model's`);
+    }
+    this.setNetworkWeights(Object.fromEntries(Object.entries(nets).map(([k, vars]) => [k, state.networks[k].map((v, i) => tf.tensor(v, vars[i].shape))])), true);
+    const vars = this.allVariables();
+    const opts = this.namedOptimizers(true);
+    for (const [k, s] of Object.entries(state.optimizers)) {
+      if (!(k in opts)) throw new TsganError(`the checkpoint has an optimiser "${k}" this model does not`);
+      if (s) opts[k]!.setState(s, vars);
+    }
+    if (state.average) {
+      this.average = new WeightAverage(this.generatorVariables, this.config.ema);
+      this.average.setState(state.average);
+    }
   }
 
   protected optimizers(): { optG: Adam; optD: Adam } {
@@ -321,11 +371,15 @@ export abstract class Gan {
     return { generator: this.generatorVariables, discriminator: this.discriminatorVariables };
   }
 
-  /** Copies weights in, per network (the order of `networkVariables`). */
-  setNetworkWeights(values: Record<string, tf.Tensor[]>): void {
-    for (const [name, vars] of Object.entries(this.networkVariables())) {
-      if (!values[name]) throw new TsganError(`missing the ${name} network's weights`);
-      assign(vars, values[name], name);
+  /** Copies weights in, per network (the order of `networkVariables`); with `dispose`, releases `values`. */
+  setNetworkWeights(values: Record<string, tf.Tensor[]>, dispose = false): void {
+    try {
+      for (const [name, vars] of Object.entries(this.networkVariables())) {
+        if (!values[name]) throw new TsganError(`missing the ${name} network's weights`);
+        assign(vars, values[name], name);
+      }
+    } finally {
+      if (dispose) tf.dispose(Object.values(values).flat());
     }
   }
 

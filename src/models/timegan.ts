@@ -395,6 +395,11 @@ export class Timegan extends Gan {
     return this.opts[name];
   }
 
+  protected override namedOptimizers(create: boolean): Record<string, Adam | null> {
+    if (create) this.optimizer('d');
+    return this.opts ? { ...this.opts } : { e0: null, e: null, gs: null, g: null, d: null };
+  }
+
   /**
    * One Adam update of `vars` on `loss` with the optimiser of that objective,
    * applied only if `apply(loss value)` says so (the D threshold).

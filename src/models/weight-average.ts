@@ -43,6 +43,16 @@ export class WeightAverage {
     this.updates++;
   }
 
+  getState(): { values: Float32Array[]; updates: number } {
+    return { values: this.values.map((v) => v.slice()), updates: this.updates };
+  }
+
+  setState(state: { values: Float32Array[]; updates: number }): void {
+    if (state.values.length !== this.values.length) throw new Error(`the average has ${this.values.length} weights, the checkpoint ${state.values.length}`);
+    state.values.forEach((v, i) => this.values[i].set(v));
+    this.updates = state.updates;
+  }
+
   /** Runs `fn` with the averaged weights in the variables, then puts the live ones back. */
   swapIn<T>(fn: () => T): T {
     const live = this.vars.map((v) => readFloats(v).slice());

@@ -42,6 +42,22 @@ export async function chartToSvg(spec: TopLevelSpec, prefix = 'chart'): Promise<
   return svg.replace(/\b(id="|href="#|url\(#)([^")]+)/g, (all, lead: string, id: string) => (ids.has(id) ? lead + ids.get(id) : all));
 }
 
+/**
+ * The SVG as it goes inline into the report. Vega escapes `<`, `>` and `&` in the text and attributes
+ * it writes (feature names, history keys, ARIA labels), and `"` in attributes; on top of that every `=` and `:`
+ * in text nodes and attribute values (but the xmlns declarations) becomes a character reference, so
+ * that a column named `x onerror=alert(1)` or `javascript:…` cannot read as markup to any parser or filter.
+ */
+export function inertSvg(svg: string): string {
+  const ref = (t: string) => t.replace(/[=:]/g, (c) => (c === '=' ? '&#61;' : '&#58;'));
+  // Tags and text apart first (Vega escapes < and > everywhere, but leaves " raw in text): a quote in a name cannot shift what is read as an attribute.
+  return svg.replace(/<[^>]*>|[^<]+/g, (part) =>
+    part.startsWith('<')
+      ? part.replace(/(\s)([\w:.-]+)="([^"]*)"/g, (all, sp: string, name: string, value: string) => (/^xmlns(:|$)/.test(name) ? all : `${sp}${name}="${ref(value)}"`))
+      : ref(part),
+  );
+}
+
 /** PNG at twice the SVG's size; text uses the system's fonts (DejaVu Sans where present). */
 export function svgToPng(svg: string): Buffer {
   const r = new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, background: 'white', font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } });
@@ -223,22 +239,27 @@ export function historyChart(history: HistoryData): Chart | null {
       let sum = 0;
       let c = 0;
       for (let i = s; i < Math.min(n, s + window); i++) {
-        if (v[i] !== null && Number.isFinite(v[i])) {
+        if (isFiniteNumber(v[i])) {
           sum += v[i];
           c++;
         }
       }
-      if (c > 0) values.push({ metric: k, iteration: history.iteration[Math.min(n, s + window) - 1], value: sum / c, sparse: 0 });
+      const it = history.iteration[Math.min(n, s + window) - 1];
+      if (c > 0 && isFiniteNumber(it)) values.push({ metric: k, iteration: it, value: sum / c, sparse: 0 });
     }
   }
-  for (const e of evals) for (const [k, v] of Object.entries(e.metrics)) values.push({ metric: `eval ${k}`, iteration: e.iteration, value: v, sparse: 1 });
-  for (const [k, v] of Object.entries(sparse)) v.iteration.forEach((it, i) => values.push({ metric: k, iteration: it, value: v.values[i], sparse: 1 }));
+  // A model file is untrusted: a point whose iteration or value is not a finite number is left out, never drawn as text.
+  const push = (metric: string, iteration: unknown, value: unknown) => {
+    if (isFiniteNumber(iteration) && isFiniteNumber(value)) values.push({ metric, iteration, value, sparse: 1 });
+  };
+  for (const e of evals) for (const [k, v] of Object.entries(e.metrics)) push(`eval ${k}`, e.iteration, v);
+  for (const [k, v] of Object.entries(sparse)) v.iteration.forEach((it, i) => push(k, it, v.values[i]));
   return {
     name: 'training',
     title: 'Training history',
     caption:
       `Metrics recorded while the model trained${window > 1 ? ` (each point the mean of ${window} iterations)` : ''}` +
-      (evals.length > 0 ? `; "eval" panels: measured on held-out data every ${evals.length > 1 ? evals[1].iteration - evals[0].iteration : evals[0].iteration} iterations.` : '.') +
+      (evals.length > 0 && evalEvery(evals) !== null ? `; "eval" panels: measured on held-out data every ${evalEvery(evals)} iterations.` : evals.length > 0 ? '; "eval" panels: measured on held-out data.' : '.') +
       // TimeGAN (the only model with phases) weighs two generated batches against one real: read wrongly, a D at chance looks broken.
       (history.metrics.phase
         ? " TimeGAN's D judges two generated batches for each real one, so a D that cannot tell them apart calls every window generated: accuracy near 0 on real and near 1 on generated windows, with dLoss near 1.91 (γ = 1), is the sign of a good run."
@@ -272,7 +293,13 @@ export function gradPerStepChart(records: { iteration: number; norms: number[] }
   if (records.length === 0) return null;
   const pick = records.length <= 5 ? records : [0, 1, 2, 3, 4].map((k) => records[Math.round((k * (records.length - 1)) / 4)]);
   const values: Row[] = [];
-  for (const r of pick) r.norms.forEach((n, t) => values.push({ iteration: `iteration ${r.iteration}`, order: r.iteration, step: t, norm: Math.max(n, 1e-30) }));
+  for (const r of pick) {
+    if (!isFiniteNumber(r.iteration) || !Array.isArray(r.norms)) continue;
+    r.norms.forEach((n, t) => {
+      if (isFiniteNumber(n)) values.push({ iteration: `iteration ${r.iteration}`, order: r.iteration, step: t, norm: Math.max(n, 1e-30) });
+    });
+  }
+  if (values.length === 0) return null;
   return {
     name: 'gradients',
     title: 'Gradient reaching each time step',
@@ -301,4 +328,14 @@ export function gradPerStepChart(records: { iteration: number; norms: number[] }
       },
     },
   };
+}
+
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/** The evaluation interval, as a number or null when the model file's iterations are not numbers. */
+function evalEvery(evals: { iteration: number }[]): number | null {
+  const d = evals.length > 1 ? evals[1].iteration - evals[0].iteration : evals[0].iteration;
+  return isFiniteNumber(d) ? d : null;
 }

@@ -6,6 +6,12 @@
  * TimeGAN's PCA and t-SNE pictures, value distributions, autocorrelation,
  * correlations and, when the model directory is given, its training history.
  * The page holds no timestamp, so the same inputs give the same bytes.
+ *
+ * Everything it shows from a model file or a CSV (feature names, config,
+ * history keys, checkpoint fields) is untrusted: text is escaped, numbers are
+ * printed only when they are finite numbers, the inline SVG is made inert
+ * (see `inertSvg`) and a Content-Security-Policy forbids scripts, so a
+ * hostile model directory cannot run code in the reader's browser.
  */
 import { Rng } from '../random.js';
 import { VERSION } from '../version.js';
@@ -25,6 +31,7 @@ import {
   historyChart,
   samplesChart,
   scatterChart,
+  inertSvg,
   svgToPng,
   type Chart,
 } from './charts.js';
@@ -107,7 +114,7 @@ export async function buildReport(data: EvalData, result: EvalResult, opts: Repo
   for (const c of charts) {
     const svg = await chartToSvg(c.spec, c.name);
     images.set(`${c.name}.png`, svgToPng(svg));
-    figures.push(`<section id="${c.name}"><h2>${esc(c.title)}</h2><p class="caption">${esc(c.caption)}</p><div class="chart">${svg}</div></section>`);
+    figures.push(`<section id="${c.name}"><h2>${esc(c.title)}</h2><p class="caption">${esc(c.caption)}</p><div class="chart">${inertSvg(svg)}</div></section>`);
   }
 
   const rows = formatEvalRows(result)
@@ -117,19 +124,21 @@ export async function buildReport(data: EvalData, result: EvalResult, opts: Repo
     result.warnings.length > 0
       ? `<div class="warnings">${result.warnings.map((w) => `<p>⚠ ${esc(w)}</p>`).join('')}</div>`
       : '<div class="ok"><p>No warning: no sign of mode collapse or memorisation.</p></div>';
-  const model = opts.model
-    ? `<p>Model <code>${esc(opts.model.dir)}</code>: ${opts.model.iterations} iterations` +
-      (opts.model.trainingSeconds !== undefined ? ` in ${opts.model.trainingSeconds.toFixed(1)} s` : '') +
-      (opts.model.checkpoint
-        ? `; its weights are the best checkpoint, iteration ${opts.model.checkpoint.iteration} (${esc(opts.model.checkpoint.metric)} ${opts.model.checkpoint.value.toFixed(4)})`
+  const m = opts.model;
+  const model = m
+    ? `<p>Model <code>${esc(String(m.dir))}</code>: ${num(m.iterations, 0)} iterations` +
+      (m.trainingSeconds !== undefined ? ` in ${num(m.trainingSeconds, 1)} s` : '') +
+      (m.checkpoint
+        ? `; its weights are the best checkpoint, iteration ${num(m.checkpoint.iteration, 0)} (${esc(String(m.checkpoint.metric))} ${num(m.checkpoint.value, 4)})`
         : '') +
-      `.</p><details><summary>Model configuration</summary><pre>${esc(JSON.stringify(opts.model.config, null, 2))}</pre></details>`
+      `.</p><details><summary>Model configuration</summary><pre>${esc(JSON.stringify(m.config ?? null, null, 2) ?? 'null')}</pre></details>`
     : '';
 
   const html = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>tsgan evaluation: ${esc(opts.syntheticName)}</title>
 <style>
@@ -146,7 +155,7 @@ th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: ta
 </head>
 <body>
 <h1>Synthetic data evaluation</h1>
-<p class="meta"><b>${esc(opts.syntheticName)}</b> (${result.syntheticSequences} sequences) against <b>${esc(opts.realName)}</b> (${result.realSequences} windows), ${seqLen} steps × ${features.length} features (${esc(features.join(', '))}), scaled by the real data's range. tsgan ${VERSION}, seed ${result.seed}, ${result.repeats} repeat${result.repeats > 1 ? 's' : ''} of each trained score.</p>
+<p class="meta"><b>${esc(opts.syntheticName)}</b> (${num(result.syntheticSequences, 0)} sequences) against <b>${esc(opts.realName)}</b> (${num(result.realSequences, 0)} windows), ${num(seqLen, 0)} steps × ${features.length} features (${esc(features.join(', '))}), scaled by the real data's range. tsgan ${esc(VERSION)}, seed ${num(result.seed, 0)}, ${num(result.repeats, 0)} repeat${result.repeats > 1 ? 's' : ''} of each trained score.</p>
 ${warnings}
 <h2>Metrics</h2>
 <table>
@@ -169,6 +178,23 @@ function windowsOf(w: WindowSet): number[][][] {
   return Array.from({ length: w.count }, (_, i) => Array.from({ length: T }, (_, t) => Array.from(w.data.subarray((i * T + t) * F, (i * T + t + 1) * F))));
 }
 
-function esc(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+/**
+ * The page's policy: inline CSS (the <style> block and the SVGs' attributes) and nothing else — no
+ * script, no fetch, no image, no form, no frame, no <base>. The PNGs beside the page are not loaded by it.
+ */
+export const CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+
+/**
+ * HTML-escapes text for element content and quoted attributes; `=` and `:` are written as character
+ * references too, so that no untrusted text reads as `onerror=` or `javascript:` even to a filter
+ * that looks at the raw bytes (the browser shows the same characters).
+ */
+export function esc(s: string): string {
+  return String(s).replace(/[&<>"'=:]/g, (c) => ENTITIES[c]!);
+}
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '=': '&#61;', ':': '&#58;' };
+
+/** A number from a model file, printed only if it is one: a string or an object where a number belongs shows as "?". */
+export function num(v: unknown, digits: number): string {
+  return typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '?';
 }

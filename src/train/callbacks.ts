@@ -5,10 +5,12 @@
  * saving a broken model.
  */
 import type { Callback, Metrics, TrainControl } from './loop.js';
+import { tf } from '../engine.js';
+import { TsganError } from '../errors.js';
 
 export interface ProgressOptions {
   /** Where to write. Default process.stderr. */
-  stream?: NodeJS.WriteStream;
+  stream?: Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean; columns?: number };
   /** Metrics to show, in order. Default: every metric. */
   show?: string[];
   /** Seconds between plain lines when the stream is not a terminal. Default 5. */
@@ -139,4 +141,18 @@ export function nanGuard(): Callback {
       }
     },
   };
+}
+
+/**
+ * Refuses to go on with weights that hold NaN or ±Infinity: the losses of
+ * the last iteration are measured before its update, so a diverging last
+ * step would otherwise be saved as a model (exit 1; `source` names the data).
+ */
+export function checkFiniteWeights(networks: Record<string, tf.Variable[]>, source: string): void {
+  for (const [name, vars] of Object.entries(networks)) {
+    for (let i = 0; i < vars.length; i++) {
+      const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(vars[i]))).dataSync()[0]);
+      if (bad) throw new TsganError(`${source}: the trained ${name} network's weight ${i} holds NaN or Infinity (training diverged; try lower learning rates); no model was written`, 1);
+    }
+  }
 }

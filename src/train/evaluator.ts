@@ -109,6 +109,26 @@ export class EvalCallback implements Callback {
     return this.best.iteration;
   }
 
+  /** The best evaluation so far and its weights, for checkpoints. */
+  getState(): { best: EvalCallback['best']; weights: Record<string, Float32Array[]> | null } {
+    const weights = this.bestWeights && Object.fromEntries(Object.entries(this.bestWeights).map(([k, ts]) => [k, ts.map((t) => t.dataSync().slice() as Float32Array)]));
+    return { best: this.best && { ...this.best }, weights };
+  }
+
+  setState(state: ReturnType<EvalCallback['getState']>): void {
+    this.dropSnapshot();
+    this.best = state.best && { ...state.best };
+    if (!state.weights) return;
+    const nets = this.model.networkVariables();
+    this.bestWeights = Object.fromEntries(
+      Object.entries(nets).map(([k, vars]) => {
+        const ws = state.weights![k];
+        if (!ws || ws.length !== vars.length || ws.some((w, i) => w.length !== vars[i].size)) throw new Error(`the checkpoint's best ${k} weights do not fit the model`);
+        return [k, ws.map((w, i) => tf.tensor(w, vars[i].shape))];
+      }),
+    );
+  }
+
   private dropSnapshot(): void {
     if (this.bestWeights) tf.dispose(Object.values(this.bestWeights).flat());
     this.bestWeights = null;

@@ -8,6 +8,7 @@ import type { Gan } from '../models/gan.js';
 import { BatchSampler, type Items } from '../data/batches.js';
 import type { Windows } from '../data/windows.js';
 import { Rng } from '../random.js';
+import type { TrainerState } from './loop.js';
 import type { Metrics, Trainable } from './loop.js';
 
 /** Windows as items [seqLen, features]. */
@@ -36,6 +37,17 @@ export class GanTrainer implements Trainable {
     const rng = new Rng(seed ^ 0x5eed);
     this.sampler = new BatchSampler(items, rng.fork());
     this.noiseRng = rng.fork();
+  }
+
+  /** Where the run stands: the iteration and the batch and noise streams (the model's own state is the model's). */
+  getState(): TrainerState {
+    return { iteration: this.it, sampler: this.sampler.getState(), noise: this.noiseRng.getState() };
+  }
+
+  setState(state: TrainerState): void {
+    this.it = state.iteration;
+    this.sampler.setState(state.sampler);
+    this.noiseRng.setState(state.noise);
   }
 
   trainStep(): Metrics {

@@ -4,7 +4,16 @@
  * them to callbacks, which own every side effect (progress, NaN checks,
  * checkpoints). A callback stops training by setting `control.stop`.
  */
+import type { RngState } from '../random.js';
+
 export type Metrics = Record<string, number>;
+
+/** A trainer's own state, for checkpoints: its iteration and its random streams. */
+export interface TrainerState {
+  iteration: number;
+  sampler: { rng: RngState; order: Int32Array; pos: number };
+  noise: RngState;
+}
 
 export interface Trainable {
   /** One training iteration (for a GAN: its D steps and its G step). */

@@ -7,6 +7,7 @@
  */
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
+import type { TrainerState } from './loop.js';
 import { BatchSampler, type Items } from '../data/batches.js';
 import type { Windows } from '../data/windows.js';
 import type { JointGeneratorLogs, Timegan } from '../models/timegan.js';
@@ -56,6 +57,17 @@ export class TimeganTrainer implements Trainable {
     const { batchSize, pac } = this.model.config;
     const n = Math.min(batchSize, this.items.count);
     return this.sampler.next(n - (n % pac)) as tf.Tensor3D;
+  }
+
+  /** Where the run stands: the iteration and the batch and noise streams (the model's own state is the model's). */
+  getState(): TrainerState {
+    return { iteration: this.it, sampler: this.sampler.getState(), noise: this.noiseRng.getState() };
+  }
+
+  setState(state: TrainerState): void {
+    this.it = state.iteration;
+    this.sampler.setState(state.sampler);
+    this.noiseRng.setState(state.noise);
   }
 
   trainStep(): Metrics {

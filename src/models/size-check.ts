@@ -1,0 +1,219 @@
+/**
+ * Size limits checked before a model is built: a config (from the command
+ * line or from a shared tsgan.json) is refused, naming the sizes to reduce,
+ * when its networks or the arrays that training or sampling allocate would
+ * exceed a documented bound. The networks' constructors draw an orthogonal
+ * recurrent kernel per layer, O(H³) work, so the bound must hold before any
+ * constructor runs.
+ *
+ * Bounds (the documented limits of what tsgan builds, from a file or from flags):
+ *   - parameters of all networks together ≤ MAX_PARAMETERS (2²⁷, 512 MiB of float32)
+ *   - initialisation work ≤ MAX_INIT_FLOPS (6·10¹⁰, about half a minute in JavaScript)
+ *   - one recurrent pass over a batch ≤ MAX_ACTIVATION_BYTES (0.9 × 4 GiB, what 32-bit WebAssembly addresses)
+ *   - values one `sample` call writes ≤ MAX_SAMPLE_VALUES (2²⁴ values, a CSV of at most ~250 MB)
+ * and per key (a file's config): the ranges in SIZE_RANGES.
+ */
+import { TsganError } from '../errors.js';
+import { estimateStackBytes, WASM_MAX_BYTES } from '../kernels/wasm-kernels.js';
+import type { CellType } from '../nn/recurrent.js';
+
+export const MAX_PARAMETERS = 2 ** 27;
+export const MAX_INIT_FLOPS = 6e10;
+export const MAX_ACTIVATION_BYTES = WASM_MAX_BYTES * 0.9;
+export const MAX_SAMPLE_VALUES = 2 ** 24;
+/** The batch `Gan.sample` generates at a time. */
+const SAMPLE_BATCH = 256;
+
+/** Per-key ranges of the sizes a config file may give (inclusive). */
+export const SIZE_RANGES = {
+  features: [1, 65536],
+  dataDim: [1, 65536],
+  noiseDim: [1, 65536],
+  seqLen: [1, 100000],
+  hidden: [1, 4096],
+  layers: [1, 64],
+  batchSize: [1, 1048576],
+  pac: [1, 1024],
+  classes: [2, 65536],
+  /** Each entry of dense-gan's gHidden / dHidden; the lists hold 1 to 64 entries. */
+  denseHidden: [1, 65536],
+  gSteps: [1, 1000],
+  dSteps: [1, 1000],
+} as const;
+
+/** The shape-driving part of every model config (rgan, timegan, dense-gan, classifier). */
+export interface SizedConfig {
+  model: string;
+  features?: number;
+  seqLen?: number;
+  noiseDim?: number;
+  layers?: number;
+  hidden?: number;
+  cell?: CellType;
+  layerNorm?: boolean;
+  pac?: number;
+  bidirectional?: boolean;
+  batchSize?: number;
+  dataDim?: number;
+  gHidden?: number[];
+  dHidden?: number[];
+  classes?: number;
+}
+
+export interface SizeCheckOptions {
+  /** The tsgan.json the config came from: errors name it and its `config.<key>`; else they name the command-line flags. */
+  file?: string;
+  /** Check one training batch of this size (a D pass over real and generated items together). */
+  batch?: number;
+  /** Training items: checks a batch of min(config.batchSize, items), as `batch`. */
+  items?: number;
+}
+
+const FLAGS: Record<string, string> = {
+  hidden: '--hidden',
+  layers: '--layers',
+  seqLen: '--seq-len',
+  batchSize: '--batch-size',
+  noiseDim: '--noise-dim',
+  pac: '--pac',
+  gHidden: '--g-hidden',
+  dHidden: '--d-hidden',
+  features: '--columns',
+  dataDim: '--columns',
+  classes: 'the number of classes',
+};
+
+const GATES: Record<CellType, number> = { rnn: 1, gru: 3, lstm: 4 };
+
+interface Stack {
+  input: number;
+  layers: number;
+}
+
+/** The recurrent stacks and dense layers [in, out] a config builds. */
+function networks(c: SizedConfig): { stacks: Stack[]; dense: [number, number][] } {
+  const F = c.features ?? c.dataDim ?? 1;
+  const H = c.hidden ?? 1;
+  const L = c.layers ?? 1;
+  const pac = c.pac ?? 1;
+  const noise = c.noiseDim ?? F;
+  switch (c.model) {
+    case 'rgan':
+      return { stacks: [{ input: noise, layers: L }, { input: F * pac, layers: L }], dense: [[H, F], [H, 1]] };
+    case 'timegan': {
+      const stacks: Stack[] = [
+        { input: F, layers: L },
+        { input: H, layers: L },
+        { input: noise, layers: L },
+        { input: H, layers: Math.max(1, L - 1) },
+        { input: H * pac, layers: L },
+      ];
+      if (c.bidirectional !== false) stacks.push({ input: H * pac, layers: L });
+      return { stacks, dense: [[H, H], [H, F], [H, H], [H, H], [c.bidirectional !== false ? 2 * H : H, 1]] };
+    }
+    case 'classifier':
+      return { stacks: [{ input: F, layers: L }], dense: [[H, c.classes ?? 2]] };
+    case 'dense-gan': {
+      const chain = (widths: number[]) => widths.slice(1).map((w, i) => [widths[i], w] as [number, number]);
+      const D = c.dataDim ?? 1;
+      return { stacks: [], dense: [...chain([noise, ...(c.gHidden ?? []), D]), ...chain([D * pac, ...(c.dHidden ?? []), 1])] };
+    }
+    default:
+      return { stacks: [], dense: [] };
+  }
+}
+
+/** Parameter count and initialisation work (multiply-adds of the orthogonal kernels' Gram–Schmidt) of a config's networks. */
+export function estimateModelSize(c: SizedConfig): { parameters: number; initFlops: number } {
+  const { stacks, dense } = networks(c);
+  const H = c.hidden ?? 1;
+  const G = GATES[c.cell ?? 'gru'] ?? 3;
+  let parameters = 0;
+  let initFlops = 0;
+  for (const s of stacks) {
+    for (let l = 0; l < s.layers; l++) {
+      const input = l === 0 ? s.input : H;
+      parameters += G * H * (input + H + 1) + (c.layerNorm ? 4 * G * H : 0);
+      // Orthogonal [H, G·H]: H vectors of length G·H, each projected on the ones before (init.ts).
+      initFlops += 2 * G * H * H * H;
+    }
+  }
+  for (const [i, o] of dense) parameters += i * o + o;
+  return { parameters, initFlops: initFlops + parameters };
+}
+
+const sci = (n: number) => (n < 1e6 ? String(Math.round(n)) : n.toExponential(1).replace('e+', 'e'));
+const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
+
+/** What to name a config key by: `file: config.hidden` or `--hidden`. */
+function namer(opts: SizeCheckOptions) {
+  return (k: string) => (opts.file ? `config.${k}` : (FLAGS[k] ?? k));
+}
+
+/** The keys that drive the estimate, with their values, for the message. */
+function drivers(c: SizedConfig, keys: string[], name: (k: string) => string): string {
+  const present = keys.filter((k) => (c as unknown as Record<string, unknown>)[k] !== undefined);
+  return present.map((k) => `${name(k)} (${JSON.stringify((c as unknown as Record<string, unknown>)[k])})`).join(', ');
+}
+
+function refuse(opts: SizeCheckOptions, key: string, message: string): never {
+  const name = namer(opts);
+  throw new TsganError(opts.file ? `${opts.file}: ${name(key)}: ${message}` : message);
+}
+
+/**
+ * Refuses, before any network is built, a config whose networks exceed
+ * MAX_PARAMETERS or MAX_INIT_FLOPS, or (with `batch`) whose training batch
+ * would exceed MAX_ACTIVATION_BYTES in one recurrent pass.
+ */
+export function checkModelSize(c: SizedConfig, opts: SizeCheckOptions = {}): void {
+  const name = namer(opts);
+  const { parameters, initFlops } = estimateModelSize(c);
+  const archKeys = c.model === 'dense-gan' ? ['gHidden', 'dHidden', 'noiseDim', 'dataDim'] : ['hidden', 'layers', 'features', 'noiseDim'];
+  const main = c.model === 'dense-gan' ? 'gHidden' : 'hidden';
+  if (!Number.isFinite(parameters) || parameters > MAX_PARAMETERS) {
+    refuse(opts, main, `the networks would hold about ${sci(parameters)} parameters (${gib(parameters * 4)} of float32), over the ${sci(MAX_PARAMETERS)} tsgan builds; reduce ${drivers(c, archKeys, name)}`);
+  }
+  if (initFlops > MAX_INIT_FLOPS) {
+    refuse(opts, main, `initialising the recurrent kernels would take about ${sci(initFlops)} operations (O(hidden³) per layer), over the ${sci(MAX_INIT_FLOPS)} tsgan allows; reduce ${drivers(c, ['hidden', 'layers'], name)}`);
+  }
+  const batch = opts.batch ?? (opts.items !== undefined ? Math.min(c.batchSize ?? opts.items, opts.items) : undefined);
+  if (batch !== undefined) checkBatchMemory(c, 2 * batch, ['batchSize', 'seqLen', 'hidden', 'layers'], opts);
+}
+
+/** `c` itself, after checkModelSize: for building a model in one expression. */
+export function sized<T extends SizedConfig>(c: T, opts: SizeCheckOptions = {}): T {
+  checkModelSize(c, opts);
+  return c;
+}
+
+/** Refuses `count` items from `sample` when their values or one generated batch would exceed the bounds. */
+export function checkSampleSize(c: SizedConfig, count: number, opts: SizeCheckOptions = {}): void {
+  const item = c.model === 'dense-gan' ? (c.dataDim ?? 1) : (c.seqLen ?? 1) * (c.features ?? 1);
+  const values = count * item;
+  if (values > MAX_SAMPLE_VALUES) {
+    const what = c.model === 'dense-gan' ? `${item} values` : `${c.seqLen} steps × ${c.features} features`;
+    throw new TsganError(
+      `--count ${count} × ${what} is ${sci(values)} values, over the ${sci(MAX_SAMPLE_VALUES)} one sample file holds; reduce --count to at most ${Math.max(1, Math.floor(MAX_SAMPLE_VALUES / item))}`,
+    );
+  }
+  checkBatchMemory(c, Math.min(count, SAMPLE_BATCH), ['seqLen', 'hidden', 'layers', 'noiseDim'], opts);
+}
+
+function checkBatchMemory(c: SizedConfig, batch: number, keys: string[], opts: SizeCheckOptions): void {
+  const name = namer(opts);
+  let bytes: number;
+  if (c.model === 'dense-gan') {
+    const widths = [c.noiseDim ?? 1, ...(c.gHidden ?? []), c.dataDim ?? 1, ...(c.dHidden ?? [])].map((w) => w * (c.pac ?? 1));
+    bytes = 4 * 4 * batch * widths.reduce((a, b) => a + b, 0);
+    keys = ['batchSize', 'gHidden', 'dHidden'];
+  } else {
+    const H = c.hidden ?? 1;
+    const F = c.features ?? 1;
+    const input = Math.max(c.noiseDim ?? F, F * (c.pac ?? 1), c.model === 'timegan' ? H * (c.pac ?? 1) : 0);
+    bytes = estimateStackBytes({ cell: c.cell ?? 'gru', batch, time: c.seqLen ?? 1, inputSize: input, hidden: H, headUnits: Math.max(F, H) }, c.layers ?? 1, 1);
+  }
+  if (!(bytes <= MAX_ACTIVATION_BYTES)) {
+    refuse(opts, c.model === 'dense-gan' ? 'gHidden' : 'seqLen', `one batch of ${batch} needs about ${gib(bytes)} for its layers, over the ${gib(MAX_ACTIVATION_BYTES)} that fits in 32-bit WebAssembly; reduce ${drivers(c, keys, name) || '--batch-size'}`);
+  }
+}

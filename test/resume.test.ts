@@ -1,0 +1,200 @@
+/**
+ * Checkpoint and resume: a training stopped anywhere (Ctrl-C, kill -9) and
+ * resumed writes the same files as one run straight through, byte for byte
+ * (tsgan.json's trainingSeconds aside); a broken checkpoint is one line.
+ */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { engine, tempDir, runCli, listFiles, STOCK_CSV, BIN } from './helpers.js';
+import { trainFromCsv, type TrainCsvOptions } from '../src/pipeline.js';
+import { resumeTraining } from '../src/resume.js';
+import { TsganError } from '../src/errors.js';
+import { setFusedKernels } from '../src/kernels/fused-stack.js';
+import { Rng } from '../src/random.js';
+import type { Callback } from '../src/train/loop.js';
+
+before(engine);
+
+/** Every file of a model directory; tsgan.json without its (clock-dependent) trainingSeconds. */
+function files(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    listFiles(dir)
+      .filter((f) => /\.(json|bin)$/.test(f))
+      .map((f) => {
+        const data = readFileSync(join(dir, f));
+        return [f, f === 'tsgan.json' ? data.toString('utf8').replace(/"trainingSeconds": [\d.e+-]+/, '') : data.toString('base64')];
+      }),
+  );
+}
+
+const RGAN: Omit<TrainCsvOptions, 'out'> = {
+  data: STOCK_CSV,
+  seqLen: 8,
+  iterations: 30,
+  seed: 11,
+  evalEvery: 10,
+  diversityEvery: 5,
+  gradStepsEvery: 5,
+  model: { layers: 2, hidden: 6, batchSize: 16, ema: 0.9 },
+};
+
+const TIMEGAN: Omit<TrainCsvOptions, 'out'> = {
+  data: STOCK_CSV,
+  modelType: 'timegan',
+  seqLen: 6,
+  iterations: 8,
+  seed: 5,
+  diversityEvery: 4,
+  model: { layers: 2, hidden: 4, batchSize: 8, embeddingIterations: 5, supervisedIterations: 5 },
+};
+
+/** A callback that asks for an interrupt at the end of `at`, as the CLI's Ctrl-C handler does. */
+function interruptAt(at: number, interrupt: { requested: boolean }): Callback {
+  return {
+    onIterationEnd(it) {
+      if (it === at) interrupt.requested = true;
+    },
+  };
+}
+
+/** Runs `opts` straight, then stopped at each of `stops` in turn and resumed; returns both directories. */
+async function stopAndResume(opts: Omit<TrainCsvOptions, 'out'>, stops: number[]): Promise<{ straight: string; resumed: string }> {
+  const dir = tempDir();
+  const straight = join(dir, 'straight');
+  const resumed = join(dir, 'resumed');
+  await trainFromCsv({ ...opts, out: straight });
+  for (const [k, at] of stops.entries()) {
+    const interrupt = { requested: false };
+    const callbacks = [interruptAt(at, interrupt)];
+    const run = k === 0 ? trainFromCsv({ ...opts, out: resumed, interrupt, callbacks }) : resumeTraining(resumed, { interrupt, callbacks });
+    await assert.rejects(run, (e: unknown) => e instanceof TsganError && e.exitCode === 130 && new RegExp(`interrupted at iteration ${at} .*resume with: tsgan train --resume`).test(e.message));
+    assert.deepEqual(listFiles(resumed), ['checkpoint', 'checkpoint/arrays.bin', 'checkpoint/state.json'], 'only the checkpoint until the model is done');
+  }
+  await resumeTraining(resumed);
+  return { straight, resumed };
+}
+
+test('an RGAN stopped three times and resumed (weight average, evaluations, monitors) writes the same files', async () => {
+  const { straight, resumed } = await stopAndResume(RGAN, [1, 10, 23]);
+  assert.deepEqual(files(resumed), files(straight));
+  assert.ok(!existsSync(join(resumed, 'checkpoint')), 'the finished model has no checkpoint');
+  const meta = JSON.parse(readFileSync(join(resumed, 'tsgan.json'), 'utf8'));
+  assert.equal(meta.iterations, 30);
+  assert.equal(meta.history.iteration.length, 30);
+});
+
+test('a TimeGAN stopped in each of its three phases and resumed writes the same files', async () => {
+  const { straight, resumed } = await stopAndResume(TIMEGAN, [3, 5, 7, 12, 17]);
+  assert.deepEqual(files(resumed), files(straight));
+});
+
+test('with the fused kernels off (TF.js Adam), stopped and resumed, the same files', async () => {
+  setFusedKernels(false);
+  try {
+    const { straight, resumed } = await stopAndResume({ ...RGAN, iterations: 12, evalEvery: undefined }, [4]);
+    assert.deepEqual(files(resumed), files(straight));
+  } finally {
+    setFusedKernels(true);
+  }
+});
+
+/** `tsgan train` as a child process; resolves when it exits (by itself or killed). */
+function child(args: string[], killAfterMs?: number): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+  return new Promise((done) => {
+    const p = spawn(process.execPath, [BIN, 'train', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (d) => (stderr += String(d)));
+    let timer: NodeJS.Timeout | undefined;
+    if (killAfterMs !== undefined) timer = setTimeout(() => p.kill('SIGKILL'), killAfterMs);
+    p.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      done({ code, signal, stderr });
+    });
+  });
+}
+
+test('a TimeGAN killed with kill -9 at 20 random points, resumed each time, writes the same files as a run straight through', async () => {
+  const dir = tempDir();
+  const args = ['--data', STOCK_CSV, '--model', 'timegan', '--seq-len', '6', '--layers', '2', '--hidden', '4', '--batch-size', '8', '--iterations', '60', '--embedding-iterations', '30', '--supervised-iterations', '30', '--seed', '3', '--diversity-every', '10'];
+  const straight = join(dir, 'straight');
+  assert.equal((await child([...args, '--out', straight])).code, 0);
+  const out = join(dir, 'killed');
+  const rng = new Rng(29);
+  // Where the kills land depends on the machine's speed; what must hold does not: every resume ends at the same files.
+  let kills = 0;
+  let first = true;
+  for (let k = 0; k < 20; k++) {
+    const delay = 600 + rng.int(1200);
+    const r = await child(first ? [...args, '--out', out, '--checkpoint-every', '1'] : ['--resume', out], delay);
+    if (r.signal === 'SIGKILL') kills++;
+    else assert.equal(r.code, 0, r.stderr);
+    if (existsSync(join(out, 'checkpoint'))) first = false;
+    if (existsSync(join(out, 'tsgan.json'))) break;
+  }
+  if (!existsSync(join(out, 'tsgan.json'))) assert.equal((await child(first ? [...args, '--out', out, '--checkpoint-every', '1'] : ['--resume', out])).code, 0);
+  assert.ok(kills >= 1, 'at least one run was killed');
+  assert.deepEqual(files(out), files(straight));
+});
+
+test('Ctrl-C during tsgan train writes a checkpoint and says how to resume; tsgan train --resume finishes it', async () => {
+  const dir = tempDir();
+  const out = join(dir, 'm');
+  const args = ['--data', STOCK_CSV, '--seq-len', '8', '--layers', '2', '--hidden', '8', '--batch-size', '16', '--iterations', '100000', '--out', out];
+  const r = await new Promise<{ code: number | null; stderr: string }>((done) => {
+    const p = spawn(process.execPath, [BIN, 'train', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let sent = false;
+    // Interrupted once training has begun (the first progress line), not after a fixed delay.
+    p.stderr.on('data', (d) => {
+      stderr += String(d);
+      if (!sent && /train \d+\/100000/.test(stderr)) {
+        sent = true;
+        p.kill('SIGINT');
+      }
+    });
+    p.on('exit', (code) => done({ code, stderr }));
+  });
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stderr, /tsgan: error: interrupted at iteration \d+ of 100000; the training state is in .*; resume with: tsgan train --resume /);
+  assert.deepEqual(listFiles(out), ['checkpoint', 'checkpoint/arrays.bin', 'checkpoint/state.json']);
+  // A stopped run goes on; other options with --resume are refused (the checkpoint holds them).
+  const bad = await runCli(['train', '--resume', out, '--iterations', '5']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--resume takes no other option .*--iterations/);
+});
+
+test('a broken or missing checkpoint is one line naming the file and the key, exit 2', async () => {
+  const dir = tempDir();
+  const out = join(dir, 'm');
+  const interrupt = { requested: false };
+  await assert.rejects(trainFromCsv({ ...RGAN, iterations: 6, evalEvery: undefined, out, interrupt, callbacks: [interruptAt(3, interrupt)] }));
+  const state = join(out, 'checkpoint/state.json');
+  const good = readFileSync(state, 'utf8');
+  const cases: [string, (s: Record<string, unknown>) => unknown, RegExp][] = [
+    ['not JSON', () => '{', /state\.json: invalid JSON/],
+    ['another format', (s) => ({ ...s, format: 'x' }), /state\.json: not a tsgan checkpoint \(format/],
+    ['a newer version', (s) => ({ ...s, formatVersion: 99 }), /checkpoint version 99 is newer/],
+    ['an array outside arrays.bin', (s) => ({ ...s, trainer: { ...(s.trainer as object), sampler: { ...((s.trainer as Record<string, object>).sampler), order: { $i32: [0, 1e9] } } } }), /trainer\.sampler\.order: an array reference outside arrays\.bin/],
+    ['a negative iteration', (s) => ({ ...s, iteration: -1 }), /state\.json: iteration: /],
+    ['no model state', (s) => ({ ...s, model: undefined }), /state\.json: model: /],
+    ['a bad number token', (s) => ({ ...s, trainingSeconds: { $num: 'lots' } }), /trainingSeconds: "lots" is not NaN or ±Infinity/],
+    ['a changed data file', (s) => ({ ...s, dataSha256: '0'.repeat(64) }), /is not the file this training started on/],
+    ['a wrong-sized network', (s) => ({ ...s, model: { ...(s.model as object), networks: { generator: [], discriminator: [] } } }), /checkpoint's generator network does not fit/],
+  ];
+  for (const [what, mutate, pattern] of cases) {
+    const m = mutate(JSON.parse(good));
+    writeFileSync(state, typeof m === 'string' ? m : JSON.stringify(m));
+    const r = await runCli(['train', '--resume', out]);
+    assert.equal(r.code, 2, `${what}: ${r.stderr}`);
+    const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('tsgan: TensorFlow.js') && !l.startsWith('tsgan: resuming'));
+    assert.equal(lines.length, 1, `${what}: ${r.stderr}`);
+    assert.match(lines[0], /^tsgan: error: /, what);
+    assert.match(lines[0], pattern, what);
+    assert.ok(existsSync(state) && !existsSync(join(out, 'tsgan.json')), `${what}: nothing written`);
+  }
+  const none = await runCli(['train', '--resume', join(dir, 'nothing')]);
+  assert.match(none.stderr, /nothing: no such directory to resume/);
+});
