@@ -15,7 +15,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,7 @@ const { values, positionals } = parseArgs({
 const kills = Number(values.kills);
 const rng = new Rng(Number(values.seed));
 const work = values.work ?? mkdtempSync(join(tmpdir(), 'tsgan-kill-resume-'));
+mkdirSync(work, { recursive: true });
 const trainArgs = positionals.length > 0 ? positionals : ['--model', 'timegan', '--data', join(ROOT, 'data/stock_data.csv'), '--seed', '3'];
 
 function sha(file: string): string {
