@@ -171,9 +171,15 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
     if (resume) {
       const st = resume.state;
       if (st.iteration > total || st.trainer.iteration !== st.iteration) throw new TsganError(`${opts.out}: the checkpoint's iteration ${st.iteration} does not fit a run of ${total}`);
-      model.restoreTrainingState(st.model);
-      trainer.setState(st.trainer);
-      if (evaluator && st.evaluator) evaluator.setState(st.evaluator);
+      try {
+        model.restoreTrainingState(st.model);
+        trainer.setState(st.trainer);
+        if (evaluator && st.evaluator) evaluator.setState(st.evaluator);
+      } catch (e) {
+        // A state that passed the schema but does not fit this run's shapes.
+        if (e instanceof TsganError) throw e;
+        throw new TsganError(`${join(opts.out, CHECKPOINT_DIR, 'state.json')}: ${(e as Error).message}`);
+      }
       history = History.from(st.history);
       secondsBefore = st.trainingSeconds;
     }

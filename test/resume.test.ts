@@ -181,6 +181,7 @@ test('a broken or missing checkpoint is one line naming the file and the key, ex
     ['a negative iteration', (s) => ({ ...s, iteration: -1 }), /state\.json: iteration: /],
     ['no model state', (s) => ({ ...s, model: undefined }), /state\.json: model: /],
     ['a bad number token', (s) => ({ ...s, trainingSeconds: { $num: 'lots' } }), /trainingSeconds: "lots" is not NaN or ±Infinity/],
+    ['a batch position past the data', (s) => ({ ...s, trainer: { ...(s.trainer as object), sampler: { ...((s.trainer as Record<string, object>).sampler), pos: 1e6 } } }), /checkpoint\/state\.json: sampler\.pos: 1000000 is outside \[0, \d+\]/],
     ['a changed data file', (s) => ({ ...s, dataSha256: '0'.repeat(64) }), /is not the file this training started on/],
     ['a wrong-sized network', (s) => ({ ...s, model: { ...(s.model as object), networks: { generator: [], discriminator: [] } } }), /checkpoint's generator network does not fit/],
   ];

@@ -36,7 +36,10 @@ export class BatchSampler {
   }
 
   setState(state: { rng: RngState; order: Int32Array; pos: number }): void {
-    if (state.order.length !== this.items.count) throw new Error(`batch order has ${state.order.length} items, the data ${this.items.count}`);
+    const { count } = this.items;
+    if (state.order.length !== count) throw new Error(`sampler.order: has ${state.order.length} items, the data ${count}`);
+    if (state.order.some((i) => i < 0 || i >= count)) throw new Error(`sampler.order: holds an index outside [0, ${count})`);
+    if (!Number.isInteger(state.pos) || state.pos < 0 || state.pos > count) throw new Error(`sampler.pos: ${state.pos} is outside [0, ${count}]`);
     this.rng.setState(state.rng);
     this.order = state.order.slice();
     this.pos = state.pos;
