@@ -27,22 +27,27 @@ Atomics.notify(ctl, 3);
 let seen = 0;
 for (;;) {
   Atomics.wait(ctl, 0, seen);
-  seen = Atomics.load(ctl, 0);
+  const request = Atomics.load(ctl, 0);
+  if (request === seen) continue; // woken without a new request: the list may be being rewritten
+  seen = request;
   try {
-    const n = list[0];
-    let p = 1;
+    // The whole list is read and checked before any call runs, so a list that is not this
+    // request's (or not a list) is an error, never a kernel run on stray pointers.
+    if (list[0] !== request) throw new Error(`call list is for request ${list[0]}, not ${request}`);
+    const n = list[1];
+    const calls: { fn: (...a: number[]) => void; args: number[] }[] = [];
+    let p = 2;
     for (let c = 0; c < n; c++) {
       const fn = fns[list[p]];
       const k = list[p + 1];
-      // A list read while it was being rewritten shows as nonsense here: say so, rather than spread millions of arguments.
       if (fn === undefined || !Number.isInteger(k) || k < 0 || p + 2 + k > list.length) {
         throw new Error(`call list entry ${c} of ${n} (at ${p}) is not a call: function index ${list[p]}, ${k} arguments`);
       }
-      const args: number[] = new Array(k);
-      for (let i = 0; i < k; i++) args[i] = list[p + 2 + i];
-      fn(...args);
+      calls.push({ fn, args: Array.from(list.subarray(p + 2, p + 2 + k)) });
       p += 2 + k;
     }
+    if (Atomics.load(ctl, 0) !== request || list[0] !== request) throw new Error(`call list of request ${request} changed while it was read`);
+    for (const c of calls) c.fn(...c.args);
   } catch (e) {
     // The message travels back through shared bytes; the main thread throws it.
     const text = new TextEncoder().encode(String((e as Error)?.stack ?? e)).subarray(0, errorText.byteLength - 4);

@@ -154,15 +154,17 @@ class Helper {
   }
   /** Starts the calls on the helper; returns at once. */
   start(calls: Call[]): void {
-    let p = 1;
+    // [request number, call count, then per call: function index, argument count, arguments]
+    let p = 2;
     for (const c of calls) {
       this.list[p] = KERNEL_FUNCTIONS.indexOf(c.fn);
       this.list[p + 1] = c.args.length;
       this.list.set(c.args, p + 2);
       p += 2 + c.args.length;
     }
-    this.list[0] = calls.length;
+    this.list[1] = calls.length;
     this.seq++;
+    this.list[0] = this.seq; // the worker runs a list only under the request number it was woken for
     Atomics.store(this.ctl, 0, this.seq);
     Atomics.notify(this.ctl, 0);
   }
