@@ -41,7 +41,8 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { peakTurnover, sineData, sinesCoupling, sinesPredictiveFloor, sinesToCsv } from '../src/data/sines.js';
+import { sineData, sinesToCsv } from '../src/data/sines.js';
+import { peakTurnover, sinesCoupling, sinesPredictiveFloor } from '../src/eval/sines.js';
 import { loadEvalData, type WindowSet } from '../src/eval/data.js';
 import { VERSION } from '../src/version.js';
 

@@ -21,7 +21,8 @@ export { glorotUniform, orthogonal } from './nn/init.js';
 
 export { Adam, globalNorm, type AdamArgs } from './models/adam.js';
 export { Gan, featureMatchingLoss, GAN_TRAINING_DEFAULTS, type GanTrainingConfig, type GanStepMetrics } from './models/gan.js';
-export { Rgan, rganConfig, RGAN_DEFAULTS, type RganConfig, type RganStepMetrics, type NoiseKind } from './models/rgan.js';
+export { Rgan, rganConfig, RGAN_DEFAULTS, type RganConfig, type RganStepMetrics } from './models/rgan.js';
+export { ARCH_DEFAULTS, sequenceNoise, type RecurrentGanArch, type NoiseKind } from './models/recurrent-arch.js';
 export { nonSaturating, bceWithLogits, makeLoss, LOSS_NAMES, type GanLoss, type LossName, type LossOptions } from './losses/gan.js';
 
 export { fit, History, type Trainable, type Callback, type Metrics, type FitOptions, type FitResult, type TrainControl, type HistoryData } from './train/loop.js';
@@ -59,7 +60,6 @@ export { buildReport, type Report, type ReportOptions } from './report/html.js';
 export { EvalCallback, EVAL_METRICS, type EvalMetricName, type EvalEveryOptions } from './train/evaluator.js';
 export { holdOutBlocks, type WindowSplit } from './data/split.js';
 export { Timegan, timeganConfig, TIMEGAN_DEFAULTS, type TimeganConfig } from './models/timegan.js';
-export { ARCH_DEFAULTS, type RecurrentGanArch } from './models/rgan.js';
 export { TimeganTrainer } from './train/timegan-trainer.js';
 export { diversityMonitor, gradPerStepMonitor, meanPairwiseDistance, type DiversityOptions, type GradStepOptions } from './train/monitors.js';
 export { criticValues, lastStep } from './models/gan.js';

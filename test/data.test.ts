@@ -6,7 +6,8 @@ import { parseCsv, parseNumber } from '../src/data/csv.js';
 import { tableToDataset, loadDataset, decodeUtf8, firstInvalidUtf8 } from '../src/data/table.js';
 import { MinMaxScaler } from '../src/data/scaler.js';
 import { makeWindows } from '../src/data/windows.js';
-import { peakTurnover, sineData, sinesCoupling, sinesPredictiveFloor } from '../src/data/sines.js';
+import { sineData } from '../src/data/sines.js';
+import { peakTurnover, sinesCoupling, sinesPredictiveFloor } from '../src/eval/sines.js';
 import { Rng } from '../src/random.js';
 import { STOCK_CSV } from './helpers.js';
 

@@ -15,7 +15,8 @@ import { Rng } from '../src/random.js';
 import { Timegan, timeganConfig, type TimeganConfig } from '../src/models/timegan.js';
 import { correlationLoss, crossFeatureMask, weakPairMask, momentLoss, quantileLoss, slicedLoss, pairProjections, incrementLoss } from '../src/losses/distribution.js';
 import { TimeganTrainer } from '../src/train/timegan-trainer.js';
-import { sineData, sinesCoupling } from '../src/data/sines.js';
+import { sineData } from '../src/data/sines.js';
+import { sinesCoupling } from '../src/eval/sines.js';
 
 before(engine);
 

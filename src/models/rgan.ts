@@ -16,43 +16,7 @@ import { DenseHead } from '../nn/dense.js';
 import { TsganError } from '../errors.js';
 import { recurrentStackLayers, denseLayers } from '../nn/export.js';
 import { Gan, checkTrainingConfig, withTrainingDefaults, GAN_TRAINING_DEFAULTS, type GanTrainingConfig } from './gan.js';
-import { checkFusedMemory } from '../kernels/fused-stack.js';
-
-export type NoiseKind = 'uniform' | 'normal';
-
-/** The shape of a recurrent GAN's networks (rgan and timegan), with the defaults both use. */
-export interface RecurrentGanArch {
-  /** Features per step of the data (set from the data). */
-  features: number;
-  /** Steps per sequence. Default 24. */
-  seqLen: number;
-  /** Noise values per step. Default: the number of features (TimeGAN's z_dim). */
-  noiseDim: number;
-  /** Noise distribution: 'uniform' U(0,1) as TimeGAN, or 'normal' N(0,1). Default 'uniform'. */
-  noise: NoiseKind;
-  /** Recurrent cell of every network. Default 'gru'. */
-  cell: CellType;
-  /** Recurrent layers in each network. Default 3. */
-  layers: number;
-  /** Units per recurrent layer. Default 24. */
-  hidden: number;
-  /**
-   * Chrono initialisation of the gated cells' biases in every network (Tallec &
-   * Ollivier 2018; see RecurrentStackArgs.chronoInit), against vanishing
-   * gradients on long sequences: with Keras's default biases a GRU or LSTM
-   * discriminator's last judgment barely depends on early steps at
-   * initialisation (the per-step gradient diagnostic shows it). Default false.
-   */
-  chrono: boolean;
-  /**
-   * Layer-normalised recurrent cells in every network (Ba et al. 2016; see
-   * src/nn/recurrent.ts), against vanishing and exploding activations over
-   * long sequences. They run on the tf-ops path, not the fused kernels: about
-   * as slow as plain TF.js. Saved models need tsgan's layer class to load.
-   * Default false.
-   */
-  layerNorm: boolean;
-}
+import { ARCH_DEFAULTS, checkArch, sequenceNoise, checkRecurrentMemory, type RecurrentGanArch } from './recurrent-arch.js';
 
 /** Every option of the recurrent GAN, with its default. Saved with every model. */
 export interface RganConfig extends GanTrainingConfig, RecurrentGanArch {
@@ -75,17 +39,6 @@ export interface RganConfig extends GanTrainingConfig, RecurrentGanArch {
   dSteps: number;
 }
 
-/** The network-shape defaults of rgan and timegan (noiseDim: the number of features). */
-export const ARCH_DEFAULTS: Omit<RecurrentGanArch, 'features' | 'noiseDim'> = {
-  seqLen: 24,
-  noise: 'uniform',
-  cell: 'gru',
-  layers: 3,
-  hidden: 24,
-  chrono: false,
-  layerNorm: false,
-};
-
 export const RGAN_DEFAULTS: Omit<RganConfig, 'features' | 'noiseDim'> = {
   model: 'rgan',
   ...ARCH_DEFAULTS,
@@ -101,13 +54,8 @@ export const RGAN_DEFAULTS: Omit<RganConfig, 'features' | 'noiseDim'> = {
 /** Fills defaults and checks every value, naming the offending one. */
 export function rganConfig(partial: Partial<RganConfig> & { features: number }): RganConfig {
   const c: RganConfig = withTrainingDefaults({ ...RGAN_DEFAULTS, noiseDim: partial.features }, partial) as RganConfig;
-  for (const k of ['features', 'seqLen', 'noiseDim', 'layers', 'hidden'] as const) {
-    const v = c[k];
-    if (!Number.isInteger(v) || v < 1) throw new TsganError(`${k} must be a positive integer, got ${v}`);
-  }
+  checkArch(c);
   checkTrainingConfig(c);
-  if (!CELL_TYPES.includes(c.cell)) throw new TsganError(`unknown cell "${c.cell}"; use one of ${CELL_TYPES.join(', ')}`);
-  if (c.noise !== 'uniform' && c.noise !== 'normal') throw new TsganError(`unknown noise "${c.noise}"; use uniform or normal`);
   if (c.model !== 'rgan') throw new TsganError(`config is for model "${c.model}", not rgan`);
   return c;
 }
@@ -150,9 +98,7 @@ export class Rgan extends Gan {
 
   /** Noise for `count` sequences: [count, seqLen, noiseDim]. */
   noise(rng: Rng, count: number, seqLen = this.config.seqLen): tf.Tensor3D {
-    const n = count * seqLen * this.config.noiseDim;
-    const values = this.config.noise === 'uniform' ? rng.uniformArray(n) : rng.normalArray(n);
-    return tf.tensor3d(values, [count, seqLen, this.config.noiseDim]);
+    return sequenceNoise(this.config, rng, count, seqLen);
   }
 
   /** G(z): [batch, time, noiseDim] → [batch, time, features] in scaled space. */
@@ -178,14 +124,10 @@ export class Rgan extends Gan {
    */
   checkMemory(batch: number): void {
     const c = this.config;
-    const shape = (inputSize: number) => ({ cell: c.cell, batch, time: c.seqLen, inputSize, hidden: c.hidden, headUnits: Math.max(c.features, c.hidden) });
-    checkFusedMemory(
-      [
-        { shape: { ...shape(c.features * c.pac), batch: 2 * batch }, layers: c.layers, passes: 1 },
-        { shape: shape(c.noiseDim), layers: c.layers, passes: 2 },
-      ],
-      `batch ${batch} × sequence ${c.seqLen} × hidden ${c.hidden} × ${c.layers} layers`,
-    );
+    checkRecurrentMemory(c, batch, [
+      { inputSize: c.features * c.pac, layers: c.layers, passes: 1, batches: 2 },
+      { inputSize: c.noiseDim, layers: c.layers, passes: 2 },
+    ]);
   }
 
   /**

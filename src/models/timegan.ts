@@ -74,10 +74,9 @@ import { RecurrentStack, CELL_TYPES, layerWeightList, type StackApplyOptions } f
 import { DenseHead } from '../nn/dense.js';
 import { recurrentStackLayers, denseLayers } from '../nn/export.js';
 import { TsganError } from '../errors.js';
-import { checkFusedMemory } from '../kernels/fused-stack.js';
 import { Adam, globalNorm } from './adam.js';
 import { Gan, GAN_TRAINING_DEFAULTS, checkTrainingConfig, featureMatchingLoss, lastStep, withTrainingDefaults, type GanTrainingConfig } from './gan.js';
-import { ARCH_DEFAULTS, type RecurrentGanArch } from './rgan.js';
+import { ARCH_DEFAULTS, checkArch, sequenceNoise, checkRecurrentMemory, type RecurrentGanArch } from './recurrent-arch.js';
 import { TimeReverse } from '../nn/time-reverse-layer.js';
 import type { Windows } from '../data/windows.js';
 import { momentLoss, correlationLoss, crossFeatureMask, weakPairMask, quantileLoss, pairProjections, slicedLoss, incrementLoss } from '../losses/distribution.js';
@@ -206,9 +205,8 @@ export function timeganConfig(partial: Partial<TimeganConfig> & { features: numb
     { ...TIMEGAN_DEFAULTS, noiseDim: partial.features, embeddingIterations: iterations, supervisedIterations: iterations },
     partial,
   ) as TimeganConfig;
-  for (const k of ['features', 'seqLen', 'noiseDim', 'layers', 'hidden', 'gSteps'] as const) {
-    if (!Number.isInteger(c[k]) || c[k] < 1) throw new TsganError(`${k} must be a positive integer, got ${c[k]}`);
-  }
+  checkArch(c);
+  if (!Number.isInteger(c.gSteps) || c.gSteps < 1) throw new TsganError(`gSteps must be a positive integer, got ${c.gSteps}`);
   for (const k of ['embeddingIterations', 'supervisedIterations'] as const) {
     if (!Number.isInteger(c[k]) || c[k] < 0) throw new TsganError(`${k} must be a whole number, got ${c[k]}`);
   }
@@ -224,7 +222,6 @@ export function timeganConfig(partial: Partial<TimeganConfig> & { features: numb
   if (!(c.correlationThreshold > 0 && c.correlationThreshold <= 1)) throw new TsganError(`correlationThreshold must be in (0, 1], got ${c.correlationThreshold}`);
   if (c.correlationPairs === 'cross' && c.features < 2) throw new TsganError(`correlationPairs 'cross' needs at least 2 features, got ${c.features}`);
   checkTrainingConfig(c);
-  if (!CELL_TYPES.includes(c.cell)) throw new TsganError(`unknown cell "${c.cell}"; use one of ${CELL_TYPES.join(', ')}`);
   if (c.model !== 'timegan') throw new TsganError(`config is for model "${c.model}", not timegan`);
   return c;
 }
@@ -351,9 +348,7 @@ export class Timegan extends Gan {
   }
 
   noise(rng: Rng, count: number): tf.Tensor3D {
-    const n = count * this.config.seqLen * this.config.noiseDim;
-    const values = this.config.noise === 'uniform' ? rng.uniformArray(n) : rng.normalArray(n);
-    return tf.tensor3d(values, [count, this.config.seqLen, this.config.noiseDim]);
+    return sequenceNoise(this.config, rng, count, this.config.seqLen);
   }
 
   /** Synthetic data x̂ = R(S(G(z))): [batch, time, noiseDim] → [batch, time, features]. */
@@ -552,17 +547,13 @@ export class Timegan extends Gan {
   /** Refuses, before any work, a batch too large for 32-bit WebAssembly. */
   checkMemory(batch: number): void {
     const c = this.config;
-    const shape = (inputSize: number) => ({ cell: c.cell, batch, time: c.seqLen, inputSize, hidden: c.hidden, headUnits: Math.max(c.features, c.hidden) });
-    checkFusedMemory(
-      [
-        { shape: shape(c.features), layers: c.layers, passes: 1 },
-        { shape: shape(c.noiseDim), layers: c.layers, passes: 1 },
-        { shape: shape(c.hidden), layers: c.layers, passes: 2 },
-        { shape: shape(c.hidden), layers: Math.max(1, c.layers - 1), passes: 2 },
-        { shape: shape(c.hidden * c.pac), layers: c.layers, passes: c.bidirectional ? 6 : 3 },
-      ],
-      `batch ${batch} × sequence ${c.seqLen} × hidden ${c.hidden} × ${c.layers} layers`,
-    );
+    checkRecurrentMemory(c, batch, [
+      { inputSize: c.features, layers: c.layers, passes: 1 },
+      { inputSize: c.noiseDim, layers: c.layers, passes: 1 },
+      { inputSize: c.hidden, layers: c.layers, passes: 2 },
+      { inputSize: c.hidden, layers: Math.max(1, c.layers - 1), passes: 2 },
+      { inputSize: c.hidden * c.pac, layers: c.layers, passes: c.bidirectional ? 6 : 3 },
+    ]);
   }
 
   /**
