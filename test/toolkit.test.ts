@@ -231,7 +231,7 @@ test('PacGAN: D judges packs of samples side by side, one logit sequence per pac
   // Pack 0, step 1 = sample 0's step 1 then sample 1's step 1.
   const v = packed.arraySync() as number[][][];
   assert.deepEqual(v[0][1], [2, 3, 8, 9]);
-  assert.equal(gan.discriminatorRnn.inputSize, 2 * F);
+  assert.equal(gan.discriminatorNet.rnn.inputSize, 2 * F);
   const real = realBatch();
   const rng = new Rng(2);
   const r = gan.discriminatorStep(real, rng);
@@ -245,7 +245,7 @@ test('the diversity monitor records the signal and warns once when the generator
   const warnings: string[] = [];
   const collapsed = small();
   // A generator whose output ignores the noise: zero kernels in its head.
-  collapsed.generatorHead.kernel.assign(tf.zerosLike(collapsed.generatorHead.kernel));
+  collapsed.generatorNet.head.kernel.assign(tf.zerosLike(collapsed.generatorNet.head.kernel));
   const items = windowItems(sines);
   const run = async (gan: Rgan) => {
     const h = new History();

@@ -11,10 +11,9 @@
  */
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
-import { RecurrentStack, CELL_TYPES, type CellType, type StackApplyOptions } from '../nn/recurrent.js';
-import { DenseHead } from '../nn/dense.js';
+import type { StackApplyOptions } from '../nn/recurrent.js';
 import { TsganError } from '../errors.js';
-import { recurrentStackLayers, denseLayers } from '../nn/export.js';
+import { SequenceNetwork } from '../nn/sequence-network.js';
 import { Gan, checkTrainingConfig, withTrainingDefaults, GAN_TRAINING_DEFAULTS, type GanTrainingConfig } from './gan.js';
 import { ARCH_DEFAULTS, checkArch, sequenceNoise, checkRecurrentMemory, type RecurrentGanArch } from './recurrent-arch.js';
 
@@ -66,10 +65,10 @@ export type { GanStepMetrics as RganStepMetrics } from './gan.js';
 export class Rgan extends Gan {
   readonly config: RganConfig;
   readonly itemShape: number[];
-  readonly generatorRnn: RecurrentStack;
-  readonly generatorHead: DenseHead;
-  readonly discriminatorRnn: RecurrentStack;
-  readonly discriminatorHead: DenseHead;
+  /** G: noise [batch, time, noiseDim] → [batch, time, features] in [0, 1]. */
+  readonly generatorNet: SequenceNetwork;
+  /** D: [batch, time, features·pac] → one logit per step. */
+  readonly discriminatorNet: SequenceNetwork;
 
   /** Builds both networks with weights drawn from `seed`. */
   constructor(config: RganConfig, seed: number) {
@@ -82,18 +81,16 @@ export class Rgan extends Gan {
     const { cell, layers, hidden } = config;
     const chronoInit = config.chrono ? config.seqLen : undefined;
     const layerNorm = config.layerNorm;
-    this.generatorRnn = new RecurrentStack({ cell, layers, hidden, inputSize: config.noiseDim, chronoInit, layerNorm }, gRng);
-    this.generatorHead = new DenseHead({ inputSize: hidden, units: config.features, activation: 'sigmoid' }, gRng);
-    this.discriminatorRnn = new RecurrentStack({ cell, layers, hidden, inputSize: config.features * config.pac, chronoInit, layerNorm }, dRng);
-    this.discriminatorHead = new DenseHead({ inputSize: hidden, units: 1 }, dRng);
+    this.generatorNet = new SequenceNetwork({ cell, layers, hidden, inputSize: config.noiseDim, chronoInit, layerNorm, units: config.features, activation: 'sigmoid' }, gRng);
+    this.discriminatorNet = new SequenceNetwork({ cell, layers, hidden, inputSize: config.features * config.pac, chronoInit, layerNorm, units: 1 }, dRng);
   }
 
   get generatorVariables(): tf.Variable[] {
-    return [...this.generatorRnn.variables, ...this.generatorHead.variables];
+    return this.generatorNet.variables;
   }
 
   get discriminatorVariables(): tf.Variable[] {
-    return [...this.discriminatorRnn.variables, ...this.discriminatorHead.variables];
+    return this.discriminatorNet.variables;
   }
 
   /** Noise for `count` sequences: [count, seqLen, noiseDim]. */
@@ -104,17 +101,17 @@ export class Rgan extends Gan {
   /** G(z): [batch, time, noiseDim] → [batch, time, features] in scaled space. */
   generate(z: tf.Tensor): tf.Tensor3D {
     // Noise needs no gradient.
-    return this.generatorRnn.applyWithHead(z as tf.Tensor3D, this.generatorHead, { constantInput: true });
+    return this.generatorNet.apply(z, { constantInput: true });
   }
 
   /** D(x): [batch, time, features·pac] → logits [batch, time, 1]. */
   discriminate(x: tf.Tensor, opts: StackApplyOptions = {}): tf.Tensor3D {
-    return this.discriminatorRnn.applyWithHead(x as tf.Tensor3D, this.discriminatorHead, opts);
+    return this.discriminatorNet.apply(x, opts);
   }
 
   /** D's last recurrent layer: [batch, time, hidden]. */
   override discriminatorFeatures(x: tf.Tensor): tf.Tensor3D {
-    return this.discriminatorRnn.apply(x as tf.Tensor3D);
+    return this.discriminatorNet.hiddenStates(x);
   }
 
   /**
@@ -138,14 +135,11 @@ export class Rgan extends Gan {
   toLayersModels(): { generator: tf.LayersModel; discriminator: tf.LayersModel } {
     const generator = tf.sequential({
       name: 'generator',
-      layers: [...recurrentStackLayers(this.generatorRnn, 'generator'), ...denseLayers(this.generatorHead, 'generator_out')],
+      layers: this.generatorNet.layers('generator'),
     });
     const discriminator = tf.sequential({
       name: 'discriminator',
-      layers: [
-        ...recurrentStackLayers(this.discriminatorRnn, 'discriminator'),
-        ...denseLayers(this.discriminatorHead, 'discriminator_logit'),
-      ],
+      layers: this.discriminatorNet.layers('discriminator', { headName: 'discriminator_logit' }),
     });
     generator.setWeights(this.generatorVariables);
     discriminator.setWeights(this.discriminatorVariables);
@@ -153,9 +147,7 @@ export class Rgan extends Gan {
   }
 
   protected disposeNetworks(): void {
-    this.generatorRnn.dispose();
-    this.generatorHead.dispose();
-    this.discriminatorRnn.dispose();
-    this.discriminatorHead.dispose();
+    this.generatorNet.dispose();
+    this.discriminatorNet.dispose();
   }
 }

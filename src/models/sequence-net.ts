@@ -5,23 +5,30 @@
  */
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
-import { RecurrentStack, type RecurrentStackArgs } from '../nn/recurrent.js';
-import { DenseHead } from '../nn/dense.js';
+import type { RecurrentStack, RecurrentStackArgs } from '../nn/recurrent.js';
+import type { DenseHead } from '../nn/dense.js';
+import { SequenceNetwork } from '../nn/sequence-network.js';
 import { Adam } from './adam.js';
 
 export abstract class SequenceNet {
-  readonly rnn: RecurrentStack;
-  readonly head: DenseHead;
+  readonly net: SequenceNetwork;
   private opt: Adam | null = null;
 
   constructor(rnn: RecurrentStackArgs & { hidden: number }, outputs: number, seed: number, private readonly lr: number) {
     const rng = new Rng(seed);
-    this.rnn = new RecurrentStack(rnn, rng.fork());
-    this.head = new DenseHead({ inputSize: rnn.hidden, units: outputs }, rng.fork());
+    this.net = new SequenceNetwork({ ...rnn, units: outputs }, rng.fork(), rng.fork());
+  }
+
+  get rnn(): RecurrentStack {
+    return this.net.rnn;
+  }
+
+  get head(): DenseHead {
+    return this.net.head;
   }
 
   get variables(): tf.Variable[] {
-    return [...this.rnn.variables, ...this.head.variables];
+    return this.net.variables;
   }
 
   protected get optimizer(): Adam {
@@ -48,8 +55,7 @@ export abstract class SequenceNet {
   }
 
   dispose(): void {
-    this.rnn.dispose();
-    this.head.dispose();
+    this.net.dispose();
     this.opt?.dispose();
   }
 }

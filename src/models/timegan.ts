@@ -70,9 +70,9 @@
  */
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
-import { RecurrentStack, CELL_TYPES, layerWeightList, type StackApplyOptions } from '../nn/recurrent.js';
-import { DenseHead } from '../nn/dense.js';
+import { RecurrentStack, layerWeightList, type StackApplyOptions } from '../nn/recurrent.js';
 import { recurrentStackLayers, denseLayers } from '../nn/export.js';
+import { SequenceNetwork } from '../nn/sequence-network.js';
 import { TsganError } from '../errors.js';
 import { Adam, globalNorm } from './adam.js';
 import { Gan, GAN_TRAINING_DEFAULTS, checkTrainingConfig, featureMatchingLoss, lastStep, withTrainingDefaults, type GanTrainingConfig } from './gan.js';
@@ -226,24 +226,6 @@ export function timeganConfig(partial: Partial<TimeganConfig> & { features: numb
   return c;
 }
 
-/** A recurrent stack with a dense head: one of TimeGAN's five networks. */
-class Net {
-  constructor(readonly rnn: RecurrentStack, readonly head: DenseHead) {}
-  apply(x: tf.Tensor, opts: StackApplyOptions = {}): tf.Tensor3D {
-    return this.rnn.applyWithHead(x as tf.Tensor3D, this.head, opts);
-  }
-  get variables(): tf.Variable[] {
-    return [...this.rnn.variables, ...this.head.variables];
-  }
-  layers(name: string, activation?: 'sigmoid') {
-    return [...recurrentStackLayers(this.rnn, name), ...denseLayers(this.head, `${name}_out`, undefined, activation)];
-  }
-  dispose(): void {
-    this.rnn.dispose();
-    this.head.dispose();
-  }
-}
-
 const mse = (a: tf.Tensor, b: tf.Tensor) => tf.mean(tf.square(tf.sub(a, b))) as tf.Scalar;
 
 /** What a joint G step records: its loss terms (the optional terms' only when they are on), E's loss, G's gradient norm. */
@@ -263,12 +245,12 @@ type OptionalTerm = 'gLossC' | 'gLossW' | 'gLossI';
 export class Timegan extends Gan {
   readonly config: TimeganConfig;
   readonly itemShape: number[];
-  readonly embedder: Net;
-  readonly recovery: Net;
-  readonly generatorNet: Net;
-  readonly supervisor: Net;
+  readonly embedder: SequenceNetwork;
+  readonly recovery: SequenceNetwork;
+  readonly generatorNet: SequenceNetwork;
+  readonly supervisor: SequenceNetwork;
   /** D's forward stack and head (the head reads both directions when `bidirectional`). */
-  readonly discriminatorNet: Net;
+  readonly discriminatorNet: SequenceNetwork;
   /** D's backward stack, run on the reversed sequence; null unless `bidirectional`. */
   readonly discriminatorBack: RecurrentStack | null;
   private opts: Record<'e0' | 'e' | 'gs' | 'g' | 'd', Adam> | null = null;
@@ -285,10 +267,10 @@ export class Timegan extends Gan {
     this.itemShape = [config.seqLen, config.features];
     const rng = new Rng(seed);
     const { cell, layers, hidden: H, features: F } = config;
-    const stack = (inputSize: number, depth: number, r: Rng) =>
-      new RecurrentStack({ cell, layers: depth, hidden: H, inputSize, chronoInit: config.chrono ? config.seqLen : undefined, layerNorm: config.layerNorm }, r);
-    const net = (inputSize: number, depth: number, out: number, activation: 'sigmoid' | 'linear', r: Rng, headInput = H) =>
-      new Net(stack(inputSize, depth, r), new DenseHead({ inputSize: headInput, units: out, activation }, r));
+    const arch = (inputSize: number, depth: number) => ({ cell, layers: depth, hidden: H, inputSize, chronoInit: config.chrono ? config.seqLen : undefined, layerNorm: config.layerNorm });
+    const stack = (inputSize: number, depth: number, r: Rng) => new RecurrentStack(arch(inputSize, depth), r);
+    const net = (inputSize: number, depth: number, units: number, activation: 'sigmoid' | 'linear', r: Rng, headInputSize = H) =>
+      new SequenceNetwork({ ...arch(inputSize, depth), units, activation, headInputSize }, r);
     this.embedder = net(F, layers, H, 'sigmoid', rng.fork());
     this.recovery = net(H, layers, F, 'sigmoid', rng.fork());
     this.generatorNet = net(config.noiseDim, layers, H, 'sigmoid', rng.fork());
@@ -564,9 +546,9 @@ export class Timegan extends Gan {
   toLayersModels(): Record<string, tf.LayersModel> {
     const generator = tf.sequential({
       name: 'generator',
-      layers: [...this.generatorNet.layers('generator', 'sigmoid'), ...this.supervisor.layers('supervisor', 'sigmoid'), ...this.recovery.layers('recovery', 'sigmoid')],
+      layers: [...this.generatorNet.layers('generator', { activation: 'sigmoid' }), ...this.supervisor.layers('supervisor', { activation: 'sigmoid' }), ...this.recovery.layers('recovery', { activation: 'sigmoid' })],
     });
-    const embedder = tf.sequential({ name: 'embedder', layers: this.embedder.layers('embedder', 'sigmoid') });
+    const embedder = tf.sequential({ name: 'embedder', layers: this.embedder.layers('embedder', { activation: 'sigmoid' }) });
     const discriminator = this.discriminatorBack ? this.bidirectionalModel().model : tf.sequential({ name: 'discriminator', layers: this.discriminatorNet.layers('discriminator') });
     generator.setWeights(this.generatorVariables);
     embedder.setWeights(this.embedder.variables);
