@@ -12,7 +12,7 @@ function recorded(msPerIteration: (it: number) => number) {
   const stream = { isTTY: false, write: (s: string) => lines.push(s) } as unknown as NodeJS.WriteStream;
   let clock = 0;
   const bar = progressBar({ stream, plainEverySeconds: 0, now: () => clock });
-  const control: TrainControl = { stop: false };
+  const control: TrainControl = { stop: false, progress: 0 };
   const history = new History();
   const step = (it: number, logs: Record<string, number>) => {
     clock += msPerIteration(it);
@@ -48,7 +48,7 @@ test('progressBar.write: on a terminal a line goes above the bar, which is drawn
   const stream = { isTTY: true, columns: 200, write: (s: string) => out.push(s) } as unknown as NodeJS.WriteStream;
   let clock = 0;
   const bar = progressBar({ stream, now: () => clock });
-  const control: TrainControl = { stop: false };
+  const control: TrainControl = { stop: false, progress: 0 };
   bar.write('before training');
   bar.onTrainBegin!({ iterations: 10, startIteration: 0 });
   clock = 1000;

@@ -154,8 +154,6 @@ export abstract class Gan {
   /** Releases the networks' variables (the optimisers are released by `dispose`). */
   protected abstract disposeNetworks(): void;
 
-  /** Share of training done, in [0, 1]: set by the trainer, anneals the instance noise. */
-  progress = 0;
   private optG: Adam | null = null;
   private optD: Adam | null = null;
   private lossFn: GanLoss | null = null;
@@ -246,14 +244,14 @@ export abstract class Gan {
     });
   }
 
-  /** The current instance-noise σ. */
-  get noiseSigma(): number {
-    return this.config.instanceNoise * Math.max(0, 1 - this.progress);
+  /** The instance-noise σ when `progress` (in [0, 1]) of training is done: annealed linearly to 0. */
+  noiseSigma(progress: number): number {
+    return this.config.instanceNoise * Math.max(0, 1 - progress);
   }
 
-  /** x + N(0, σ²) with the annealed σ, drawn from `rng`; x itself when σ = 0. */
-  protected withInstanceNoise(x: tf.Tensor, rng: Rng): tf.Tensor {
-    const sigma = this.noiseSigma;
+  /** x + N(0, σ²) with σ annealed to `progress`, drawn from `rng`; x itself when σ = 0. */
+  protected withInstanceNoise(x: tf.Tensor, rng: Rng, progress: number): tf.Tensor {
+    const sigma = this.noiseSigma(progress);
     if (sigma === 0) return x;
     return tf.add(x, tf.tensor(rng.normalArray(x.size, 0, sigma), x.shape));
   }
@@ -277,15 +275,15 @@ export abstract class Gan {
     });
   }
 
-  /** One discriminator update on a real batch; G is untouched. */
-  discriminatorStep(real: tf.Tensor, noiseRng: Rng): { dLoss: number; dAccReal: number; dAccFake: number; dGradNorm: number } {
+  /** One discriminator update on a real batch; G is untouched. `progress` (in [0, 1]) anneals the instance noise. */
+  discriminatorStep(real: tf.Tensor, noiseRng: Rng, progress = 0): { dLoss: number; dAccReal: number; dAccFake: number; dGradNorm: number } {
     const { optD } = this.optimizers();
     const z = this.noise(noiseRng, real.shape[0]);
     let kept: tf.Tensor[] = [];
     const out = tf.tidy(() => {
       const fake = this.generate(z);
-      const realIn = this.withInstanceNoise(real, noiseRng);
-      const fakeIn = this.withInstanceNoise(fake, noiseRng);
+      const realIn = this.withInstanceNoise(real, noiseRng, progress);
+      const fakeIn = this.withInstanceNoise(fake, noiseRng, progress);
       const { value, grads } = tf.variableGrads(() => {
         // One pass over both batches; their inputs are data and G's output
         // (computed off the tape): no input gradient wanted.
@@ -308,15 +306,15 @@ export abstract class Gan {
 
   /**
    * One generator update through a frozen D; D is untouched. With feature
-   * matching, `real` (a real batch) is required.
+   * matching, `real` (a real batch) is required. `progress` anneals the instance noise.
    */
-  generatorStep(batchSize: number, noiseRng: Rng, real?: tf.Tensor): { gLoss: number; gGradNorm: number } {
+  generatorStep(batchSize: number, noiseRng: Rng, real?: tf.Tensor, progress = 0): { gLoss: number; gGradNorm: number } {
     const { optG } = this.optimizers();
     const z = this.noise(noiseRng, batchSize);
     if (this.config.featureMatching && !real) throw new Error('feature matching needs a real batch in the generator step');
     const out = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => {
-        const fakeIn = this.withInstanceNoise(this.generate(z), noiseRng);
+        const fakeIn = this.withInstanceNoise(this.generate(z), noiseRng, progress);
         if (this.config.featureMatching) return featureMatchingLoss(this.discriminatorFeatures(this.pack(real!)), this.discriminatorFeatures(this.pack(fakeIn)));
         // D is not trained here: its weights' gradients are not computed.
         return this.loss.generator(this.discriminate(this.pack(fakeIn), { frozen: true }));

@@ -414,14 +414,14 @@ export class Timegan extends Gan {
     return { sLoss: Math.sqrt(r.value) };
   }
 
-  private withNoiseFrom(rng: Rng) {
-    return (t: tf.Tensor) => this.withInstanceNoise(t, rng);
+  private withNoiseFrom(rng: Rng, progress: number) {
+    return (t: tf.Tensor) => this.withInstanceNoise(t, rng, progress);
   }
 
   /** Phase 3, generator part: one G/S update, then one E/R update. */
-  jointGeneratorStep(x: tf.Tensor3D, z: tf.Tensor3D, rng: Rng): JointGeneratorLogs {
+  jointGeneratorStep(x: tf.Tensor3D, z: tf.Tensor3D, rng: Rng, progress = 0): JointGeneratorLogs {
     const { gamma } = this.config;
-    const noisy = this.withNoiseFrom(rng);
+    const noisy = this.withNoiseFrom(rng, progress);
     const corr = this.correlationTermOn(); // before the tidy below: a mask made now is kept
     let parts: tf.Tensor | null = null;
     let optionalKeys: OptionalTerm[] = [];
@@ -485,10 +485,10 @@ export class Timegan extends Gan {
   }
 
   /** Phase 3, discriminator part: applied only while the loss is above the threshold. */
-  jointDiscriminatorStep(x: tf.Tensor3D, z: tf.Tensor3D, rng: Rng): { dLoss: number; dAccReal: number; dAccFake: number; dGradNorm: number; dUpdated: number } {
+  jointDiscriminatorStep(x: tf.Tensor3D, z: tf.Tensor3D, rng: Rng, progress = 0): { dLoss: number; dAccReal: number; dAccFake: number; dGradNorm: number; dUpdated: number } {
     const { gamma, dThreshold } = this.config;
     const thresholded = this.config.loss === 'bce' || this.config.loss === 'lsgan';
-    const noisy = this.withNoiseFrom(rng);
+    const noisy = this.withNoiseFrom(rng, progress);
     let acc: tf.Tensor | null = null;
     let updated = 0;
     // D's inputs come from networks this step does not update: computed off the gradient tape.

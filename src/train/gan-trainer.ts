@@ -21,6 +21,8 @@ export class GanTrainer implements Trainable {
   private readonly noiseRng: Rng;
 
   private it = 0;
+  /** Share of the generator's training done as of the last step, in [0, 1]: anneals the instance noise; monitors read it. */
+  progress = 0;
   /** The items trained on. */
   readonly items: Items;
 
@@ -52,7 +54,7 @@ export class GanTrainer implements Trainable {
 
   trainStep(): Metrics {
     const { batchSize, dSteps, pac, featureMatching } = this.model.config;
-    this.model.progress = this.iterations > 0 ? this.it / this.iterations : 0;
+    this.progress = this.iterations > 0 ? this.it / this.iterations : 0;
     this.it++;
     // PacGAN needs whole packs: the batch is cut to a multiple of pac.
     const size = Math.min(batchSize, this.items.count);
@@ -62,11 +64,11 @@ export class GanTrainer implements Trainable {
     for (let k = 0; k < dSteps; k++) {
       const real = this.sampler.next(take);
       n = real.shape[0];
-      d = this.model.discriminatorStep(real, this.noiseRng);
+      d = this.model.discriminatorStep(real, this.noiseRng, this.progress);
       real.dispose();
     }
     const realG = featureMatching ? this.sampler.next(take) : undefined;
-    const g = this.model.generatorStep(n, this.noiseRng, realG);
+    const g = this.model.generatorStep(n, this.noiseRng, realG, this.progress);
     realG?.dispose();
     this.model.updateAverage();
     return { dLoss: d.dLoss, gLoss: g.gLoss, dAccReal: d.dAccReal, dAccFake: d.dAccFake, dGradNorm: d.dGradNorm, gGradNorm: g.gGradNorm };

@@ -25,6 +25,12 @@ export interface Trainable {
    * earlier one's pace.
    */
   readonly phaseEnds?: number[];
+  /**
+   * Share of the training that counts done, in [0, 1], as of the last step (a
+   * GAN's: of its generator's training, which TimeGAN starts in its joint
+   * phase). Default: iterations run over iterations asked for.
+   */
+  readonly progress?: number;
 }
 
 /** What callbacks learn when training begins. */
@@ -38,6 +44,8 @@ export interface TrainBegin {
 export interface TrainControl {
   /** Set by a callback to end training after the current iteration. */
   stop: boolean;
+  /** The trainer's `progress` after the current iteration (read only). */
+  progress: number;
   /** Why training stopped early, for the user. */
   stopReason?: string;
 }
@@ -162,13 +170,14 @@ export async function fit(model: Trainable, opts: FitOptions): Promise<FitResult
   const callbacks = opts.callbacks ?? [];
   const history = opts.history ?? new History();
   const start = history.iteration.length > 0 ? history.iteration[history.iteration.length - 1] : 0;
-  const control: TrainControl = { stop: false };
+  const control: TrainControl = { stop: false, progress: 0 };
   for (const cb of callbacks) await cb.onTrainBegin?.({ iterations: opts.iterations, startIteration: start, phaseEnds: model.phaseEnds });
   let run = 0;
   for (let i = 1; i <= opts.iterations && !control.stop; i++) {
     const logs = model.trainStep();
     history.record(start + i, logs);
     run = i;
+    control.progress = model.progress ?? i / opts.iterations;
     for (const cb of callbacks) await cb.onIterationEnd?.(start + i, logs, control, history);
   }
   for (const cb of callbacks) await cb.onTrainEnd?.(history, control);

@@ -37,7 +37,7 @@ import { Rng } from '../random.js';
 import type { Gan } from '../models/gan.js';
 import type { Items } from '../data/batches.js';
 import { gather } from '../data/batches.js';
-import type { Callback, History } from './loop.js';
+import type { Callback, History, TrainControl } from './loop.js';
 import { generatorTrained } from './timegan-trainer.js';
 import { distanceMetrics } from '../eval/distance.js';
 
@@ -88,7 +88,7 @@ export function diversityMonitor(model: Gan, real: Items, opts: DiversityOptions
   const noiseSeed = rng.nextUint32();
   let warned = false;
   return {
-    onIterationEnd(it: number, logs: Record<string, number>, _control: unknown, history: History) {
+    onIterationEnd(it: number, logs: Record<string, number>, control: TrainControl, history: History) {
       if (it % every !== 0) return;
       if (!generatorTrained(logs)) return;
       const fake = model.sample(n, new Rng(noiseSeed));
@@ -108,7 +108,7 @@ export function diversityMonitor(model: Gan, real: Items, opts: DiversityOptions
       // The spread, too, counts from a fifth of G's training on: TimeGAN's default generator on
       // Sines measured .20 and .53 at its first joint measurement and .97–1.02 a hundred
       // iterations later — a generator not yet trained, not a collapsed one.
-      const settled = model.progress >= 0.2;
+      const settled = control.progress >= 0.2;
       const collapsed = settled && (ratio < threshold || (coverage < coverageThreshold && precision > 0.9 && !rising));
       if (collapsed && !warned) {
         warned = true;

@@ -28,6 +28,8 @@ export class TimeganTrainer implements Trainable {
   private readonly sampler: BatchSampler;
   private readonly noiseRng: Rng;
   private it = 0;
+  /** Share of the generator's training done as of the last step, in [0, 1]: anneals the instance noise; monitors read it. */
+  progress = 0;
   readonly items: Items;
   /** The correlation term's pairs, read from the training windows; null when the term is off by its weight. */
   readonly correlationPairs: { pairs: number; of: number } | null;
@@ -85,17 +87,17 @@ export class TimeganTrainer implements Trainable {
       x.dispose();
       return { phase: 2, ...r };
     }
-    this.model.progress = (this.it - ne - ns - 1) / Math.max(1, this.jointIterations);
+    this.progress = (this.it - ne - ns - 1) / Math.max(1, this.jointIterations);
     let g: JointGeneratorLogs = { gLossU: NaN, gLossS: NaN, gLossV: NaN, eLoss: NaN, gGradNorm: NaN };
     for (let k = 0; k < gSteps; k++) {
       const x = this.batch();
       const z = this.model.noise(this.noiseRng, x.shape[0]);
-      g = this.model.jointGeneratorStep(x, z, this.noiseRng);
+      g = this.model.jointGeneratorStep(x, z, this.noiseRng, this.progress);
       tf.dispose([x, z]);
     }
     const x = this.batch();
     const z = this.model.noise(this.noiseRng, x.shape[0]);
-    const d = this.model.jointDiscriminatorStep(x, z, this.noiseRng);
+    const d = this.model.jointDiscriminatorStep(x, z, this.noiseRng, this.progress);
     tf.dispose([x, z]);
     // The average (`ema`) starts with the joint phase, where G is first trained.
     this.model.updateAverage();
