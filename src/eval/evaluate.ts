@@ -70,7 +70,8 @@ export const SPREAD_WARN = 0.5;
  * Recall below this while precision is above 0.9 flags a generator crowded into part of the
  * data (every synthetic window looks real, few real windows lie among them). On tsgan's
  * TimeGAN models: crowded Stocks generators .004–.062 (coverage .49–.58, no other warning),
- * healthy defaults on Sines and Stocks .26–.89 (BENCHMARKS.md).
+ * healthy defaults on Sines and Stocks .26–.89
+ * (docs/experiments/2026-11-28-timegan-full-table-timed-alone.md).
  */
 export const RECALL_WARN = 0.1;
 

@@ -12,7 +12,8 @@ import { correlationMatrix } from './stats.js';
  * range below their peak. Every real wave whose argument passes π/2 well
  * inside the window turns over (about 70 % of those that reach the top with
  * TimeGAN's frequencies); a generator that rises and then levels off scores
- * near 0, which the discriminative score barely notices (BENCHMARKS.md).
+ * near 0, which the discriminative score barely notices
+ * (docs/experiments/2026-11-27-timegan-three-seeds-turnover.md).
  * `data` is [count, seqLen, features] row-major, min-max scaled with the real
  * data's range (a MinMaxScaler fitted on it, as `tsgan eval` scales).
  */
@@ -42,7 +43,8 @@ export function peakTurnover(data: ArrayLike<number>, seqLen: number, features: 
  * the least absolute error is that step's median. This is the in-sample
  * median's error on `data` ([count, seqLen, features] row-major, as scored),
  * a floor no generator can beat by matching the data — for TimeGAN's Sines
- * about .094, above the paper's .093 (BENCHMARKS.md).
+ * about .094, above the paper's .093
+ * (docs/experiments/2026-11-27-timegan-predictive-floor-corr-loss.md).
  */
 export function sinesPredictiveFloor(data: ArrayLike<number>, seqLen: number, features: number): number {
   const count = data.length / (seqLen * features);

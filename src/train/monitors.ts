@@ -15,7 +15,8 @@
  *   generator's training on: an untrained generator covers little, and
  *   TimeGAN's is narrow for its first hundred joint iterations. On 128 Sines
  *   windows a side, trained TimeGAN models measure .85–.93, feature
- *   matching's collapse .20–.28, real against real .97–.98 (BENCHMARKS.md);
+ *   matching's collapse .20–.28, real against real .97–.98
+ *   (docs/experiments/2026-11-27-timegan-turnover-bidirectional-d.md);
  *   a coverage that is still climbing is a generator learning, not
  *   collapsed. It warns once each time a signal falls below its threshold.
  *   It records recall too (the share of real windows inside a generated
@@ -25,7 +26,9 @@
  *   and recall .06, measured recall .48–.66 and coverage .71–.92 from a
  *   fifth of its joint phase on; two healthy ones .52–.91 and .67–.97). On
  *   1,000 windows a side, the evaluation's, they separate, at 1.3 s a
- *   measurement (BENCHMARKS.md); `tsgan eval` warns of it (RECALL_WARN).
+ *   measurement
+ *   (docs/experiments/2026-11-28-timegan-full-table-timed-alone.md);
+ *   `tsgan eval` warns of it (RECALL_WARN).
  * - the per-time-step gradient diagnostic: ‖∂L_D/∂x_t‖ of the
  *   discriminator's loss on a real batch, per input step. A curve that
  *   falls by orders of magnitude towards the first steps is the vanishing
