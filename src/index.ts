@@ -20,7 +20,7 @@ export { DenseHead, Mlp, type DenseArgs, type Activation } from './nn/dense.js';
 export { glorotUniform, orthogonal } from './nn/init.js';
 
 export { Adam, globalNorm, type AdamArgs } from './models/adam.js';
-export { Gan, featureMatchingLoss, GAN_TRAINING_DEFAULTS, type GanTrainingConfig, type GanStepMetrics } from './models/gan.js';
+export { Gan, featureMatchingLoss, GAN_TRAINING_OPTIONS, type GanTrainingConfig, type GanStepMetrics } from './models/gan.js';
 export { Rgan, rganConfig, RGAN_DEFAULTS, type RganConfig, type RganStepMetrics } from './models/rgan.js';
 export { ARCH_DEFAULTS, sequenceNoise, type RecurrentGanArch, type NoiseKind } from './models/recurrent-arch.js';
 export { nonSaturating, bceWithLogits, makeLoss, LOSS_NAMES, type GanLoss, type LossName, type LossOptions } from './losses/gan.js';

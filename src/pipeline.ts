@@ -16,13 +16,15 @@ import { GanTrainer } from './train/gan-trainer.js';
 import { fit, History, type Callback, type HistoryData, type Trainable, type TrainerState } from './train/loop.js';
 import { nanGuard, checkFiniteWeights } from './train/callbacks.js';
 import { checkpointer } from './train/checkpointer.js';
+import { runDefaults, MODEL_NAMES } from './registry.js';
+import { declared } from './config/options.js';
 import { CHECKPOINT_DIR, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, checkpointFiles } from './io/checkpoint.js';
 import { fusedKernelsActive } from './kernels/fused-stack.js';
 import { createHash } from 'node:crypto';
 import { checkOutDir, checkOutFile, writeDirAtomic, writeFileAtomic, createStagingDir, commitDir, discardDir } from './io/atomic.js';
 import { loadModelDir, saveModelDir, networkFiles, type LoadedModel, type ModelMeta, type DataInfo } from './io/model-dir.js';
 import { samplesToCsv, vectorsToCsv } from './io/samples.js';
-import { DenseGan, denseGanConfig, type DenseGanConfig } from './models/dense-gan.js';
+import { DenseGan, denseGanConfig, DENSE_GAN_SPEC, type DenseGanConfig } from './models/dense-gan.js';
 import { loadMnist, MNIST_PIXELS, MNIST_SIZE } from './data/mnist.js';
 import { imageGrid } from './io/png.js';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -31,7 +33,7 @@ import type { Gan, GanTrainingState } from './models/gan.js';
 import { holdOutBlocks } from './data/split.js';
 import { Timegan, timeganConfig, type TimeganConfig } from './models/timegan.js';
 import { TimeganTrainer } from './train/timegan-trainer.js';
-import { diversityMonitor, gradPerStepMonitor } from './train/monitors.js';
+import { diversityMonitor, gradPerStepMonitor, MONITOR_OPTIONS } from './train/monitors.js';
 import type { Items } from './data/batches.js';
 import { EvalCallback, type EvalMetricName } from './train/evaluator.js';
 import { sized, checkSampleSize } from './models/size-check.js';
@@ -95,12 +97,14 @@ export function prepareData(file: string, opts: Pick<TrainCsvOptions, 'columns' 
   const dataset = loadDataset(file, { columns: opts.columns, idColumn: opts.idColumn });
   const F = dataset.features.length;
   const scaler = MinMaxScaler.fit(dataset.series.map((s) => s.values), F);
-  const windows = makeWindows(dataset.series, F, scaler, { seqLen: opts.seqLen ?? 24, stride: opts.stride ?? 1, file });
+  const d = runDefaults(MODEL_NAMES[0]); // the window options every sequence model shares
+  const windows = makeWindows(dataset.series, F, scaler, { seqLen: opts.seqLen ?? (d.seqLen as number), stride: opts.stride ?? (d.stride as number), file });
   return { dataset, scaler, windows };
 }
 
 /** TimeGAN's default iterations per phase, as the reference code runs. */
-export const TIMEGAN_ITERATIONS = 10000;
+/** TimeGAN's default iterations per phase (the reference code's). */
+export const TIMEGAN_ITERATIONS = runDefaults('timegan').iterations as number;
 
 /** A checkpoint of trainFromCsv's run, as src/resume.ts reads it back. */
 export interface CsvResume {
@@ -133,9 +137,10 @@ export type CsvCheckpointOptions = Omit<TrainCsvOptions, 'out' | 'force' | 'call
 
 export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): Promise<ModelMeta> {
   const force = opts.force ?? false;
-  const seed = checkSeed(opts.seed ?? 0);
+  const defaults = runDefaults(opts.modelType ?? MODEL_NAMES[0]);
+  const seed = checkSeed(opts.seed ?? (defaults.seed as number));
   // TimeGAN: the reference's 10,000 per phase, about half an hour on 2 cores.
-  const iterations = opts.iterations ?? (opts.modelType === 'timegan' ? TIMEGAN_ITERATIONS : 1000);
+  const iterations = opts.iterations ?? (defaults.iterations as number);
   if (!Number.isInteger(iterations) || iterations < 1) throw new TsganError(`--iterations must be a positive integer, got ${iterations}`);
   const checkpointEvery = opts.checkpointEvery ?? 'auto';
   if (checkpointEvery !== 'auto' && (!Number.isInteger(checkpointEvery) || checkpointEvery < 0)) throw new TsganError(`--checkpoint-every must be a whole number, got ${checkpointEvery}`);
@@ -157,7 +162,7 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
   try {
     if (opts.evalEvery !== undefined) {
       if (!Number.isInteger(opts.evalEvery) || opts.evalEvery < 1) throw new TsganError(`--eval-every must be a positive integer, got ${opts.evalEvery}`);
-      const split = holdOutBlocks(windows, dataset.series.map((s) => s.rows), opts.stride ?? 1, new Rng(seed ^ 0x401d));
+      const split = holdOutBlocks(windows, dataset.series.map((s) => s.rows), opts.stride ?? (defaults.stride as number), new Rng(seed ^ 0x401d));
       train = split.train;
       evaluator = new EvalCallback(model, { every: opts.evalEvery, metric: opts.evalMetric, heldOut: split.heldOut, heldOutOrigin: split.heldOutOrigin, seed, onLog: opts.onNotice });
       opts.onNotice?.(`tsgan: evaluating every ${opts.evalEvery} iterations on ${split.heldOut.count} held-out windows (training on ${split.train.count})`);
@@ -227,7 +232,7 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
         rows: dataset.series.reduce((n, s) => n + s.rows, 0),
         windows: windows.count,
         seqLen: windows.seqLen,
-        stride: opts.stride ?? 1,
+        stride: opts.stride ?? (defaults.stride as number),
         ...(evaluator ? { trainWindows: train.count } : {}),
     });
     if (evaluator?.best && bestIteration !== null) meta.checkpoint = { ...evaluator.best, lastIteration: run.iterationsRun };
@@ -257,13 +262,13 @@ function correlationNotice(c: TimeganConfig, { pairs, of }: { pairs: number; of:
 /** The diversity monitor and the per-step gradient diagnostic, at their configured intervals. */
 function ganMonitors(model: Gan, items: Items, seed: number, opts: Pick<TrainCsvOptions, 'diversityEvery' | 'gradStepsEvery' | 'onNotice'>): Callback[] {
   const out: Callback[] = [];
-  const every = (v: number | undefined, name: string) => {
-    const n = v ?? 100;
+  const every = (v: number | undefined, name: 'diversityEvery' | 'gradStepsEvery') => {
+    const n = v ?? (declared(MONITOR_OPTIONS, name).default as number);
     if (!Number.isInteger(n) || n < 0) throw new TsganError(`${name} must be a whole number, got ${n}`);
     return n;
   };
-  const div = every(opts.diversityEvery, '--diversity-every');
-  const grad = every(opts.gradStepsEvery, '--grad-steps-every');
+  const div = every(opts.diversityEvery, 'diversityEvery');
+  const grad = every(opts.gradStepsEvery, 'gradStepsEvery');
   if (div > 0) out.push(diversityMonitor(model, items, { every: div, seed, onWarn: opts.onNotice }));
   if (grad > 0) out.push(gradPerStepMonitor(model, items, { every: grad, seed }));
   return out;
@@ -335,9 +340,10 @@ export interface TrainDenseOptions {
 /** The dense GAN on MNIST or on a CSV of vectors, scaled to [−1, 1]. */
 export async function trainDenseGan(opts: TrainDenseOptions): Promise<ModelMeta> {
   const force = opts.force ?? false;
-  const seed = opts.seed ?? 0;
-  const iterations = opts.iterations ?? 5000;
-  const sampleEvery = opts.sampleEvery ?? 500;
+  const defaults = runDefaults(DENSE_GAN_SPEC.name);
+  const seed = checkSeed(opts.seed ?? (defaults.seed as number));
+  const iterations = opts.iterations ?? (defaults.iterations as number);
+  const sampleEvery = opts.sampleEvery ?? (defaults.sampleEvery as number);
   if (!Number.isInteger(iterations) || iterations < 1) throw new TsganError(`--iterations must be a positive integer, got ${iterations}`);
   if (!Number.isInteger(sampleEvery) || sampleEvery < 0) throw new TsganError(`--sample-every must be a whole number, got ${sampleEvery}`);
   checkOutDir(opts.out, force, '--out', { inputs: [['--data', opts.data === 'mnist' ? undefined : opts.data]] });

@@ -12,39 +12,47 @@ import { Rng } from '../random.js';
 import { Mlp } from '../nn/dense.js';
 import { mlpLayers } from '../nn/export.js';
 import { TsganError } from '../errors.js';
-import { Gan, checkTrainingConfig, withTrainingDefaults, GAN_TRAINING_DEFAULTS, type GanTrainingConfig } from './gan.js';
+import { Gan, checkTrainingConfig, withTrainingDefaults, GAN_TRAINING_OPTIONS, type GanTrainingConfig } from './gan.js';
+import { specDefaults, type ModelSpec } from './spec.js';
+import type { OptionDecl } from '../config/options.js';
 
 export interface DenseGanConfig extends GanTrainingConfig {
   model: 'dense-gan';
   /** Values per item (784 for 28 × 28 digits; set from the data). */
   dataDim: number;
-  /** Noise values per item, drawn from N(0, 1). Default 100. */
+  /** Noise values per item, drawn from N(0, 1). */
   noiseDim: number;
-  /** Hidden layer sizes of the generator. Default [128, 128]. */
+  /** Hidden layer sizes of the generator. */
   gHidden: number[];
-  /** Hidden layer sizes of the discriminator. Default [128, 128]. */
+  /** Hidden layer sizes of the discriminator. */
   dHidden: number[];
-  /** Leaky ReLU slope for x < 0. Default 0.2. */
+  /** Leaky ReLU slope for x < 0. */
   alpha: number;
   /** [height, width] when an item is an image (for PNG grids), else null. */
   imageShape: [number, number] | null;
 }
 
-export const DENSE_GAN_DEFAULTS: Omit<DenseGanConfig, 'dataDim'> = {
-  model: 'dense-gan',
-  noiseDim: 100,
-  gHidden: [128, 128],
-  dHidden: [128, 128],
-  alpha: 0.2,
-  imageShape: null,
-  batchSize: 128,
-  lrG: 2e-4,
-  lrD: 2e-4,
-  beta1: 0.5,
-  beta2: 0.999,
-  dSteps: 1,
-  ...GAN_TRAINING_DEFAULTS,
+const own = (d: Omit<OptionDecl, 'section' | 'target'>): OptionDecl => ({ ...d, section: 'Dense GAN', target: 'model' });
+
+export const DENSE_GAN_SPEC: ModelSpec = {
+  name: 'dense-gan',
+  summary: 'the textbook fully connected GAN, for MNIST digits or any CSV of fixed-width vectors',
+  // In the order of the saved config's keys (which the golden files fix).
+  options: [
+    own({ name: 'noiseDim', flag: 'noise-dim', kind: { type: 'int', min: 1 }, default: 100, doc: 'noise values per item, N(0, 1)' }),
+    own({ name: 'gHidden', flag: 'g-hidden', kind: { type: 'sizes' }, default: [128, 128], doc: 'generator hidden layer sizes' }),
+    own({ name: 'dHidden', flag: 'd-hidden', kind: { type: 'sizes' }, default: [128, 128], doc: 'discriminator hidden layer sizes' }),
+    own({ name: 'alpha', kind: { type: 'number', min: 0, below: 1 }, default: 0.2, doc: 'leaky ReLU slope for x < 0' }),
+    own({ name: 'imageShape', kind: { type: 'shape' }, default: null, doc: '[height, width] when an item is an image (for PNG grids)' }),
+    ...GAN_TRAINING_OPTIONS,
+  ],
+  // Its D has no recurrent features to match; the key stays in the saved config.
+  fixed: ['featureMatching'],
+  // DCGAN's Adam settings (Radford et al. 2016); 5,000 iterations make legible digits.
+  defaults: { lrG: 2e-4, lrD: 2e-4, iterations: 5000 },
 };
+
+export const DENSE_GAN_DEFAULTS = { model: 'dense-gan', ...specDefaults(DENSE_GAN_SPEC, 'model') } as Omit<DenseGanConfig, 'dataDim'>;
 
 export function denseGanConfig(partial: Partial<DenseGanConfig> & { dataDim: number }): DenseGanConfig {
   const c = withTrainingDefaults(DENSE_GAN_DEFAULTS, partial) as DenseGanConfig;

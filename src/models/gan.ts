@@ -13,58 +13,68 @@ import { makeLoss, LOSS_NAMES, type GanLoss, type LossName } from '../losses/gan
 import { TsganError } from '../errors.js';
 import { Adam, type AdamState } from './adam.js';
 import { WeightAverage } from './weight-average.js';
+import type { OptionDecl } from '../config/options.js';
 
 /**
  * The training options every GAN config carries, with the stability toolkit.
- * Defaults are in GAN_TRAINING_DEFAULTS; each model documents its own.
+ * Their defaults and documentation are declared once, in GAN_TRAINING_OPTIONS.
  */
 export interface GanTrainingConfig {
+  /** Sequences (items) per batch. */
   batchSize: number;
   lrG: number;
   lrD: number;
   beta1: number;
   beta2: number;
-  /** Discriminator (critic) steps per generator step. Default 1; 5 with 'wgan-gp' (Gulrajani et al.). */
+  /** Discriminator (critic) steps per generator step; 5 with 'wgan-gp' unless given (Gulrajani et al.). */
   dSteps: number;
-  /** Objective: 'bce' (non-saturating), 'lsgan', 'hinge' or 'wgan-gp'. Default 'bce'. */
+  /** Objective: 'bce' (non-saturating), 'lsgan', 'hinge' or 'wgan-gp'. */
   loss: LossName;
-  /** λ of the WGAN-GP gradient penalty. Default 10. */
+  /** λ of the WGAN-GP gradient penalty. */
   gpWeight: number;
-  /** One-sided label smoothing: D's real target is 1 − this ('bce', 'lsgan'). Default 0. */
+  /** One-sided label smoothing: D's real target is 1 − this ('bce', 'lsgan'). */
   labelSmoothing: number;
   /**
    * Instance noise (Sønderby et al. 2017; Arjovsky & Bottou 2017): N(0, σ²) added
-   * to everything D sees, σ annealed linearly from this value to 0 over the run. Default 0.
+   * to everything D sees, σ annealed linearly from this value to 0 over the run.
    */
   instanceNoise: number;
-  /** Clip each network's gradient to this global L2 norm (0: off). Default 0. */
+  /** Clip each network's gradient to this global L2 norm (0: off). */
   clipNorm: number;
   /**
    * Feature matching (Salimans et al. 2016): G matches the batch mean of D's last
-   * hidden layer on real data instead of fooling D's output. Default false.
+   * hidden layer on real data instead of fooling D's output.
    */
   featureMatching: boolean;
-  /** PacGAN (Lin et al. 2018): D judges packs of this many samples at once. Default 1. */
+  /** PacGAN (Lin et al. 2018): D judges packs of this many samples at once. */
   pac: number;
   /**
    * Exponential moving average of the generator's weights (Yazıcı et al. 2019):
    * its decay per generator update (e.g. 0.999), 0 for off. With it on, the
    * model samples, is evaluated and is saved with the averaged weights;
-   * training steps use the live ones. Default 0.
+   * training steps use the live ones.
    */
   ema: number;
 }
 
-export const GAN_TRAINING_DEFAULTS = {
-  loss: 'bce' as LossName,
-  gpWeight: 10,
-  labelSmoothing: 0,
-  instanceNoise: 0,
-  clipNorm: 0,
-  featureMatching: false,
-  pac: 1,
-  ema: 0,
-};
+/** The training options every GAN shares (the stability toolkit among them); each model may override a default. */
+export const GAN_TRAINING_OPTIONS: readonly OptionDecl[] = [
+  { name: 'batchSize', flag: 'batch-size', kind: { type: 'int', min: 1 }, target: 'model', default: 128, section: 'Training', doc: 'sequences (items) per batch' },
+  { name: 'lrG', flag: 'lr-g', kind: { type: 'number', min: 0, exclusive: true }, target: 'model', default: 1e-3, section: 'Training', doc: 'generator learning rate (Adam); set it apart from --lr-d for two time-scale updates (TTUR)' },
+  { name: 'lrD', flag: 'lr-d', kind: { type: 'number', min: 0, exclusive: true }, target: 'model', default: 1e-3, section: 'Training', doc: 'discriminator learning rate (Adam)' },
+  // 0.5, the GAN habit since DCGAN (Radford et al. 2016): with Keras's 0.9 the recurrent generator collapsed on Sines.
+  { name: 'beta1', flag: 'beta1', kind: { type: 'number', min: 0, below: 1 }, target: 'model', default: 0.5, section: 'Training', doc: 'Adam β1 of both optimisers' },
+  { name: 'beta2', kind: { type: 'number', min: 0, below: 1 }, target: 'model', default: 0.999, section: 'Training', doc: 'Adam β2 of both optimisers' },
+  { name: 'dSteps', flag: 'd-steps', kind: { type: 'int', min: 1 }, target: 'model', default: 1, section: 'Training', doc: 'discriminator steps per generator step (5 with --loss wgan-gp unless given)' },
+  { name: 'loss', flag: 'loss', kind: { type: 'choice', choices: LOSS_NAMES }, target: 'model', default: 'bce', section: 'Stability toolkit', doc: 'objective: non-saturating BCE, least squares, hinge, or Wasserstein with gradient penalty (5 critic steps)' },
+  { name: 'gpWeight', flag: 'gp-weight', kind: { type: 'number', min: 0 }, target: 'model', default: 10, section: 'Stability toolkit', doc: 'WGAN-GP penalty weight λ' },
+  { name: 'labelSmoothing', flag: 'label-smoothing', kind: { type: 'number', min: 0 }, target: 'model', default: 0, section: 'Stability toolkit', doc: "one-sided: D's real target is 1 − X (bce, lsgan)" },
+  { name: 'instanceNoise', flag: 'instance-noise', kind: { type: 'number', min: 0 }, target: 'model', default: 0, section: 'Stability toolkit', doc: "N(0, X²) noise on everything D sees, annealed linearly to 0 (Sønderby et al. 2017)" },
+  { name: 'clipNorm', flag: 'clip-norm', kind: { type: 'number', min: 0 }, target: 'model', default: 0, defaultText: 'off', section: 'Stability toolkit', doc: "clip each network's gradient to this global L2 norm" },
+  { name: 'featureMatching', flag: 'feature-matching', kind: { type: 'boolean' }, target: 'model', default: false, section: 'Stability toolkit', doc: "G matches the batch mean of D's last hidden layer on real data instead of fooling D (Salimans et al. 2016)" },
+  { name: 'pac', flag: 'pac', kind: { type: 'int', min: 1 }, target: 'model', default: 1, section: 'Stability toolkit', doc: 'PacGAN: D judges packs of N samples at once, which exposes a generator with too little variety (Lin et al. 2018)' },
+  { name: 'ema', flag: 'ema', kind: { type: 'number', min: 0, below: 1 }, target: 'model', default: 0, section: 'Stability toolkit', metavar: 'D', doc: "sample, evaluate and save a moving average of the generator's weights, decay D per update, e.g. 0.999 (Yazıcı et al. 2019); 0: the last weights" },
+];
 
 /** Checks the shared training options, naming the offending value. */
 export function checkTrainingConfig(c: GanTrainingConfig): void {

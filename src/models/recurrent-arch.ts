@@ -8,31 +8,32 @@ import type { Rng } from '../random.js';
 import { CELL_TYPES, type CellType } from '../nn/recurrent.js';
 import { TsganError } from '../errors.js';
 import { checkFusedMemory } from '../kernels/fused-stack.js';
+import { defaultsFor, type OptionDecl } from '../config/options.js';
 
 export type NoiseKind = 'uniform' | 'normal';
 
-/** The shape of a recurrent GAN's networks (rgan and timegan), with the defaults both use. */
+/** The shape of a recurrent GAN's networks (rgan and timegan); defaults in ARCH_OPTIONS. */
 export interface RecurrentGanArch {
   /** Features per step of the data (set from the data). */
   features: number;
-  /** Steps per sequence. Default 24. */
+  /** Steps per sequence. */
   seqLen: number;
-  /** Noise values per step. Default: the number of features (TimeGAN's z_dim). */
+  /** Noise values per step (TimeGAN's z_dim). */
   noiseDim: number;
-  /** Noise distribution: 'uniform' U(0,1) as TimeGAN, or 'normal' N(0,1). Default 'uniform'. */
+  /** Noise distribution: 'uniform' U(0,1) as TimeGAN, or 'normal' N(0,1). */
   noise: NoiseKind;
-  /** Recurrent cell of every network. Default 'gru'. */
+  /** Recurrent cell of every network. */
   cell: CellType;
-  /** Recurrent layers in each network. Default 3. */
+  /** Recurrent layers in each network. */
   layers: number;
-  /** Units per recurrent layer. Default 24. */
+  /** Units per recurrent layer. */
   hidden: number;
   /**
    * Chrono initialisation of the gated cells' biases in every network (Tallec &
    * Ollivier 2018; see RecurrentStackArgs.chronoInit), against vanishing
    * gradients on long sequences: with Keras's default biases a GRU or LSTM
    * discriminator's last judgment barely depends on early steps at
-   * initialisation (the per-step gradient diagnostic shows it). Default false.
+   * initialisation (the per-step gradient diagnostic shows it).
    */
   chrono: boolean;
   /**
@@ -40,20 +41,28 @@ export interface RecurrentGanArch {
    * src/nn/recurrent.ts), against vanishing and exploding activations over
    * long sequences. They run on the tf-ops path, not the fused kernels: about
    * as slow as plain TF.js. Saved models need tsgan's layer class to load.
-   * Default false.
    */
   layerNorm: boolean;
 }
 
+/** The options of a recurrent GAN's network shape (rgan, timegan). */
+// In the order of the saved config's keys (which the golden files fix).
+export const ARCH_OPTIONS: readonly OptionDecl[] = [
+  // TimeGAN's reference settings: GRU, 3 layers of 24, windows of 24.
+  { name: 'seqLen', flag: 'seq-len', kind: { type: 'int', min: 1 }, target: 'run', default: 24, section: 'Data', doc: 'steps per window' },
+  { name: 'noise', flag: 'noise', kind: { type: 'choice', choices: ['uniform', 'normal'] }, target: 'model', default: 'uniform', section: 'Model', doc: 'noise distribution: U(0, 1) as TimeGAN, or N(0, 1)' },
+  { name: 'cell', flag: 'cell', kind: { type: 'choice', choices: CELL_TYPES }, target: 'model', default: 'gru', section: 'Model', doc: 'recurrent cell of every network' },
+  { name: 'layers', flag: 'layers', kind: { type: 'int', min: 1 }, target: 'model', default: 3, section: 'Model', doc: 'recurrent layers per network' },
+  { name: 'hidden', flag: 'hidden', kind: { type: 'int', min: 1 }, target: 'model', default: 24, section: 'Model', doc: 'units per recurrent layer' },
+  { name: 'noiseDim', flag: 'noise-dim', kind: { type: 'int', min: 1 }, target: 'model', defaultText: 'the number of features', section: 'Model', doc: "noise values per step (TimeGAN's z_dim)" },
+  { name: 'chrono', flag: 'chrono', kind: { type: 'boolean' }, target: 'model', default: false, section: 'Stability toolkit', doc: 'chrono-initialised gates (GRU/LSTM) against vanishing gradients over long sequences (Tallec & Ollivier 2018)' },
+  { name: 'layerNorm', flag: 'layer-norm', kind: { type: 'boolean' }, target: 'model', default: false, section: 'Stability toolkit', doc: 'layer-normalised cells (Ba et al. 2016); they run on TF.js ops, not the fused kernels (several times slower), and load with tsgan\'s layer class' },
+];
+
 /** The network-shape defaults of rgan and timegan (noiseDim: the number of features). */
-export const ARCH_DEFAULTS: Omit<RecurrentGanArch, 'features' | 'noiseDim'> = {
-  seqLen: 24,
-  noise: 'uniform',
-  cell: 'gru',
-  layers: 3,
-  hidden: 24,
-  chrono: false,
-  layerNorm: false,
+export const ARCH_DEFAULTS = {
+  ...(defaultsFor(ARCH_OPTIONS, 'any', 'run') as { seqLen: number }),
+  ...(defaultsFor(ARCH_OPTIONS, 'any', 'model') as Omit<RecurrentGanArch, 'features' | 'noiseDim' | 'seqLen'>),
 };
 
 /** Checks the shape options, naming the offending one. */

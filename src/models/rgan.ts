@@ -14,41 +14,26 @@ import { Rng } from '../random.js';
 import type { StackApplyOptions } from '../nn/recurrent.js';
 import { TsganError } from '../errors.js';
 import { SequenceNetwork } from '../nn/sequence-network.js';
-import { Gan, checkTrainingConfig, withTrainingDefaults, GAN_TRAINING_DEFAULTS, type GanTrainingConfig } from './gan.js';
-import { ARCH_DEFAULTS, checkArch, sequenceNoise, checkRecurrentMemory, type RecurrentGanArch } from './recurrent-arch.js';
+import { Gan, checkTrainingConfig, withTrainingDefaults, GAN_TRAINING_OPTIONS, type GanTrainingConfig } from './gan.js';
+import { specDefaults, type ModelSpec } from './spec.js';
+import { ARCH_OPTIONS, checkArch, sequenceNoise, checkRecurrentMemory, type RecurrentGanArch } from './recurrent-arch.js';
 
-/** Every option of the recurrent GAN, with its default. Saved with every model. */
+/** Every option of the recurrent GAN (defaults in RGAN_SPEC's declarations). Saved with every model. */
 export interface RganConfig extends GanTrainingConfig, RecurrentGanArch {
   model: 'rgan';
-  /** Sequences per training batch. Default 128. */
-  batchSize: number;
-  /** Generator learning rate (Adam). Default 1e-3. */
-  lrG: number;
-  /** Discriminator learning rate (Adam). Default 1e-3. */
-  lrD: number;
-  /**
-   * Adam β1. Default 0.5, the GAN habit since DCGAN (Radford et al. 2016):
-   * with Keras's 0.9 the recurrent generator collapsed on Sines in our runs
-   * (synthetic std 0.03 against the real 0.16 after 300 iterations).
-   */
-  beta1: number;
-  /** Adam β2. Default 0.999. */
-  beta2: number;
-  /** Discriminator steps per generator step. Default 1 (5 with loss 'wgan-gp'). */
-  dSteps: number;
 }
 
-export const RGAN_DEFAULTS: Omit<RganConfig, 'features' | 'noiseDim'> = {
-  model: 'rgan',
-  ...ARCH_DEFAULTS,
-  batchSize: 128,
-  lrG: 1e-3,
-  lrD: 1e-3,
-  beta1: 0.5,
-  beta2: 0.999,
-  dSteps: 1,
-  ...GAN_TRAINING_DEFAULTS,
+export const RGAN_SPEC: ModelSpec = {
+  name: 'rgan',
+  summary: 'recurrent GAN (RCGAN / C-RNN-GAN style): a deep recurrent generator over per-step noise and a recurrent discriminator with a logit per step',
+  options: [...ARCH_OPTIONS, ...GAN_TRAINING_OPTIONS],
 };
+
+export const RGAN_DEFAULTS = {
+  model: 'rgan',
+  ...specDefaults(RGAN_SPEC, 'run'),
+  ...specDefaults(RGAN_SPEC, 'model'),
+} as Omit<RganConfig, 'features' | 'noiseDim'>;
 
 /** Fills defaults and checks every value, naming the offending one. */
 export function rganConfig(partial: Partial<RganConfig> & { features: number }): RganConfig {

@@ -29,7 +29,8 @@
  * orthogonal recurrent kernels, zero biases) rather than TF1 GRUCell's; every
  * random choice is seeded; the saved and sampled generator is the moving
  * average of G, S and R over the joint phase (`ema` 0.999, Yazıcı et al.
- * 2019), not the last weights — measured on five paired runs (BENCHMARKS.md):
+ * 2019), not the last weights — measured on five paired runs
+ * (docs/experiments/2026-11-27-timegan-three-seeds-turnover.md):
  * mean discriminative .091 → .066 and predictive .0746 → .0731, better in
  * three of the five on each score (Stocks seed 2: .158 → .058). With a loss
  * other than 'bce' or 'lsgan' the D threshold is off (their D losses are not
@@ -38,7 +39,9 @@
  * reads forward only): a second stack reads the reversed sequence, and the
  * head sees both stacks' states at every step, so D's judgment of a step
  * can use what follows it (on Sines, the forward-only D let the generated
- * waves stay at their peak; BENCHMARKS.md). G's data-space term departs
+ * waves stay at their peak;
+ * docs/experiments/2026-11-27-timegan-turnover-bidirectional-d.md).
+ * G's data-space term departs
  * from the reference's moments by default (`momentLoss: 'sliced'`): the
  * 1-D Wasserstein distance between the batch's real and synthetic values
  * (sorted values matched rank by rank, the one-dimensional transport of
@@ -54,13 +57,16 @@
  * `incrementLoss: 0` is the reference's G; 'quantiles' is the per-feature
  * distance alone, and `slicedLoss` adds the sliced term beside the
  * moments. The terms live in src/losses/distribution.ts; the measurements
- * are in BENCHMARKS.md. Also beyond the reference, on by default:
+ * are in docs/experiments/2026-11-29-timegan-sliced-increments-default.md.
+ * Also beyond the reference, on by default:
  * `correlationLoss` (100) adds that weight times the squared difference of
  * the real and synthetic batches' correlation matrices over a window's T·F
  * values, on the pairs `correlationPairs` picks. The terms above see each
  * step alone, so none stops G from coupling waves that are independent in
  * the data (on Sines the predictive score's excess over its floor tracks
- * that coupling; BENCHMARKS.md). Over all pairs ('all') or all pairs of
+ * that coupling;
+ * docs/experiments/2026-11-27-timegan-predictive-floor-corr-loss.md).
+ * Over all pairs ('all') or all pairs of
  * different features ('cross') the term met Sines' discriminative line on
  * every seed but crowded one Stocks seed's generator into the dense part of
  * the data, each time; the default, 'weak', compares only the pairs the
@@ -75,45 +81,35 @@ import { recurrentStackLayers, denseLayers } from '../nn/export.js';
 import { SequenceNetwork } from '../nn/sequence-network.js';
 import { TsganError } from '../errors.js';
 import { Adam, globalNorm } from './adam.js';
-import { Gan, GAN_TRAINING_DEFAULTS, checkTrainingConfig, featureMatchingLoss, lastStep, withTrainingDefaults, type GanTrainingConfig } from './gan.js';
-import { ARCH_DEFAULTS, checkArch, sequenceNoise, checkRecurrentMemory, type RecurrentGanArch } from './recurrent-arch.js';
+import { Gan, GAN_TRAINING_OPTIONS, checkTrainingConfig, featureMatchingLoss, lastStep, withTrainingDefaults, type GanTrainingConfig } from './gan.js';
+import { specDefaults, type ModelSpec } from './spec.js';
+import type { OptionDecl } from '../config/options.js';
+import { ARCH_OPTIONS, checkArch, sequenceNoise, checkRecurrentMemory, type RecurrentGanArch } from './recurrent-arch.js';
 import { TimeReverse } from '../nn/time-reverse-layer.js';
 import type { Windows } from '../data/windows.js';
 import { momentLoss, correlationLoss, crossFeatureMask, weakPairMask, quantileLoss, pairProjections, slicedLoss, incrementLoss } from '../losses/distribution.js';
 
-/** Every option of TimeGAN, with its default (the network shape: see RecurrentGanArch; the supervisor has one layer fewer). */
+/** Every option of TimeGAN (defaults in TIMEGAN_SPEC's declarations; the network shape: see RecurrentGanArch; the supervisor has one layer fewer). */
 export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
   model: 'timegan';
-  /** Default 128. */
-  batchSize: number;
-  /** Adam learning rate of G and S (joint and supervised phases). Default 1e-3 (TF's Adam default, as the reference). */
-  lrG: number;
-  /** Adam learning rate of D. Default 1e-3. */
-  lrD: number;
-  /** Adam learning rate of E and R. Default 1e-3. */
+  /** Adam learning rate of E and R. */
   lrE: number;
-  /** Adam β1. Default 0.9 (the reference uses TF's Adam defaults). */
-  beta1: number;
-  /** Default 0.999. */
-  beta2: number;
-  /** Weight γ of the terms on the generator's raw latent output ê. Default 1. */
+  /** Weight γ of the terms on the generator's raw latent output ê. */
   gamma: number;
-  /** D is updated only while its loss is above this (bce / lsgan). Default 0.15. */
+  /** D is updated only while its loss is above this (bce / lsgan). */
   dThreshold: number;
-  /** Generator (and embedder) updates per joint iteration. Default 2. */
+  /** Generator (and embedder) updates per joint iteration. */
   gSteps: number;
-  /** Autoencoder-phase iterations. Default: the joint iterations (the reference runs each phase equally long). */
+  /** Autoencoder-phase iterations (the reference runs each phase as long as the joint one). */
   embeddingIterations: number;
-  /** Supervised-phase iterations. Default: the joint iterations. */
+  /** Supervised-phase iterations. */
   supervisedIterations: number;
-  /** Decay of the average of G, S and R that is sampled and saved (0: the live weights). Default 0.999. */
-  ema: number;
   /**
    * The discriminator reads each latent sequence both ways: a second stack
    * runs on the reversed sequence and the head sees both stacks' states at
    * every step (the paper describes D as a bidirectional recurrent network;
-   * the reference code's D is one-directional). Default true: measured in
-   * BENCHMARKS.md against the forward-only D.
+   * the reference code's D is one-directional); measured against the
+   * forward-only D in docs/experiments/.
    */
   bidirectional: boolean;
   /**
@@ -124,15 +120,14 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
    * marginal, not its first two moments; or 'sliced', the same distance
    * along the feature axes and along the diagonals (e_i ± e_j)/√2 of every
    * pair of features, which also sees how two features move together at a
-   * step (Stocks' volume against its prices). Default 'sliced' (the
-   * reference: 'moments'; measured in BENCHMARKS.md).
+   * step (Stocks' volume against its prices). The reference's is 'moments'.
    */
   momentLoss: MomentLoss;
   /**
    * Weight of the sliced term (see `momentLoss` 'sliced') added beside
    * `momentLoss`'s term rather than in its place, so G keeps the
    * reference's moments and is also pulled towards how pairs of features
-   * move together at a step. Default 0 (off, as the reference).
+   * move together at a step (0: off, as the reference).
    */
   slicedLoss: number;
   /**
@@ -140,20 +135,18 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
    * batches' step-to-step changes x_{t+1} − x_t, per step and feature: how
    * much a series moves within a window, which the terms on each step's
    * values cannot see (a generator can match every step's distribution
-   * with series that hardly move). Default 100 (0: off, as the reference).
+   * with series that hardly move) (0: off, as the reference).
    */
   incrementLoss: number;
   /**
    * Weight of a term beyond the reference's: the mean squared difference
    * between the real and the synthetic batch's correlation matrices over
    * the window's T·F values (how every step and feature moves with every
-   * other), on the pairs `correlationPairs` picks. Default 100 (0: off, as
-   * the reference).
+   * other), on the pairs `correlationPairs` picks (0: off, as the reference).
    */
   correlationLoss: number;
   /**
-   * Which pairs of the window's values that term compares. 'weak' (the
-   * default): the pairs whose correlation over the training windows is
+   * Which pairs of the window's values that term compares. 'weak': the pairs whose correlation over the training windows is
    * below `correlationThreshold` in magnitude — values the data has (nearly)
    * independent, such as Sines' separate waves, which a generator whose
    * features share one recurrent state tends to couple; data with no such
@@ -163,7 +156,7 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
    * course over the window to the supervised and moment terms.
    */
   correlationPairs: CorrelationPairs;
-  /** The 'weak' pairs' bound on |ρ| over the training windows. Default 0.3. */
+  /** The 'weak' pairs' bound on |ρ| over the training windows. */
   correlationThreshold: number;
 }
 
@@ -175,29 +168,41 @@ export const MOMENT_LOSSES: readonly MomentLoss[] = ['moments', 'quantiles', 'sl
 export type CorrelationPairs = 'weak' | 'all' | 'cross';
 export const CORRELATION_PAIRS: readonly CorrelationPairs[] = ['weak', 'all', 'cross'];
 
+const gan = (...names: string[]) => names.map((n) => GAN_TRAINING_OPTIONS.find((d) => d.name === n)!);
+const own = (d: Omit<OptionDecl, 'section' | 'target'>): OptionDecl => ({ ...d, section: 'TimeGAN', target: 'model' });
+
+export const TIMEGAN_SPEC: ModelSpec = {
+  name: 'timegan',
+  summary: 'TimeGAN (Yoon, Jarrett & van der Schaar 2019): embedder, recovery, generator, supervisor and a latent discriminator, trained in three phases',
+  // In the order of the saved config's keys (which the golden files fix).
+  options: [
+    ...ARCH_OPTIONS,
+    ...gan('batchSize', 'lrG', 'lrD'),
+    own({ name: 'lrE', flag: 'lr-e', kind: { type: 'number', min: 0, exclusive: true }, default: 1e-3, doc: 'embedder/recovery learning rate' }),
+    ...gan('beta1', 'beta2', 'dSteps'),
+    own({ name: 'gamma', flag: 'gamma', kind: { type: 'number', min: 0 }, default: 1, doc: 'weight γ of the latent adversarial terms on the generator\'s raw output' }),
+    own({ name: 'dThreshold', flag: 'd-threshold', kind: { type: 'number', min: 0 }, default: 0.15, doc: 'update D only while its loss is above X' }),
+    own({ name: 'gSteps', flag: 'g-steps', kind: { type: 'int', min: 1 }, default: 2, doc: 'generator (and embedder) updates per joint iteration' }),
+    ...gan('loss', 'gpWeight', 'labelSmoothing', 'instanceNoise', 'clipNorm', 'featureMatching', 'pac', 'ema'),
+    own({ name: 'bidirectional', flag: 'bidirectional', kind: { type: 'boolean', negatable: true }, default: true, doc: "D reads each latent sequence both ways, the paper's D; --no-bidirectional: forward only, the reference code's" }),
+    own({ name: 'momentLoss', flag: 'moment-loss', kind: { type: 'choice', choices: MOMENT_LOSSES }, default: 'sliced', doc: "G's data-space term: the reference's mean and std per step and feature (moments); the 1-D Wasserstein distance between their whole distributions (quantiles); or that distance along each feature and each pair's diagonals, which sees how features move together (sliced)" }),
+    own({ name: 'slicedLoss', flag: 'sliced-loss', kind: { type: 'number', min: 0 }, default: 0, metavar: 'W', doc: "add W × the sliced distance beside --moment-loss's term (0: off)" }),
+    own({ name: 'incrementLoss', flag: 'increment-loss', kind: { type: 'number', min: 0 }, default: 100, metavar: 'W', doc: 'add W × the same distance between the real and synthetic step-to-step changes of each feature: how much the series move within a window (0: off, as the reference code)' }),
+    own({ name: 'correlationLoss', flag: 'corr-loss', kind: { type: 'number', min: 0 }, default: 100, metavar: 'W', doc: "add W × the squared difference of the real and synthetic batches' correlations between a window's values, on the pairs --corr-pairs picks (0: off, as the reference code)" }),
+    own({ name: 'correlationPairs', flag: 'corr-pairs', kind: { type: 'choice', choices: CORRELATION_PAIRS }, default: 'weak', doc: 'weak: the pairs whose |correlation| over the training windows is below --corr-threshold (none in Stocks, so the term is off there); all; or only values of different features (cross)' }),
+    own({ name: 'correlationThreshold', flag: 'corr-threshold', kind: { type: 'number', min: 0, exclusive: true }, default: 0.3, metavar: 'R', doc: 'the bound for weak pairs, in (0, 1]' }),
+    own({ name: 'embeddingIterations', flag: 'embedding-iterations', kind: { type: 'int', min: 0 }, defaultText: '--iterations', doc: 'autoencoder-phase iterations' }),
+    own({ name: 'supervisedIterations', flag: 'supervised-iterations', kind: { type: 'int', min: 0 }, defaultText: '--iterations', doc: 'supervisor-phase iterations' }),
+  ],
+  // The reference code's settings: TF's Adam defaults and 10,000 iterations a phase; the average of G → S → R is saved.
+  defaults: { beta1: 0.9, ema: 0.999, iterations: 10000 },
+};
+
 export const TIMEGAN_DEFAULTS = {
   model: 'timegan' as const,
-  ...ARCH_DEFAULTS,
-  batchSize: 128,
-  lrG: 1e-3,
-  lrD: 1e-3,
-  lrE: 1e-3,
-  beta1: 0.9,
-  beta2: 0.999,
-  dSteps: 1,
-  gamma: 1,
-  dThreshold: 0.15,
-  gSteps: 2,
-  ...GAN_TRAINING_DEFAULTS,
-  ema: 0.999,
-  bidirectional: true,
-  momentLoss: 'sliced' as MomentLoss,
-  slicedLoss: 0,
-  incrementLoss: 100,
-  correlationLoss: 100,
-  correlationPairs: 'weak' as CorrelationPairs,
-  correlationThreshold: 0.3,
-};
+  ...specDefaults(TIMEGAN_SPEC, 'run'),
+  ...specDefaults(TIMEGAN_SPEC, 'model'),
+} as Omit<TimeganConfig, 'features' | 'noiseDim' | 'embeddingIterations' | 'supervisedIterations'>;
 
 /** Fills defaults (phase lengths default to `iterations`) and checks every value. */
 export function timeganConfig(partial: Partial<TimeganConfig> & { features: number }, iterations = 10000): TimeganConfig {

@@ -16,15 +16,22 @@ import { distanceMetrics } from '../eval/distance.js';
 import { marginalStats } from '../eval/stats.js';
 import { discriminativeScore, subsample } from '../eval/posthoc.js';
 import type { Callback, History, Metrics } from './loop.js';
+import { declared, type OptionDecl } from '../config/options.js';
 import { generatorTrained } from './timegan-trainer.js';
 
 export const EVAL_METRICS = { mmd: 'lower', coverage: 'higher', discriminative: 'lower' } as const;
+
+/** Evaluation during training, as options of a run. */
+export const EVAL_OPTIONS: readonly OptionDecl[] = [
+  { name: 'evalEvery', flag: 'eval-every', kind: { type: 'int', min: 1 }, target: 'run', defaultText: 'off', section: 'Evaluation', doc: 'every N iterations, measure samples against a held-out 20 % of the data (blocks of time), record it in the history, and save the best checkpoint instead of the last' },
+  { name: 'evalMetric', flag: 'eval-metric', kind: { type: 'choice', choices: Object.keys(EVAL_METRICS) }, target: 'run', default: 'mmd', section: 'Evaluation', doc: "what best means; discriminative is TimeGAN's score (a few seconds per evaluation)" },
+];
 export type EvalMetricName = keyof typeof EVAL_METRICS;
 
 export interface EvalEveryOptions {
   /** Evaluate every this many iterations. */
   every: number;
-  /** Metric that picks the best checkpoint. Default 'mmd'. */
+  /** Metric that picks the best checkpoint (default: EVAL_OPTIONS). */
   metric?: EvalMetricName;
   /** Held-out real windows (scaled). */
   heldOut: WindowSet;
@@ -44,7 +51,7 @@ export class EvalCallback implements Callback {
   private readonly origin?: Int32Array;
 
   constructor(private readonly model: Gan, private readonly opts: EvalEveryOptions) {
-    this.metric = opts.metric ?? 'mmd';
+    this.metric = opts.metric ?? (declared(EVAL_OPTIONS, 'evalMetric').default as EvalMetricName);
     if (!(this.metric in EVAL_METRICS)) throw new Error(`unknown evaluation metric "${this.metric}"; use ${Object.keys(EVAL_METRICS).join(', ')}`);
     const rng = new Rng((opts.seed ?? 0) ^ 0xe7a1);
     const n = Math.min(opts.samples ?? 500, opts.heldOut.count);

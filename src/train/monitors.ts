@@ -41,6 +41,7 @@ import type { Gan } from '../models/gan.js';
 import type { Items } from '../data/batches.js';
 import { gather } from '../data/batches.js';
 import type { Callback, History, TrainControl } from './loop.js';
+import { declared, type OptionDecl } from '../config/options.js';
 import { generatorTrained } from './timegan-trainer.js';
 import { distanceMetrics } from '../eval/distance.js';
 
@@ -62,8 +63,14 @@ export function meanPairwiseDistance(x: Float32Array, count: number, size: numbe
   return pairs > 0 ? sum / pairs : 0;
 }
 
+/** How often the monitors measure, as options of a training run (0: off). */
+export const MONITOR_OPTIONS: readonly OptionDecl[] = [
+  { name: 'diversityEvery', flag: 'diversity-every', kind: { type: 'int', min: 0 }, target: 'run', default: 100, section: 'Monitors', doc: "measure the generator's diversity, coverage and recall every N iterations and warn of mode collapse (0: off)" },
+  { name: 'gradStepsEvery', flag: 'grad-steps-every', kind: { type: 'int', min: 0 }, target: 'run', default: 100, section: 'Monitors', doc: 'record the gradient reaching each time step every N iterations (0: off)' },
+];
+
 export interface DiversityOptions {
-  /** Measure every this many iterations. Default 100. */
+  /** Measure every this many iterations (default: MONITOR_OPTIONS). */
   every?: number;
   /** Samples a side. Default 128. */
   samples?: number;
@@ -79,7 +86,7 @@ export interface DiversityOptions {
 const RISE_CHECKS = 10;
 
 export function diversityMonitor(model: Gan, real: Items, opts: DiversityOptions = {}): Callback {
-  const every = opts.every ?? 100;
+  const every = opts.every ?? (declared(MONITOR_OPTIONS, 'diversityEvery').default as number);
   const n = Math.min(opts.samples ?? 128, real.count);
   const threshold = opts.threshold ?? 0.25;
   const coverageThreshold = opts.coverageThreshold ?? 0.4;
@@ -126,7 +133,7 @@ export function diversityMonitor(model: Gan, real: Items, opts: DiversityOptions
 }
 
 export interface GradStepOptions {
-  /** Measure every this many iterations (and at the first). Default 100. */
+  /** Measure every this many iterations, and at the first (default: MONITOR_OPTIONS). */
   every?: number;
   /** Real windows in the measured batch. Default 128. */
   samples?: number;
@@ -134,7 +141,7 @@ export interface GradStepOptions {
 }
 
 export function gradPerStepMonitor(model: Gan, real: Items, opts: GradStepOptions = {}): Callback {
-  const every = opts.every ?? 100;
+  const every = opts.every ?? (declared(MONITOR_OPTIONS, 'gradStepsEvery').default as number);
   const n = Math.min(opts.samples ?? 128, real.count);
   const size = real.itemShape.reduce((a, b) => a * b, 1);
   const rng = new Rng((opts.seed ?? 0) ^ 0x9a5);

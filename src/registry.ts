@@ -1,0 +1,121 @@
+/**
+ * The models tsgan trains, and the options of a training run. A model is its
+ * own files (a spec and its networks) plus one line in MODELS; help, the
+ * CLI's checks, the options reference and the run defaults are made from
+ * these declarations.
+ */
+import type { OptionDecl, OptionValues } from './config/options.js';
+import { offeredOptions, type ModelSpec } from './models/spec.js';
+import { RGAN_SPEC } from './models/rgan.js';
+import { TIMEGAN_SPEC } from './models/timegan.js';
+import { DENSE_GAN_SPEC } from './models/dense-gan.js';
+import { MONITOR_OPTIONS } from './train/monitors.js';
+import { EVAL_OPTIONS } from './train/evaluator.js';
+
+/** Every training run's options. */
+const COMMON_RUN: readonly OptionDecl[] = [
+  { name: 'data', flag: 'data', kind: { type: 'text' }, target: 'run', required: true, metavar: 'FILE', section: 'Data', doc: "CSV with a header row; dense-gan also takes 'mnist'" },
+  { name: 'columns', flag: 'columns', kind: { type: 'names' }, target: 'run', defaultText: 'every numeric column', section: 'Data', doc: 'feature columns, in this order' },
+  { name: 'iterations', flag: 'iterations', kind: { type: 'int', min: 1 }, target: 'run', default: 1000, section: 'Training', doc: "training iterations (timegan: of the joint phase; its two pre-training phases default to as many)" },
+  { name: 'seed', flag: 'seed', kind: { type: 'seed' }, target: 'run', default: 0, section: 'Training', doc: 'seed of the weights, noise and batches, an integer in [0, 4294967295]' },
+  { name: 'out', flag: 'out', kind: { type: 'text' }, target: 'run', required: true, metavar: 'DIR', section: 'Output', doc: 'model directory to write' },
+  { name: 'force', flag: 'force', kind: { type: 'boolean' }, target: 'run', default: false, section: 'Output', doc: 'replace a previous model directory in --out (one holding a tsgan.json; never another directory or the data)' },
+  { name: 'backend', flag: 'backend', kind: { type: 'choice', choices: ['wasm', 'cpu'] }, target: 'run', default: 'wasm', section: 'Output', doc: 'TF.js backend' },
+];
+
+/** The runs of models that learn windows of a table's rows. */
+const SEQUENCE_RUN: readonly OptionDecl[] = [
+  { name: 'idColumn', flag: 'id-column', kind: { type: 'text' }, target: 'run', metavar: 'NAME', section: 'Data', doc: 'column that names the series of each row (panel data); windows never cross two series' },
+  { name: 'stride', flag: 'stride', kind: { type: 'int', min: 1 }, target: 'run', default: 1, section: 'Data', doc: 'rows between window starts' },
+  ...MONITOR_OPTIONS,
+  ...EVAL_OPTIONS,
+  {
+    name: 'checkpointEvery',
+    flag: 'checkpoint-every',
+    kind: { type: 'int', min: 0 },
+    target: 'run',
+    defaultText: 'every 5 minutes of training',
+    section: 'Output',
+    doc: 'write the whole training state to DIR/checkpoint/ every N iterations (0: never); Ctrl-C writes one too and stops; DIR holds only the checkpoint until the finished model replaces it',
+  },
+];
+
+/** The runs of models that learn single rows (vectors, images). */
+const VECTOR_RUN: readonly OptionDecl[] = [
+  { name: 'imageShape', flag: 'image-shape', kind: { type: 'shape' }, target: 'run', defaultText: 'none; mnist 28x28', section: 'Dense GAN', doc: 'a CSV row seen as an image, for PNG grids' },
+  { name: 'sampleEvery', flag: 'sample-every', kind: { type: 'int', min: 0 }, target: 'run', default: 500, section: 'Dense GAN', doc: 'write DIR/samples/iter-N.png every N iterations (0: never)' },
+];
+
+export interface RegisteredModel {
+  spec: ModelSpec;
+  /** What it learns from a table: windows of rows (sequences) or single rows (vectors); picks the training pipeline. */
+  learns: 'sequences' | 'vectors';
+  /** The run options it takes beyond every run's. */
+  run: readonly OptionDecl[];
+}
+
+/** The models, the default first. */
+export const MODELS: readonly RegisteredModel[] = [
+  { spec: RGAN_SPEC, learns: 'sequences', run: SEQUENCE_RUN },
+  { spec: TIMEGAN_SPEC, learns: 'sequences', run: SEQUENCE_RUN },
+  { spec: DENSE_GAN_SPEC, learns: 'vectors', run: VECTOR_RUN },
+];
+
+export const MODEL_NAMES: readonly string[] = MODELS.map((m) => m.spec.name);
+
+const MODEL_OPTION: OptionDecl = {
+  name: 'modelType',
+  flag: 'model',
+  kind: { type: 'choice', choices: MODEL_NAMES },
+  target: 'run',
+  default: MODEL_NAMES[0],
+  section: 'Model',
+  doc: 'model type',
+};
+
+export function registered(name: string): RegisteredModel {
+  const m = MODELS.find((x) => x.spec.name === name);
+  if (!m) throw new Error(`no model "${name}" is registered`);
+  return m;
+}
+
+/** The options `tsgan train --model NAME` takes, each with this model's default. */
+export function trainOptions(name: string): OptionDecl[] {
+  const m = registered(name);
+  const own = m.spec.defaults ?? {};
+  return [MODEL_OPTION, ...COMMON_RUN, ...m.run, ...offeredOptions(m.spec)].map((d) => (d.name in own ? { ...d, default: own[d.name] } : d));
+}
+
+/** A run's defaults for `name`, by library name (iterations, seqLen, …). */
+export function runDefaults(name: string): OptionValues {
+  const out: OptionValues = {};
+  for (const d of trainOptions(name)) if (d.target === 'run' && d.default !== undefined) out[d.name] = d.default;
+  return out;
+}
+
+/**
+ * Every option of `tsgan train` once, for help and the options reference:
+ * the models each applies to, and the defaults of the models that differ.
+ */
+export function allTrainOptions(): OptionDecl[] {
+  const out: OptionDecl[] = [];
+  for (const m of MODELS) {
+    for (const d of trainOptions(m.spec.name)) {
+      const base = d.flag === undefined ? undefined : out.find((o) => o.flag === d.flag && o.section === d.section);
+      if (!base) {
+        out.push({ ...d, models: [m.spec.name], modelDefaults: {} });
+        continue;
+      }
+      base.models = [...base.models!, m.spec.name];
+      if (d.default !== base.default) base.modelDefaults![m.spec.name] = d.default;
+    }
+  }
+  // Options every model takes are listed without a model list.
+  return out.map((d) => (d.models!.length === MODELS.length ? { ...d, models: undefined } : d));
+}
+
+/** The models that take the flag `flag`. */
+export function modelsTaking(flag: string): string[] {
+  return MODELS.filter((m) => trainOptions(m.spec.name).some((d) => d.flag === flag)).map((m) => m.spec.name);
+}
+
