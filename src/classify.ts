@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { tf } from './engine.js';
-import { Rng } from './random.js';
+import { Rng, checkSeed } from './random.js';
 import { TsganError } from './errors.js';
 import { VERSION } from './version.js';
 import { MinMaxScaler, type ScalerState } from './data/scaler.js';
@@ -18,7 +18,8 @@ import { gather } from './data/batches.js';
 import { loadMnist, MNIST_SIZE } from './data/mnist.js';
 import { SequenceClassifier, classifierConfig, type ClassifierConfig } from './models/sequence-classifier.js';
 import { fit, type Callback, type HistoryData, type Trainable, type Metrics } from './train/loop.js';
-import { nanGuard } from './train/callbacks.js';
+import { nanGuard, checkFiniteWeights } from './train/callbacks.js';
+import { sized } from './models/size-check.js';
 import { checkOutDir, checkOutFile, writeDirAtomic, writeFileAtomic } from './io/atomic.js';
 import { layersModelFiles } from './io/layers-artifacts.js';
 import { readModelMetaFile, buildCheckedModel, readNetworkWeights } from './io/model-dir.js';
@@ -133,7 +134,7 @@ export interface ClassifyTrainOptions {
 
 /** Loads, scales and splits the data; trains; evaluates on the held-out part; writes the model directory. */
 export async function trainClassifier(opts: ClassifyTrainOptions): Promise<ClassifierMeta> {
-  const seed = opts.seed ?? 0;
+  const seed = checkSeed(opts.seed ?? 0);
   const iterations = opts.iterations ?? 1000;
   const heldOut = opts.heldOut ?? 0.2;
   if (!Number.isInteger(iterations) || iterations < 1) throw new TsganError(`--iterations must be a positive integer, got ${iterations}`);
@@ -166,7 +167,7 @@ export async function trainClassifier(opts: ClassifyTrainOptions): Promise<Class
   const train = subset(all, order.subarray(nTest));
 
   const config = classifierConfig({ ...opts.model, features: all.features, seqLen: all.seqLen, classes: classes.length });
-  const model = new SequenceClassifier(config, seed);
+  const model = new SequenceClassifier(sized(config), seed);
   try {
     const trainer = new ClassifierTrainer(model, train, rng.fork());
     const log: Callback = {
@@ -177,6 +178,7 @@ export async function trainClassifier(opts: ClassifyTrainOptions): Promise<Class
     const t0 = performance.now();
     const result = await fit(trainer, { iterations, callbacks: [nanGuard(), log, ...(opts.callbacks ?? [])] });
     if (result.stopReason) throw new TsganError(`${opts.data}: ${result.stopReason}; no model was written`, 1);
+    checkFiniteWeights({ classifier: model.variables }, opts.data);
     const seconds = (performance.now() - t0) / 1000;
     const meta: ClassifierMeta = {
       format: 'tsgan-model',

@@ -5,16 +5,16 @@
  * before any training starts or any file is written.
  */
 import { tf } from './engine.js';
-import { Rng, checkSeed } from './random.js';
+import { Rng, checkSeed, deriveSeed } from './random.js';
 import { TsganError } from './errors.js';
 import { VERSION } from './version.js';
-import { loadDataset, type Dataset } from './data/table.js';
+import { loadDataset, readDataFile, type Dataset } from './data/table.js';
 import { MinMaxScaler } from './data/scaler.js';
 import { makeWindows, type Windows } from './data/windows.js';
 import { Rgan, rganConfig, type RganConfig } from './models/rgan.js';
 import { GanTrainer } from './train/gan-trainer.js';
 import { fit, History, type Callback, type HistoryData, type Trainable, type TrainerState } from './train/loop.js';
-import { nanGuard, checkFiniteWeights } from './train/callbacks.js';
+import { nanGuard, checkFiniteWeights, nonFiniteWeight } from './train/callbacks.js';
 import { checkpointer } from './train/checkpointer.js';
 import { runDefaults, MODEL_NAMES } from './registry.js';
 import { declared } from './config/options.js';
@@ -27,7 +27,7 @@ import { samplesToCsv, vectorsToCsv } from './io/samples.js';
 import { DenseGan, denseGanConfig, DENSE_GAN_SPEC, type DenseGanConfig } from './models/dense-gan.js';
 import { loadMnist, MNIST_PIXELS, MNIST_SIZE } from './data/mnist.js';
 import { imageGrid } from './io/png.js';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Gan, GanTrainingState } from './models/gan.js';
 import { holdOutBlocks } from './data/split.js';
@@ -139,30 +139,42 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
   const force = opts.force ?? false;
   const defaults = runDefaults(opts.modelType ?? MODEL_NAMES[0]);
   const seed = checkSeed(opts.seed ?? (defaults.seed as number));
-  // TimeGAN: the reference's 10,000 per phase, about half an hour on 2 cores.
   const iterations = opts.iterations ?? (defaults.iterations as number);
   if (!Number.isInteger(iterations) || iterations < 1) throw new TsganError(`--iterations must be a positive integer, got ${iterations}`);
   const checkpointEvery = opts.checkpointEvery ?? 'auto';
   if (checkpointEvery !== 'auto' && (!Number.isInteger(checkpointEvery) || checkpointEvery < 0)) throw new TsganError(`--checkpoint-every must be a whole number, got ${checkpointEvery}`);
   const dataPath = resume?.dataPath ?? opts.data;
   if (!resume) checkOutDir(opts.out, force, '--out', { inputs: [['--data', opts.data]] });
-  const { dataset, scaler, windows } = prepareData(dataPath, opts);
+  // Checked (a regular file of bounded size) and, on resume, compared before it is parsed.
   const dataSha256 = fileSha256(dataPath);
   if (resume && dataSha256 !== resume.state.dataSha256) throw new TsganError(`${dataPath}: is not the file this training started on (its contents changed); resume needs the same data`);
+  const { dataset, scaler, windows } = prepareData(dataPath, opts);
   if (dataset.skipped.length > 0) {
     opts.onNotice?.(`tsgan: leaving out non-numeric columns: ${dataset.skipped.join(', ')}`);
   }
   const features = dataset.features.length;
   const timegan = opts.modelType === 'timegan';
-  const model = timegan
-    ? new Timegan(sized(timeganConfig({ ...opts.model, features, seqLen: windows.seqLen }, iterations), { items: windows.count }), seed)
-    : new Rgan(sized(rganConfig({ ...opts.model, features, seqLen: windows.seqLen }), { items: windows.count }), seed);
+  // On resume the config is the checkpoint's: its errors name state.json.
+  const statePath = resume ? join(opts.out, CHECKPOINT_DIR, 'state.json') : undefined;
+  const build = () => {
+    const size = { items: windows.count, file: statePath };
+    return timegan
+      ? new Timegan(sized(timeganConfig({ ...opts.model, features, seqLen: windows.seqLen }, iterations), size), seed)
+      : new Rgan(sized(rganConfig({ ...opts.model, features, seqLen: windows.seqLen }), size), seed);
+  };
+  let model: Rgan | Timegan;
+  try {
+    model = build();
+  } catch (e) {
+    if (!statePath || !(e instanceof TsganError) || e.message.startsWith(statePath)) throw e;
+    throw new TsganError(`${statePath}: options.model: ${e.message}`);
+  }
   let train = windows;
   let evaluator: EvalCallback | null = null;
   try {
     if (opts.evalEvery !== undefined) {
       if (!Number.isInteger(opts.evalEvery) || opts.evalEvery < 1) throw new TsganError(`--eval-every must be a positive integer, got ${opts.evalEvery}`);
-      const split = holdOutBlocks(windows, dataset.series.map((s) => s.rows), opts.stride ?? (defaults.stride as number), new Rng(seed ^ 0x401d));
+      const split = holdOutBlocks(windows, dataset.series.map((s) => s.rows), opts.stride ?? (defaults.stride as number), new Rng(deriveSeed(seed, 0x401d)));
       train = split.train;
       evaluator = new EvalCallback(model, { every: opts.evalEvery, metric: opts.evalMetric, heldOut: split.heldOut, heldOutOrigin: split.heldOutOrigin, seed, onLog: opts.onNotice });
       opts.onNotice?.(`tsgan: evaluating every ${opts.evalEvery} iterations on ${split.heldOut.count} held-out windows (training on ${split.train.count})`);
@@ -182,7 +194,6 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
         if (evaluator && st.evaluator) evaluator.setState(st.evaluator);
       } catch (e) {
         // A state that passed the schema but does not fit this run's shapes.
-        if (e instanceof TsganError) throw e;
         throw new TsganError(`${join(opts.out, CHECKPOINT_DIR, 'state.json')}: ${(e as Error).message}`);
       }
       history = History.from(st.history);
@@ -195,6 +206,8 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
       every: checkpointEvery,
       interrupt: opts.interrupt,
       save: (iteration, h) => {
+        // A diverged state is not worth resuming: the last finite checkpoint stays.
+        if (nonFiniteWeight(model.networkVariables())) return;
         const state: CsvCheckpointState = {
           format: CHECKPOINT_FORMAT,
           formatVersion: CHECKPOINT_VERSION,
@@ -218,7 +231,9 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
     const callbacks = [...(opts.callbacks ?? []), ...monitors, ...(evaluator ? [evaluator] : []), ckpt];
     const run = await runTraining(trainer, total - done, opts.data, callbacks, history, () =>
       ckpt.interruptedAt === null ? null : new TsganError(`interrupted at iteration ${ckpt.interruptedAt} of ${total}; the training state is in ${opts.out}; resume with: tsgan train --resume ${opts.out}`, 130),
-    );
+    ).catch((e: unknown) => {
+      throw divergedWithCheckpoint(e, opts.out);
+    });
     run.seconds += secondsBefore;
     run.iterationsRun += done;
     model.commitAverage();
@@ -236,7 +251,11 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
         ...(evaluator ? { trainWindows: train.count } : {}),
     });
     if (evaluator?.best && bestIteration !== null) meta.checkpoint = { ...evaluator.best, lastIteration: run.iterationsRun };
-    checkFiniteWeights(model.networkVariables(), opts.data);
+    try {
+      checkFiniteWeights(model.networkVariables(), opts.data);
+    } catch (e) {
+      throw divergedWithCheckpoint(e, opts.out);
+    }
     // A checkpoint of this run may be there: it is this run's own output, replaced whole.
     await saveModelDir(opts.out, model, meta, force || existsSync(join(opts.out, CHECKPOINT_DIR)));
     return meta;
@@ -246,9 +265,16 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
   }
 }
 
+/** A divergence (exit 1) that left an earlier, finite checkpoint in `out`: the message says it is there. */
+function divergedWithCheckpoint(e: unknown, out: string): unknown {
+  const state = join(out, CHECKPOINT_DIR, 'state.json');
+  if (!(e instanceof TsganError) || e.exitCode !== 1 || !existsSync(state)) return e;
+  return new TsganError(`${e.message}; ${out} keeps the last finite checkpoint (tsgan train --resume ${out} goes on from it; remove ${out} to start again)`, 1);
+}
+
 /** The SHA-256 of a file's bytes, hex. */
 function fileSha256(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+  return createHash('sha256').update(readDataFile(path)).digest('hex');
 }
 
 /** What the correlation term will compare, in a line (with 'weak' pairs it can be nothing). */
@@ -452,10 +478,17 @@ export interface SampleCsvOptions {
   force?: boolean;
 }
 
+/** Each feature's value where the training data held it constant, else null. */
+function constantColumns(scaler: MinMaxScaler): (number | null)[] {
+  const { min, max } = scaler.toJSON();
+  return min.map((m, f) => (m === max[f] ? m : null));
+}
+
 export function sampleToCsv(opts: SampleCsvOptions): { rows: number; features: string[]; seqLen: number; format: 'csv' | 'png' } {
   if (!Number.isInteger(opts.count) || opts.count < 1) throw new TsganError(`--count must be a positive integer, got ${opts.count}`);
   // Never the model directory (nor a directory holding it), a device, a link or a directory.
   checkOutFile(opts.out, opts.force ?? false, '--out', { inputs: [['--model', opts.model]] });
+  const seed = checkSeed(opts.seed ?? 0);
   const loaded = loadModelDir(opts.model);
   const force = opts.force ?? false;
   try {
@@ -463,17 +496,17 @@ export function sampleToCsv(opts: SampleCsvOptions): { rows: number; features: s
     checkSampleSize(m.config, opts.count, { file: join(opts.model, 'tsgan.json') });
     if (m instanceof DenseGan) {
       if (opts.out.toLowerCase().endsWith('.png')) {
-        writeFileAtomic(opts.out, sampleGrid(m, opts.count, opts.seed ?? 0), force);
+        writeFileAtomic(opts.out, sampleGrid(m, opts.count, seed), force);
         return { rows: opts.count, features: loaded.meta.features, seqLen: 1, format: 'png' };
       }
-      const values = sampleSequences(loaded, opts.count, opts.seed ?? 0);
-      writeFileAtomic(opts.out, vectorsToCsv(values, opts.count, loaded.meta.features), force);
+      const values = sampleSequences(loaded, opts.count, seed);
+      writeFileAtomic(opts.out, vectorsToCsv(values, opts.count, loaded.meta.features, constantColumns(loaded.scaler)), force);
       return { rows: opts.count, features: loaded.meta.features, seqLen: 1, format: 'csv' };
     }
     if (opts.out.toLowerCase().endsWith('.png')) throw new TsganError(`${opts.out}: PNG grids are for image models (dense-gan); write a .csv`);
-    const values = sampleSequences(loaded, opts.count, opts.seed ?? 0);
+    const values = sampleSequences(loaded, opts.count, seed);
     const { seqLen } = m.config;
-    writeFileAtomic(opts.out, samplesToCsv(values, opts.count, seqLen, loaded.meta.features), force);
+    writeFileAtomic(opts.out, samplesToCsv(values, opts.count, seqLen, loaded.meta.features, constantColumns(loaded.scaler)), force);
     return { rows: opts.count * seqLen, features: loaded.meta.features, seqLen, format: 'csv' };
   } finally {
     loaded.model.dispose();

@@ -18,6 +18,16 @@ export function checkSeed(seed: number, name = 'seed'): number {
   return seed;
 }
 
+/**
+ * The seed of a stream derived from a user's seed by a constant tag, as an
+ * unsigned 32-bit integer: distinct seeds give distinct derived seeds (a
+ * signed xor folded seeds s and 2³² − 1 − s together), and below 2³¹ the
+ * value is the plain xor, so those streams are unchanged.
+ */
+export function deriveSeed(seed: number, tag: number): number {
+  return (seed ^ tag) >>> 0;
+}
+
 /** A generator's whole state, for checkpoints: the four words and the Box–Muller spare. */
 export interface RngState {
   s: [number, number, number, number];

@@ -5,7 +5,8 @@
  * it writes the same files as one run straight through (trainingSeconds aside).
  */
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { recoverLeftovers, isSystemError, userErrorFromSystem } from './io/atomic.js';
 import { z } from 'zod';
 import { TsganError } from './errors.js';
 import { VERSION } from './version.js';
@@ -62,6 +63,12 @@ const stateSchema = z.object({
 
 /** Reads and checks `dir/checkpoint`; one line naming the file and the key when it is broken. */
 export function readTrainingCheckpoint(dir: string): CsvCheckpointState {
+  // A kill between a checkpoint's renames leaves it set aside: put it back first.
+  try {
+    recoverLeftovers(resolve(dir));
+  } catch (e) {
+    throw isSystemError(e) ? userErrorFromSystem(e, dir, 'cannot recover') : e;
+  }
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new TsganError(`${dir}: no such directory to resume`);
   if (!existsSync(join(dir, CHECKPOINT_DIR))) {
     const done = existsSync(join(dir, 'tsgan.json'));

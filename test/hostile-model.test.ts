@@ -130,6 +130,7 @@ const CASES: Case[] = [
   { name: 'config is a list', mutate: meta((m) => void (m.config = [])), error: re(TSGAN, 'config: must be a JSON object') },
   { name: 'no scaler', mutate: meta((m) => void delete m.scaler), error: re(TSGAN, 'scaler: must be a JSON object, got nothing') },
   { name: 'no features', mutate: meta((m) => void delete m.features), error: re(TSGAN, 'features: must be a list, got nothing') },
+  { name: 'a feature name with terminal escapes', mutate: meta((m) => void (m.features[0] = '\u001b]0;pwned\u0007\u001b[2JOpen')), error: re(TSGAN, String.raw`features\[0\]: must not hold control characters`) },
   { name: 'a feature name is a number', mutate: meta((m) => void (m.features[2] = 7)), error: re(TSGAN, String.raw`features\[2\]: must be a string, got 7`) },
   { name: 'no history', mutate: meta((m) => void delete m.history), error: re(TSGAN, 'history: must be a JSON object') },
   { name: 'shape [-2, -72]', mutate: entry0((w) => void (w.shape = [-2, -72])), error: re(GEN, String.raw`weightsManifest\[0\]\.weights\[0\]\.shape\[0\]: must be an integer in \[1, \d+\], got -2`) },
@@ -320,9 +321,11 @@ test('sample refuses to write a NaN or an infinity, naming where it is', () => {
 
 test('train refuses sizes over the bounds before it builds anything, naming the flags to reduce', async () => {
   const out = join(tempDir(), 'm');
-  const r = await runCli(['train', '--data', STOCK_CSV, '--hidden', '12000', '--layers', '1', '--iterations', '1', '--out', out]);
+  const r = await runCli(['train', '--data', STOCK_CSV, '--hidden', '4096', '--layers', '4', '--iterations', '1', '--out', out]);
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /tsgan: error: the networks would hold about .* parameters .* reduce --hidden \(12000\), --layers \(1\)/);
+  assert.match(r.stderr, /tsgan: error: the networks would hold about .* parameters .* reduce --hidden \(4096\), --layers \(4\)/);
+  const r0 = await runCli(['train', '--data', STOCK_CSV, '--hidden', '12000', '--layers', '1', '--iterations', '1', '--out', out]);
+  assert.match(r0.stderr, /tsgan: error: --hidden must be in \[1, 4096\], got 12000/);
   const r2 = await runCli(['train', '--data', STOCK_CSV, '--hidden', '3000', '--layers', '1', '--iterations', '1', '--out', out]);
   assert.equal(r2.code, 2, r2.stderr);
   assert.match(r2.stderr, /tsgan: error: initialising the recurrent kernels .* reduce --hidden \(3000\), --layers \(1\)/);

@@ -49,7 +49,7 @@ function errorLines(stderr: string): string[] {
   return stderr
     .split('\n')
     .map((l) => l.replace(/\r/g, '').replace(/^.*\u001b\[[0-9;]*[A-Za-z]/, ''))
-    .filter((l) => l.trim() !== '' && !l.startsWith('tsgan: TensorFlow.js') && !/^(train|eval) \d/.test(l));
+    .filter((l) => l.trim() !== '' && !l.startsWith('tsgan: TensorFlow.js') && !/^(train|eval|classify) \d/.test(l));
 }
 
 function deadPid(): number {
@@ -83,6 +83,17 @@ before(async () => {
   symlinkSync(join(R, 'M'), join(R, 'link-to-model'));
   symlinkSync(join(R, 'data/stock.csv'), join(R, 'link-to-data.csv'));
   symlinkSync(join(R, 'nowhere'), join(R, 'dangling'));
+  const labelled = ['id,label,x,y'];
+  for (let i = 0; i < 12; i++) for (let t = 0; t < 4; t++) labelled.push(`${i},${'ab'[i % 2]},${i * 0.1 + t},${t * t}`);
+  writeFileSync(join(R, 'labelled.csv'), labelled.join('\n') + '\n');
+  mkdirSync(join(R, 'tf-ckpt'));
+  writeFileSync(join(R, 'tf-ckpt/checkpoint'), 'model_checkpoint_path: "ckpt-100"\n');
+  writeFileSync(join(R, 'tf-ckpt/ckpt-100.index'), 'precious\n');
+  mkdirSync(join(R, 'stray'));
+  writeFileSync(join(R, 'stray/tsgan.json'), '{}\n');
+  writeFileSync(join(R, 'stray/thesis.tex'), 'precious\n');
+  cpSync(join(R, 'M'), join(R, 'model-plus'), { recursive: true });
+  writeFileSync(join(R, 'model-plus/notes.txt'), 'precious\n');
   // A copy of the model to run from (its own directory as cwd).
   cpSync(join(R, 'M'), join(R, 'cwd-model'), { recursive: true });
 });
@@ -129,7 +140,23 @@ const CASES: Case[] = [
   // The wrong kind of existing output, even with --force.
   { name: 'sample --out an existing directory --force', args: () => sample(join(R, 'plain-dir'), '--force'), code: 2, pattern: /plain-dir: is a directory; --out takes a file name/ },
   { name: 'train --out an existing file --force', args: () => train(join(R, 'file.txt'), '--force'), code: 2, pattern: /file\.txt: exists and is not a directory/ },
-  { name: 'train --out a directory that is not a tsgan output --force', args: () => train(join(R, 'plain-dir'), '--force'), code: 2, pattern: /plain-dir: is not a tsgan model directory \(no tsgan\.json\); --force replaces only a previous output/ },
+  { name: 'train --out a directory that is not a tsgan output --force', args: () => train(join(R, 'plain-dir'), '--force'), code: 2, pattern: /plain-dir: is not a tsgan model directory \(a tsgan\.json or a checkpoint, and nothing else\); --force replaces only a previous output/ },
+  { name: "train --out another program's checkpoint directory --force", args: () => train(join(R, 'tf-ckpt'), '--force'), code: 2, pattern: /tf-ckpt: is not a tsgan model directory/ },
+  { name: 'train --out a directory with a stray tsgan.json and other files --force', args: () => train(join(R, 'stray'), '--force'), code: 2, pattern: /stray: is not a tsgan model directory/ },
+  { name: 'train --out a model directory a user added files to --force', args: () => train(join(R, 'model-plus'), '--force'), code: 2, pattern: /model-plus: is not a tsgan model directory/ },
+  // Never into an input directory.
+  { name: 'sample --out a file inside the model --force', args: () => sample(join(R, 'M/tsgan.json'), '--force'), code: 2, pattern: /tsgan\.json: is inside the --model input .*M; choose another --out/ },
+  { name: 'eval --json a file inside the model --force', args: () => evalArgs('--model', M(), '--json', join(R, 'M/generator/model.json'), '--force'), code: 2, pattern: /model\.json: is inside the --model input/ },
+  { name: 'classify predict --out a file inside the model --force', args: () => ['classify', 'predict', '--model', M(), '--data', D(), '--out', join(R, 'M/tsgan.json'), '--force'], code: 2, pattern: /tsgan\.json: is inside the --model input/ },
+  // Sizes the saved config's schema refuses are refused as flags too.
+  { name: 'train --layers 65', args: () => train(join(R, 'big'), '--layers', '65'), code: 2, pattern: /--layers must be in \[1, 64\], got 65/ },
+  { name: 'train --batch-size 2000000', args: () => train(join(R, 'big'), '--batch-size', '2000000'), code: 2, pattern: /--batch-size must be in \[1, 1048576\], got 2000000/ },
+  { name: 'train --d-steps 1001', args: () => train(join(R, 'big'), '--d-steps', '1001'), code: 2, pattern: /--d-steps must be in \[1, 1000\], got 1001/ },
+  { name: 'classify train --hidden 12000', args: () => ['classify', 'train', '--data', join(R, 'labelled.csv'), '--label-column', 'label', '--id-column', 'id', '--hidden', '12000', '--iterations', '1', '--out', join(R, 'big-c')], code: 2, pattern: /--hidden must be in \[1, 4096\], got 12000/ },
+  { name: 'classify train --lr 1e300', args: () => ['classify', 'train', '--data', join(R, 'labelled.csv'), '--label-column', 'label', '--id-column', 'id', '--hidden', '4', '--iterations', '1', '--lr', '1e300', '--out', join(R, 'diverged-c')], code: 1, pattern: /labelled\.csv: the trained classifier network's weight 0 holds NaN or Infinity .*no model was written/ },
+  // Data files: regular files of bounded size only.
+  { name: 'train --data a character device', args: () => ['train', '--data', join(R, 'chardev'), ...TINY, '--out', join(R, 'from-dev')], code: 2, pattern: /chardev: is not a regular file/ },
+  { name: 'train --data a FIFO', args: () => ['train', '--data', join(R, 'fifo'), ...TINY, '--out', join(R, 'from-fifo')], code: 2, pattern: /fifo: is not a regular file/ },
   { name: 'eval --report whose charts directory holds other files --force', args: () => evalArgs('--report', join(R, 'charts-odd.html'), '--force'), code: 2, pattern: /charts-odd-charts: is not a previous report's charts directory/ },
   { name: 'eval --report whose charts directory is a file --force', args: () => evalArgs('--report', join(R, 'charts-file.html'), '--force'), code: 2, pattern: /charts-file-charts: exists and is not a directory/ },
   { name: 'demo --out a directory that is not a demo\'s --force', args: () => ['demo', '--out', join(R, 'plain-dir'), '--force'], code: 2, pattern: /plain-dir: is not a previous tsgan demo directory/ },
@@ -321,7 +348,7 @@ test('--force replaces a previous model whole: a stale TimeGAN embedder/ does no
   for (const [name, extra] of [['rgan', TINY], ['dense', [...DENSE, '--iterations', '3', '--sample-every', '1']]] as const) {
     const out = join(root, name);
     mkdirSync(join(out, 'embedder'), { recursive: true });
-    writeFileSync(join(out, 'tsgan.json'), '{"model": "timegan"}');
+    writeFileSync(join(out, 'tsgan.json'), '{"format": "tsgan-model", "model": "timegan"}');
     writeFileSync(join(out, 'embedder/model.json'), '{}');
     const r = await runCli(['train', '--data', STOCK_CSV, ...extra, '--out', out, '--force']);
     assert.equal(r.code, 0, r.stderr);

@@ -5,8 +5,8 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync, existsSync, renameSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { engine, tempDir, runCli, listFiles, STOCK_CSV, BIN } from './helpers.js';
 import { trainFromCsv, type TrainCsvOptions } from '../src/pipeline.js';
@@ -198,4 +198,32 @@ test('a broken or missing checkpoint is one line naming the file and the key, ex
   }
   const none = await runCli(['train', '--resume', join(dir, 'nothing')]);
   assert.match(none.stderr, /nothing: no such directory to resume/);
+});
+
+test('resume puts back a checkpoint a kill left set aside between its renames, and goes on', async () => {
+  const dir = tempDir();
+  const out = join(dir, 'm');
+  const interrupt = { requested: false };
+  await assert.rejects(trainFromCsv({ ...RGAN, iterations: 6, evalEvery: undefined, out, interrupt, callbacks: [interruptAt(3, interrupt)] }));
+  const dead = spawnSync(process.execPath, ['-e', ''], { stdio: 'ignore' }).pid!;
+  renameSync(out, join(dir, `.m.old-${dead}-1796222189814-0`));
+  const r = await runCli(['train', '--resume', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(existsSync(join(out, 'tsgan.json')));
+  assert.deepEqual(readdirSync(dir), ['m']);
+});
+
+test('a training that fails after a checkpoint says that the checkpoint is kept, and where', async () => {
+  const out = join(tempDir(), 'm');
+  const diverge: Callback = {
+    onIterationEnd(it) {
+      if (it === 3) throw new TsganError(`${STOCK_CSV}: dLoss became NaN at iteration 3; training stopped; no model was written`, 1);
+    },
+  };
+  await assert.rejects(trainFromCsv({ ...RGAN, iterations: 6, evalEvery: undefined, checkpointEvery: 1, out, callbacks: [diverge] }), (e: unknown) => {
+    assert.ok(e instanceof TsganError && e.exitCode === 1);
+    assert.match(e.message, /no model was written; .*m keeps the last finite checkpoint \(tsgan train --resume .*m goes on from it; remove .*m to start again\)/);
+    return true;
+  });
+  assert.equal(JSON.parse(readFileSync(join(out, 'checkpoint/state.json'), 'utf8')).iteration, 2);
 });

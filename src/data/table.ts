@@ -32,17 +32,27 @@ export interface Dataset {
   idColumn?: string;
 }
 
-export function readCsvFile(file: string): CsvTable {
-  let bytes: Buffer;
+/** The largest CSV tsgan reads: what one JavaScript string can hold, about 512 MiB. */
+export const MAX_CSV_BYTES = 2 ** 29 - 2 ** 16;
+
+/** A data file's bytes: a regular file (a link to one is followed) of at most MAX_CSV_BYTES, checked before reading. */
+export function readDataFile(file: string): Buffer {
   try {
-    if (statSync(file).isDirectory()) throw new TsganError(`${file}: is a directory, expected a CSV file`);
-    bytes = readFileSync(file);
+    const st = statSync(file);
+    if (st.isDirectory()) throw new TsganError(`${file}: is a directory, expected a CSV file`);
+    if (!st.isFile()) throw new TsganError(`${file}: is not a regular file (a device, FIFO or socket); give a CSV file`);
+    if (st.size > MAX_CSV_BYTES) throw new TsganError(`${file}: has ${st.size} bytes, over the ${MAX_CSV_BYTES} tsgan reads; split it or choose fewer rows`);
+    return readFileSync(file);
   } catch (e) {
     if (e instanceof TsganError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new TsganError(`${file}: no such file`);
-    throw new TsganError(`${file}: cannot read (${(e as Error).message})`);
+    throw new TsganError(`${file}: cannot read (${code ?? (e as Error).message})`);
   }
+}
+
+export function readCsvFile(file: string): CsvTable {
+  const bytes = readDataFile(file);
   const text = decodeUtf8(bytes, file);
   if (text.trim() === '') throw new TsganError(`${file}: empty file (expected a header row and data rows)`);
   return parseCsv(text, file);

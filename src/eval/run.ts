@@ -8,6 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { checkOutDir, checkOutFile, writeDirAtomic, writeFileAtomic } from '../io/atomic.js';
 import { readModelMeta } from '../io/model-dir.js';
 import { TsganError } from '../errors.js';
+import { checkSeed } from '../random.js';
 import { loadEvalData, type EvalDataOptions } from './data.js';
 import { evaluateData, type EvalResult, type EvaluateOptions } from './evaluate.js';
 import { buildReport } from '../report/html.js';
@@ -51,16 +52,13 @@ export async function evaluateFiles(opts: EvalFilesOptions): Promise<EvalFilesRe
     });
   }
   const meta = opts.model ? readModelMeta(opts.model) : undefined;
-  if (opts.seed !== undefined && !Number.isInteger(opts.seed)) throw new TsganError(`--seed must be an integer, got ${opts.seed}`);
+  if (opts.seed !== undefined) checkSeed(opts.seed, '--seed');
   const data = loadEvalData(opts);
   const t0 = performance.now();
   const result = evaluateData(data, opts);
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
   const written: string[] = [];
-  if (opts.json) {
-    writeFileAtomic(opts.json, toJson(result), force);
-    written.push(opts.json);
-  }
+  // The report first (it can fail: a full disk, a chart), the JSON last, so that a failure writes no JSON.
   if (opts.report) {
     const report = await buildReport(data, result, {
       realName: opts.real,
@@ -79,6 +77,10 @@ export async function evaluateFiles(opts: EvalFilesOptions): Promise<EvalFilesRe
     writeDirAtomic(dir, report.images, force);
     writeFileAtomic(opts.report, report.html, force);
     written.push(opts.report, dir);
+  }
+  if (opts.json) {
+    writeFileAtomic(opts.json, toJson(result), force);
+    written.unshift(opts.json);
   }
   return { result, written, seconds };
 }

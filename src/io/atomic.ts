@@ -31,6 +31,7 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  readFileSync,
   readdirSync,
   realpathSync,
   renameSync,
@@ -278,8 +279,31 @@ function realOrResolved(p: string): string {
   }
 }
 
-function isModelOutput(entries: string[]): boolean {
-  return entries.length === 0 || entries.includes('tsgan.json') || entries.includes('checkpoint');
+/**
+ * Whether a directory is tsgan's own output, to be replaced by --force: empty,
+ * or a model directory (a tsgan.json of format "tsgan-model") or a training
+ * checkpoint (checkpoint/state.json), holding nothing but its own entries —
+ * network directories (each with a model.json), samples/ and checkpoint/.
+ * Anything else (another program's checkpoint, a user's files) is kept.
+ */
+function isModelOutput(dir: string, entries: string[]): boolean {
+  if (entries.length === 0) return true;
+  const isDir = (p: string) => lstatOrNull(p)?.isDirectory() === true;
+  const isFile = (p: string) => lstatOrNull(p)?.isFile() === true;
+  const model = isFile(join(dir, 'tsgan.json')) && readsAsModel(join(dir, 'tsgan.json'));
+  const checkpoint = isDir(join(dir, 'checkpoint')) && isFile(join(dir, 'checkpoint', 'state.json'));
+  if (!model && !checkpoint) return false;
+  return entries.every((e) => e === 'tsgan.json' || e === 'checkpoint' || e === 'samples' || (isDir(join(dir, e)) && isFile(join(dir, e, 'model.json'))));
+}
+
+/** A tsgan.json that says it is one (read at most 128 MiB; no full validation: this only decides whether --force may replace it). */
+function readsAsModel(file: string): boolean {
+  try {
+    if (statSync(file).size > 128 * 2 ** 20) return false;
+    return (JSON.parse(readFileSync(file, 'utf8')) as { format?: unknown })?.format === 'tsgan-model';
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -321,6 +345,10 @@ function checkTarget(path: string, want: 'file' | 'dir', force: boolean, opts: O
       if (realIn.startsWith(out.endsWith(sep) ? out : out + sep)) {
         throw new TsganError(`${path}: contains the ${inFlag} input ${input}; choose another ${flag} (tsgan never writes over its input)`);
       }
+      // A new file beside a model's own is harmless; replacing one of an input's files is not.
+      if (st !== null && out.startsWith(realIn.endsWith(sep) ? realIn : realIn + sep)) {
+        throw new TsganError(`${path}: is inside the ${inFlag} input ${input}; choose another ${flag} (tsgan never replaces a file of its input, even with --force)`);
+      }
     }
   }
   if (st === null) return null;
@@ -346,9 +374,9 @@ export function checkOutDir(dir: string, force: boolean, flag = '--out', opts: O
   if (entries.length === 0) return;
   if (!force) throw new TsganError(`${dir}: exists and is not empty; choose another ${o.flag} or pass --force to overwrite it`);
   const previous = o.previous ?? 'any';
-  const ok = previous === 'any' || (previous === 'model' ? isModelOutput(entries) : previous(entries));
+  const ok = previous === 'any' || (previous === 'model' ? isModelOutput(dir, entries) : previous(entries));
   if (!ok) {
-    const what = o.previousName ?? (previous === 'model' ? 'a tsgan model directory (no tsgan.json)' : 'a previous output of this command');
+    const what = o.previousName ?? (previous === 'model' ? 'a tsgan model directory (a tsgan.json or a checkpoint, and nothing else)' : 'a previous output of this command');
     throw new TsganError(`${dir}: is not ${what}; --force replaces only a previous output; choose another ${o.flag} or empty it yourself`);
   }
   const cwd = realOrResolved(process.cwd());

@@ -119,7 +119,8 @@ function describeIssue(error: z.ZodError): string {
 export const float32s = z.instanceof(Float32Array);
 export const int32s = z.instanceof(Int32Array);
 const int32 = z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1);
-export const rngStateSchema = z.object({ s: z.tuple([int32, int32, int32, int32]), spare: z.number().nullable() });
+// xoshiro128's all-zero state is a fixed point (it would draw 0 forever): never a state a seed gives.
+export const rngStateSchema = z.object({ s: z.tuple([int32, int32, int32, int32]).refine((s) => s.some((w) => w !== 0), { error: 'is the all-zero state, which no seed gives' }), spare: z.number().nullable() });
 export const trainerStateSchema = z.object({
   iteration: z.number().int().min(0),
   sampler: z.object({ rng: rngStateSchema, order: int32s, pos: z.number().int().min(0) }),

@@ -198,7 +198,9 @@ const historySchema = obj({
   }
 });
 
-const names = (min: number) => list(str(1000), min, SIZE_RANGES.features[1]);
+// Names are printed on terminals and in reports: no control characters (C0, DEL, C1), as the CSV reader refuses in a header.
+const name = () => str(1000).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, { error: 'must not hold control characters' });
+const names = (min: number) => list(name(), min, SIZE_RANGES.features[1]);
 
 const commonShape = {
   format: z.literal(FORMAT),

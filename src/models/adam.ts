@@ -184,6 +184,10 @@ export class Adam {
       if (!vars[i]) throw new Error(`Adam: the checkpoint names variable ${i}, the model has ${vars.length}`);
       return vars[i];
     };
+    for (const s of state.moments) {
+      const size = variable(s.index).size;
+      if (s.m.length !== size || s.v.length !== size) throw new Error(`Adam: the moments of variable ${s.index} hold ${s.m.length} and ${s.v.length} values, the variable ${size}`);
+    }
     if (state.fused === false) {
       this.tfAdam?.dispose();
       this.tfAdam = tf.train.adam(this.lr, this.beta1, this.beta2);

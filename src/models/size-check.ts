@@ -81,6 +81,8 @@ const FLAGS: Record<string, string> = {
   features: '--columns',
   dataDim: '--columns',
   classes: 'the number of classes',
+  dSteps: '--d-steps',
+  gSteps: '--g-steps',
 };
 
 const GATES: Record<CellType, number> = { rnn: 1, gru: 3, lstm: 4 };
@@ -168,6 +170,7 @@ function refuse(opts: SizeCheckOptions, key: string, message: string): never {
  */
 export function checkModelSize(c: SizedConfig, opts: SizeCheckOptions = {}): void {
   const name = namer(opts);
+  checkRanges(c, opts);
   const { parameters, initFlops } = estimateModelSize(c);
   const archKeys = c.model === 'dense-gan' ? ['gHidden', 'dHidden', 'noiseDim', 'dataDim'] : ['hidden', 'layers', 'features', 'noiseDim'];
   const main = c.model === 'dense-gan' ? 'gHidden' : 'hidden';
@@ -179,6 +182,22 @@ export function checkModelSize(c: SizedConfig, opts: SizeCheckOptions = {}): voi
   }
   const batch = opts.batch ?? (opts.items !== undefined ? Math.min(c.batchSize ?? opts.items, opts.items) : undefined);
   if (batch !== undefined) checkBatchMemory(c, 2 * batch, ['batchSize', 'seqLen', 'hidden', 'layers'], opts);
+}
+
+/** Each size within SIZE_RANGES, as a saved config's schema requires: a model that trains can be read back. */
+function checkRanges(c: SizedConfig, opts: SizeCheckOptions): void {
+  const name = namer(opts);
+  const values = c as unknown as Record<string, unknown>;
+  const check = (key: string, v: unknown, [lo, hi]: readonly [number, number]) => {
+    if (typeof v === 'number' && (v < lo || v > hi)) refuse(opts, key, `${name(key)} must be in [${lo}, ${hi}], got ${v}`);
+  };
+  for (const [key, range] of Object.entries(SIZE_RANGES)) if (key !== 'denseHidden') check(key, values[key], range);
+  for (const key of ['gHidden', 'dHidden']) {
+    const list = values[key];
+    if (!Array.isArray(list)) continue;
+    if (list.length > 64) refuse(opts, key, `${name(key)} must hold at most 64 sizes, got ${list.length}`);
+    for (const v of list) check(key, v, SIZE_RANGES.denseHidden);
+  }
 }
 
 /** `c` itself, after checkModelSize: for building a model in one expression. */

@@ -149,10 +149,16 @@ export function nanGuard(): Callback {
  * step would otherwise be saved as a model (exit 1; `source` names the data).
  */
 export function checkFiniteWeights(networks: Record<string, tf.Variable[]>, source: string): void {
-  for (const [name, vars] of Object.entries(networks)) {
-    for (let i = 0; i < vars.length; i++) {
-      const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(vars[i]))).dataSync()[0]);
-      if (bad) throw new TsganError(`${source}: the trained ${name} network's weight ${i} holds NaN or Infinity (training diverged; try lower learning rates); no model was written`, 1);
+  const bad = nonFiniteWeight(networks);
+  if (bad) throw new TsganError(`${source}: the trained ${bad.network} network's weight ${bad.index} holds NaN or Infinity (training diverged; try lower learning rates); no model was written`, 1);
+}
+
+/** The first weight holding a NaN or an infinity, or null when every weight is finite. */
+export function nonFiniteWeight(networks: Record<string, tf.Variable[]>): { network: string; index: number } | null {
+  for (const [network, vars] of Object.entries(networks)) {
+    for (let index = 0; index < vars.length; index++) {
+      if (tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(vars[index]))).dataSync()[0])) return { network, index };
     }
   }
+  return null;
 }

@@ -7,7 +7,7 @@
 import type { Gan } from '../models/gan.js';
 import { BatchSampler, type Items } from '../data/batches.js';
 import type { Windows } from '../data/windows.js';
-import { Rng } from '../random.js';
+import { Rng, deriveSeed } from '../random.js';
 import type { TrainerState } from './loop.js';
 import type { Metrics, Trainable } from './loop.js';
 
@@ -36,7 +36,7 @@ export class GanTrainer implements Trainable {
     const batch = Math.min(model.config.batchSize, items.count);
     (model as Gan & { checkMemory?(batch: number): void }).checkMemory?.(batch);
     // Separate streams from the weight-initialisation seed (the model's).
-    const rng = new Rng(seed ^ 0x5eed);
+    const rng = new Rng(deriveSeed(seed, 0x5eed));
     this.sampler = new BatchSampler(items, rng.fork());
     this.noiseRng = rng.fork();
   }

@@ -6,7 +6,7 @@
  * its phase's metrics and `phase` (1, 2, 3), so the history shows all three.
  */
 import { tf } from '../engine.js';
-import { Rng } from '../random.js';
+import { Rng, deriveSeed } from '../random.js';
 import type { TrainerState } from './loop.js';
 import { BatchSampler, type Items } from '../data/batches.js';
 import type { Windows } from '../data/windows.js';
@@ -38,7 +38,7 @@ export class TimeganTrainer implements Trainable {
   constructor(readonly model: Timegan, data: Windows, seed: number, readonly jointIterations: number) {
     this.items = windowItems(data);
     model.checkMemory(Math.min(model.config.batchSize, data.count));
-    const rng = new Rng(seed ^ 0x5eed);
+    const rng = new Rng(deriveSeed(seed, 0x5eed));
     this.sampler = new BatchSampler(this.items, rng.fork());
     this.noiseRng = rng.fork();
     this.correlationPairs = model.config.correlationLoss > 0 ? model.setCorrelationData(data) : null;
