@@ -4,6 +4,7 @@ import { parse, noPositionals, required, int, seed } from './args.js';
 import { startEngine } from './engine.js';
 import { checkOutFile } from '../io/atomic.js';
 import { stdout } from './io.js';
+import { MAX_SAMPLE_VALUES } from '../models/size-check.js';
 
 export const SAMPLE_HELP = `Usage: tsgan sample --model DIR --count N --out FILE.csv [options]
 
@@ -13,7 +14,7 @@ For a dense GAN: one row per sample ("sample,<features>"), or, with an --out
 ending in .png, a grid of N images.
 
   --model DIR          model directory written by tsgan train (required)
-  --count N            number of sequences (required); at most 10,000,000 values
+  --count N            number of sequences (required); at most ${MAX_SAMPLE_VALUES.toLocaleString('en-US')} values
                        (N × steps × features) per call: run again with another
                        --seed for more
   --out FILE           CSV file to write (required)
