@@ -1,7 +1,7 @@
 /** The tsgan command: bad input gives one line and exit code 2 and writes nothing; train → sample is reproducible. */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { engine, tempDir, runCli, runBin, STOCK_CSV, listFiles } from './helpers.js';
 
@@ -60,13 +60,19 @@ test('an existing non-empty --out is refused unless --force, before any training
   // A directory that is not a tsgan output is not replaced, even with --force.
   const n = await runCli(['train', '--data', STOCK_CSV, '--out', out, ...TINY, '--force']);
   assert.equal(n.code, 2);
-  assert.match(n.stderr, /model: is not a tsgan model directory \(no tsgan\.json\); --force replaces only a previous output/);
+  assert.match(n.stderr, /model: is not a tsgan model directory \(a tsgan\.json or a checkpoint, and nothing else\); --force replaces only a previous output/);
   assert.deepEqual(listFiles(out), ['precious.txt']);
-  // A previous model is replaced whole: a stale file of it does not survive.
-  writeFileSync(join(out, 'tsgan.json'), '{}');
+  // Nor a model directory that holds a file of the user's.
+  writeFileSync(join(out, 'tsgan.json'), '{"format": "tsgan-model"}');
+  assert.equal((await runCli(['train', '--data', STOCK_CSV, '--out', out, ...TINY, '--force'])).code, 2);
+  assert.deepEqual(listFiles(out), ['precious.txt', 'tsgan.json']);
+  // A previous model is replaced whole: a stale network of it does not survive.
+  rmSync(join(out, 'precious.txt'));
+  mkdirSync(join(out, 'embedder'));
+  writeFileSync(join(out, 'embedder/model.json'), '{}');
   const f = await runCli(['train', '--data', STOCK_CSV, '--out', out, ...TINY, '--force']);
   assert.equal(f.code, 0, f.stderr);
-  assert.ok(listFiles(out).includes('tsgan.json') && !listFiles(out).includes('precious.txt'));
+  assert.ok(listFiles(out).includes('tsgan.json') && !listFiles(out).some((p) => p.startsWith('embedder')));
   assert.deepEqual(readdirSync(dir), ['model'], 'no temporary or set-aside directory is left');
 });
 
