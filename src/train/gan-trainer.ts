@@ -8,7 +8,7 @@ import type { Gan } from '../models/gan.js';
 import { BatchSampler, type Items } from '../data/batches.js';
 import type { Windows } from '../data/windows.js';
 import { Rng, deriveSeed } from '../random.js';
-import type { TrainerState } from './loop.js';
+import { streamsState, restoreStreams, type TrainerState } from './loop.js';
 import type { Metrics, Trainable } from './loop.js';
 
 /** Windows as items [seqLen, features]. */
@@ -43,13 +43,11 @@ export class GanTrainer implements Trainable {
 
   /** Where the run stands: the iteration and the batch and noise streams (the model's own state is the model's). */
   getState(): TrainerState {
-    return { iteration: this.it, sampler: this.sampler.getState(), noise: this.noiseRng.getState() };
+    return streamsState(this.it, this.sampler, this.noiseRng);
   }
 
   setState(state: TrainerState): void {
-    this.it = state.iteration;
-    this.sampler.setState(state.sampler);
-    this.noiseRng.setState(state.noise);
+    this.it = restoreStreams(state, this.sampler, this.noiseRng);
   }
 
   trainStep(): Metrics {

@@ -15,6 +15,18 @@ export interface TrainerState {
   noise: RngState;
 }
 
+/** A trainer's state from its iteration and its two streams (batches, noise). */
+export function streamsState(iteration: number, sampler: { getState(): TrainerState['sampler'] }, noise: { getState(): RngState }): TrainerState {
+  return { iteration, sampler: sampler.getState(), noise: noise.getState() };
+}
+
+/** Puts a trainer's streams back; returns its iteration. */
+export function restoreStreams(state: TrainerState, sampler: { setState(s: TrainerState['sampler']): void }, noise: { setState(s: RngState): void }): number {
+  sampler.setState(state.sampler);
+  noise.setState(state.noise);
+  return state.iteration;
+}
+
 export interface Trainable {
   /** One training iteration (for a GAN: its D steps and its G step). */
   trainStep(): Metrics;

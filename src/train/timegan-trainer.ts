@@ -7,7 +7,7 @@
  */
 import { tf } from '../engine.js';
 import { Rng, deriveSeed } from '../random.js';
-import type { TrainerState } from './loop.js';
+import { streamsState, restoreStreams, type TrainerState } from './loop.js';
 import { BatchSampler, type Items } from '../data/batches.js';
 import type { Windows } from '../data/windows.js';
 import type { JointGeneratorLogs, Timegan } from '../models/timegan.js';
@@ -63,13 +63,11 @@ export class TimeganTrainer implements Trainable {
 
   /** Where the run stands: the iteration and the batch and noise streams (the model's own state is the model's). */
   getState(): TrainerState {
-    return { iteration: this.it, sampler: this.sampler.getState(), noise: this.noiseRng.getState() };
+    return streamsState(this.it, this.sampler, this.noiseRng);
   }
 
   setState(state: TrainerState): void {
-    this.it = state.iteration;
-    this.sampler.setState(state.sampler);
-    this.noiseRng.setState(state.noise);
+    this.it = restoreStreams(state, this.sampler, this.noiseRng);
   }
 
   trainStep(): Metrics {
