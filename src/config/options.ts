@@ -46,19 +46,18 @@ export interface OptionDecl {
 
 export type OptionValues = Record<string, unknown>;
 
-/** The declarations' defaults for `model`, by library name (`target` picks model config or run options). */
-export function defaultsFor(decls: readonly OptionDecl[], model: string, target: 'model' | 'run'): OptionValues {
+/**
+ * The declarations' defaults by library name, in declaration order (`target`
+ * picks model config or run options); `overrides` replace some, by name.
+ */
+export function defaultsFor(decls: readonly OptionDecl[], target: 'model' | 'run', overrides: Readonly<OptionValues> = {}): OptionValues {
   const out: OptionValues = {};
   for (const d of decls) {
-    if (d.target !== target || !appliesTo(d, model)) continue;
-    const v = d.modelDefaults && model in d.modelDefaults ? d.modelDefaults[model] : d.default;
+    if (d.target !== target) continue;
+    const v = d.name in overrides ? overrides[d.name] : d.default;
     if (v !== undefined) out[d.name] = Array.isArray(v) ? [...v] : v;
   }
   return out;
-}
-
-export function appliesTo(d: OptionDecl, model: string): boolean {
-  return d.models === undefined || d.models.includes(model);
 }
 
 /** "an integer ≥ 1", "a number in [0, 1)": what a value of `kind` must be. */

@@ -61,8 +61,8 @@ export const ARCH_OPTIONS: readonly OptionDecl[] = [
 
 /** The network-shape defaults of rgan and timegan (noiseDim: the number of features). */
 export const ARCH_DEFAULTS = {
-  ...(defaultsFor(ARCH_OPTIONS, 'any', 'run') as { seqLen: number }),
-  ...(defaultsFor(ARCH_OPTIONS, 'any', 'model') as Omit<RecurrentGanArch, 'features' | 'noiseDim' | 'seqLen'>),
+  ...(defaultsFor(ARCH_OPTIONS, 'run') as { seqLen: number }),
+  ...(defaultsFor(ARCH_OPTIONS, 'model') as Omit<RecurrentGanArch, 'features' | 'noiseDim' | 'seqLen'>),
 };
 
 /** Checks the shape options, naming the offending one. */

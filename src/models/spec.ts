@@ -4,7 +4,7 @@
  * registry (src/registry.ts) lists the specs; help, the CLI's checks and the
  * options reference are made from them.
  */
-import type { OptionDecl, OptionValues } from '../config/options.js';
+import { defaultsFor, type OptionDecl, type OptionValues } from '../config/options.js';
 
 export interface ModelSpec {
   /** As `--model` and tsgan.json's `model` name it. */
@@ -26,11 +26,5 @@ export function offeredOptions(spec: ModelSpec): OptionDecl[] {
 
 /** The spec's defaults for its config (`target` 'model') or for its runs ('run'), by library name. */
 export function specDefaults(spec: ModelSpec, target: 'model' | 'run'): OptionValues {
-  const out: OptionValues = {};
-  for (const d of spec.options) {
-    if (d.target !== target) continue;
-    const v = spec.defaults && d.name in spec.defaults ? spec.defaults[d.name] : d.default;
-    if (v !== undefined) out[d.name] = Array.isArray(v) ? [...v] : v;
-  }
-  return out;
+  return defaultsFor(spec.options, target, spec.defaults);
 }
