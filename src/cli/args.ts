@@ -4,7 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { TsganError } from '../errors.js';
-import { MAX_SEED } from '../random.js';
+import { parseOption, type OptionKind } from '../config/options.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 export type Values = Record<string, string | boolean | undefined>;
@@ -66,49 +66,31 @@ export function str(values: Values, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-export function int(values: Values, name: string, min = 1): number | undefined {
+/** A flag's value checked as a declared option of `kind` would be (one wording for every command). */
+function checked<T>(values: Values, name: string, kind: OptionKind): T | undefined {
   const v = str(values, name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!/^[+-]?\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min) {
-    throw new TsganError(`--${name} must be an integer${min > -Infinity ? ` ≥ ${min}` : ''}, got "${v}"`);
-  }
-  return n;
+  return v === undefined ? undefined : (parseOption({ name, flag: name, kind, target: 'run', section: '', doc: '' }, v, `--${name}`) as T);
+}
+
+export function int(values: Values, name: string, min = 1): number | undefined {
+  return checked(values, name, { type: 'int', min });
 }
 
 /** A seed: an integer in [0, 2³² − 1] (decimal digits only); anything else is refused. */
 export function seed(values: Values, name = 'seed'): number | undefined {
-  const v = str(values, name);
-  if (v === undefined) return undefined;
-  const t = v.trim();
-  const n = Number(t);
-  if (!/^\+?\d+$/.test(t) || !Number.isSafeInteger(n) || n > MAX_SEED) {
-    throw new TsganError(`--${name} must be an integer in [0, ${MAX_SEED}], got "${v}"`);
-  }
-  return n;
+  return checked(values, name, { type: 'seed' });
 }
 
 export function num(values: Values, name: string): number | undefined {
-  const v = str(values, name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new TsganError(`--${name} must be a positive number, got "${v}"`);
-  return n;
+  return checked(values, name, { type: 'number', min: 0, exclusive: true });
 }
 
 export function nonNegative(values: Values, name: string): number | undefined {
-  const v = str(values, name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new TsganError(`--${name} must be a number ≥ 0, got "${v}"`);
-  return n;
+  return checked(values, name, { type: 'number', min: 0 });
 }
 
 export function oneOf<T extends string>(values: Values, name: string, allowed: readonly T[]): T | undefined {
-  const v = str(values, name);
-  if (v === undefined) return undefined;
-  if (!allowed.includes(v as T)) throw new TsganError(`--${name} must be one of ${allowed.join(', ')}, got "${v}"`);
-  return v as T;
+  return checked(values, name, { type: 'choice', choices: allowed });
 }
 
 export function list(values: Values, name: string): string[] | undefined {
