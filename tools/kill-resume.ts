@@ -4,13 +4,15 @@
  * random moments and resuming each time, and compares the two model
  * directories file by file (tsgan.json's trainingSeconds aside).
  *
- *   node dist/tools/kill-resume.js [--kills 20] [--seed 1] [--every 250] [--max-seconds 120] [--work DIR] [-- train options]
+ *   node dist/tools/kill-resume.js [--kills 20] [--seed 1] [--every 250] [--max-seconds 120] [--parallel] [--work DIR] [-- train options]
  *
  * The default training is `tsgan train --model timegan` with its defaults on
  * data/stock_data.csv (10,000 iterations per phase, about half an hour a run
  * on 2 cores). Kill moments are drawn from --seed: uniform in [1, --max-seconds
  * (120)] s after each start, so some fall before the first checkpoint and most between two.
- * Prints one line per kill (the iteration the checkpoint had reached) and the
+ * --parallel runs the straight training beside the killed one instead of
+ * before it (set TSGAN_THREADS=1 so that the two share 2 cores evenly; thread
+ * counts give identical files). Prints one line per kill (the iteration the checkpoint had reached) and the
  * comparison; exits 1 if any file differs.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -26,7 +28,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(ROOT, 'bin/tsgan.js');
 
 const { values, positionals } = parseArgs({
-  options: { kills: { type: 'string', default: '20' }, seed: { type: 'string', default: '1' }, work: { type: 'string' }, every: { type: 'string', default: '250' }, 'max-seconds': { type: 'string', default: '120' } },
+  options: { kills: { type: 'string', default: '20' }, seed: { type: 'string', default: '1' }, work: { type: 'string' }, every: { type: 'string', default: '250' }, 'max-seconds': { type: 'string', default: '120' }, parallel: { type: 'boolean', default: false } },
   allowPositionals: true,
 });
 const kills = Number(values.kills);
@@ -81,9 +83,11 @@ const straight = join(work, 'straight');
 const killed = join(work, 'killed');
 console.log(`kill-resume: tsgan train ${trainArgs.join(' ')}; ${kills} kills; work in ${work}; ${cpus().length} CPUs, Node ${process.version}`);
 
-const s = await run(['train', ...trainArgs, '--out', straight], null);
-if (s !== 0) throw new Error(`the straight run failed (exit ${s})`);
-console.log(`straight run done at ${minutes()} min`);
+const straightRun = run(['train', ...trainArgs, '--out', straight], null).then((s) => {
+  if (s !== 0) throw new Error(`the straight run failed (exit ${s})`);
+  console.log(`straight run done at ${minutes()} min`);
+});
+if (!values.parallel) await straightRun;
 
 const fresh = ['train', ...trainArgs, '--checkpoint-every', String(values.every), '--out', killed];
 for (let k = 1; k <= kills; k++) {
@@ -104,6 +108,7 @@ if (checkpointIteration(killed) !== null || !existsSync(join(killed, 'tsgan.json
   if (r !== 0) throw new Error(`the last resume failed (exit ${r})`);
 }
 console.log(`resumed run done at ${minutes()} min`);
+await straightRun;
 
 const a = digests(straight);
 const b = digests(killed);
