@@ -16,7 +16,7 @@ import { loadLabelledSequences, classNames } from './data/sequences.js';
 import { readCsvFile } from './data/table.js';
 import { gather } from './data/batches.js';
 import { loadMnist, MNIST_SIZE } from './data/mnist.js';
-import { SequenceClassifier, classifierConfig, type ClassifierConfig } from './models/sequence-classifier.js';
+import { SequenceClassifier, classifierConfig, classifierSizes, type ClassifierConfig } from './models/sequence-classifier.js';
 import { fit, type Callback, type HistoryData, type Trainable, type Metrics } from './train/loop.js';
 import { nanGuard, checkFiniteWeights } from './train/callbacks.js';
 import { sized } from './models/size-check.js';
@@ -167,7 +167,7 @@ export async function trainClassifier(opts: ClassifyTrainOptions): Promise<Class
   const train = subset(all, order.subarray(nTest));
 
   const config = classifierConfig({ ...opts.model, features: all.features, seqLen: all.seqLen, classes: classes.length });
-  const model = new SequenceClassifier(sized(config), seed);
+  const model = new SequenceClassifier(sized(config, classifierSizes(config)), seed);
   try {
     const trainer = new ClassifierTrainer(model, train, rng.fork());
     const log: Callback = {
@@ -224,7 +224,7 @@ export function loadClassifier(dir: string): { meta: ClassifierMeta; model: Sequ
   const file = join(dir, 'tsgan.json');
   // Every key is checked against the classifier's schema (src/io/model-schema.ts) before anything is built.
   const meta = readModelMetaFile(dir, ['classifier'], (m) => `${dir}: holds a ${m} model, not a classifier`) as unknown as ClassifierMeta;
-  const model = buildCheckedModel(file, meta.config, () => new SequenceClassifier(classifierConfig(meta.config), 0));
+  const model = buildCheckedModel(file, meta.config, classifierSizes(meta.config), () => new SequenceClassifier(classifierConfig(meta.config), 0));
   let w: tf.Tensor[] = [];
   try {
     w = readNetworkWeights(dir, 'classifier', model.variables);

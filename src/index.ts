@@ -36,6 +36,9 @@ export { checkpointer, type Checkpointer, type CheckpointerOptions } from './tra
 export { resumeTraining, readTrainingCheckpoint, type ResumeOptions } from './resume.js';
 export { CHECKPOINT_DIR } from './io/checkpoint.js';
 
+export { registerModel, modelNames, modelEntry } from './registry.js';
+export type { ModelEntry, ModelConfig, ModelTrainer } from './zoo/entry.js';
+export type { NetworkSizes } from './models/size-check.js';
 export { trainFromCsv, sampleToCsv, sampleSequences, prepareData, type TrainCsvOptions, type SampleCsvOptions, type PreparedData } from './pipeline.js';
 export { runDemo, type DemoOptions, type DemoResult } from './demo.js';
 export { setFusedKernels, fusedKernelsActive } from './kernels/fused-stack.js';
@@ -59,8 +62,7 @@ export { evaluateFiles, type EvalFilesOptions, type EvalFilesResult } from './ev
 export { buildReport, type Report, type ReportOptions } from './report/html.js';
 export { EvalCallback, EVAL_METRICS, type EvalMetricName, type EvalEveryOptions } from './train/evaluator.js';
 export { holdOutBlocks, type WindowSplit } from './data/split.js';
-export { Timegan, timeganConfig, TIMEGAN_DEFAULTS, type TimeganConfig } from './models/timegan.js';
+export { Timegan, timeganConfig, TIMEGAN_DEFAULTS, TIMEGAN_ITERATIONS, type TimeganConfig } from './models/timegan.js';
 export { TimeganTrainer } from './train/timegan-trainer.js';
 export { diversityMonitor, gradPerStepMonitor, meanPairwiseDistance, type DiversityOptions, type GradStepOptions } from './train/monitors.js';
 export { criticValues, lastStep } from './models/gan.js';
-export { TIMEGAN_ITERATIONS } from './pipeline.js';

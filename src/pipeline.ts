@@ -11,28 +11,26 @@ import { VERSION } from './version.js';
 import { loadDataset, readDataFile, type Dataset } from './data/table.js';
 import { MinMaxScaler } from './data/scaler.js';
 import { makeWindows, type Windows } from './data/windows.js';
-import { Rgan, rganConfig, type RganConfig } from './models/rgan.js';
-import { GanTrainer } from './train/gan-trainer.js';
+import type { RganConfig } from './models/rgan.js';
 import { fit, History, type Callback, type HistoryData, type Trainable, type TrainerState } from './train/loop.js';
 import { nanGuard, checkFiniteWeights, nonFiniteWeight } from './train/callbacks.js';
 import { checkpointer } from './train/checkpointer.js';
-import { runDefaults, MODEL_NAMES } from './registry.js';
+import { runDefaults, modelEntry, defaultModel } from './registry.js';
+import type { ModelEntry } from './zoo/entry.js';
 import { declared } from './config/options.js';
 import { CHECKPOINT_DIR, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, checkpointFiles } from './io/checkpoint.js';
 import { fusedKernelsActive } from './kernels/fused-stack.js';
 import { createHash } from 'node:crypto';
 import { checkOutDir, checkOutFile, writeDirAtomic, writeFileAtomic, createStagingDir, commitDir, discardDir } from './io/atomic.js';
-import { loadModelDir, saveModelDir, networkFiles, type LoadedModel, type ModelMeta, type DataInfo } from './io/model-dir.js';
+import { loadModelDir, saveModelDir, networkFiles, type AnyGan, type LoadedModel, type ModelMeta, type DataInfo } from './io/model-dir.js';
 import { samplesToCsv, vectorsToCsv } from './io/samples.js';
-import { DenseGan, denseGanConfig, DENSE_GAN_SPEC, type DenseGanConfig } from './models/dense-gan.js';
-import { loadMnist, MNIST_PIXELS, MNIST_SIZE } from './data/mnist.js';
+import type { DenseGanConfig } from './models/dense-gan.js';
 import { imageGrid } from './io/png.js';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Gan, GanTrainingState } from './models/gan.js';
 import { holdOutBlocks } from './data/split.js';
-import { Timegan, timeganConfig, type TimeganConfig } from './models/timegan.js';
-import { TimeganTrainer } from './train/timegan-trainer.js';
+import type { TimeganConfig } from './models/timegan.js';
 import { diversityMonitor, gradPerStepMonitor, MONITOR_OPTIONS } from './train/monitors.js';
 import type { Items } from './data/batches.js';
 import { EvalCallback, type EvalMetricName } from './train/evaluator.js';
@@ -51,10 +49,10 @@ export interface TrainCsvOptions {
   seqLen?: number;
   /** Rows between window starts. Default 1. */
   stride?: number;
-  /** 'rgan' (default) or 'timegan'. */
-  modelType?: 'rgan' | 'timegan';
-  /** Model options; see RganConfig / TimeganConfig for each default. */
-  model?: Partial<Omit<RganConfig, 'features' | 'seqLen' | 'model'>> & Partial<Omit<TimeganConfig, 'features' | 'seqLen' | 'model'>>;
+  /** A registered model that learns sequences: 'rgan' (the default), 'timegan', or one added with registerModel. */
+  modelType?: string;
+  /** The model's options by library name (docs/options.md lists each with its default). */
+  model?: Partial<Omit<RganConfig, 'features' | 'seqLen' | 'model'>> & Partial<Omit<TimeganConfig, 'features' | 'seqLen' | 'model'>> & Record<string, unknown>;
   /** Training iterations (for TimeGAN: of the joint phase; the two pre-training phases default to as many). Default 1000; TimeGAN 10,000. */
   iterations?: number;
   /** Measure the generator's diversity every this many iterations, warn on collapse (0: off). Default 100. */
@@ -97,14 +95,10 @@ export function prepareData(file: string, opts: Pick<TrainCsvOptions, 'columns' 
   const dataset = loadDataset(file, { columns: opts.columns, idColumn: opts.idColumn });
   const F = dataset.features.length;
   const scaler = MinMaxScaler.fit(dataset.series.map((s) => s.values), F);
-  const d = runDefaults(MODEL_NAMES[0]); // the window options every sequence model shares
+  const d = runDefaults(defaultModel('sequences').spec.name); // the window options every sequence model shares
   const windows = makeWindows(dataset.series, F, scaler, { seqLen: opts.seqLen ?? (d.seqLen as number), stride: opts.stride ?? (d.stride as number), file });
   return { dataset, scaler, windows };
 }
-
-/** TimeGAN's default iterations per phase, as the reference code runs. */
-/** TimeGAN's default iterations per phase (the reference code's). */
-export const TIMEGAN_ITERATIONS = runDefaults('timegan').iterations as number;
 
 /** A checkpoint of trainFromCsv's run, as src/resume.ts reads it back. */
 export interface CsvResume {
@@ -137,7 +131,8 @@ export type CsvCheckpointOptions = Omit<TrainCsvOptions, 'out' | 'force' | 'call
 
 export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): Promise<ModelMeta> {
   const force = opts.force ?? false;
-  const defaults = runDefaults(opts.modelType ?? MODEL_NAMES[0]);
+  const entry = learner(opts.modelType, 'sequences');
+  const defaults = runDefaults(entry.spec.name);
   const seed = checkSeed(opts.seed ?? (defaults.seed as number));
   const iterations = opts.iterations ?? (defaults.iterations as number);
   if (!Number.isInteger(iterations) || iterations < 1) throw new TsganError(`--iterations must be a positive integer, got ${iterations}`);
@@ -153,16 +148,14 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
     opts.onNotice?.(`tsgan: leaving out non-numeric columns: ${dataset.skipped.join(', ')}`);
   }
   const features = dataset.features.length;
-  const timegan = opts.modelType === 'timegan';
   // On resume the config is the checkpoint's: its errors name state.json.
   const statePath = resume ? join(opts.out, CHECKPOINT_DIR, 'state.json') : undefined;
   const build = () => {
     const size = { items: windows.count, file: statePath };
-    return timegan
-      ? new Timegan(sized(timeganConfig({ ...opts.model, features, seqLen: windows.seqLen }, iterations), size), seed)
-      : new Rgan(sized(rganConfig({ ...opts.model, features, seqLen: windows.seqLen }), size), seed);
+    const config = entry.config({ ...opts.model, features, seqLen: windows.seqLen }, iterations);
+    return entry.build(sized(config, entry.sizes(config), size), seed) as AnyGan;
   };
-  let model: Rgan | Timegan;
+  let model: AnyGan;
   try {
     model = build();
   } catch (e) {
@@ -179,9 +172,9 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
       evaluator = new EvalCallback(model, { every: opts.evalEvery, metric: opts.evalMetric, heldOut: split.heldOut, heldOutOrigin: split.heldOutOrigin, seed, onLog: opts.onNotice });
       opts.onNotice?.(`tsgan: evaluating every ${opts.evalEvery} iterations on ${split.heldOut.count} held-out windows (training on ${split.train.count})`);
     }
-    const trainer = model instanceof Timegan ? new TimeganTrainer(model, train, seed, iterations) : new GanTrainer(model, train, seed, iterations);
-    const total = trainer instanceof TimeganTrainer ? trainer.totalIterations : iterations;
-    if (trainer instanceof TimeganTrainer && trainer.correlationPairs) opts.onNotice?.(correlationNotice(trainer.model.config, trainer.correlationPairs));
+    const trainer = entry.trainer(model, train, seed, iterations);
+    const total = trainer.totalIterations ?? iterations;
+    if (trainer.notice) opts.onNotice?.(trainer.notice);
     const monitors = ganMonitors(model, trainer.items, seed, opts);
     let history: History | undefined;
     let secondsBefore = 0;
@@ -277,12 +270,11 @@ function fileSha256(path: string): string {
   return createHash('sha256').update(readDataFile(path)).digest('hex');
 }
 
-/** What the correlation term will compare, in a line (with 'weak' pairs it can be nothing). */
-function correlationNotice(c: TimeganConfig, { pairs, of }: { pairs: number; of: number }): string {
-  const weak = `|ρ| < ${c.correlationThreshold} over the training windows`;
-  if (pairs === 0) return `tsgan: the correlation term is off: no pair of a window's values has ${weak}`;
-  const which = { all: 'all pairs', cross: 'pairs of different features', weak: `pairs with ${weak}` }[c.correlationPairs];
-  return `tsgan: the correlation term (weight ${c.correlationLoss}) compares ${pairs} of ${of} pairs of a window's values (${which})`;
+/** The entry of model `name` (default: the first that learns `what`), which must learn `what`. */
+function learner(name: string | undefined, what: ModelEntry['learns']): ModelEntry {
+  const entry = name === undefined ? defaultModel(what) : modelEntry(name);
+  if (entry.learns !== what) throw new TsganError(`model "${entry.spec.name}" learns ${entry.learns}, not ${what}: train it with ${what === 'sequences' ? 'trainDenseGan' : 'trainFromCsv'}`);
+  return entry;
 }
 
 /** The diversity monitor and the per-step gradient diagnostic, at their configured intervals. */
@@ -311,7 +303,7 @@ async function runTraining(trainer: Trainable, iterations: number, source: strin
 }
 
 function modelMeta(
-  model: Gan & { config: ModelMeta['config'] },
+  model: AnyGan,
   run: Awaited<ReturnType<typeof runTraining>>,
   seed: number,
   features: string[],
@@ -350,8 +342,10 @@ export interface TrainDenseOptions {
   columns?: string[];
   /** [height, width] of a CSV row seen as an image (for PNG grids). MNIST: 28 × 28. */
   imageShape?: [number, number];
-  /** Model options; see DenseGanConfig for each default. */
-  model?: Partial<Omit<DenseGanConfig, 'dataDim' | 'imageShape'>>;
+  /** A registered model that learns single rows: 'dense-gan' (the default) or one added with registerModel. */
+  modelType?: string;
+  /** The model's options by library name (docs/options.md lists each with its default). */
+  model?: Partial<Omit<DenseGanConfig, 'dataDim' | 'imageShape'>> & Record<string, unknown>;
   /** Training iterations. Default 5000. */
   iterations?: number;
   /** Write a PNG grid of 64 samples every this many iterations (images only; 0: never). Default 500. */
@@ -366,25 +360,27 @@ export interface TrainDenseOptions {
 /** The dense GAN on MNIST or on a CSV of vectors, scaled to [−1, 1]. */
 export async function trainDenseGan(opts: TrainDenseOptions): Promise<ModelMeta> {
   const force = opts.force ?? false;
-  const defaults = runDefaults(DENSE_GAN_SPEC.name);
+  const entry = learner(opts.modelType, 'vectors');
+  const defaults = runDefaults(entry.spec.name);
   const seed = checkSeed(opts.seed ?? (defaults.seed as number));
   const iterations = opts.iterations ?? (defaults.iterations as number);
   const sampleEvery = opts.sampleEvery ?? (defaults.sampleEvery as number);
   if (!Number.isInteger(iterations) || iterations < 1) throw new TsganError(`--iterations must be a positive integer, got ${iterations}`);
   if (!Number.isInteger(sampleEvery) || sampleEvery < 0) throw new TsganError(`--sample-every must be a whole number, got ${sampleEvery}`);
-  checkOutDir(opts.out, force, '--out', { inputs: [['--data', opts.data === 'mnist' ? undefined : opts.data]] });
+  const builtIn = entry.builtInData && Object.hasOwn(entry.builtInData, opts.data) ? entry.builtInData[opts.data] : null;
+  checkOutDir(opts.out, force, '--out', { inputs: [['--data', builtIn ? undefined : opts.data]] });
   let values: Float32Array;
   let scaler: MinMaxScaler;
   let features: string[];
   let data: DataInfo;
   let imageShape = opts.imageShape ?? null;
-  if (opts.data === 'mnist') {
-    const digits = loadMnist();
-    features = Array.from({ length: MNIST_PIXELS }, (_, i) => `pixel_${i}`);
-    scaler = new MinMaxScaler({ min: new Array(MNIST_PIXELS).fill(0), max: new Array(MNIST_PIXELS).fill(1), target: [-1, 1] });
-    values = scaler.transform(digits.images);
-    imageShape ??= [MNIST_SIZE, MNIST_SIZE];
-    data = { file: 'mnist', columns: [], skippedColumns: [], series: 1, rows: digits.count, windows: digits.count };
+  if (builtIn) {
+    const set = builtIn();
+    features = set.features;
+    scaler = new MinMaxScaler({ min: new Array(features.length).fill(set.range[0]), max: new Array(features.length).fill(set.range[1]), target: [-1, 1] });
+    values = scaler.transform(set.values);
+    imageShape ??= set.imageShape;
+    data = { file: opts.data, columns: [], skippedColumns: [], series: 1, rows: set.count, windows: set.count };
   } else {
     const dataset = loadDataset(opts.data, { columns: opts.columns });
     if (dataset.skipped.length > 0) opts.onNotice?.(`tsgan: leaving out non-numeric columns: ${dataset.skipped.join(', ')}`);
@@ -394,14 +390,14 @@ export async function trainDenseGan(opts: TrainDenseOptions): Promise<ModelMeta>
     values = scaler.transform(rows);
     data = { file: opts.data, columns: features, skippedColumns: dataset.skipped, series: 1, rows: dataset.series[0].rows, windows: dataset.series[0].rows };
   }
-  const config = denseGanConfig({ ...opts.model, dataDim: features.length, imageShape });
-  const model = new DenseGan(sized(config, { items: data.windows }), seed);
+  const config = entry.config({ ...opts.model, dataDim: features.length, imageShape });
+  const model = entry.build(sized(config, entry.sizes(config), { items: data.windows }), seed) as AnyGan & ImageModel;
   // The progress grids are written into a staging directory beside --out (`.<out>.tmp-<pid>-…`),
   // and the model next to them there; the whole moves into place at the end. A failure,
   // a NaN stop or an interrupt removes it (a kill -9 leaves it to the next run's recovery).
   let stage: string | null = null;
   try {
-    const trainer = new GanTrainer(model, { data: values, count: data.windows, itemShape: [features.length] }, seed, iterations);
+    const trainer = entry.trainer(model, { data: values, count: data.windows, itemShape: [features.length] }, seed, iterations);
     const callbacks = [...(opts.callbacks ?? [])];
     if (imageShape && sampleEvery > 0) {
       stage = createStagingDir(opts.out);
@@ -452,8 +448,11 @@ function yieldToSignals(): Callback {
   };
 }
 
+/** A model of single rows whose config may say they are images. */
+type ImageModel = Gan & { readonly config: { imageShape?: [number, number] | null } };
+
 /** A PNG grid of `count` generated images; the same noise seed every time, so grids over training compare. */
-export function sampleGrid(model: DenseGan, count: number, seed = 0): Buffer {
+export function sampleGrid(model: ImageModel, count: number, seed = 0): Buffer {
   const shape = model.config.imageShape;
   if (!shape) throw new TsganError('this model was not trained on images: write CSV instead (an --out ending in .csv)');
   return imageGrid(model.sample(count, new Rng(seed)), count, { tile: shape, range: [-1, 1] });
@@ -493,10 +492,10 @@ export function sampleToCsv(opts: SampleCsvOptions): { rows: number; features: s
   const force = opts.force ?? false;
   try {
     const m = loaded.model;
-    checkSampleSize(m.config, opts.count, { file: join(opts.model, 'tsgan.json') });
-    if (m instanceof DenseGan) {
+    checkSampleSize(m.config, modelEntry(m.config.model).sizes(m.config), opts.count, { file: join(opts.model, 'tsgan.json') });
+    if (modelEntry(m.config.model).learns === 'vectors') {
       if (opts.out.toLowerCase().endsWith('.png')) {
-        writeFileAtomic(opts.out, sampleGrid(m, opts.count, seed), force);
+        writeFileAtomic(opts.out, sampleGrid(m as ImageModel, opts.count, seed), force);
         return { rows: opts.count, features: loaded.meta.features, seqLen: 1, format: 'png' };
       }
       const values = sampleSequences(loaded, opts.count, seed);
@@ -505,7 +504,7 @@ export function sampleToCsv(opts: SampleCsvOptions): { rows: number; features: s
     }
     if (opts.out.toLowerCase().endsWith('.png')) throw new TsganError(`${opts.out}: PNG grids are for image models (dense-gan); write a .csv`);
     const values = sampleSequences(loaded, opts.count, seed);
-    const { seqLen } = m.config;
+    const seqLen = m.config.seqLen!;
     writeFileAtomic(opts.out, samplesToCsv(values, opts.count, seqLen, loaded.meta.features, constantColumns(loaded.scaler)), force);
     return { rows: opts.count * seqLen, features: loaded.meta.features, seqLen, format: 'csv' };
   } finally {

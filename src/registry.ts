@@ -5,10 +5,15 @@
  * these declarations.
  */
 import type { OptionDecl, OptionValues } from './config/options.js';
-import { offeredOptions, type ModelSpec } from './models/spec.js';
-import { RGAN_SPEC } from './models/rgan.js';
-import { TIMEGAN_SPEC } from './models/timegan.js';
-import { DENSE_GAN_SPEC } from './models/dense-gan.js';
+import { offeredOptions } from './models/spec.js';
+import type { Gan } from './models/gan.js';
+import { TsganError } from './errors.js';
+import { ganMetaSchema, type FileKind } from './io/model-schema.js';
+import { CLASSIFIER_KIND } from './io/classifier-schema.js';
+import type { ModelEntry, ModelConfig } from './zoo/entry.js';
+import { RGAN } from './zoo/rgan.js';
+import { TIMEGAN } from './zoo/timegan.js';
+import { DENSE_GAN } from './zoo/dense-gan.js';
 import { MONITOR_OPTIONS } from './train/monitors.js';
 import { EVAL_OPTIONS } from './train/evaluator.js';
 
@@ -46,44 +51,65 @@ const VECTOR_RUN: readonly OptionDecl[] = [
   { name: 'sampleEvery', flag: 'sample-every', kind: { type: 'int', min: 0 }, target: 'run', default: 500, section: 'Dense GAN', doc: 'write DIR/samples/iter-N.png every N iterations (0: never)' },
 ];
 
-export interface RegisteredModel {
-  spec: ModelSpec;
-  /** What it learns from a table: windows of rows (sequences) or single rows (vectors); picks the training pipeline. */
-  learns: 'sequences' | 'vectors';
-  /** The run options it takes beyond every run's. */
-  run: readonly OptionDecl[];
+/** The models, the default first. A model is its own files plus one line here (or a `registerModel` call from outside). */
+const MODELS: ModelEntry[] = [RGAN, TIMEGAN, DENSE_GAN] as unknown as ModelEntry[];
+
+/** Kinds of model file that are not GANs (`tsgan classify`'s). */
+const OTHER_FILE_KINDS: Readonly<Record<string, FileKind>> = { classifier: CLASSIFIER_KIND };
+
+/**
+ * Adds a model to every command and loader: `tsgan train --model NAME`,
+ * loading its saved directories, sampling and evaluating them. Its name must
+ * be new.
+ */
+export function registerModel<C extends ModelConfig, M extends Gan>(entry: ModelEntry<C, M>): void {
+  const name = entry.spec.name;
+  if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new TsganError(`a model's name must be lowercase letters, digits and '-', got "${name}"`);
+  if (MODELS.some((m) => m.spec.name === name) || Object.hasOwn(OTHER_FILE_KINDS, name)) throw new TsganError(`a model named "${name}" is already registered`);
+  MODELS.push(entry as unknown as ModelEntry);
 }
 
-/** The models, the default first. */
-export const MODELS: readonly RegisteredModel[] = [
-  { spec: RGAN_SPEC, learns: 'sequences', run: SEQUENCE_RUN },
-  { spec: TIMEGAN_SPEC, learns: 'sequences', run: SEQUENCE_RUN },
-  { spec: DENSE_GAN_SPEC, learns: 'vectors', run: VECTOR_RUN },
-];
+/** The registered models' names, the default first. */
+export function modelNames(): string[] {
+  return MODELS.map((m) => m.spec.name);
+}
 
-export const MODEL_NAMES: readonly string[] = MODELS.map((m) => m.spec.name);
-
-const MODEL_OPTION: OptionDecl = {
-  name: 'modelType',
-  flag: 'model',
-  kind: { type: 'choice', choices: MODEL_NAMES },
-  target: 'run',
-  default: MODEL_NAMES[0],
-  section: 'Model',
-  doc: 'model type',
-};
-
-export function registered(name: string): RegisteredModel {
+/** The entry of model `name`. */
+export function modelEntry(name: string): ModelEntry {
   const m = MODELS.find((x) => x.spec.name === name);
-  if (!m) throw new Error(`no model "${name}" is registered`);
+  if (!m) throw new TsganError(`no model "${name}"; the models are ${modelNames().join(', ')}`);
   return m;
+}
+
+/** The default model that learns `what` (the first registered). */
+export function defaultModel(what: ModelEntry['learns'] = 'sequences'): ModelEntry {
+  return MODELS.find((m) => m.learns === what)!;
+}
+
+/** Every kind of model file tsgan reads, GANs and others, by name: for src/io/model-schema.ts. */
+export function fileKinds(): Record<string, FileKind> {
+  const out: Record<string, FileKind> = {};
+  for (const m of MODELS) {
+    out[m.spec.name] = { meta: ganMetaSchema, config: m.saved.schema, migrate: m.saved.migrate, widthKey: m.learns === 'vectors' ? 'dataDim' : 'features' };
+  }
+  return { ...out, ...OTHER_FILE_KINDS };
+}
+
+/** The run options model `m` takes beyond every run's. */
+function runOptionsOf(m: ModelEntry): readonly OptionDecl[] {
+  return m.learns === 'vectors' ? VECTOR_RUN : SEQUENCE_RUN;
+}
+
+function modelOption(): OptionDecl {
+  const names = modelNames();
+  return { name: 'modelType', flag: 'model', kind: { type: 'choice', choices: names }, target: 'run', default: names[0], section: 'Model', doc: 'model type' };
 }
 
 /** The options `tsgan train --model NAME` takes, each with this model's default. */
 export function trainOptions(name: string): OptionDecl[] {
-  const m = registered(name);
+  const m = modelEntry(name);
   const own = m.spec.defaults ?? {};
-  return [MODEL_OPTION, ...COMMON_RUN, ...m.run, ...offeredOptions(m.spec)].map((d) => (d.name in own ? { ...d, default: own[d.name] } : d));
+  return [modelOption(), ...COMMON_RUN, ...runOptionsOf(m), ...offeredOptions(m.spec)].map((d) => (d.name in own ? { ...d, default: own[d.name] } : d));
 }
 
 /** A run's defaults for `name`, by library name (iterations, seqLen, …). */

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, runCli, STOCK_CSV, tempDir } from './helpers.js';
 import { optionsReference, trainHelp } from '../src/cli/train.js';
-import { allTrainOptions, runDefaults, trainOptions, MODEL_NAMES } from '../src/registry.js';
+import { allTrainOptions, runDefaults, trainOptions, modelNames } from '../src/registry.js';
 import { RGAN_DEFAULTS } from '../src/models/rgan.js';
 import { TIMEGAN_DEFAULTS } from '../src/models/timegan.js';
 import { DENSE_GAN_DEFAULTS } from '../src/models/dense-gan.js';
@@ -40,7 +40,7 @@ test("the models' defaults objects are the declarations' defaults", () => {
   assert.equal(RGAN_DEFAULTS.beta1, 0.5);
   assert.equal(runDefaults('timegan').iterations, 10000);
   assert.equal(runDefaults('rgan').seqLen, 24);
-  assert.deepEqual(MODEL_NAMES, ['rgan', 'timegan', 'dense-gan']);
+  assert.deepEqual(modelNames(), ['rgan', 'timegan', 'dense-gan']);
 });
 
 test('a flag is checked against its declaration, and one the model does not take names the models that do', async () => {

@@ -4,6 +4,7 @@
  * charts (and, where Chromium is installed, the page as a browser shows it),
  * reproducibility, refusal to overwrite; and `tsgan train --eval-every`.
  */
+import { modelEntry } from '../src/registry.js';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -153,8 +154,9 @@ test('the best checkpoint is restored: the model evaluates to the best recorded 
 
 test('the training caption tells how to read TimeGAN\'s D, and only for TimeGAN', () => {
   const history = (metrics: Record<string, number[]>) => ({ iteration: [1, 2], metrics });
-  const timegan = historyChart(history({ phase: [3, 3], dLoss: [1.9, 1.91], dAccReal: [0, 0.01] }))!;
+  const note = (model: string) => modelEntry(model).historyNote;
+  const timegan = historyChart(history({ phase: [3, 3], dLoss: [1.9, 1.91], dAccReal: [0, 0.01] }), note('timegan'))!;
   assert.match(timegan.caption, /TimeGAN's D judges two generated batches for each real one.*dLoss near 1\.91/);
-  const rgan = historyChart(history({ dLoss: [1.3, 1.2], dAccReal: [0.5, 0.6] }))!;
+  const rgan = historyChart(history({ dLoss: [1.3, 1.2], dAccReal: [0.5, 0.6] }), note('rgan'))!;
   assert.doesNotMatch(rgan.caption, /TimeGAN/);
 });

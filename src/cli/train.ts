@@ -6,13 +6,20 @@ import { progressBar } from '../train/callbacks.js';
 import type { Callback } from '../train/loop.js';
 import { parse, flags, noPositionals, required, oneOf, type Values } from './args.js';
 import { helpSections, optionsMarkdown, parseOption, modelsPhrase, type HelpSection, type OptionDecl, type OptionValues } from '../config/options.js';
-import { MODEL_NAMES, allTrainOptions, trainOptions, runDefaults, modelsTaking, registered } from '../registry.js';
+import { modelNames, allTrainOptions, trainOptions, modelsTaking, modelEntry } from '../registry.js';
 import { checkOutDir } from '../io/atomic.js';
 import { readTrainingCheckpoint, resumeTraining } from '../resume.js';
 import { startEngine } from './engine.js';
 import { stdout, stderr } from './io.js';
 
-const SECTIONS: HelpSection[] = ['Data', 'Model', 'TimeGAN', 'Dense GAN', 'Training', 'Stability toolkit', 'Monitors', 'Evaluation', 'Output'].map((name) => ({ name }));
+const SECTION_ORDER = ['Data', 'Model', 'TimeGAN', 'Dense GAN', 'Training', 'Stability toolkit', 'Monitors', 'Evaluation', 'Output'];
+
+/** The help sections in their order; a registered model's own sections come before Training. */
+function sections(decls: readonly OptionDecl[]): HelpSection[] {
+  const extra = [...new Set(decls.map((d) => d.section))].filter((s) => !SECTION_ORDER.includes(s));
+  const at = SECTION_ORDER.indexOf('Training');
+  return [...SECTION_ORDER.slice(0, at), ...extra, ...SECTION_ORDER.slice(at)].map((name) => ({ name }));
+}
 
 const HELP_INTRO = `Usage: tsgan train --data FILE.csv --out DIR [options]
        tsgan train --resume DIR
@@ -42,7 +49,8 @@ function helpOptions(): OptionDecl[] {
 
 /** `tsgan train --help`, made from the option declarations. */
 export function trainHelp(): string {
-  return HELP_INTRO + helpSections(helpOptions(), SECTIONS);
+  const decls = helpOptions();
+  return HELP_INTRO + helpSections(decls, sections(decls));
 }
 
 /** docs/options.md, made from the option declarations (a test keeps the file current). */
@@ -50,7 +58,7 @@ export function optionsReference(): string {
   return (
     '# Options of `tsgan train`\n\nGenerated from the option declarations (`src/registry.ts` and the model specs) by `node dist/tools/options-doc.js`; `tsgan train --help` shows the same.\n' +
     'The library name is the key in `TrainCsvOptions` (run options) or in the model config (`tsgan.json`\'s `config`).\n\n' +
-    optionsMarkdown(helpOptions(), SECTIONS)
+    optionsMarkdown(helpOptions(), sections(helpOptions()))
   );
 }
 
@@ -68,19 +76,21 @@ export async function trainCommand(args: string[]): Promise<number> {
   if (values.resume !== undefined) return resumeCommand(values);
   const data = required('train', values, 'data');
   const out = required('train', values, 'out');
-  const model = oneOf(values, 'model', MODEL_NAMES) ?? (runDefaults(MODEL_NAMES[0]).modelType as string);
+  const model = oneOf(values, 'model', modelNames()) ?? modelNames()[0];
   const { run, config } = optionValues(values, model);
   delete run.backend; // the engine's, not the run's
-  const vectors = registered(model).learns === 'vectors';
+  const entry = modelEntry(model);
+  const vectors = entry.learns === 'vectors';
+  const builtIn = entry.builtInData !== undefined && Object.hasOwn(entry.builtInData, data);
   // --force replaces only a previous model directory, never the data or a directory around it.
-  checkOutDir(out, Boolean(values.force), '--out', { inputs: [['--data', vectors && data === 'mnist' ? undefined : data]], previous: 'model' });
+  checkOutDir(out, Boolean(values.force), '--out', { inputs: [['--data', builtIn ? undefined : data]], previous: 'model' });
   await startEngine(values);
   if (vectors) {
-    const meta = await trainDenseGan({ ...(run as unknown as TrainDenseOptions), model: config, ...progress() });
+    const meta = await trainDenseGan({ ...(run as unknown as TrainDenseOptions), modelType: model, model: config, ...progress() });
     report(meta, `${meta.data.windows} items of ${meta.features.length} values (${meta.data.file})`, out);
     return 0;
   }
-  const meta = await onInterrupt((interrupt) => trainFromCsv({ ...(run as unknown as TrainCsvOptions), modelType: model as TrainCsvOptions['modelType'], model: config, ...progress(), interrupt }));
+  const meta = await onInterrupt((interrupt) => trainFromCsv({ ...(run as unknown as TrainCsvOptions), modelType: model, model: config, ...progress(), interrupt }));
   report(meta, `${meta.data.windows} windows of ${meta.data.seqLen} × ${meta.features.length} (${meta.features.join(', ')})`, out);
   return 0;
 }

@@ -7,6 +7,7 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkOutDir, checkOutFile, writeDirAtomic, writeFileAtomic } from '../io/atomic.js';
 import { readModelMeta } from '../io/model-dir.js';
+import { modelEntry } from '../registry.js';
 import { TsganError } from '../errors.js';
 import { checkSeed } from '../random.js';
 import { loadEvalData, type EvalDataOptions } from './data.js';
@@ -71,6 +72,7 @@ export async function evaluateFiles(opts: EvalFilesOptions): Promise<EvalFilesRe
         iterations: meta.iterations,
         trainingSeconds: meta.trainingSeconds,
         checkpoint: meta.checkpoint,
+        historyNote: modelEntry(meta.model).historyNote,
       },
     });
     const dir = chartsDirFor(opts.report);

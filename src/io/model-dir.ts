@@ -13,16 +13,16 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../engine.js';
 import { TsganError } from '../errors.js';
-import { Rgan, rganConfig, type RganConfig } from '../models/rgan.js';
-import { DenseGan, denseGanConfig, type DenseGanConfig } from '../models/dense-gan.js';
-import { Timegan, timeganConfig, type TimeganConfig } from '../models/timegan.js';
+import type { Gan } from '../models/gan.js';
 import { MinMaxScaler, type ScalerState } from '../data/scaler.js';
 import type { HistoryData } from '../train/loop.js';
 import { writeDirAtomic } from './atomic.js';
 import { checkNetworkDir, layersModelFiles, parseJsonFile, readLayersWeights, readRegularFile } from './layers-artifacts.js';
 import { toJson } from './json.js';
 import { FORMAT, FORMAT_VERSION, checkModelMeta } from './model-schema.js';
-import { checkModelSize } from '../models/size-check.js';
+import { checkModelSize, type NetworkSizes, type SizedConfig } from '../models/size-check.js';
+import { fileKinds, modelEntry, modelNames } from '../registry.js';
+import type { ModelConfig } from '../zoo/entry.js';
 
 export { FORMAT, FORMAT_VERSION };
 /** The largest tsgan.json tsgan reads (a 15,000-iteration TimeGAN history is about 4 MB). */
@@ -45,20 +45,17 @@ export interface DataInfo {
   trainWindows?: number;
 }
 
-/** The GANs a model directory can hold. */
-export type AnyGan = Rgan | DenseGan | Timegan;
-export type AnyGanConfig = RganConfig | DenseGanConfig | TimeganConfig;
-export const GAN_MODELS = ['rgan', 'dense-gan', 'timegan'] as const;
+/** A GAN read from a model directory: any registered model. */
+export type AnyGan = Gan & { readonly config: ModelConfig; toLayersModels(): Record<string, tf.LayersModel> };
 
 /**
- * Builds the model a config describes, with weights drawn from `seed`. A
- * config read from a file has been through its format's migrations
- * (src/io/model-schema.ts), which fill in what older TimeGAN files lack.
+ * Builds the model a config describes, with weights drawn from `seed`, by its
+ * registry entry. A config read from a file has been through its format's
+ * migrations (src/io/model-schema.ts).
  */
-export function buildGan(config: AnyGanConfig, seed: number): AnyGan {
-  if (config.model === 'dense-gan') return new DenseGan(denseGanConfig(config), seed);
-  if (config.model === 'timegan') return new Timegan(timeganConfig(config), seed);
-  return new Rgan(rganConfig(config), seed);
+export function buildGan(config: ModelConfig, seed: number): AnyGan {
+  const entry = modelEntry(config.model);
+  return entry.build(entry.config(config), seed) as AnyGan;
 }
 
 export interface ModelMeta {
@@ -67,8 +64,8 @@ export interface ModelMeta {
   tsganVersion: string;
   tfjsVersion: string;
   backend: string;
-  model: AnyGanConfig['model'];
-  config: AnyGanConfig;
+  model: string;
+  config: ModelConfig;
   /** Feature names, in the order of the model's outputs. */
   features: string[];
   scaler: ScalerState;
@@ -118,7 +115,7 @@ export function networkFiles(nets: Record<string, unknown>): Record<string, stri
  */
 export function readModelMetaFile(
   dir: string,
-  kinds: readonly string[] = ['rgan', 'dense-gan', 'timegan', 'classifier'],
+  wanted?: readonly string[],
   wrongKind: (model: string) => string = (m) => `${join(dir, 'tsgan.json')}: model: holds a ${m} model`,
 ): { format: string; formatVersion: number; model: string; [k: string]: unknown } {
   if (!existsSync(dir)) throw new TsganError(`${dir}: no such model directory`);
@@ -126,13 +123,14 @@ export function readModelMetaFile(
   const path = join(dir, 'tsgan.json');
   if (!existsSync(path)) throw new TsganError(`${dir}: not a tsgan model directory (no tsgan.json)`);
   const raw = parseJsonFile(path, readRegularFile(path, { max: MAX_META_BYTES }));
-  return checkModelMeta(path, raw, kinds, wrongKind);
+  const kinds = fileKinds();
+  return checkModelMeta(path, raw, kinds, wanted ?? Object.keys(kinds), wrongKind);
 }
 
 /** Reads and checks the metadata of a GAN model directory (nothing is built). */
 export function readModelMeta(dir: string): ModelMeta {
   const path = join(dir, 'tsgan.json');
-  const meta = readModelMetaFile(dir, GAN_MODELS, (m) => `${path}: model: holds a ${m} model, not a GAN (for a classifier use tsgan classify predict)`);
+  const meta = readModelMetaFile(dir, modelNames(), (m) => `${path}: model: holds a ${m} model, not a GAN (for a classifier use tsgan classify predict)`);
   // checkModelMeta has checked every key ModelMeta describes.
   return meta as unknown as ModelMeta;
 }
@@ -142,8 +140,8 @@ export function readModelMeta(dir: string): ModelMeta {
  * allocated for a config over the bounds of src/models/size-check.ts), and
  * what the model's own config check refuses is named with the file.
  */
-export function buildCheckedModel<T>(file: string, config: Parameters<typeof checkModelSize>[0], build: () => T): T {
-  checkModelSize(config, { file });
+export function buildCheckedModel<T>(file: string, config: SizedConfig, sizes: NetworkSizes, build: () => T): T {
+  checkModelSize(config, sizes, { file });
   try {
     return build();
   } catch (e) {
@@ -162,7 +160,7 @@ export function readNetworkWeights(dir: string, name: string, vars: tf.Variable[
 export function loadModelDir(dir: string): LoadedModel {
   const meta = readModelMeta(dir);
   // Weights are about to be overwritten: the seed here only shapes the throwaway init.
-  const model = buildCheckedModel(join(dir, 'tsgan.json'), meta.config, () => buildGan(meta.config, 0));
+  const model = buildCheckedModel(join(dir, 'tsgan.json'), meta.config, modelEntry(meta.model).sizes(meta.config), () => buildGan(meta.config, 0));
   const weights: Record<string, tf.Tensor[]> = {};
   try {
     for (const [name, vars] of Object.entries(model.networkVariables())) weights[name] = readNetworkWeights(dir, name, vars);

@@ -8,10 +8,11 @@
  * `M/tsgan.json: config.hidden: must be an integer in [1, 4096], got 100000`.
  *
  * Format versions of tsgan.json:
- *   1  the current format. Files written before TimeGAN's `bidirectional`,
- *      `correlationLoss`, `momentLoss`, `slicedLoss` and `incrementLoss`
- *      existed lack those keys; the v1 migration fills them with what those
- *      models were trained with (see LEGACY_V1_TIMEGAN).
+ *   1  the current format. Keys a model added later within it (TimeGAN's
+ *      `bidirectional`, `correlationLoss`, …) are filled in for older files
+ *      by the model's own migration (its registry entry's `saved.migrate`).
+ * Each model's config schema is its registry entry's (src/zoo/); this file
+ * holds the file's common keys and the building blocks.
  * Config keys that drive an allocation are required to be in range (see
  * SIZE_RANGES in src/models/size-check.ts); keys the schema does not know are
  * kept (a newer tsgan's additions within a version), but a known key with a
@@ -25,8 +26,6 @@ import { SIZE_RANGES, MAX_PARAMETERS } from '../models/size-check.js';
 
 export const FORMAT = 'tsgan-model';
 export const FORMAT_VERSION = 1;
-/** The model kinds a tsgan.json can hold. */
-export const MODEL_KINDS = ['rgan', 'dense-gan', 'timegan', 'classifier'] as const;
 
 type Json = Record<string, unknown>;
 
@@ -71,29 +70,29 @@ function check<T>(file: string, schema: z.ZodType<T>, raw: unknown, root: unknow
 
 // ---- building blocks, each with the message the error line shows ----
 
-const int = (lo: number, hi: number) => {
+export const int = (lo: number, hi: number) => {
   const m = `must be an integer in [${lo}, ${hi}]`;
   return z.number({ error: m }).int({ error: m }).min(lo, { error: m }).max(hi, { error: m });
 };
-const sizeOf = (k: keyof typeof SIZE_RANGES) => int(SIZE_RANGES[k][0], SIZE_RANGES[k][1]);
-const count = () => int(0, Number.MAX_SAFE_INTEGER);
-const finite = () => z.number({ error: 'must be a finite number' }).refine(Number.isFinite, { error: 'must be a finite number' });
-const atLeast0 = () => finite().refine((v) => v >= 0, { error: 'must be a finite number ≥ 0' });
-const positive = () => finite().refine((v) => v > 0, { error: 'must be a positive finite number' });
-const unit = (m = 'must be a number in [0, 1)') => z.number({ error: m }).refine((v) => v >= 0 && v < 1, { error: m });
-const bool = () => z.boolean({ error: 'must be true or false' });
-const str = (max = 10000) => z.string({ error: 'must be a string' }).max(max, { error: `must be a string of at most ${max} characters` });
-const oneOf = <T extends string>(values: readonly T[]) => {
+export const sizeOf = (k: keyof typeof SIZE_RANGES) => int(SIZE_RANGES[k][0], SIZE_RANGES[k][1]);
+export const count = () => int(0, Number.MAX_SAFE_INTEGER);
+export const finite = () => z.number({ error: 'must be a finite number' }).refine(Number.isFinite, { error: 'must be a finite number' });
+export const atLeast0 = () => finite().refine((v) => v >= 0, { error: 'must be a finite number ≥ 0' });
+export const positive = () => finite().refine((v) => v > 0, { error: 'must be a positive finite number' });
+export const unit = (m = 'must be a number in [0, 1)') => z.number({ error: m }).refine((v) => v >= 0 && v < 1, { error: m });
+export const bool = () => z.boolean({ error: 'must be true or false' });
+export const str = (max = 10000) => z.string({ error: 'must be a string' }).max(max, { error: `must be a string of at most ${max} characters` });
+export const oneOf = <T extends string>(values: readonly T[]) => {
   const m = `must be one of ${values.join(', ')}`;
   return z.string({ error: m }).refine((v): v is T => (values as readonly string[]).includes(v), { error: m });
 };
-const list = <T extends z.ZodType>(item: T, min = 0, max = 10_000_000) =>
+export const list = <T extends z.ZodType>(item: T, min = 0, max = 10_000_000) =>
   z.array(item, { error: 'must be a list' }).min(min, { error: `must be a list of at least ${min}` }).max(max, { error: `must be a list of at most ${max}` });
-const obj = <T extends z.core.$ZodLooseShape>(shape: T) => z.looseObject(shape, { error: 'must be a JSON object' });
-const maybeNumber = () => z.union([finite(), z.null()], { error: 'must be a finite number or null' });
+export const obj = <T extends z.core.$ZodLooseShape>(shape: T) => z.looseObject(shape, { error: 'must be a JSON object' });
+export const maybeNumber = () => z.union([finite(), z.null()], { error: 'must be a finite number or null' });
 
 /** The training options every GAN config carries (optional: older files lack the later ones, and their defaults apply). */
-const trainingShape = {
+export const trainingShape = {
   batchSize: sizeOf('batchSize').optional(),
   lrG: positive().optional(),
   lrD: positive().optional(),
@@ -111,7 +110,7 @@ const trainingShape = {
 };
 
 /** The recurrent GANs' network shape: present in every file since the first format. */
-const archShape = {
+export const archShape = {
   features: sizeOf('features'),
   seqLen: sizeOf('seqLen'),
   noiseDim: sizeOf('noiseDim'),
@@ -123,59 +122,9 @@ const archShape = {
   layerNorm: bool().optional(),
 };
 
-const pacDivides = (c: { batchSize?: number; pac?: number }) => c.batchSize === undefined || c.pac === undefined || c.batchSize % c.pac === 0;
-const pacMessage = { error: 'must be a multiple of config.pac', path: ['batchSize'] };
+export const pacDivides = (c: { batchSize?: number; pac?: number }) => c.batchSize === undefined || c.pac === undefined || c.batchSize % c.pac === 0;
+export const pacMessage = { error: 'must be a multiple of config.pac', path: ['batchSize'] };
 
-export const rganConfigSchema = obj({ model: z.literal('rgan', { error: 'must be "rgan"' }), ...archShape, ...trainingShape }).refine(pacDivides, pacMessage);
-
-export const timeganConfigSchema = obj({
-  model: z.literal('timegan', { error: 'must be "timegan"' }),
-  ...archShape,
-  seqLen: int(2, SIZE_RANGES.seqLen[1]),
-  ...trainingShape,
-  lrE: positive().optional(),
-  gamma: atLeast0().optional(),
-  dThreshold: finite().optional(),
-  gSteps: sizeOf('gSteps').optional(),
-  embeddingIterations: count().optional(),
-  supervisedIterations: count().optional(),
-  bidirectional: bool(),
-  momentLoss: oneOf(['moments', 'quantiles', 'sliced']),
-  slicedLoss: atLeast0(),
-  incrementLoss: atLeast0(),
-  correlationLoss: atLeast0(),
-  correlationPairs: oneOf(['weak', 'all', 'cross']).optional(),
-  correlationThreshold: z.number({ error: 'must be a number in (0, 1]' }).refine((v) => v > 0 && v <= 1, { error: 'must be a number in (0, 1]' }).optional(),
-}).refine(pacDivides, pacMessage);
-
-const denseWidths = list(sizeOf('denseHidden'), 1, 64);
-export const denseGanConfigSchema = obj({
-  model: z.literal('dense-gan', { error: 'must be "dense-gan"' }),
-  dataDim: sizeOf('dataDim'),
-  noiseDim: sizeOf('noiseDim'),
-  gHidden: denseWidths,
-  dHidden: denseWidths,
-  alpha: unit().optional(),
-  imageShape: z.union([z.null(), z.tuple([sizeOf('dataDim'), sizeOf('dataDim')])], { error: 'must be null or [height, width]' }).optional(),
-  ...trainingShape,
-})
-  .refine(pacDivides, pacMessage)
-  .refine((c) => !c.imageShape || c.imageShape[0] * c.imageShape[1] === c.dataDim, { error: 'must hold config.dataDim values (height × width)', path: ['imageShape'] });
-
-export const classifierConfigSchema = obj({
-  model: z.literal('classifier', { error: 'must be "classifier"' }),
-  features: sizeOf('features'),
-  seqLen: sizeOf('seqLen'),
-  classes: sizeOf('classes'),
-  cell: oneOf(['rnn', 'lstm', 'gru']),
-  layers: sizeOf('layers'),
-  hidden: sizeOf('hidden'),
-  batchSize: sizeOf('batchSize').optional(),
-  lr: positive().optional(),
-  chrono: bool().optional(),
-});
-
-const CONFIG_SCHEMAS = { rgan: rganConfigSchema, timegan: timeganConfigSchema, 'dense-gan': denseGanConfigSchema, classifier: classifierConfigSchema } as const;
 
 const scalerSchema = obj({
   min: list(finite(), 1, SIZE_RANGES.features[1]),
@@ -200,9 +149,9 @@ const historySchema = obj({
 
 // Names are printed on terminals and in reports: no control characters (C0, DEL, C1), as the CSV reader refuses in a header.
 const name = () => str(1000).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, { error: 'must not hold control characters' });
-const names = (min: number) => list(name(), min, SIZE_RANGES.features[1]);
+export const names = (min: number) => list(name(), min, SIZE_RANGES.features[1]);
 
-const commonShape = {
+export const commonShape = {
   format: z.literal(FORMAT),
   formatVersion: int(1, FORMAT_VERSION),
   tsganVersion: str().optional(),
@@ -219,7 +168,7 @@ const commonShape = {
 
 export const ganMetaSchema = obj({
   ...commonShape,
-  model: oneOf(['rgan', 'dense-gan', 'timegan']),
+  model: str(100),
   data: obj({
     file: str().optional(),
     columns: names(0).optional(),
@@ -236,22 +185,6 @@ export const ganMetaSchema = obj({
   checkpoint: obj({ iteration: count(), metric: str(100), value: maybeNumber(), lastIteration: count() }).optional(),
 });
 
-export const classifierMetaSchema = obj({
-  ...commonShape,
-  model: z.literal('classifier'),
-  classes: names(2),
-  data: obj({
-    file: str(),
-    sequences: count().optional(),
-    train: count().optional(),
-    heldOut: count().optional(),
-    idColumn: str(1000).optional(),
-    labelColumn: str(1000).optional(),
-  }),
-  gradNormPerStep: list(obj({ iteration: count(), norms: list(maybeNumber()) })).optional(),
-  evaluation: obj({ accuracy: maybeNumber(), confusion: list(list(count())) }).optional(),
-});
-
 // ---- migrations ----
 
 /**
@@ -261,20 +194,8 @@ export const classifierMetaSchema = obj({
  */
 const MIGRATIONS: Record<number, (meta: Json) => Json> = {};
 
-/** What a TimeGAN saved before these keys existed was trained with: a forward-only D, the reference's moments, no further G terms. */
-export const LEGACY_V1_TIMEGAN = { bidirectional: false, correlationLoss: 0, momentLoss: 'moments', slicedLoss: 0, incrementLoss: 0 } as const;
-
-/** Version 1 files from before TimeGAN's later keys: fills them in (a new object; the parsed file is left as read). */
-function migrateWithinV1(meta: Json): Json {
-  const config = meta.config;
-  if (meta.model !== 'timegan' || config === null || typeof config !== 'object' || Array.isArray(config)) return meta;
-  const filled: Json = { ...(config as Json) };
-  for (const [k, v] of Object.entries(LEGACY_V1_TIMEGAN)) if (filled[k] === undefined) filled[k] = v;
-  return { ...meta, config: filled };
-}
-
 /** The file as the current version reads it, or an error naming `formatVersion`. */
-function migrate(file: string, meta: Json): Json {
+function migrate(file: string, meta: Json, kinds: Readonly<Record<string, FileKind>>): Json {
   const v = meta.formatVersion;
   if (typeof v === 'number' && Number.isInteger(v) && v > FORMAT_VERSION) {
     throw new TsganError(`${file}: formatVersion: format version ${v} is newer than this tsgan (${VERSION}) reads; upgrade tsgan`);
@@ -286,10 +207,24 @@ function migrate(file: string, meta: Json): Json {
     if (!step) throw new TsganError(`${file}: formatVersion: format version ${from} cannot be read by this tsgan (${VERSION})`);
     out = { ...step(out), formatVersion: from + 1 };
   }
-  return migrateWithinV1(out);
+  // Within the current version: the model's own fill-in of keys older files lack.
+  const kind = typeof out.model === 'string' && Object.hasOwn(kinds, out.model) ? kinds[out.model] : undefined;
+  const config = out.config;
+  if (!kind?.migrate || config === null || typeof config !== 'object' || Array.isArray(config)) return out;
+  return { ...out, config: kind.migrate({ ...(config as Json) }) };
 }
 
 // ---- tsgan.json ----
+
+/** A kind of model a tsgan.json can hold: the schemas of the file and of its config, and which config key counts its features. */
+export interface FileKind {
+  meta: z.ZodType;
+  config: z.ZodType;
+  /** Fills in, within the current format version, config keys that older files of this kind lack (a new object). */
+  migrate?: (config: Json) => Json;
+  /** The config key that holds the number of features (the scaler's and `features`' length). */
+  widthKey: 'features' | 'dataDim';
+}
 
 export interface CheckedMeta {
   /** The file after migration, every key checked: the caller's interface describes it. */
@@ -298,30 +233,37 @@ export interface CheckedMeta {
 
 /**
  * Checks a parsed tsgan.json: an object of format "tsgan-model", a format
- * version this tsgan reads, a model of one of `kinds` (else `wrongKind`'s
- * message), then the whole file against its model's schema and for
- * consistency. Returns the migrated file.
+ * version this tsgan reads, a model of one of `kinds` (every kind tsgan
+ * knows; one of `wanted`, else `wrongKind`'s message), then the whole file
+ * against its kind's schemas and for consistency. Returns the migrated file.
  */
-export function checkModelMeta(file: string, raw: unknown, kinds: readonly string[], wrongKind: (model: string) => string): CheckedMeta['meta'] {
+export function checkModelMeta(
+  file: string,
+  raw: unknown,
+  kinds: Readonly<Record<string, FileKind>>,
+  wanted: readonly string[],
+  wrongKind: (model: string) => string,
+): CheckedMeta['meta'] {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new TsganError(`${file}: must be a JSON object, got ${describe(raw)}`);
   const top = raw as Json;
   if (top.format !== FORMAT) throw new TsganError(`${file}: format: not a tsgan model file (format ${describe(top.format)}, expected "${FORMAT}")`);
-  const meta = migrate(file, top);
-  check(file, obj({ model: oneOf(MODEL_KINDS) }), meta);
-  const model = meta.model as (typeof MODEL_KINDS)[number];
-  if (!kinds.includes(model)) throw new TsganError(wrongKind(model));
-  check(file, (model === 'classifier' ? classifierMetaSchema : ganMetaSchema) as z.ZodType, meta);
+  const meta = migrate(file, top, kinds);
+  check(file, obj({ model: oneOf(Object.keys(kinds)) }), meta);
+  const model = meta.model as string;
+  if (!wanted.includes(model)) throw new TsganError(wrongKind(model));
+  const kind = kinds[model];
+  check(file, kind.meta, meta);
   if (meta.config === undefined || meta.config === null || typeof meta.config !== 'object') {
     throw new TsganError(`${file}: config: must be a JSON object, got ${describe(meta.config)}`);
   }
-  check(file, CONFIG_SCHEMAS[model] as z.ZodType, meta.config, meta, ['config']);
+  check(file, kind.config, meta.config, meta, ['config']);
   const checked = meta as CheckedMeta['meta'];
-  checkConsistency(file, checked);
+  checkConsistency(file, checked, kind.widthKey);
   return checked;
 }
 
 /** Scaler, feature names and config describe the same number of features; the scaler maps every value to a finite one. */
-function checkConsistency(file: string, meta: CheckedMeta['meta']): void {
+function checkConsistency(file: string, meta: CheckedMeta['meta'], key: FileKind['widthKey']): void {
   const c = meta.config as { model: string; features?: number; dataDim?: number; classes?: number };
   if (c.model !== meta.model) throw new TsganError(`${file}: config.model: "${c.model}" differs from model "${meta.model}"`);
   const F = meta.features.length;
@@ -332,8 +274,7 @@ function checkConsistency(file: string, meta: CheckedMeta['meta']): void {
     if (max[f] < min[f]) throw new TsganError(`${file}: scaler.max[${f}]: ${max[f]} is below scaler.min[${f}] (${min[f]})`);
     if (!Number.isFinite(max[f] - min[f])) throw new TsganError(`${file}: scaler.max[${f}]: the range from scaler.min[${f}] overflows (${min[f]} to ${max[f]})`);
   }
-  const width = c.model === 'dense-gan' ? c.dataDim : c.features;
-  const key = c.model === 'dense-gan' ? 'dataDim' : 'features';
+  const width = c[key];
   if (width !== F) throw new TsganError(`${file}: features: lists ${F} names, config.${key} is ${width}`);
   const classes = meta.classes as string[] | undefined;
   if (classes && classes.length !== c.classes) throw new TsganError(`${file}: classes: lists ${classes.length} names, config.classes is ${c.classes}`);

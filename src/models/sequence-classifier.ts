@@ -15,6 +15,7 @@ import { SequenceNet } from './sequence-net.js';
 import { recurrentStackLayers, denseLayers } from '../nn/export.js';
 import { TsganError } from '../errors.js';
 import { stripUndefined } from './gan.js';
+import { recurrentSizes, type NetworkSizes } from './size-check.js';
 
 export interface ClassifierConfig {
   model: 'classifier';
@@ -47,6 +48,11 @@ export const CLASSIFIER_DEFAULTS: Omit<ClassifierConfig, 'features' | 'seqLen' |
   lr: 1e-3,
   chrono: true,
 };
+
+/** Its networks' sizes, for the bounds checked before it is built: one recurrent stack and a dense head over the classes. */
+export function classifierSizes(c: ClassifierConfig): NetworkSizes {
+  return recurrentSizes(c, [{ input: c.features, layers: c.layers }], [[c.hidden, c.classes]], c.features);
+}
 
 export function classifierConfig(p: Partial<ClassifierConfig> & Pick<ClassifierConfig, 'features' | 'seqLen' | 'classes'>): ClassifierConfig {
   const c = { ...CLASSIFIER_DEFAULTS, ...stripUndefined(p) } as ClassifierConfig;

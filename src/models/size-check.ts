@@ -87,47 +87,52 @@ const FLAGS: Record<string, string> = {
 
 const GATES: Record<CellType, number> = { rnn: 1, gru: 3, lstm: 4 };
 
-interface Stack {
+/** A recurrent stack: its first layer's input width and its depth (every layer `hidden` wide). */
+export interface Stack {
   input: number;
   layers: number;
 }
 
-/** The recurrent stacks and dense layers [in, out] a config builds. */
-function networks(c: SizedConfig): { stacks: Stack[]; dense: [number, number][] } {
-  const F = c.features ?? c.dataDim ?? 1;
+/** What a model's networks allocate, as its registry entry describes it (see recurrentSizes, and dense-gan's). */
+export interface NetworkSizes {
+  /** Its recurrent stacks and its dense layers [in, out]. */
+  stacks: Stack[];
+  dense: [number, number][];
+  /** The config key an oversized network is reported on, and the keys that drive its size. */
+  main: string;
+  drivers: string[];
+  /** Values one generated item holds, and how a message says it ("24 steps × 6 features"). */
+  itemValues: number;
+  itemText: string;
+  /** Bytes one pass over a batch of `batch` items needs, and the key a batch over the bound is reported on. */
+  batchBytes(batch: number): number;
+  batchKey: string;
+  /** The keys that drive the batch's bytes, where they are not the recurrent ones. */
+  batchDrivers?: string[];
+}
+
+/**
+ * The sizes of a recurrent model: `stacks` and `dense` as it builds them;
+ * `widestInput`: the widest input any of its stacks takes (D's packed one
+ * included), which sets one pass's activations.
+ */
+export function recurrentSizes(c: SizedConfig, stacks: Stack[], dense: [number, number][], widestInput: number): NetworkSizes {
   const H = c.hidden ?? 1;
-  const L = c.layers ?? 1;
-  const pac = c.pac ?? 1;
-  const noise = c.noiseDim ?? F;
-  switch (c.model) {
-    case 'rgan':
-      return { stacks: [{ input: noise, layers: L }, { input: F * pac, layers: L }], dense: [[H, F], [H, 1]] };
-    case 'timegan': {
-      const stacks: Stack[] = [
-        { input: F, layers: L },
-        { input: H, layers: L },
-        { input: noise, layers: L },
-        { input: H, layers: Math.max(1, L - 1) },
-        { input: H * pac, layers: L },
-      ];
-      if (c.bidirectional !== false) stacks.push({ input: H * pac, layers: L });
-      return { stacks, dense: [[H, H], [H, F], [H, H], [H, H], [c.bidirectional !== false ? 2 * H : H, 1]] };
-    }
-    case 'classifier':
-      return { stacks: [{ input: F, layers: L }], dense: [[H, c.classes ?? 2]] };
-    case 'dense-gan': {
-      const chain = (widths: number[]) => widths.slice(1).map((w, i) => [widths[i], w] as [number, number]);
-      const D = c.dataDim ?? 1;
-      return { stacks: [], dense: [...chain([noise, ...(c.gHidden ?? []), D]), ...chain([D * pac, ...(c.dHidden ?? []), 1])] };
-    }
-    default:
-      return { stacks: [], dense: [] };
-  }
+  const F = c.features ?? 1;
+  return {
+    stacks,
+    dense,
+    main: 'hidden',
+    drivers: ['hidden', 'layers', 'features', 'noiseDim'],
+    itemValues: (c.seqLen ?? 1) * F,
+    itemText: `${c.seqLen} steps × ${c.features} features`,
+    batchBytes: (batch) => estimateStackBytes({ cell: c.cell ?? 'gru', batch, time: c.seqLen ?? 1, inputSize: widestInput, hidden: H, headUnits: Math.max(F, H) }, c.layers ?? 1, 1),
+    batchKey: 'seqLen',
+  };
 }
 
 /** Parameter count and initialisation work (multiply-adds of the orthogonal kernels' Gram–Schmidt) of a config's networks. */
-export function estimateModelSize(c: SizedConfig): { parameters: number; initFlops: number } {
-  const { stacks, dense } = networks(c);
+export function estimateModelSize(c: SizedConfig, { stacks, dense }: Pick<NetworkSizes, 'stacks' | 'dense'>): { parameters: number; initFlops: number } {
   const H = c.hidden ?? 1;
   const G = GATES[c.cell ?? 'gru'] ?? 3;
   let parameters = 0;
@@ -168,12 +173,11 @@ function refuse(opts: SizeCheckOptions, key: string, message: string): never {
  * MAX_PARAMETERS or MAX_INIT_FLOPS, or (with `batch`) whose training batch
  * would exceed MAX_ACTIVATION_BYTES in one recurrent pass.
  */
-export function checkModelSize(c: SizedConfig, opts: SizeCheckOptions = {}): void {
+export function checkModelSize(c: SizedConfig, sizes: NetworkSizes, opts: SizeCheckOptions = {}): void {
   const name = namer(opts);
   checkRanges(c, opts);
-  const { parameters, initFlops } = estimateModelSize(c);
-  const archKeys = c.model === 'dense-gan' ? ['gHidden', 'dHidden', 'noiseDim', 'dataDim'] : ['hidden', 'layers', 'features', 'noiseDim'];
-  const main = c.model === 'dense-gan' ? 'gHidden' : 'hidden';
+  const { parameters, initFlops } = estimateModelSize(c, sizes);
+  const { drivers: archKeys, main } = sizes;
   if (!Number.isFinite(parameters) || parameters > MAX_PARAMETERS) {
     refuse(opts, main, `the networks would hold about ${sci(parameters)} parameters (${gib(parameters * 4)} of float32), over the ${sci(MAX_PARAMETERS)} tsgan builds; reduce ${drivers(c, archKeys, name)}`);
   }
@@ -181,7 +185,7 @@ export function checkModelSize(c: SizedConfig, opts: SizeCheckOptions = {}): voi
     refuse(opts, main, `initialising the recurrent kernels would take about ${sci(initFlops)} operations (O(hidden³) per layer), over the ${sci(MAX_INIT_FLOPS)} tsgan allows; reduce ${drivers(c, ['hidden', 'layers'], name)}`);
   }
   const batch = opts.batch ?? (opts.items !== undefined ? Math.min(c.batchSize ?? opts.items, opts.items) : undefined);
-  if (batch !== undefined) checkBatchMemory(c, 2 * batch, ['batchSize', 'seqLen', 'hidden', 'layers'], opts);
+  if (batch !== undefined) checkBatchMemory(c, sizes, 2 * batch, ['batchSize', 'seqLen', 'hidden', 'layers'], opts);
 }
 
 /** Each size within SIZE_RANGES, as a saved config's schema requires: a model that trains can be read back. */
@@ -201,38 +205,28 @@ function checkRanges(c: SizedConfig, opts: SizeCheckOptions): void {
 }
 
 /** `c` itself, after checkModelSize: for building a model in one expression. */
-export function sized<T extends SizedConfig>(c: T, opts: SizeCheckOptions = {}): T {
-  checkModelSize(c, opts);
+export function sized<T extends SizedConfig>(c: T, sizes: NetworkSizes, opts: SizeCheckOptions = {}): T {
+  checkModelSize(c, sizes, opts);
   return c;
 }
 
 /** Refuses `count` items from `sample` when their values or one generated batch would exceed the bounds. */
-export function checkSampleSize(c: SizedConfig, count: number, opts: SizeCheckOptions = {}): void {
-  const item = c.model === 'dense-gan' ? (c.dataDim ?? 1) : (c.seqLen ?? 1) * (c.features ?? 1);
+export function checkSampleSize(c: SizedConfig, sizes: NetworkSizes, count: number, opts: SizeCheckOptions = {}): void {
+  const item = sizes.itemValues;
   const values = count * item;
   if (values > MAX_SAMPLE_VALUES) {
-    const what = c.model === 'dense-gan' ? `${item} values` : `${c.seqLen} steps × ${c.features} features`;
+    const what = sizes.itemText;
     throw new TsganError(
       `--count ${count} × ${what} is ${sci(values)} values, over the ${sci(MAX_SAMPLE_VALUES)} one sample file holds; reduce --count to at most ${Math.max(1, Math.floor(MAX_SAMPLE_VALUES / item))}`,
     );
   }
-  checkBatchMemory(c, Math.min(count, SAMPLE_BATCH), ['seqLen', 'hidden', 'layers', 'noiseDim'], opts);
+  checkBatchMemory(c, sizes, Math.min(count, SAMPLE_BATCH), ['seqLen', 'hidden', 'layers', 'noiseDim'], opts);
 }
 
-function checkBatchMemory(c: SizedConfig, batch: number, keys: string[], opts: SizeCheckOptions): void {
+function checkBatchMemory(c: SizedConfig, sizes: NetworkSizes, batch: number, keys: string[], opts: SizeCheckOptions): void {
   const name = namer(opts);
-  let bytes: number;
-  if (c.model === 'dense-gan') {
-    const widths = [c.noiseDim ?? 1, ...(c.gHidden ?? []), c.dataDim ?? 1, ...(c.dHidden ?? [])].map((w) => w * (c.pac ?? 1));
-    bytes = 4 * 4 * batch * widths.reduce((a, b) => a + b, 0);
-    keys = ['batchSize', 'gHidden', 'dHidden'];
-  } else {
-    const H = c.hidden ?? 1;
-    const F = c.features ?? 1;
-    const input = Math.max(c.noiseDim ?? F, F * (c.pac ?? 1), c.model === 'timegan' ? H * (c.pac ?? 1) : 0);
-    bytes = estimateStackBytes({ cell: c.cell ?? 'gru', batch, time: c.seqLen ?? 1, inputSize: input, hidden: H, headUnits: Math.max(F, H) }, c.layers ?? 1, 1);
-  }
+  const bytes = sizes.batchBytes(batch);
   if (!(bytes <= MAX_ACTIVATION_BYTES)) {
-    refuse(opts, c.model === 'dense-gan' ? 'gHidden' : 'seqLen', `one batch of ${batch} needs about ${gib(bytes)} for its layers, over the ${gib(MAX_ACTIVATION_BYTES)} that fits in 32-bit WebAssembly; reduce ${drivers(c, keys, name) || '--batch-size'}`);
+    refuse(opts, sizes.batchKey, `one batch of ${batch} needs about ${gib(bytes)} for its layers, over the ${gib(MAX_ACTIVATION_BYTES)} that fits in 32-bit WebAssembly; reduce ${drivers(c, sizes.batchDrivers ?? keys, name) || '--batch-size'}`);
   }
 }

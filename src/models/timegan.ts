@@ -204,8 +204,11 @@ export const TIMEGAN_DEFAULTS = {
   ...specDefaults(TIMEGAN_SPEC, 'model'),
 } as Omit<TimeganConfig, 'features' | 'noiseDim' | 'embeddingIterations' | 'supervisedIterations'>;
 
+/** TimeGAN's default iterations per phase (the reference code's). */
+export const TIMEGAN_ITERATIONS = TIMEGAN_SPEC.defaults!.iterations as number;
+
 /** Fills defaults (phase lengths default to `iterations`) and checks every value. */
-export function timeganConfig(partial: Partial<TimeganConfig> & { features: number }, iterations = 10000): TimeganConfig {
+export function timeganConfig(partial: Partial<TimeganConfig> & { features: number }, iterations = TIMEGAN_ITERATIONS): TimeganConfig {
   const c = withTrainingDefaults(
     { ...TIMEGAN_DEFAULTS, noiseDim: partial.features, embeddingIterations: iterations, supervisedIterations: iterations },
     partial,

@@ -223,8 +223,12 @@ export function correlationChart(features: string[], real: number[][], synthetic
   };
 }
 
-/** Training curves from a model's history: every recorded metric, thinned to ≤ 400 points, one panel each. */
-export function historyChart(history: HistoryData): Chart | null {
+/**
+ * Training curves from a model's history: every recorded metric, thinned to
+ * ≤ 400 points, one panel each. `note`: the model's own sentence on reading
+ * its curves (its registry entry's `historyNote`).
+ */
+export function historyChart(history: HistoryData, note?: string): Chart | null {
   const evals = history.evaluations ?? [];
   const evalKeys = [...new Set(evals.flatMap((e) => Object.keys(e.metrics)))].map((k) => `eval ${k}`);
   const sparse = history.sparse ?? {};
@@ -260,10 +264,7 @@ export function historyChart(history: HistoryData): Chart | null {
     caption:
       `Metrics recorded while the model trained${window > 1 ? ` (each point the mean of ${window} iterations)` : ''}` +
       (evals.length > 0 && evalEvery(evals) !== null ? `; "eval" panels: measured on held-out data every ${evalEvery(evals)} iterations.` : evals.length > 0 ? '; "eval" panels: measured on held-out data.' : '.') +
-      // TimeGAN (the only model with phases) weighs two generated batches against one real: read wrongly, a D at chance looks broken.
-      (history.metrics.phase
-        ? " TimeGAN's D judges two generated batches for each real one, so a D that cannot tell them apart calls every window generated: accuracy near 0 on real and near 1 on generated windows, with dLoss near 1.91 (γ = 1), is the sign of a good run."
-        : ''),
+      (note ? ` ${note}` : ''),
     spec: {
       $schema: SCHEMA,
       data: { values },

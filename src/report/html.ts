@@ -49,6 +49,8 @@ export interface ReportOptions {
     trainingSeconds?: number;
     /** `--eval-every`'s best checkpoint, when the saved weights are it rather than the last. */
     checkpoint?: { iteration: number; metric: string; value: number };
+    /** A sentence on reading this model's training curves, where they read differently from a plain GAN's. */
+    historyNote?: string;
   };
   /** Sequences a side in the PCA / t-SNE pictures. Default 1,000 (TimeGAN). */
   embedSamples?: number;
@@ -104,7 +106,7 @@ export async function buildReport(data: EvalData, result: EvalResult, opts: Repo
   );
   if (result.autocorrelation.lags > 0) charts.push(autocorrelationChart(features, result.autocorrelation.real, result.autocorrelation.synthetic));
   if (features.length > 1) charts.push(correlationChart(features, result.crossCorrelation.real, result.crossCorrelation.synthetic));
-  const training = opts.model ? historyChart(opts.model.history) : null;
+  const training = opts.model ? historyChart(opts.model.history, opts.model.historyNote) : null;
   if (training) charts.push(training);
   const grads = opts.model ? gradPerStepChart(opts.model.history.gradNormPerStep ?? []) : null;
   if (grads) charts.push(grads);
