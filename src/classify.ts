@@ -16,13 +16,15 @@ import { loadLabelledSequences, classNames } from './data/sequences.js';
 import { readCsvFile } from './data/table.js';
 import { gather } from './data/batches.js';
 import { loadMnist, MNIST_SIZE } from './data/mnist.js';
-import { SequenceClassifier, classifierConfig, classifierSizes, type ClassifierConfig } from './models/sequence-classifier.js';
+import { SequenceClassifier, classifierConfig, classifierSizes, CLASSIFIER_OPTIONS, type ClassifierConfig } from './models/sequence-classifier.js';
+import { defaultsFor, type OptionDecl } from './config/options.js';
 import { fit, type Callback, type HistoryData, type Trainable, type Metrics } from './train/loop.js';
 import { nanGuard, checkFiniteWeights } from './train/callbacks.js';
 import { sized } from './models/size-check.js';
 import { checkOutDir, checkOutFile, writeDirAtomic, writeFileAtomic } from './io/atomic.js';
 import { layersModelFiles } from './io/layers-artifacts.js';
 import { readModelMetaFile, buildCheckedModel, readNetworkWeights } from './io/model-dir.js';
+import { fileKinds } from './registry.js';
 import { csvField, formatValue } from './data/csv.js';
 import { toJson } from './io/json.js';
 
@@ -113,6 +115,33 @@ function subset(d: LabelledData, idx: Int32Array): LabelledData {
   return { ...d, x: gather(d.x, d.seqLen * d.features, idx), y: Int32Array.from(idx, (j) => d.y[j]), count: idx.length };
 }
 
+/** The options of trainClassifier (and `tsgan classify train`), each default declared once; the network's own are CLASSIFIER_OPTIONS. */
+export const CLASSIFY_TRAIN_OPTIONS: readonly OptionDecl[] = [
+  { name: 'data', flag: 'data', kind: { type: 'text' }, target: 'run', required: true, metavar: 'FILE', section: 'Data', doc: 'CSV, or mnist (sequential MNIST: each digit as 28 steps of 28 pixels)' },
+  { name: 'labelColumn', flag: 'label-column', kind: { type: 'text' }, target: 'run', metavar: 'L', section: 'Data', doc: 'the label column (required for a CSV)' },
+  { name: 'idColumn', flag: 'id-column', kind: { type: 'text' }, target: 'run', metavar: 'ID', section: 'Data', doc: 'the column naming each sequence' },
+  { name: 'columns', flag: 'columns', kind: { type: 'names' }, target: 'run', defaultText: 'every numeric column but label and id', section: 'Data', doc: 'feature columns' },
+  { name: 'seqLen', flag: 'seq-len', kind: { type: 'int', min: 1 }, target: 'run', defaultText: "the first sequence's length", section: 'Data', doc: 'rows per sequence' },
+  ...CLASSIFIER_OPTIONS,
+  { name: 'iterations', flag: 'iterations', kind: { type: 'int', min: 1 }, target: 'run', default: 1000, section: 'Training', doc: 'training steps; the loss is logged every 100' },
+  { name: 'heldOut', flag: 'held-out', kind: { type: 'number', min: 0, exclusive: true, below: 1 }, target: 'run', default: 0.2, section: 'Training', doc: 'share held out for the accuracy' },
+  { name: 'seed', flag: 'seed', kind: { type: 'seed' }, target: 'run', default: 0, section: 'Training', doc: 'weights, split and batches, an integer in [0, 4294967295]' },
+  { name: 'out', flag: 'out', kind: { type: 'text' }, target: 'run', required: true, metavar: 'DIR', section: 'Output', doc: 'model directory to write' },
+  { name: 'force', flag: 'force', kind: { type: 'boolean' }, target: 'run', default: false, section: 'Output', doc: 'replace a previous model directory in --out (one holding a tsgan.json; never another directory or the data)' },
+];
+const TRAIN_DEFAULTS = defaultsFor(CLASSIFY_TRAIN_OPTIONS, 'run') as { iterations: number; heldOut: number; seed: number; force: boolean };
+
+/** The options of predictToCsv (and `tsgan classify predict`). */
+export const CLASSIFY_PREDICT_OPTIONS: readonly OptionDecl[] = [
+  { name: 'model', flag: 'model', kind: { type: 'text' }, target: 'run', required: true, metavar: 'DIR', section: 'Options', doc: 'classifier directory written by tsgan classify train' },
+  { name: 'data', flag: 'data', kind: { type: 'text' }, target: 'run', required: true, metavar: 'FILE', section: 'Options', doc: "CSV in the training data's layout (a label column is not needed)" },
+  { name: 'out', flag: 'out', kind: { type: 'text' }, target: 'run', required: true, metavar: 'FILE', section: 'Options', doc: 'CSV to write: the id, predicted, and p_<class> per class' },
+  { name: 'force', flag: 'force', kind: { type: 'boolean' }, target: 'run', default: false, section: 'Options', doc: 'overwrite an existing --out file' },
+];
+
+const PREDICT_DEFAULTS = defaultsFor(CLASSIFY_PREDICT_OPTIONS, 'run') as { force: boolean };
+
+/** Defaults in CLASSIFY_TRAIN_OPTIONS. */
 export interface ClassifyTrainOptions {
   /** CSV (long format) or 'mnist' (sequential MNIST). */
   data: string;
@@ -121,7 +150,7 @@ export interface ClassifyTrainOptions {
   idColumn?: string;
   columns?: string[];
   seqLen?: number;
-  /** Share held out for the final accuracy. Default 0.2. */
+  /** Share held out for the final accuracy. */
   heldOut?: number;
   iterations?: number;
   seed?: number;
@@ -134,12 +163,12 @@ export interface ClassifyTrainOptions {
 
 /** Loads, scales and splits the data; trains; evaluates on the held-out part; writes the model directory. */
 export async function trainClassifier(opts: ClassifyTrainOptions): Promise<ClassifierMeta> {
-  const seed = checkSeed(opts.seed ?? 0);
-  const iterations = opts.iterations ?? 1000;
-  const heldOut = opts.heldOut ?? 0.2;
+  const seed = checkSeed(opts.seed ?? TRAIN_DEFAULTS.seed);
+  const iterations = opts.iterations ?? TRAIN_DEFAULTS.iterations;
+  const heldOut = opts.heldOut ?? TRAIN_DEFAULTS.heldOut;
   if (!Number.isInteger(iterations) || iterations < 1) throw new TsganError(`--iterations must be a positive integer, got ${iterations}`);
   if (!(heldOut > 0 && heldOut < 1)) throw new TsganError(`--held-out must be between 0 and 1, got ${heldOut}`);
-  checkOutDir(opts.out, opts.force ?? false);
+  checkOutDir(opts.out, opts.force ?? TRAIN_DEFAULTS.force);
 
   let all: LabelledData;
   let features: string[];
@@ -209,7 +238,7 @@ export async function trainClassifier(opts: ClassifyTrainOptions): Promise<Class
           ['classifier/model.json', c.json],
           ['classifier/weights.bin', c.weights],
         ]),
-        opts.force ?? false,
+        opts.force ?? TRAIN_DEFAULTS.force,
       );
     } finally {
       lm.dispose();
@@ -223,7 +252,7 @@ export async function trainClassifier(opts: ClassifyTrainOptions): Promise<Class
 export function loadClassifier(dir: string): { meta: ClassifierMeta; model: SequenceClassifier; scaler: MinMaxScaler } {
   const file = join(dir, 'tsgan.json');
   // Every key is checked against the classifier's schema (src/io/model-schema.ts) before anything is built.
-  const meta = readModelMetaFile(dir, ['classifier'], (m) => `${dir}: holds a ${m} model, not a classifier`) as unknown as ClassifierMeta;
+  const meta = readModelMetaFile(dir, fileKinds(), ['classifier'], (m) => `${dir}: holds a ${m} model, not a classifier`) as unknown as ClassifierMeta;
   const model = buildCheckedModel(file, meta.config, classifierSizes(meta.config), () => new SequenceClassifier(classifierConfig(meta.config), 0));
   let w: tf.Tensor[] = [];
   try {
@@ -247,7 +276,8 @@ export interface ClassifyPredictOptions {
 
 /** One row per sequence: the id, `predicted`, and one probability column per class. */
 export function predictToCsv(opts: ClassifyPredictOptions): { sequences: number } {
-  checkOutFile(opts.out, opts.force ?? false);
+  const force = opts.force ?? PREDICT_DEFAULTS.force;
+  checkOutFile(opts.out, force);
   const { meta, model, scaler } = loadClassifier(opts.model);
   try {
     const s = loadLabelledSequencesForPredict(opts.data, meta);
@@ -260,7 +290,7 @@ export function predictToCsv(opts: ClassifyPredictOptions): { sequences: number 
       const ps = Array.from(probs.subarray(i * K, (i + 1) * K), (p) => formatValue(p));
       lines.push([csvField(s.ids[i]), csvField(meta.classes[best]), ...ps].join(','));
     }
-    writeFileAtomic(opts.out, lines.join('\n') + '\n', opts.force ?? false);
+    writeFileAtomic(opts.out, lines.join('\n') + '\n', force);
     return { sequences: s.count };
   } finally {
     model.dispose();

@@ -12,13 +12,21 @@ import { loadDataset } from './data/table.js';
 import { trainFromCsv, sampleToCsv } from './pipeline.js';
 import type { Callback } from './train/loop.js';
 import type { RganConfig } from './models/rgan.js';
+import { defaultsFor, type OptionDecl } from './config/options.js';
 
+/** The demo's options (DemoOptions' keys), each default declared once. */
+export const DEMO_OPTIONS: readonly OptionDecl[] = [
+  { name: 'out', flag: 'out', kind: { type: 'text' }, target: 'run', metavar: 'DIR', defaultText: './tsgan-demo, or the next free ./tsgan-demo-N', section: 'Options', doc: 'where to write' },
+  { name: 'iterations', flag: 'iterations', kind: { type: 'int', min: 1 }, target: 'run', default: 600, section: 'Options', doc: 'training iterations' },
+  { name: 'seed', flag: 'seed', kind: { type: 'seed' }, target: 'run', default: 0, section: 'Options', doc: 'seed, an integer in [0, 4294967295]' },
+  { name: 'force', flag: 'force', kind: { type: 'boolean' }, target: 'run', default: false, section: 'Options', doc: "replace a previous demo's files in --out" },
+];
+const DEFAULTS = defaultsFor(DEMO_OPTIONS, 'run') as { iterations: number; seed: number; force: boolean };
+
+/** Defaults in DEMO_OPTIONS. */
 export interface DemoOptions {
-  /** Output directory. Default: ./tsgan-demo, or the first free ./tsgan-demo-N. */
   out?: string;
-  /** Training iterations. Default 600. */
   iterations?: number;
-  /** Default 0. */
   seed?: number;
   force?: boolean;
   callbacks?: Callback[];
@@ -60,13 +68,13 @@ export function freeDemoDir(base = 'tsgan-demo'): string {
 
 export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const out = opts.out ?? freeDemoDir();
-  const seed = opts.seed ?? 0;
-  checkOutDir(out, opts.force ?? false);
+  const seed = opts.seed ?? DEFAULTS.seed;
+  const force = opts.force ?? DEFAULTS.force;
+  checkOutDir(out, force);
   mkdirSync(out, { recursive: true });
   const dataFile = join(out, 'sines.csv');
   const modelDir = join(out, 'model');
   const syntheticFile = join(out, 'synthetic.csv');
-  const force = opts.force ?? false;
 
   const sines = sineData({ count: 1000, seqLen: 24, features: 5, seed });
   writeFileAtomic(dataFile, sinesToCsv(sines), force);
@@ -75,7 +83,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     out: modelDir,
     idColumn: 'id',
     seqLen: 24,
-    iterations: opts.iterations ?? 600,
+    iterations: opts.iterations ?? DEFAULTS.iterations,
     seed,
     force,
     model: DEMO_MODEL,

@@ -13,10 +13,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import type { OptionDecl } from './config/options.js';
 
 export { tf };
 
 export type BackendName = 'wasm' | 'cpu';
+
+/** The backend option every command takes. */
+export const BACKEND_OPTION: OptionDecl = { name: 'backend', flag: 'backend', kind: { type: 'choice', choices: ['wasm', 'cpu'] }, target: 'run', default: 'wasm', section: 'Output', doc: 'TF.js backend' };
 
 export interface EngineInfo {
   /** The backend that actually runs. */

@@ -13,6 +13,10 @@ export { MinMaxScaler, type ScalerState } from './data/scaler.js';
 export { makeWindows, type Windows, type WindowOptions } from './data/windows.js';
 export { BatchSampler, type Items } from './data/batches.js';
 export { sineData, sinesToCsv, type SinesOptions } from './data/sines.js';
+export { inferSchema, parseDatetime, NA_TOKENS, type DataSchema, type ColumnSchema, type ColumnRole, type ColumnType, type InferOptions } from './data/schema.js';
+export { readSchemaFile, checkSchemaFits } from './data/schema-file.js';
+export { inspectCsv, formatInspection, type Inspection, type InspectOptions } from './data/inspect.js';
+export { mixedPanel, MIXED_PANEL_TRUTH, type MixedPanelOptions } from './data/mixed-panel.js';
 
 export { RecurrentStack, runLayer, gateCount, CELL_TYPES, type CellType, type RecurrentStackArgs, type StackApplyOptions } from './nn/recurrent.js';
 export { LayerNormRecurrent, type LayerNormRecurrentArgs } from './nn/layer-norm-layer.js';
@@ -20,16 +24,20 @@ export { DenseHead, Mlp, type DenseArgs, type Activation } from './nn/dense.js';
 export { glorotUniform, orthogonal } from './nn/init.js';
 
 export { Adam, globalNorm, type AdamArgs } from './models/adam.js';
-export { Gan, featureMatchingLoss, GAN_TRAINING_OPTIONS, type GanTrainingConfig, type GanStepMetrics } from './models/gan.js';
+export { Gan, featureMatchingLoss, GAN_TRAINING_OPTIONS, checkTrainingConfig, withTrainingDefaults, type GanTrainingConfig, type GanStepMetrics } from './models/gan.js';
 export { Rgan, rganConfig, RGAN_DEFAULTS, type RganConfig, type RganStepMetrics } from './models/rgan.js';
-export { ARCH_DEFAULTS, sequenceNoise, type RecurrentGanArch, type NoiseKind } from './models/recurrent-arch.js';
+export { ARCH_DEFAULTS, ARCH_OPTIONS, sequenceNoise, type RecurrentGanArch, type NoiseKind } from './models/recurrent-arch.js';
+export { specDefaults, type ModelSpec } from './models/spec.js';
+export { defaultsFor, type OptionDecl, type OptionKind, type OptionValues } from './config/options.js';
+export { mlpLayers, denseLayers, recurrentStackLayers } from './nn/export.js';
 export { nonSaturating, bceWithLogits, makeLoss, LOSS_NAMES, type GanLoss, type LossName, type LossOptions } from './losses/gan.js';
 
 export { fit, History, type Trainable, type Callback, type Metrics, type FitOptions, type FitResult, type TrainControl, type HistoryData } from './train/loop.js';
 export { progressBar, nanGuard, checkFiniteWeights, type ProgressBar, type ProgressOptions } from './train/callbacks.js';
 export { GanTrainer, windowItems } from './train/gan-trainer.js';
 
-export { saveModelDir, loadModelDir, readModelMeta, type ModelMeta, type LoadedModel, type DataInfo } from './io/model-dir.js';
+export { saveModelDir, type ModelMeta, type LoadedModel, type DataInfo } from './io/model-dir.js';
+export { loadModelDir, readModelMeta, buildGan } from './load.js';
 export { writeDirAtomic, writeFileAtomic, checkOutDir, checkOutFile } from './io/atomic.js';
 export { samplesToCsv } from './io/samples.js';
 export { checkpointer, type Checkpointer, type CheckpointerOptions } from './train/checkpointer.js';
@@ -39,6 +47,8 @@ export { CHECKPOINT_DIR } from './io/checkpoint.js';
 export { registerModel, modelNames, modelEntry } from './registry.js';
 export type { ModelEntry, ModelConfig, ModelTrainer } from './zoo/entry.js';
 export type { NetworkSizes } from './models/size-check.js';
+/** The zod building blocks of a saved config's schema (for a model's `saved.schema`). */
+export * as savedSchema from './io/model-schema.js';
 export { trainFromCsv, sampleToCsv, sampleSequences, prepareData, type TrainCsvOptions, type SampleCsvOptions, type PreparedData } from './pipeline.js';
 export { runDemo, type DemoOptions, type DemoResult } from './demo.js';
 export { setFusedKernels, fusedKernelsActive } from './kernels/fused-stack.js';

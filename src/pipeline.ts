@@ -8,7 +8,8 @@ import { tf } from './engine.js';
 import { Rng, checkSeed, deriveSeed } from './random.js';
 import { TsganError } from './errors.js';
 import { VERSION } from './version.js';
-import { loadDataset, readDataFile, type Dataset } from './data/table.js';
+import { loadDataset, readDataFile, readCsvFile, tableToDataset, type Dataset } from './data/table.js';
+import { suggestedIdColumn } from './data/schema.js';
 import { MinMaxScaler } from './data/scaler.js';
 import { makeWindows, type Windows } from './data/windows.js';
 import type { RganConfig } from './models/rgan.js';
@@ -17,12 +18,13 @@ import { nanGuard, checkFiniteWeights, nonFiniteWeight } from './train/callbacks
 import { checkpointer } from './train/checkpointer.js';
 import { runDefaults, modelEntry, defaultModel } from './registry.js';
 import type { ModelEntry } from './zoo/entry.js';
-import { declared } from './config/options.js';
+import { declared, defaultsFor, type OptionDecl } from './config/options.js';
 import { CHECKPOINT_DIR, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, checkpointFiles } from './io/checkpoint.js';
 import { fusedKernelsActive } from './kernels/fused-stack.js';
 import { createHash } from 'node:crypto';
 import { checkOutDir, checkOutFile, writeDirAtomic, writeFileAtomic, createStagingDir, commitDir, discardDir } from './io/atomic.js';
-import { loadModelDir, saveModelDir, networkFiles, type AnyGan, type LoadedModel, type ModelMeta, type DataInfo } from './io/model-dir.js';
+import { loadModelDir } from './load.js';
+import { saveModelDir, networkFiles, type AnyGan, type LoadedModel, type ModelMeta, type DataInfo } from './io/model-dir.js';
 import { samplesToCsv, vectorsToCsv } from './io/samples.js';
 import type { DenseGanConfig } from './models/dense-gan.js';
 import { imageGrid } from './io/png.js';
@@ -34,34 +36,35 @@ import type { TimeganConfig } from './models/timegan.js';
 import { diversityMonitor, gradPerStepMonitor, MONITOR_OPTIONS } from './train/monitors.js';
 import type { Items } from './data/batches.js';
 import { EvalCallback, type EvalMetricName } from './train/evaluator.js';
-import { sized, checkSampleSize } from './models/size-check.js';
+import { sized, checkSampleSize, MAX_SAMPLE_VALUES } from './models/size-check.js';
 
+/** A training run's options; each default is declared once (src/registry.ts and the model specs) and listed in docs/options.md. */
 export interface TrainCsvOptions {
   /** CSV file with a header row. */
   data: string;
   /** Model directory to write. */
   out: string;
-  /** Feature columns. Default: every numeric column. */
+  /** Feature columns. */
   columns?: string[];
   /** Column naming the series of each row (panel data). */
   idColumn?: string;
-  /** Window length. Default 24. */
+  /** Window length. */
   seqLen?: number;
-  /** Rows between window starts. Default 1. */
+  /** Rows between window starts. */
   stride?: number;
   /** A registered model that learns sequences: 'rgan' (the default), 'timegan', or one added with registerModel. */
   modelType?: string;
   /** The model's options by library name (docs/options.md lists each with its default). */
   model?: Partial<Omit<RganConfig, 'features' | 'seqLen' | 'model'>> & Partial<Omit<TimeganConfig, 'features' | 'seqLen' | 'model'>> & Record<string, unknown>;
-  /** Training iterations (for TimeGAN: of the joint phase; the two pre-training phases default to as many). Default 1000; TimeGAN 10,000. */
+  /** Training iterations (for TimeGAN: of the joint phase; the two pre-training phases default to as many). */
   iterations?: number;
-  /** Measure the generator's diversity every this many iterations, warn on collapse (0: off). Default 100. */
+  /** Measure the generator's diversity every this many iterations, warn on collapse (0: off). */
   diversityEvery?: number;
-  /** Record D's gradient per input time step every this many iterations (0: off). Default 100. */
+  /** Record D's gradient per input time step every this many iterations (0: off). */
   gradStepsEvery?: number;
-  /** Seed for weights, noise and batches. Default 0. */
+  /** Seed for weights, noise and batches. */
   seed?: number;
-  /** Overwrite a non-empty `out`. Default false. */
+  /** Replace a previous model directory in `out`. */
   force?: boolean;
   callbacks?: Callback[];
   /** Receives one-line notices (columns left out, evaluations, ...). */
@@ -69,15 +72,15 @@ export interface TrainCsvOptions {
   /**
    * Evaluate every this many iterations on a held-out 20 % of the data (blocks
    * of time, see holdOutBlocks), record the metrics in the history and save
-   * the best checkpoint by `evalMetric`. Default: off.
+   * the best checkpoint by `evalMetric`.
    */
   evalEvery?: number;
-  /** Metric that picks the best checkpoint: 'mmd' (default), 'coverage' or 'discriminative'. */
+  /** Metric that picks the best checkpoint: 'mmd', 'coverage' or 'discriminative'. */
   evalMetric?: EvalMetricName;
   /**
    * Write the whole training state to `out/checkpoint/` every this many
    * iterations, for `resumeTraining` (0: never, though `interrupt` still
-   * does). Default 'auto': every 5 minutes of training.
+   * does); 'auto': every few minutes of training.
    */
   checkpointEvery?: number | 'auto';
   /** Set `requested` (the CLI does on Ctrl-C) to write a checkpoint after the current iteration and stop. */
@@ -90,9 +93,14 @@ export interface PreparedData {
   windows: Windows;
 }
 
-/** Reads, checks, scales and windows a CSV. */
-export function prepareData(file: string, opts: Pick<TrainCsvOptions, 'columns' | 'idColumn' | 'seqLen' | 'stride'>): PreparedData {
-  const dataset = loadDataset(file, { columns: opts.columns, idColumn: opts.idColumn });
+/** Reads, checks, scales and windows a CSV; `onNotice` hears of a likely entity column left unnamed. */
+export function prepareData(file: string, opts: Pick<TrainCsvOptions, 'columns' | 'idColumn' | 'seqLen' | 'stride' | 'onNotice'>): PreparedData {
+  const table = readCsvFile(file);
+  const dataset = tableToDataset(table, { columns: opts.columns, idColumn: opts.idColumn });
+  if (opts.idColumn === undefined && opts.onNotice) {
+    const id = suggestedIdColumn(table);
+    if (id !== null) opts.onNotice(`tsgan: warning: column "${id}" looks like an entity id (its values come in blocks of rows); without --id-column ${id}, windows run across entities`);
+  }
   const F = dataset.features.length;
   const scaler = MinMaxScaler.fit(dataset.series.map((s) => s.values), F);
   const d = runDefaults(defaultModel('sequences').spec.name); // the window options every sequence model shares
@@ -130,20 +138,20 @@ export interface CsvCheckpointState {
 export type CsvCheckpointOptions = Omit<TrainCsvOptions, 'out' | 'force' | 'callbacks' | 'onNotice' | 'interrupt'>;
 
 export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): Promise<ModelMeta> {
-  const force = opts.force ?? false;
   const entry = learner(opts.modelType, 'sequences');
   const defaults = runDefaults(entry.spec.name);
+  const force = opts.force ?? (defaults.force as boolean);
   const seed = checkSeed(opts.seed ?? (defaults.seed as number));
   const iterations = opts.iterations ?? (defaults.iterations as number);
   if (!Number.isInteger(iterations) || iterations < 1) throw new TsganError(`--iterations must be a positive integer, got ${iterations}`);
-  const checkpointEvery = opts.checkpointEvery ?? 'auto';
+  const checkpointEvery = opts.checkpointEvery ?? (defaults.checkpointEvery as 'auto');
   if (checkpointEvery !== 'auto' && (!Number.isInteger(checkpointEvery) || checkpointEvery < 0)) throw new TsganError(`--checkpoint-every must be a whole number, got ${checkpointEvery}`);
   const dataPath = resume?.dataPath ?? opts.data;
   if (!resume) checkOutDir(opts.out, force, '--out', { inputs: [['--data', opts.data]] });
   // Checked (a regular file of bounded size) and, on resume, compared before it is parsed.
   const dataSha256 = fileSha256(dataPath);
   if (resume && dataSha256 !== resume.state.dataSha256) throw new TsganError(`${dataPath}: is not the file this training started on (its contents changed); resume needs the same data`);
-  const { dataset, scaler, windows } = prepareData(dataPath, opts);
+  const { dataset, scaler, windows } = prepareData(dataPath, { ...opts, seqLen: opts.seqLen ?? (defaults.seqLen as number), stride: opts.stride ?? (defaults.stride as number) });
   if (dataset.skipped.length > 0) {
     opts.onNotice?.(`tsgan: leaving out non-numeric columns: ${dataset.skipped.join(', ')}`);
   }
@@ -174,6 +182,10 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
     }
     const trainer = entry.trainer(model, train, seed, iterations);
     const total = trainer.totalIterations ?? iterations;
+    const batch = (model.config as { batchSize?: number }).batchSize;
+    if (!resume && batch !== undefined && train.count < batch) {
+      opts.onNotice?.(`tsgan: warning: ${train.count} training windows for a batch of ${batch}: every batch holds the same windows, and the model will learn them by heart; use more data, or a smaller --seq-len or --batch-size`);
+    }
     if (trainer.notice) opts.onNotice?.(trainer.notice);
     const monitors = ganMonitors(model, trainer.items, seed, opts);
     let history: History | undefined;
@@ -329,6 +341,7 @@ function modelMeta(
   };
 }
 
+/** A dense training run's options; defaults as for TrainCsvOptions. */
 export interface TrainDenseOptions {
   /** 'mnist' for the built-in digits, or a CSV whose rows are fixed-width vectors. */
   data: string;
@@ -338,7 +351,7 @@ export interface TrainDenseOptions {
    * (removed on failure or interrupt), so `out` appears only complete.
    */
   out: string;
-  /** Feature columns of a CSV. Default: every numeric column. */
+  /** Feature columns of a CSV. */
   columns?: string[];
   /** [height, width] of a CSV row seen as an image (for PNG grids). MNIST: 28 × 28. */
   imageShape?: [number, number];
@@ -346,11 +359,10 @@ export interface TrainDenseOptions {
   modelType?: string;
   /** The model's options by library name (docs/options.md lists each with its default). */
   model?: Partial<Omit<DenseGanConfig, 'dataDim' | 'imageShape'>> & Record<string, unknown>;
-  /** Training iterations. Default 5000. */
+  /** Training iterations. */
   iterations?: number;
-  /** Write a PNG grid of 64 samples every this many iterations (images only; 0: never). Default 500. */
+  /** Write a PNG grid of 64 samples every this many iterations (images only; 0: never). */
   sampleEvery?: number;
-  /** Default 0. */
   seed?: number;
   force?: boolean;
   callbacks?: Callback[];
@@ -359,9 +371,9 @@ export interface TrainDenseOptions {
 
 /** The dense GAN on MNIST or on a CSV of vectors, scaled to [−1, 1]. */
 export async function trainDenseGan(opts: TrainDenseOptions): Promise<ModelMeta> {
-  const force = opts.force ?? false;
   const entry = learner(opts.modelType, 'vectors');
   const defaults = runDefaults(entry.spec.name);
+  const force = opts.force ?? (defaults.force as boolean);
   const seed = checkSeed(opts.seed ?? (defaults.seed as number));
   const iterations = opts.iterations ?? (defaults.iterations as number);
   const sampleEvery = opts.sampleEvery ?? (defaults.sampleEvery as number);
@@ -465,14 +477,29 @@ export function sampleSequences(loaded: LoadedModel, count: number, seed = 0): F
   return loaded.scaler.inverse(scaled);
 }
 
+/** The options of sampleToCsv (and `tsgan sample`), each default declared once. */
+export const SAMPLE_OPTIONS: readonly OptionDecl[] = [
+  { name: 'model', flag: 'model', kind: { type: 'text' }, target: 'run', required: true, metavar: 'DIR', section: 'Options', doc: 'model directory written by tsgan train' },
+  {
+    name: 'count',
+    flag: 'count',
+    kind: { type: 'int', min: 1 },
+    target: 'run',
+    required: true,
+    section: 'Options',
+    doc: `number of sequences; at most ${MAX_SAMPLE_VALUES.toLocaleString('en-US')} values (N × steps × features) per call: run again with another --seed for more`,
+  },
+  { name: 'out', flag: 'out', kind: { type: 'text' }, target: 'run', required: true, metavar: 'FILE', section: 'Options', doc: 'CSV file to write (a .png for an image model: a grid of N images)' },
+  { name: 'seed', flag: 'seed', kind: { type: 'seed' }, target: 'run', default: 0, section: 'Options', doc: 'noise seed, an integer in [0, 4294967295]; the same seed gives the same file' },
+  { name: 'force', flag: 'force', kind: { type: 'boolean' }, target: 'run', default: false, section: 'Options', doc: 'overwrite an existing --out file (never a directory, a device, a link, or the model)' },
+];
+const SAMPLE_DEFAULTS = defaultsFor(SAMPLE_OPTIONS, 'run') as { seed: number; force: boolean };
+
+/** Defaults in SAMPLE_OPTIONS. */
 export interface SampleCsvOptions {
-  /** Model directory from trainFromCsv / `tsgan train`. */
   model: string;
-  /** Number of sequences. */
   count: number;
-  /** CSV file to write. */
   out: string;
-  /** Default 0. */
   seed?: number;
   force?: boolean;
 }
@@ -486,10 +513,10 @@ function constantColumns(scaler: MinMaxScaler): (number | null)[] {
 export function sampleToCsv(opts: SampleCsvOptions): { rows: number; features: string[]; seqLen: number; format: 'csv' | 'png' } {
   if (!Number.isInteger(opts.count) || opts.count < 1) throw new TsganError(`--count must be a positive integer, got ${opts.count}`);
   // Never the model directory (nor a directory holding it), a device, a link or a directory.
-  checkOutFile(opts.out, opts.force ?? false, '--out', { inputs: [['--model', opts.model]] });
-  const seed = checkSeed(opts.seed ?? 0);
+  const force = opts.force ?? SAMPLE_DEFAULTS.force;
+  checkOutFile(opts.out, force, '--out', { inputs: [['--model', opts.model]] });
+  const seed = checkSeed(opts.seed ?? SAMPLE_DEFAULTS.seed);
   const loaded = loadModelDir(opts.model);
-  const force = opts.force ?? false;
   try {
     const m = loaded.model;
     checkSampleSize(m.config, modelEntry(m.config.model).sizes(m.config), opts.count, { file: join(opts.model, 'tsgan.json') });

@@ -8,6 +8,7 @@ import type { OptionDecl, OptionValues } from './config/options.js';
 import { offeredOptions } from './models/spec.js';
 import type { Gan } from './models/gan.js';
 import { TsganError } from './errors.js';
+import { BACKEND_OPTION } from './engine.js';
 import { ganMetaSchema, type FileKind } from './io/model-schema.js';
 import { CLASSIFIER_KIND } from './io/classifier-schema.js';
 import type { ModelEntry, ModelConfig } from './zoo/entry.js';
@@ -16,16 +17,17 @@ import { TIMEGAN } from './zoo/timegan.js';
 import { DENSE_GAN } from './zoo/dense-gan.js';
 import { MONITOR_OPTIONS } from './train/monitors.js';
 import { EVAL_OPTIONS } from './train/evaluator.js';
+import { AUTO_CHECKPOINT_SECONDS } from './train/checkpointer.js';
 
 /** Every training run's options. */
 const COMMON_RUN: readonly OptionDecl[] = [
-  { name: 'data', flag: 'data', kind: { type: 'text' }, target: 'run', required: true, metavar: 'FILE', section: 'Data', doc: "CSV with a header row; dense-gan also takes 'mnist'" },
+  { name: 'data', flag: 'data', kind: { type: 'text' }, target: 'run', required: true, metavar: 'FILE', section: 'Data', doc: 'CSV with a header row' },
   { name: 'columns', flag: 'columns', kind: { type: 'names' }, target: 'run', defaultText: 'every numeric column', section: 'Data', doc: 'feature columns, in this order' },
   { name: 'iterations', flag: 'iterations', kind: { type: 'int', min: 1 }, target: 'run', default: 1000, section: 'Training', doc: "training iterations (timegan: of the joint phase; its two pre-training phases default to as many)" },
   { name: 'seed', flag: 'seed', kind: { type: 'seed' }, target: 'run', default: 0, section: 'Training', doc: 'seed of the weights, noise and batches, an integer in [0, 4294967295]' },
   { name: 'out', flag: 'out', kind: { type: 'text' }, target: 'run', required: true, metavar: 'DIR', section: 'Output', doc: 'model directory to write' },
   { name: 'force', flag: 'force', kind: { type: 'boolean' }, target: 'run', default: false, section: 'Output', doc: 'replace a previous model directory in --out (one holding a tsgan.json; never another directory or the data)' },
-  { name: 'backend', flag: 'backend', kind: { type: 'choice', choices: ['wasm', 'cpu'] }, target: 'run', default: 'wasm', section: 'Output', doc: 'TF.js backend' },
+  BACKEND_OPTION,
 ];
 
 /** The runs of models that learn windows of a table's rows. */
@@ -39,7 +41,8 @@ const SEQUENCE_RUN: readonly OptionDecl[] = [
     flag: 'checkpoint-every',
     kind: { type: 'int', min: 0 },
     target: 'run',
-    defaultText: 'every 5 minutes of training',
+    default: 'auto',
+    defaultText: `every ${AUTO_CHECKPOINT_SECONDS / 60} minutes of training`,
     section: 'Output',
     doc: 'write the whole training state to DIR/checkpoint/ every N iterations (0: never); Ctrl-C writes one too and stops; DIR holds only the checkpoint until the finished model replaces it',
   },
@@ -100,6 +103,13 @@ function runOptionsOf(m: ModelEntry): readonly OptionDecl[] {
   return m.learns === 'vectors' ? VECTOR_RUN : SEQUENCE_RUN;
 }
 
+/** --data, with the built-in data sets the models take by name. */
+function dataOption(): OptionDecl {
+  const base = COMMON_RUN.find((d) => d.name === 'data')!;
+  const builtIn = MODELS.flatMap((m) => Object.keys(m.builtInData ?? {}).map((set) => `${m.spec.name} also takes '${set}'`));
+  return { ...base, doc: [base.doc, ...builtIn].join('; ') };
+}
+
 function modelOption(): OptionDecl {
   const names = modelNames();
   return { name: 'modelType', flag: 'model', kind: { type: 'choice', choices: names }, target: 'run', default: names[0], section: 'Model', doc: 'model type' };
@@ -109,7 +119,9 @@ function modelOption(): OptionDecl {
 export function trainOptions(name: string): OptionDecl[] {
   const m = modelEntry(name);
   const own = m.spec.defaults ?? {};
-  return [modelOption(), ...COMMON_RUN, ...runOptionsOf(m), ...offeredOptions(m.spec)].map((d) => (d.name in own ? { ...d, default: own[d.name] } : d));
+  return [modelOption(), ...COMMON_RUN.map((d) => (d.name === 'data' ? dataOption() : d)), ...runOptionsOf(m), ...offeredOptions(m.spec)].map((d) =>
+    d.name in own ? { ...d, default: own[d.name] } : d,
+  );
 }
 
 /** A run's defaults for `name`, by library name (iterations, seqLen, …). */

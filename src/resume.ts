@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { recoverLeftovers, isSystemError, userErrorFromSystem } from './io/atomic.js';
 import { z } from 'zod';
 import { TsganError } from './errors.js';
-import { modelNames } from './registry.js';
+import { modelNames, modelEntry } from './registry.js';
 import { VERSION } from './version.js';
 import {
   CHECKPOINT_DIR,
@@ -26,7 +26,7 @@ import type { ModelMeta } from './io/model-dir.js';
 const optionsSchema = z.looseObject({
   data: z.string().min(1),
   // A model this tsgan has registered, which learns sequences (checked again when the run is rebuilt).
-  modelType: z.string().refine((m) => modelNames().includes(m), { error: 'must name a registered model' }).optional(),
+  modelType: z.string().refine((m) => modelNames().includes(m) && modelEntry(m).learns === 'sequences', { error: 'must name a registered model that learns sequences' }).optional(),
   iterations: z.number().int().min(1).optional(),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
   seqLen: z.number().int().min(1).optional(),

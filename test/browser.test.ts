@@ -6,7 +6,7 @@ import { before, test } from 'node:test';
 import { join } from 'node:path';
 import { tf } from '../src/engine.js';
 import { Rng } from '../src/random.js';
-import { loadModelDir } from '../src/io/model-dir.js';
+import { loadModelDir } from '../src/load.js';
 import { engine, runCli, tempDir, STOCK_CSV } from './helpers.js';
 import { chromiumPath } from '../tools/chromium.js';
 import { predictInBrowser } from '../tools/browser-model.js';

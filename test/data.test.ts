@@ -122,7 +122,7 @@ test('windows: seqLen and stride within each series, never across ids; too-short
   const w = makeWindows(d.series, 1, scaler, { seqLen: 3, stride: 2 });
   assert.equal(w.count, 3);
   assert.deepEqual(Array.from(w.data), [0, 1, 2, 2, 3, 4, 10, 11, 12]);
-  assert.throws(() => makeWindows(d.series, 1, scaler, { seqLen: 4, file: 'f.csv' }), /f\.csv: series "b" has 3 rows, fewer than --seq-len 4/);
+  assert.throws(() => makeWindows(d.series, 1, scaler, { seqLen: 4, stride: 1, file: 'f.csv' }), /f\.csv: series "b" has 3 rows, fewer than --seq-len 4/);
 });
 
 test('the stock data loads in file order with its six numeric features', () => {

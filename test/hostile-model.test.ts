@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { engine, runCli, tempDir, STOCK_CSV } from './helpers.js';
-import { loadModelDir } from '../src/io/model-dir.js';
+import { loadModelDir } from '../src/load.js';
 import { TsganError } from '../src/errors.js';
 import { Rng } from '../src/random.js';
 import { tf } from '../src/engine.js';

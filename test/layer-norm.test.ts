@@ -17,7 +17,8 @@ import { RecurrentStack, CELL_TYPES } from '../src/nn/recurrent.js';
 import { Rgan, rganConfig } from '../src/models/rgan.js';
 import { GanTrainer } from '../src/train/gan-trainer.js';
 import { sineData } from '../src/data/sines.js';
-import { saveModelDir, loadModelDir, type ModelMeta } from '../src/io/model-dir.js';
+import { saveModelDir, type ModelMeta } from '../src/io/model-dir.js';
+import { loadModelDir } from '../src/load.js';
 
 before(engine);
 

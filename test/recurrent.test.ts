@@ -111,6 +111,6 @@ test('orthogonal initialiser gives orthonormal rows, and is seeded', () => {
 });
 
 test('bad stack arguments are refused with the offending value', () => {
-  assert.throws(() => new RecurrentStack({ cell: 'gru', hidden: 0, inputSize: 2 }, new Rng(0)), /hidden must be a positive integer, got 0/);
-  assert.throws(() => new RecurrentStack({ cell: 'xyz' as CellType, inputSize: 2 }, new Rng(0)), /unknown cell type "xyz"/);
+  assert.throws(() => new RecurrentStack({ cell: 'gru', layers: 1, hidden: 0, inputSize: 2 }, new Rng(0)), /hidden must be a positive integer, got 0/);
+  assert.throws(() => new RecurrentStack({ cell: 'xyz' as CellType, layers: 1, hidden: 4, inputSize: 2 }, new Rng(0)), /unknown cell type "xyz"/);
 });

@@ -15,6 +15,8 @@ import { Rng } from '../src/random.js';
 import { Timegan, timeganConfig, type TimeganConfig } from '../src/models/timegan.js';
 import { correlationLoss, crossFeatureMask, weakPairMask, momentLoss, quantileLoss, slicedLoss, pairProjections, incrementLoss } from '../src/losses/distribution.js';
 import { TimeganTrainer } from '../src/train/timegan-trainer.js';
+import { GanTrainer } from '../src/train/gan-trainer.js';
+import type { Windows } from '../src/data/windows.js';
 import { sineData } from '../src/data/sines.js';
 import { sinesCoupling } from '../src/eval/sines.js';
 
@@ -219,7 +221,7 @@ test('tsgan train --model timegan writes a model whose generator loads with plai
 
   // The saved chain G → S → R, loaded by TF.js alone, gives tsgan's samples (in scaled units).
   const gen = await loadPlainLayersModel(join(out, 'generator'));
-  const { loadModelDir } = await import('../src/io/model-dir.js');
+  const { loadModelDir } = await import('../src/load.js');
   const loaded = loadModelDir(out);
   const z = loaded.model.noise(new Rng(7), 3);
   const mine = loaded.model.generate(z);
@@ -252,7 +254,7 @@ test('bidirectional D: every step’s logit reads the whole sequence; saved, it 
   const out = join(tempDir(), 'bi');
   const r = await runCli(['train', '--model', 'timegan', '--data', STOCK_CSV, '--out', out, '--iterations', '3', '--embedding-iterations', '2', '--supervised-iterations', '2', '--layers', '2', '--hidden', '6', '--batch-size', '16', '--seed', '2']);
   assert.equal(r.code, 0, r.stderr);
-  const { loadModelDir } = await import('../src/io/model-dir.js');
+  const { loadModelDir } = await import('../src/load.js');
   const loaded = loadModelDir(out).model as Timegan;
   assert.equal(loaded.config.bidirectional, true);
   const plain = await loadPlainLayersModel(join(out, 'discriminator'));
@@ -295,7 +297,7 @@ test('--no-bidirectional trains the reference code\'s forward-only D; a model sa
   assert.match(both.stderr, /--bidirectional and --no-bidirectional contradict each other/);
   const r = await runCli([...args, '--no-bidirectional']);
   assert.equal(r.code, 0, r.stderr);
-  const { loadModelDir } = await import('../src/io/model-dir.js');
+  const { loadModelDir } = await import('../src/load.js');
   const fwd = loadModelDir(out).model as Timegan;
   assert.equal(fwd.config.bidirectional, false);
   assert.equal(fwd.discriminatorBack, null);
@@ -591,4 +593,12 @@ test('--moment-loss quantiles: the data-space term sees the whole distribution p
     m.dispose();
   }
   x.dispose();
+});
+
+test('the type system keeps TimeGAN out of the plain GAN trainer (its D judges latent sequences, not data)', () => {
+  // Checked when the tests compile: without the @ts-expect-error the build fails, and if GanTrainer accepted a Timegan, the directive itself would.
+  const wrong = (t: Timegan, w: Windows) =>
+    // @ts-expect-error a TimeGAN is not a DataSpaceGan
+    new GanTrainer(t, w, 0);
+  assert.equal(wrong.length, 2);
 });

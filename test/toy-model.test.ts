@@ -44,7 +44,7 @@ const ARGS = ['--model', 'toy-mlp', '--seq-len', '8', '--toy-width', '12', '--it
 test('a registered toy model trains, saves, loads, samples and evaluates through the CLI, byte-identical to the library', async () => {
   const dir = tempDir();
   const csv = data(dir);
-  assert.ok(modelNames().includes('toy-mlp'));
+  assert.deepEqual(modelNames(), ['rgan', 'timegan', 'dense-gan', 'toy-mlp']);
 
   // Help and the flag checks know it, from its declarations alone.
   const help = await runCli(['train', '--help']);
@@ -83,7 +83,8 @@ test('a registered toy model trains, saves, loads, samples and evaluates through
     tf.dispose([z, ours, theirs]);
     plain.dispose();
 
-    // Learning happened: the trained G's means moved from an untrained G's towards the data's.
+    // Learning happened: the trained G's means moved from an untrained G's towards the data's
+    // (fixed seeds: the margin is wide, 0.5 × the untrained distance, against backend-level rounding).
     const real = means(Array.from(loaded.scaler.transform(new Float64Array(readFileSync(csv, 'utf8').trim().split('\n').slice(1).flatMap((l) => l.split(',').map(Number))))), 2);
     const fresh = TOY.build(TOY.config(meta.config), 5);
     const before = means(fresh.sample(200, new Rng(2)), 2);
@@ -108,8 +109,12 @@ test('a registered toy model trains, saves, loads, samples and evaluates through
 
   // Evaluated: the CLI and the library score the samples the same way, with the model's history in the report.
   const json = join(dir, 'eval.json');
-  const er = await runCli(['eval', '--real', csv, '--synthetic', s1, '--model', cli, '--quick', '--json', json]);
+  const report = join(dir, 'report.html');
+  const er = await runCli(['eval', '--real', csv, '--synthetic', s1, '--model', cli, '--quick', '--json', json, '--report', report]);
   assert.equal(er.code, 0, er.stderr);
+  // The report draws the toy's training history, read from its model directory.
+  assert.ok(listFiles(join(dir, 'report-charts')).includes('training.png'));
+  assert.match(readFileSync(report, 'utf8'), /Training history/);
   const viaCli = JSON.parse(readFileSync(json, 'utf8'));
   const viaLib = await evaluateFiles({ real: csv, synthetic: s2, quick: true });
   assert.equal(viaCli.seqLen, 8);

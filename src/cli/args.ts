@@ -61,42 +61,12 @@ export function required(command: string, values: Values, name: string): string 
   return v;
 }
 
-export function str(values: Values, name: string): string | undefined {
-  const v = values[name];
-  return typeof v === 'string' ? v : undefined;
-}
-
 /** A flag's value checked as a declared option of `kind` would be (one wording for every command). */
 function checked<T>(values: Values, name: string, kind: OptionKind): T | undefined {
-  const v = str(values, name);
+  const v = typeof values[name] === 'string' ? (values[name] as string) : undefined;
   return v === undefined ? undefined : (parseOption({ name, flag: name, kind, target: 'run', section: '', doc: '' }, v, `--${name}`) as T);
-}
-
-export function int(values: Values, name: string, min = 1): number | undefined {
-  return checked(values, name, { type: 'int', min });
-}
-
-/** A seed: an integer in [0, 2³² − 1] (decimal digits only); anything else is refused. */
-export function seed(values: Values, name = 'seed'): number | undefined {
-  return checked(values, name, { type: 'seed' });
-}
-
-export function num(values: Values, name: string): number | undefined {
-  return checked(values, name, { type: 'number', min: 0, exclusive: true });
-}
-
-export function nonNegative(values: Values, name: string): number | undefined {
-  return checked(values, name, { type: 'number', min: 0 });
 }
 
 export function oneOf<T extends string>(values: Values, name: string, allowed: readonly T[]): T | undefined {
   return checked(values, name, { type: 'choice', choices: allowed });
-}
-
-export function list(values: Values, name: string): string[] | undefined {
-  const v = str(values, name);
-  if (v === undefined) return undefined;
-  const items = v.split(',').map((s) => s.trim());
-  if (items.some((s) => s === '')) throw new TsganError(`--${name} has an empty name in "${v}"`);
-  return items;
 }

@@ -1,43 +1,35 @@
 /** `tsgan classify train|predict`: a deep recurrent sequence classifier. */
-import { trainClassifier, predictToCsv } from '../classify.js';
-import { CELL_TYPES } from '../nn/recurrent.js';
+import { trainClassifier, predictToCsv, CLASSIFY_TRAIN_OPTIONS, CLASSIFY_PREDICT_OPTIONS, type ClassifyTrainOptions } from '../classify.js';
 import { progressBar } from '../train/callbacks.js';
 import { TsganError } from '../errors.js';
-import { parse, noPositionals, required, str, int, seed, num, oneOf, list } from './args.js';
+import { BACKEND_OPTION } from '../engine.js';
+import type { OptionDecl, OptionValues } from '../config/options.js';
+import { commandHelp, parseCommand, type Command } from './command.js';
 import { checkOutDir, checkOutFile } from '../io/atomic.js';
 import { startEngine } from './engine.js';
 import { stdout, stderr } from './io.js';
 
-export const CLASSIFY_HELP = `Usage: tsgan classify train --data FILE.csv --label-column L --out DIR [options]
-       tsgan classify predict --model DIR --data FILE.csv --out PRED.csv
+const TRAIN: Command = {
+  name: 'classify train',
+  intro: `Usage: tsgan classify train --data FILE.csv --label-column L --out DIR [options]
 
-train: a deep recurrent network (stacked RNN / LSTM / GRU) with a softmax head
-on the last step, softmax cross-entropy, Adam. The CSV is long format: one
-sequence per id, its label on each of its rows (without --id-column:
-consecutive blocks of --seq-len rows). A share is held out; its accuracy and
-confusion matrix are printed at the end and saved in DIR/tsgan.json.
---data mnist is sequential MNIST (each digit as 28 steps of 28 pixels).
+A deep recurrent network (stacked RNN / LSTM / GRU) with a softmax head on the
+last step, softmax cross-entropy, Adam. The CSV is long format: one sequence
+per id, its label on each of its rows (without --id-column: consecutive blocks
+of --seq-len rows). A share is held out; its accuracy and confusion matrix are
+printed at the end and saved in DIR/tsgan.json.`,
+  options: [...CLASSIFY_TRAIN_OPTIONS, BACKEND_OPTION],
+};
 
-  --data FILE          CSV, or mnist (required)
-  --label-column L     the label column (required for a CSV)
-  --id-column ID       the column naming each sequence
-  --columns a,b        feature columns (default: every numeric column but label and id)
-  --seq-len N          rows per sequence (default: the first sequence's length)
-  --cell gru|lstm|rnn  recurrent cell (default gru)
-  --layers N           stacked layers (default 1)
-  --hidden N           units per layer (default 128)
-  --iterations N       training steps (default 1000); the loss is logged every 100
-  --batch-size N       (default 128)
-  --lr X               Adam learning rate (default 0.001)
-  --held-out X         share held out for the accuracy (default 0.2)
-  --seed N             weights, split and batches, an integer in [0, 4294967295] (default 0)
-  --out DIR            model directory to write (required)
-  --force              replace a previous model directory in --out (one holding a
-                       tsgan.json; never another directory or the data)
+const PREDICT: Command = {
+  name: 'classify predict',
+  intro: `Usage: tsgan classify predict --model DIR --data FILE.csv --out PRED.csv
 
-predict: one row per sequence: the id, predicted, and p_<class> per class.
-  --model DIR --data FILE.csv --out PRED.csv [--force]
-`;
+One row per sequence: the id, predicted, and p_<class> per class.`,
+  options: [...CLASSIFY_PREDICT_OPTIONS, { ...BACKEND_OPTION, section: 'Options' }],
+};
+
+export const CLASSIFY_HELP = `${commandHelp(TRAIN)}\n${commandHelp(PREDICT)}`;
 
 export async function classifyCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
@@ -51,50 +43,12 @@ export async function classifyCommand(args: string[]): Promise<number> {
 }
 
 async function train(args: string[]): Promise<number> {
-  const { values, positionals } = parse('classify train', args, {
-    data: { type: 'string' },
-    out: { type: 'string' },
-    'label-column': { type: 'string' },
-    'id-column': { type: 'string' },
-    columns: { type: 'string' },
-    'seq-len': { type: 'string' },
-    cell: { type: 'string' },
-    layers: { type: 'string' },
-    hidden: { type: 'string' },
-    iterations: { type: 'string' },
-    'batch-size': { type: 'string' },
-    lr: { type: 'string' },
-    'held-out': { type: 'string' },
-    seed: { type: 'string' },
-    force: { type: 'boolean' },
-    backend: { type: 'string' },
-  });
-  if (values.help) {
-    stdout().write(CLASSIFY_HELP);
-    return 0;
-  }
-  noPositionals('classify train', positionals);
-  const opts = {
-    data: required('classify train', values, 'data'),
-    out: required('classify train', values, 'out'),
-    labelColumn: str(values, 'label-column'),
-    idColumn: str(values, 'id-column'),
-    columns: list(values, 'columns'),
-    seqLen: int(values, 'seq-len'),
-    iterations: int(values, 'iterations'),
-    heldOut: num(values, 'held-out'),
-    seed: seed(values),
-    force: Boolean(values.force),
-    model: {
-      cell: oneOf(values, 'cell', CELL_TYPES),
-      layers: int(values, 'layers'),
-      hidden: int(values, 'hidden'),
-      batchSize: int(values, 'batch-size'),
-      lr: num(values, 'lr'),
-    },
-  };
+  const values = parseCommand(TRAIN, args);
+  if (values === null) return 0;
+  const { backend, ...run } = byTarget(values, TRAIN.options, 'run') as unknown as ClassifyTrainOptions & { backend?: string };
+  const opts = { ...run, force: Boolean(run.force), model: byTarget(values, TRAIN.options, 'model') };
   checkOutDir(opts.out, opts.force, '--out', { inputs: [['--data', opts.data === 'mnist' ? undefined : opts.data]], previous: 'model' });
-  await startEngine(values);
+  await startEngine({ backend });
   const bar = progressBar({ stream: stderr(), show: ['loss', 'acc'], label: 'classify' });
   const meta = await trainClassifier({ ...opts, onLog: (l) => bar.write(l), callbacks: [bar] });
   const { accuracy, confusion } = meta.evaluation;
@@ -111,25 +65,18 @@ async function train(args: string[]): Promise<number> {
   return 0;
 }
 
+/** The given values of the options of `target` (the run's, or the network's). */
+function byTarget(values: OptionValues, decls: readonly OptionDecl[], target: OptionDecl['target']): OptionValues {
+  return Object.fromEntries(Object.entries(values).filter(([k]) => decls.find((d) => d.name === k)?.target === target));
+}
+
 async function predict(args: string[]): Promise<number> {
-  const { values, positionals } = parse('classify predict', args, {
-    model: { type: 'string' },
-    data: { type: 'string' },
-    out: { type: 'string' },
-    force: { type: 'boolean' },
-    backend: { type: 'string' },
-  });
-  if (values.help) {
-    stdout().write(CLASSIFY_HELP);
-    return 0;
-  }
-  noPositionals('classify predict', positionals);
-  const model = required('classify predict', values, 'model');
-  const data = required('classify predict', values, 'data');
-  const out = required('classify predict', values, 'out');
-  checkOutFile(out, Boolean(values.force), '--out', { inputs: [['--model', model], ['--data', data]] });
-  await startEngine(values);
-  const r = predictToCsv({ model, data, out, force: Boolean(values.force) });
-  stdout().write(`wrote predictions for ${r.sequences} sequences to ${out}\n`);
+  const values = parseCommand(PREDICT, args);
+  if (values === null) return 0;
+  const { backend, ...opts } = values as { model: string; data: string; out: string; force?: boolean; backend?: string };
+  checkOutFile(opts.out, Boolean(opts.force), '--out', { inputs: [['--model', opts.model], ['--data', opts.data]] });
+  await startEngine({ backend });
+  const r = predictToCsv({ ...opts, force: Boolean(opts.force) });
+  stdout().write(`wrote predictions for ${r.sequences} sequences to ${opts.out}\n`);
   return 0;
 }

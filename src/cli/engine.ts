@@ -1,10 +1,11 @@
 /** Starts the engine for a command and says once, on stderr, which backend runs. */
-import { initEngine, describeEngine } from '../engine.js';
+import { initEngine, describeEngine, BACKEND_OPTION, type BackendName } from '../engine.js';
 import { oneOf, type Values } from './args.js';
 import { stderr } from './io.js';
 
-/** Starts the backend named by --backend (default wasm). */
+/** Starts the backend named by --backend (BACKEND_OPTION's default when not given). */
 export async function startEngine(values: Values): Promise<void> {
-  const info = await initEngine(oneOf(values, 'backend', ['wasm', 'cpu'] as const) ?? 'wasm');
+  const { kind } = BACKEND_OPTION;
+  const info = await initEngine((oneOf(values, 'backend', kind.type === 'choice' ? kind.choices : []) ?? BACKEND_OPTION.default) as BackendName);
   stderr().write(describeEngine(info) + '\n');
 }

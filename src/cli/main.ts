@@ -15,6 +15,7 @@ import { sampleCommand } from './sample.js';
 import { demoCommand } from './demo.js';
 import { classifyCommand } from './classify.js';
 import { evalCommand } from './eval.js';
+import { inspectCommand } from './inspect.js';
 import { stdout, stderr } from './io.js';
 
 export const MAIN_HELP = `tsgan ${VERSION}: generative adversarial networks on deep recurrent networks, for time series
@@ -23,6 +24,7 @@ Usage: tsgan <command> [options]
 
 Commands:
   demo      train on built-in sine data and sample from it (start here)
+  inspect   say what each column of a CSV is (entity id, time, attribute, feature; its type)
   train     train a GAN (recurrent on a CSV, or dense on digits) and write a model directory
   sample    write synthetic sequences from a trained model as CSV (or a PNG grid of digits)
   eval      measure synthetic sequences against real ones; JSON and an HTML report
@@ -35,6 +37,7 @@ Run tsgan <command> --help for a command's options.
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   demo: demoCommand,
+  inspect: inspectCommand,
   train: trainCommand,
   sample: sampleCommand,
   eval: evalCommand,

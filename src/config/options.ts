@@ -66,7 +66,7 @@ function expected(kind: OptionKind): string {
     case 'int':
       return `an integer ≥ ${kind.min}`;
     case 'number':
-      if (kind.below !== undefined) return `a number in [${kind.min}, ${kind.below})`;
+      if (kind.below !== undefined) return `a number in ${kind.exclusive ? '(' : '['}${kind.min}, ${kind.below})`;
       return kind.exclusive && kind.min === 0 ? 'a positive number' : `a number ${kind.exclusive ? '>' : '≥'} ${kind.min}`;
     case 'seed':
       return 'an integer in [0, 4294967295]';
@@ -126,6 +126,7 @@ export function parseOption(d: OptionDecl, raw: string, label: string): unknown 
       return [Number(m[1]), Number(m[2])];
     }
     case 'text':
+      if (t === '') throw new TsganError(`${label} must not be empty`);
       return raw;
     case 'boolean':
       return raw !== 'false';

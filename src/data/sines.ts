@@ -8,13 +8,12 @@ import { Rng } from '../random.js';
 import { csvField, formatValue } from './csv.js';
 
 export interface SinesOptions {
-  /** Number of sequences. Default 1000. */
+  /** Number of sequences. */
   count?: number;
-  /** Length of each sequence. Default 24. */
+  /** Length of each sequence. */
   seqLen?: number;
-  /** Number of features (sine waves per sequence). Default 5. */
+  /** Number of features (sine waves per sequence). */
   features?: number;
-  /** Default 0. */
   seed?: number;
 }
 

@@ -21,7 +21,7 @@ export interface WindowSplit {
 
 /**
  * Splits windows made by makeWindows from series of `rows` rows each with
- * `stride`. Default block: 5 windows long; default share 0.2.
+ * `stride`: `share` of them held out, in blocks of `blockRows` rows (defaults in the code below).
  */
 export function holdOutBlocks(w: Windows, rows: number[], stride: number, rng: Rng, opts: { share?: number; blockRows?: number } = {}): WindowSplit {
   const share = opts.share ?? 0.2;

@@ -8,10 +8,10 @@ import type { Series } from './table.js';
 import type { MinMaxScaler } from './scaler.js';
 
 export interface WindowOptions {
-  /** Rows per window. Default 24 (TimeGAN). */
-  seqLen?: number;
-  /** Rows between window starts. Default 1. */
-  stride?: number;
+  /** Rows per window (the run's --seq-len). */
+  seqLen: number;
+  /** Rows between window starts (the run's --stride). */
+  stride: number;
 }
 
 export interface Windows {
@@ -26,10 +26,9 @@ export function makeWindows(
   series: Series[],
   features: number,
   scaler: MinMaxScaler,
-  opts: WindowOptions & { file?: string } = {},
+  opts: WindowOptions & { file?: string },
 ): Windows {
-  const seqLen = opts.seqLen ?? 24;
-  const stride = opts.stride ?? 1;
+  const { seqLen, stride } = opts;
   if (!Number.isInteger(seqLen) || seqLen < 1) throw new TsganError(`--seq-len must be a positive integer, got ${seqLen}`);
   if (!Number.isInteger(stride) || stride < 1) throw new TsganError(`--stride must be a positive integer, got ${stride}`);
   const where = opts.file ?? 'data';

@@ -9,6 +9,7 @@
  * that nearest-neighbour metrics can tell a genuinely close window from the
  * same rows shifted by one step.
  */
+import type { OptionDecl } from '../config/options.js';
 import { TsganError, locate } from '../errors.js';
 import { readCsvFile, tableToDataset } from '../data/table.js';
 import { parseNumber, showCell } from '../data/csv.js';
@@ -33,21 +34,26 @@ export interface EvalData {
   scaler: MinMaxScaler;
 }
 
+/** The two sides' options (EvalDataOptions' keys), each default declared once. */
+export const EVAL_DATA_OPTIONS: readonly OptionDecl[] = [
+  { name: 'real', flag: 'real', kind: { type: 'text' }, target: 'run', required: true, metavar: 'FILE', section: 'Data', doc: 'real data CSV, as tsgan train reads it (cut into windows of --seq-len steps)' },
+  { name: 'synthetic', flag: 'synthetic', kind: { type: 'text' }, target: 'run', required: true, metavar: 'FILE', section: 'Data', doc: 'synthetic sequences as tsgan sample writes them ("sequence,step,<features>")' },
+  { name: 'seqLen', flag: 'seq-len', kind: { type: 'int', min: 2 }, target: 'run', defaultText: "the synthetic sequences' length", section: 'Data', doc: 'steps per sequence' },
+  { name: 'columns', flag: 'columns', kind: { type: 'names' }, target: 'run', defaultText: 'every numeric column of REAL', section: 'Data', doc: 'features to compare' },
+  { name: 'idColumn', flag: 'id-column', kind: { type: 'text' }, target: 'run', metavar: 'NAME', section: 'Data', doc: 'column that names the series of each REAL row (panel data)' },
+  // TimeGAN scales its Stocks by their min and max before it scores them; its Sines already live in [0, 1] and are scored raw.
+  { name: 'scale', flag: 'scale', kind: { type: 'choice', choices: ['minmax', 'none'] }, target: 'run', default: 'minmax', section: 'Data', doc: "scale both sides by REAL's per-feature range, or compare raw values" },
+];
+
+/** Defaults in EVAL_DATA_OPTIONS. */
 export interface EvalDataOptions {
   real: string;
   synthetic: string;
-  /** Window length; must match the synthetic sequences. Default: their length. */
+  /** Must match the synthetic sequences. */
   seqLen?: number;
-  /** Features to compare. Default: every numeric column of REAL. */
   columns?: string[];
-  /** Panel column of REAL. */
+  /** Panel column of REAL (evaluateFiles: the model's, when one is given). */
   idColumn?: string;
-  /**
-   * 'minmax' (default): both sides scaled by REAL's per-feature range, as
-   * TimeGAN's evaluation of its min-max-scaled data sets (Stocks). 'none':
-   * compared as they are — TimeGAN's Sines are not rescaled (they live in
-   * [0, 1] already), so their published scores are on the raw scale.
-   */
   scale?: 'minmax' | 'none';
 }
 

@@ -10,26 +10,33 @@
 import { TsganError } from '../errors.js';
 import { Rng, deriveSeed } from '../random.js';
 import type { EvalData, WindowSet } from './data.js';
-import { discriminativeScore, predictiveScore, subsample } from './posthoc.js';
+import { discriminativeScore, predictiveScore, subsample, DISCRIMINATIVE_ITERATIONS, PREDICTIVE_ITERATIONS, STRONG_CAP } from './posthoc.js';
+import { defaultsFor, type OptionDecl } from '../config/options.js';
 import { distanceMetrics } from './distance.js';
 import { autocorrelation, correlationMatrix, marginalStats, meanAbsDiff } from './stats.js';
 
+/** The evaluation's options, each default declared once (EvaluateOptions' keys). */
+export const EVALUATE_OPTIONS: readonly OptionDecl[] = [
+  { name: 'repeats', flag: 'repeats', kind: { type: 'int', min: 1 }, target: 'run', default: 3, section: 'Scores', doc: 'runs of each trained score, with seeds seed, seed + 1, …' },
+  { name: 'quick', flag: 'quick', kind: { type: 'boolean' }, target: 'run', default: false, section: 'Scores', doc: 'skip the trained scores (seconds instead of minutes)' },
+  { name: 'discriminativeIterations', flag: 'disc-iterations', kind: { type: 'int', min: 1 }, target: 'run', default: DISCRIMINATIVE_ITERATIONS, section: 'Scores', doc: `steps of the discriminative classifier (TimeGAN's; the strong variant stops early, at most ${STRONG_CAP} × N)` },
+  { name: 'predictiveIterations', flag: 'pred-iterations', kind: { type: 'int', min: 1 }, target: 'run', default: PREDICTIVE_ITERATIONS, section: 'Scores', doc: "steps of the predictive model (TimeGAN's)" },
+  { name: 'maxSamples', kind: { type: 'int', min: 1 }, target: 'run', default: 1000, section: 'Scores', doc: 'windows per side for the distance metrics' },
+  { name: 'seed', flag: 'seed', kind: { type: 'seed' }, target: 'run', default: 0, section: 'Scores', doc: 'seed of every random choice, an integer in [0, 4294967295]' },
+];
+const DEFAULTS = defaultsFor(EVALUATE_OPTIONS, 'run') as { repeats: number; discriminativeIterations: number; predictiveIterations: number; maxSamples: number; seed: number };
+
+/** Defaults in EVALUATE_OPTIONS. */
 export interface EvaluateOptions {
-  /** Runs of each trained score, with seeds seed, seed + 1, … Default 3. */
   repeats?: number;
-  /** Default 0. */
   seed?: number;
-  /** Skip the trained scores (discriminative, predictive): the quick metrics only. Default false. */
   quick?: boolean;
-  /** Adam steps of the reference discriminator. Default 2,000 (TimeGAN). */
   discriminativeIterations?: number;
-  /** Step cap of the strong discriminator (it stops early on its validation loss). Default 2.5 × discriminativeIterations (5,000). */
+  /** Step cap of the strong discriminator (it stops early on its validation loss). Default STRONG_CAP × discriminativeIterations. */
   strongIterations?: number;
-  /** Adam steps of the predictor. Default 5,000 (TimeGAN). */
   predictiveIterations?: number;
-  /** Windows per side for the distance metrics. Default 1,000. */
   maxSamples?: number;
-  /** Largest autocorrelation lag. Default min(10, seqLen − 1). */
+  /** Largest autocorrelation lag. */
   maxLag?: number;
   /** One line per finished part. */
   onProgress?: (message: string) => void;
@@ -87,8 +94,8 @@ export function evaluateWindows(
   features: string[],
   opts: EvaluateOptions & { realOrigin?: Int32Array } = {},
 ): EvalResult {
-  const seed = opts.seed ?? 0;
-  const repeats = opts.repeats ?? 3;
+  const seed = opts.seed ?? DEFAULTS.seed;
+  const repeats = opts.repeats ?? DEFAULTS.repeats;
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`repeats must be a positive integer, got ${repeats}`);
   const log = opts.onProgress ?? (() => {});
   const T = real.seqLen;
@@ -102,24 +109,25 @@ export function evaluateWindows(
   if (!opts.quick) {
     const disc = [];
     const strong = [];
-    for (let r = 0; r < repeats; r++) disc.push(discriminativeScore(real, synthetic, { seed: seed + r, iterations: opts.discriminativeIterations }));
+    const discIterations = opts.discriminativeIterations ?? DEFAULTS.discriminativeIterations;
+    for (let r = 0; r < repeats; r++) disc.push(discriminativeScore(real, synthetic, { seed: seed + r, iterations: discIterations }));
     result.discriminative = { ...repeated(disc.map((d) => d.score)), accuracy: mean(disc.map((d) => d.accuracy)), iterations: disc[0].iterations };
     log(`discriminative ${fmt(result.discriminative)}`);
     for (let r = 0; r < repeats; r++) {
-      const cap = opts.strongIterations ?? Math.round(2.5 * (opts.discriminativeIterations ?? 2000));
+      const cap = opts.strongIterations ?? Math.round(STRONG_CAP * discIterations);
       strong.push(discriminativeScore(real, synthetic, { seed: seed + r, variant: 'strong', iterations: cap }));
     }
     result.discriminativeStrong = { ...repeated(strong.map((d) => d.score)), accuracy: mean(strong.map((d) => d.accuracy)), iterations: strong.map((d) => d.iterations) };
     log(`discriminative (strong) ${fmt(result.discriminativeStrong)}`);
-    const it = opts.predictiveIterations;
+    const it = opts.predictiveIterations ?? DEFAULTS.predictiveIterations;
     const pred = Array.from({ length: repeats }, (_, r) => predictiveScore(synthetic, real, { seed: seed + r, iterations: it }));
     const base = Array.from({ length: repeats }, (_, r) => predictiveScore(real, real, { seed: seed + r, iterations: it }));
-    result.predictive = { ...repeated(pred), baseline: repeated(base), iterations: it ?? 5000 };
+    result.predictive = { ...repeated(pred), baseline: repeated(base), iterations: it };
     log(`predictive ${fmt(result.predictive)} (real data: ${fmt(result.predictive.baseline)})`);
   }
 
   // Distance metrics on up to maxSamples windows a side; the real subsample keeps its origins.
-  const maxSamples = opts.maxSamples ?? 1000;
+  const maxSamples = opts.maxSamples ?? DEFAULTS.maxSamples;
   const rng = new Rng(deriveSeed(seed, 0xd15));
   const idx = rng.permutation(real.count).subarray(0, Math.min(maxSamples, real.count));
   const realSub = pick(real, idx);

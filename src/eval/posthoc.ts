@@ -31,12 +31,18 @@ import { gather } from '../data/batches.js';
 import { SequenceRegressor, regressorConfig } from '../models/sequence-regressor.js';
 import type { WindowSet } from './data.js';
 
+/** TimeGAN's reference step counts: the discriminative classifier's and the predictor's. */
+export const DISCRIMINATIVE_ITERATIONS = 2000;
+export const PREDICTIVE_ITERATIONS = 5000;
+/** The strong classifier's step cap, in multiples of the reference's steps (it stops early on its validation loss). */
+export const STRONG_CAP = 2.5;
+
 export interface DiscriminativeOptions {
-  /** Adam steps. Default 2,000 (reference); the strong variant's cap is 5,000. */
+  /** Adam steps. Default DISCRIMINATIVE_ITERATIONS; the strong variant's cap is STRONG_CAP times it. */
   iterations?: number;
-  /** Windows per side in each step. Default 128. */
+  /** Windows per side in each step. */
   batchSize?: number;
-  /** 'reference' (TimeGAN's) or 'strong'. Default 'reference'. */
+  /** 'reference' (TimeGAN's) or 'strong'. */
   variant?: 'reference' | 'strong';
   seed?: number;
 }
@@ -111,7 +117,7 @@ export function discriminativeScore(real: WindowSet, synthetic: WindowSet, opts:
       model.trainStep(x, labels);
       x.dispose();
     };
-    let iterations = opts.iterations ?? (strong ? 5000 : 2000);
+    let iterations = opts.iterations ?? (strong ? Math.round(STRONG_CAP * DISCRIMINATIVE_ITERATIONS) : DISCRIMINATIVE_ITERATIONS);
     if (!strong) {
       for (let i = 0; i < iterations; i++) step();
     } else {
@@ -167,9 +173,8 @@ function concat(a: Float32Array, b: Float32Array): Float32Array {
 }
 
 export interface PredictiveOptions {
-  /** Adam steps. Default 5,000 (reference). */
+  /** Adam steps. Default PREDICTIVE_ITERATIONS. */
   iterations?: number;
-  /** Default 128. */
   batchSize?: number;
   seed?: number;
 }
@@ -207,7 +212,7 @@ export function predictiveScore(train: WindowSet, test: WindowSet, opts: Predict
     rng.nextUint32(),
   );
   try {
-    const iterations = opts.iterations ?? 5000;
+    const iterations = opts.iterations ?? PREDICTIVE_ITERATIONS;
     for (let i = 0; i < iterations; i++) {
       const idx = rng.permutation(train.count).subarray(0, Math.min(B, train.count));
       const x = tf.tensor3d(gather(tr.x, T1 * tr.inputs, idx), [idx.length, T1, tr.inputs]);

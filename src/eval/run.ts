@@ -6,14 +6,25 @@
  */
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkOutDir, checkOutFile, writeDirAtomic, writeFileAtomic } from '../io/atomic.js';
-import { readModelMeta } from '../io/model-dir.js';
+import { readModelMeta } from '../load.js';
 import { modelEntry } from '../registry.js';
 import { TsganError } from '../errors.js';
 import { checkSeed } from '../random.js';
-import { loadEvalData, type EvalDataOptions } from './data.js';
-import { evaluateData, type EvalResult, type EvaluateOptions } from './evaluate.js';
+import { loadEvalData, EVAL_DATA_OPTIONS, type EvalDataOptions } from './data.js';
+import { evaluateData, EVALUATE_OPTIONS, type EvalResult, type EvaluateOptions } from './evaluate.js';
+import { declared, type OptionDecl } from '../config/options.js';
 import { buildReport } from '../report/html.js';
 import { toJson } from '../io/json.js';
+
+/** Every option of evaluateFiles (and `tsgan eval`), each declared once. */
+export const EVAL_FILE_OPTIONS: readonly OptionDecl[] = [
+  ...EVAL_DATA_OPTIONS,
+  ...EVALUATE_OPTIONS,
+  { name: 'json', flag: 'json', kind: { type: 'text' }, target: 'run', metavar: 'FILE', section: 'Output', doc: 'write the metrics as JSON' },
+  { name: 'report', flag: 'report', kind: { type: 'text' }, target: 'run', metavar: 'FILE.html', section: 'Output', doc: 'write an HTML report (PNG charts go to FILE-charts/ beside it)' },
+  { name: 'model', flag: 'model', kind: { type: 'text' }, target: 'run', metavar: 'DIR', section: 'Output', doc: "model directory: adds its training history to the report" },
+  { name: 'force', flag: 'force', kind: { type: 'boolean' }, target: 'run', default: false, section: 'Output', doc: 'overwrite existing --json / --report files' },
+];
 
 export interface EvalFilesOptions extends EvalDataOptions, EvaluateOptions {
   /** Write the metrics as JSON here. */
@@ -38,7 +49,7 @@ export function chartsDirFor(report: string): string {
 }
 
 export async function evaluateFiles(opts: EvalFilesOptions): Promise<EvalFilesResult> {
-  const force = opts.force ?? false;
+  const force = opts.force ?? (declared(EVAL_FILE_OPTIONS, 'force').default as boolean);
   // Never an input, nor a directory around one; --force replaces a previous report's charts only.
   const inputs: [string, string | undefined][] = [['--real', opts.real], ['--synthetic', opts.synthetic], ['--model', opts.model]];
   if (opts.json) checkOutFile(opts.json, force, '--json', { inputs });
@@ -54,7 +65,8 @@ export async function evaluateFiles(opts: EvalFilesOptions): Promise<EvalFilesRe
   }
   const meta = opts.model ? readModelMeta(opts.model) : undefined;
   if (opts.seed !== undefined) checkSeed(opts.seed, '--seed');
-  const data = loadEvalData(opts);
+  // The model's panel column, unless given: its real data are read as it was trained on them.
+  const data = loadEvalData({ ...opts, idColumn: opts.idColumn ?? meta?.data.idColumn });
   const t0 = performance.now();
   const result = evaluateData(data, opts);
   const seconds = Math.round((performance.now() - t0) / 100) / 10;

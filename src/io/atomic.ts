@@ -246,7 +246,7 @@ export function recoverLeftovers(target: string): Recovery {
 export type PreviousOutput = 'any' | 'model' | ((entries: string[]) => boolean);
 
 export interface OutputCheckOptions {
-  /** The flag that named the path, for the messages. Default '--out'. */
+  /** The flag that named the path, for the messages. */
   flag?: string;
   /**
    * The command's inputs, `[flag, path]` (undefined paths are skipped): the
@@ -258,7 +258,7 @@ export interface OutputCheckOptions {
    * 'model' (empty, or holding tsgan.json or checkpoint/), or a test on its entries.
    */
   previous?: PreviousOutput;
-  /** Say what the directory replaced with `force` is expected to be, in the refusal. Default 'a previous output'. */
+  /** Say what the directory replaced with `force` is expected to be, in the refusal. */
   previousName?: string;
 }
 

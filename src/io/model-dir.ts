@@ -19,9 +19,8 @@ import type { HistoryData } from '../train/loop.js';
 import { writeDirAtomic } from './atomic.js';
 import { checkNetworkDir, layersModelFiles, parseJsonFile, readLayersWeights, readRegularFile } from './layers-artifacts.js';
 import { toJson } from './json.js';
-import { FORMAT, FORMAT_VERSION, checkModelMeta } from './model-schema.js';
+import { FORMAT, FORMAT_VERSION, checkModelMeta, type FileKind } from './model-schema.js';
 import { checkModelSize, type NetworkSizes, type SizedConfig } from '../models/size-check.js';
-import { fileKinds, modelEntry, modelNames } from '../registry.js';
 import type { ModelConfig } from '../zoo/entry.js';
 
 export { FORMAT, FORMAT_VERSION };
@@ -47,16 +46,6 @@ export interface DataInfo {
 
 /** A GAN read from a model directory: any registered model. */
 export type AnyGan = Gan & { readonly config: ModelConfig; toLayersModels(): Record<string, tf.LayersModel> };
-
-/**
- * Builds the model a config describes, with weights drawn from `seed`, by its
- * registry entry. A config read from a file has been through its format's
- * migrations (src/io/model-schema.ts).
- */
-export function buildGan(config: ModelConfig, seed: number): AnyGan {
-  const entry = modelEntry(config.model);
-  return entry.build(entry.config(config), seed) as AnyGan;
-}
 
 export interface ModelMeta {
   format: typeof FORMAT;
@@ -108,14 +97,16 @@ export function networkFiles(nets: Record<string, unknown>): Record<string, stri
 }
 
 /**
- * Reads and checks `dir/tsgan.json` of any tsgan model of one of `kinds`
- * (GAN or classifier): a regular file, valid JSON, its format version's
- * schema after migration, and scaler, features and config agreeing (see
+ * Reads and checks `dir/tsgan.json` of a model of one of `kinds` (every kind
+ * of model file tsgan knows, by name: the registry's fileKinds()), which must
+ * be one of `wanted`: a regular file, valid JSON, its format version's schema
+ * after migration, and scaler, features and config agreeing (see
  * src/io/model-schema.ts). Errors name the file and the key.
  */
 export function readModelMetaFile(
   dir: string,
-  wanted?: readonly string[],
+  kinds: Readonly<Record<string, FileKind>>,
+  wanted: readonly string[] = Object.keys(kinds),
   wrongKind: (model: string) => string = (m) => `${join(dir, 'tsgan.json')}: model: holds a ${m} model`,
 ): { format: string; formatVersion: number; model: string; [k: string]: unknown } {
   if (!existsSync(dir)) throw new TsganError(`${dir}: no such model directory`);
@@ -123,16 +114,7 @@ export function readModelMetaFile(
   const path = join(dir, 'tsgan.json');
   if (!existsSync(path)) throw new TsganError(`${dir}: not a tsgan model directory (no tsgan.json)`);
   const raw = parseJsonFile(path, readRegularFile(path, { max: MAX_META_BYTES }));
-  const kinds = fileKinds();
-  return checkModelMeta(path, raw, kinds, wanted ?? Object.keys(kinds), wrongKind);
-}
-
-/** Reads and checks the metadata of a GAN model directory (nothing is built). */
-export function readModelMeta(dir: string): ModelMeta {
-  const path = join(dir, 'tsgan.json');
-  const meta = readModelMetaFile(dir, modelNames(), (m) => `${path}: model: holds a ${m} model, not a GAN (for a classifier use tsgan classify predict)`);
-  // checkModelMeta has checked every key ModelMeta describes.
-  return meta as unknown as ModelMeta;
+  return checkModelMeta(path, raw, kinds, wanted, wrongKind);
 }
 
 /**
@@ -155,21 +137,4 @@ export function readNetworkWeights(dir: string, name: string, vars: tf.Variable[
   const netDir = join(dir, name);
   checkNetworkDir(netDir, `${join(dir, 'tsgan.json')}: files.${name}`);
   return readLayersWeights(netDir, vars.map((v) => v.shape));
-}
-
-export function loadModelDir(dir: string): LoadedModel {
-  const meta = readModelMeta(dir);
-  // Weights are about to be overwritten: the seed here only shapes the throwaway init.
-  const model = buildCheckedModel(join(dir, 'tsgan.json'), meta.config, modelEntry(meta.model).sizes(meta.config), () => buildGan(meta.config, 0));
-  const weights: Record<string, tf.Tensor[]> = {};
-  try {
-    for (const [name, vars] of Object.entries(model.networkVariables())) weights[name] = readNetworkWeights(dir, name, vars);
-    model.setNetworkWeights(weights);
-  } catch (e) {
-    model.dispose();
-    throw e;
-  } finally {
-    tf.dispose(Object.values(weights).flat());
-  }
-  return { meta, model, scaler: new MinMaxScaler(meta.scaler) };
 }

@@ -10,9 +10,9 @@ export interface GridOptions {
   tile: [number, number];
   /** Tiles per row. Default: ⌈√count⌉. */
   columns?: number;
-  /** Value range shown from black to white. Default [−1, 1]. */
+  /** Value range shown from black to white. */
   range?: [number, number];
-  /** Pixels per value (nearest neighbour). Default 2. */
+  /** Pixels per value (nearest neighbour). */
   scale?: number;
 }
 

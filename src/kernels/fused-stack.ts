@@ -46,14 +46,14 @@ function gradientTape(): object | null {
 
 /** What a stack's gradient is wanted for, by the step that runs it (see RecurrentStack.apply). */
 export interface StackGradOptions {
-  /** The stack's weights are not trained by this step: no weight gradients. Default false. */
+  /** The stack's weights are not trained by this step: no weight gradients. */
   frozen?: boolean;
-  /** The input needs no gradient (data, or a network not being trained). Default false. */
+  /** The input needs no gradient (data, or a network not being trained). */
   constantInput?: boolean;
   /**
    * The stack reads the sequence from its last step to its first (the
    * backward half of a bidirectional network); its output comes back in the
-   * input's time order, so step t's state has read steps T..t. Default false.
+   * input's time order, so step t's state has read steps T..t.
    */
   reversed?: boolean;
 }

@@ -310,7 +310,7 @@ export interface StackShape {
   time: number;
   inputSize: number;
   hidden: number;
-  /** Units of a dense head run in the same call (for the memory estimate only). Default 0: none. */
+  /** Units of a dense head run in the same call (for the memory estimate only). */
   headUnits?: number;
 }
 

@@ -52,7 +52,7 @@ export function bceWithLogitsAgainst(logits: tf.Tensor, labels: tf.Tensor): tf.S
 const half = (t: tf.Tensor) => tf.mul(0.5, tf.mean(t)) as tf.Scalar;
 
 export interface LossOptions {
-  /** One-sided label smoothing s: real target 1 − s ('bce' and 'lsgan'). Default 0. */
+  /** One-sided label smoothing s: real target 1 − s ('bce' and 'lsgan'). */
   labelSmoothing?: number;
 }
 

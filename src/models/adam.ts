@@ -19,9 +19,9 @@ import { fusedKernelsActive } from '../kernels/fused-stack.js';
 export interface AdamArgs {
   /** Step size. */
   learningRate: number;
-  /** Decay of the first-moment estimate. Default 0.9 (tf.train.adam's). */
+  /** Decay of the first-moment estimate (tf.train.adam's default). */
   beta1?: number;
-  /** Decay of the second-moment estimate. Default 0.999 (tf.train.adam's). */
+  /** Decay of the second-moment estimate (tf.train.adam's default). */
   beta2?: number;
   /** Rescale the gradients to this global norm when it is exceeded; 0 = never (default). */
   clipNorm?: number;

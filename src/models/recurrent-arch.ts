@@ -87,7 +87,7 @@ export interface StackUse {
   inputSize: number;
   layers: number;
   passes: number;
-  /** Sequences it runs at once, in batches. Default 1. */
+  /** Sequences it runs at once, in batches. */
   batches?: number;
 }
 

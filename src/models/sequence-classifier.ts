@@ -15,8 +15,21 @@ import { SequenceNet } from './sequence-net.js';
 import { recurrentStackLayers, denseLayers } from '../nn/export.js';
 import { TsganError } from '../errors.js';
 import { stripUndefined } from './gan.js';
+import { defaultsFor, type OptionDecl } from '../config/options.js';
 import { recurrentSizes, type NetworkSizes } from './size-check.js';
 
+/** A classifier's options (ClassifierConfig's keys), each default declared once; the same network serves the evaluation's post-hoc models. */
+// In the order of the saved config's keys (which the golden files fix).
+export const CLASSIFIER_OPTIONS: readonly OptionDecl[] = [
+  { name: 'cell', flag: 'cell', kind: { type: 'choice', choices: CELL_TYPES }, target: 'model', default: 'gru', section: 'Model', doc: 'recurrent cell' },
+  { name: 'layers', flag: 'layers', kind: { type: 'int', min: 1 }, target: 'model', default: 1, section: 'Model', doc: 'stacked recurrent layers' },
+  { name: 'hidden', flag: 'hidden', kind: { type: 'int', min: 1 }, target: 'model', default: 128, section: 'Model', doc: 'units per layer' },
+  { name: 'batchSize', flag: 'batch-size', kind: { type: 'int', min: 1 }, target: 'model', default: 128, section: 'Model', doc: 'sequences per batch' },
+  { name: 'lr', flag: 'lr', kind: { type: 'number', min: 0, exclusive: true }, target: 'model', default: 1e-3, section: 'Model', doc: 'Adam learning rate' },
+  { name: 'chrono', kind: { type: 'boolean' }, target: 'model', default: true, section: 'Model', doc: 'chrono-initialised gate biases for gated cells (see RecurrentStackArgs)' },
+];
+
+/** Defaults in CLASSIFIER_OPTIONS. */
 export interface ClassifierConfig {
   model: 'classifier';
   /** Features per step (set from the data). */
@@ -25,29 +38,15 @@ export interface ClassifierConfig {
   seqLen: number;
   /** Number of classes (set from the data). */
   classes: number;
-  /** Recurrent cell. Default 'gru'. */
   cell: CellType;
-  /** Stacked recurrent layers. Default 1. */
   layers: number;
-  /** Units per layer. Default 128. */
   hidden: number;
-  /** Sequences per batch. Default 128. */
   batchSize: number;
-  /** Adam learning rate. Default 1e-3. */
   lr: number;
-  /** Chrono-initialised gate biases for gated cells (see RecurrentStackArgs). Default true. */
   chrono: boolean;
 }
 
-export const CLASSIFIER_DEFAULTS: Omit<ClassifierConfig, 'features' | 'seqLen' | 'classes'> = {
-  model: 'classifier',
-  cell: 'gru',
-  layers: 1,
-  hidden: 128,
-  batchSize: 128,
-  lr: 1e-3,
-  chrono: true,
-};
+export const CLASSIFIER_DEFAULTS = { model: 'classifier', ...defaultsFor(CLASSIFIER_OPTIONS, 'model') } as Omit<ClassifierConfig, 'features' | 'seqLen' | 'classes'>;
 
 /** Its networks' sizes, for the bounds checked before it is built: one recurrent stack and a dense head over the classes. */
 export function classifierSizes(c: ClassifierConfig): NetworkSizes {

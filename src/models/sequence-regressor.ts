@@ -23,25 +23,25 @@ export interface RegressorConfig {
   model: 'regressor';
   /** Input features per step (set from the data). */
   features: number;
-  /** Output values per step or per sequence. Default 1. */
+  /** Output values per step or per sequence. */
   outputs: number;
-  /** 'last': one output per sequence, from the last step; 'every': one per step. Default 'last'. */
+  /** 'last': one output per sequence, from the last step; 'every': one per step. */
   target: 'last' | 'every';
-  /** Output activation: 'sigmoid' (targets in [0, 1]) or 'linear'. Default 'sigmoid'. */
+  /** Output activation: 'sigmoid' (targets in [0, 1]) or 'linear'. */
   output: 'sigmoid' | 'linear';
-  /** 'mae' (TimeGAN's predictor), 'mse', or 'bce' on logits (binary labels; needs output 'sigmoid'). Default 'mae'. */
+  /** 'mae' (TimeGAN's predictor), 'mse', or 'bce' on logits (binary labels; needs output 'sigmoid'). */
   loss: RegressorLoss;
-  /** Recurrent cell. Default 'gru'. */
+  /** Recurrent cell. */
   cell: CellType;
-  /** Recurrent layers. Default 1. */
+  /** Recurrent layers. */
   layers: number;
-  /** Units per layer. Default 24. */
+  /** Units per layer. */
   hidden: number;
-  /** Sequences per batch. Default 128. */
+  /** Sequences per batch. */
   batchSize: number;
-  /** Adam learning rate. Default 1e-3 (TF's AdamOptimizer default, as TimeGAN's metrics). */
+  /** Adam learning rate. */
   lr: number;
-  /** Starting bias of the GRU gates (see RecurrentStackArgs.gruGateBias). Default 0. */
+  /** Starting bias of the GRU gates (see RecurrentStackArgs.gruGateBias). */
   gruGateBias: number;
 }
 

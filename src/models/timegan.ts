@@ -251,6 +251,8 @@ export interface JointGeneratorLogs {
 type OptionalTerm = 'gLossC' | 'gLossW' | 'gLossI';
 
 export class Timegan extends Gan {
+  /** Its D judges the embedder's latent sequences: GanTrainer's data-space steps would be wrong for it (the type refuses it there). */
+  readonly latentDiscriminator = true as const;
   readonly config: TimeganConfig;
   readonly itemShape: number[];
   readonly embedder: SequenceNetwork;

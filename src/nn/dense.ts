@@ -13,9 +13,8 @@ export type Activation = 'linear' | 'sigmoid' | 'tanh' | 'leakyRelu' | 'softmax'
 export interface DenseArgs {
   inputSize: number;
   units: number;
-  /** Default 'linear'. */
   activation?: Activation;
-  /** Slope of leakyRelu for x < 0. Default 0.2. */
+  /** Slope of leakyRelu for x < 0. */
   alpha?: number;
 }
 

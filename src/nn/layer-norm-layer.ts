@@ -15,7 +15,7 @@ export interface LayerNormRecurrentArgs {
   cell: CellType;
   /** Units. */
   units: number;
-  /** Return every step ([batch, time, units]) or the last ([batch, units]). Default true. */
+  /** Return every step ([batch, time, units]) or the last ([batch, units]). */
   returnSequences?: boolean;
   name?: string;
   /** Only on the first layer of a model: [time (null for any), features]. */

@@ -36,12 +36,12 @@ export type CellType = 'rnn' | 'lstm' | 'gru';
 export const CELL_TYPES: readonly CellType[] = ['rnn', 'lstm', 'gru'];
 
 export interface RecurrentStackArgs {
-  /** Cell type. Default 'gru'. */
-  cell?: CellType;
-  /** Number of stacked layers. Default 3. */
-  layers?: number;
-  /** Units per layer. Default 24. */
-  hidden?: number;
+  /** Cell type. */
+  cell: CellType;
+  /** Number of stacked layers. */
+  layers: number;
+  /** Units per layer. */
+  hidden: number;
   /** Features per input step. Required. */
   inputSize: number;
   /**
@@ -55,10 +55,10 @@ export interface RecurrentStackArgs {
   chronoInit?: number;
   /**
    * Starting bias of the GRU's update and reset gates (TF1's `GRUCell` starts
-   * them at 1, Keras at 0). Ignored with `chronoInit`. Default 0.
+   * them at 1, Keras at 0). Ignored with `chronoInit`.
    */
   gruGateBias?: number;
-  /** Layer-normalised cells (Ba et al. 2016; see above). Default false. */
+  /** Layer-normalised cells (Ba et al. 2016; see above). */
   layerNorm?: boolean;
 }
 
@@ -97,7 +97,7 @@ export function layerNormShapes(cell: CellType, H: number): number[][] {
 
 /** How a network is run by a training step. */
 export interface StackApplyOptions extends StackGradOptions {
-  /** The tf-ops path even where the fused kernels run (e.g. for second derivatives). Default false. */
+  /** The tf-ops path even where the fused kernels run (e.g. for second derivatives). */
   reference?: boolean;
 }
 
@@ -114,11 +114,11 @@ export class RecurrentStack {
   readonly layerNorm: boolean;
 
   constructor(args: RecurrentStackArgs, rng: Rng) {
-    this.cell = args.cell ?? 'gru';
-    this.hidden = args.hidden ?? 24;
+    this.cell = args.cell;
+    this.hidden = args.hidden;
     this.inputSize = args.inputSize;
     this.layerNorm = args.layerNorm ?? false;
-    const depth = args.layers ?? 3;
+    const depth = args.layers;
     if (!CELL_TYPES.includes(this.cell)) throw new Error(`unknown cell type "${this.cell}"; use rnn, lstm or gru`);
     for (const [k, v] of [['layers', depth], ['hidden', this.hidden], ['inputSize', this.inputSize]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new Error(`${k} must be a positive integer, got ${v}`);

@@ -12,7 +12,7 @@ import { recurrentStackLayers, denseLayers } from './export.js';
 export interface SequenceNetworkArgs extends RecurrentStackArgs {
   /** Outputs per step. Required. */
   units: number;
-  /** The head's activation. Default 'linear'. */
+  /** The head's activation. */
   activation?: Activation;
   /** The head's input width. Default: the stack's hidden units (wider for a head that also reads a backward stack). */
   headInputSize?: number;

@@ -52,9 +52,9 @@ export interface ReportOptions {
     /** A sentence on reading this model's training curves, where they read differently from a plain GAN's. */
     historyNote?: string;
   };
-  /** Sequences a side in the PCA / t-SNE pictures. Default 1,000 (TimeGAN). */
+  /** Sequences a side in the PCA / t-SNE pictures. */
   embedSamples?: number;
-  /** t-SNE iterations. Default 400. */
+  /** t-SNE iterations. */
   tsneIterations?: number;
   seed?: number;
 }

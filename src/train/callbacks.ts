@@ -13,9 +13,9 @@ export interface ProgressOptions {
   stream?: Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean; columns?: number };
   /** Metrics to show, in order. Default: every metric. */
   show?: string[];
-  /** Seconds between plain lines when the stream is not a terminal. Default 5. */
+  /** Seconds between plain lines when the stream is not a terminal. */
   plainEverySeconds?: number;
-  /** Label in front of the bar. Default 'train'. */
+  /** Label in front of the bar. */
   label?: string;
   /** Clock in milliseconds. Default performance.now (tests pass their own). */
   now?: () => number;

@@ -6,10 +6,13 @@
  */
 import type { Callback, History, TrainControl } from './loop.js';
 
+/** Training seconds between two checkpoints of `--checkpoint-every auto` (the default): a kill loses at most this much work. */
+export const AUTO_CHECKPOINT_SECONDS = 300;
+
 export interface CheckpointerOptions {
   /** A checkpoint every this many iterations; 0: none (an interrupt still writes one); 'auto': every `autoSeconds`. */
   every: number | 'auto';
-  /** Seconds of training between checkpoints with 'auto'. Default 300. */
+  /** Seconds of training between checkpoints with 'auto'. Default AUTO_CHECKPOINT_SECONDS. */
   autoSeconds?: number;
   /** Set `requested` (a signal handler does) to checkpoint after the current iteration and stop. */
   interrupt?: { requested: boolean };
@@ -26,7 +29,7 @@ export interface Checkpointer extends Callback {
 
 export function checkpointer(opts: CheckpointerOptions): Checkpointer {
   const now = opts.now ?? (() => performance.now());
-  const autoMs = (opts.autoSeconds ?? 300) * 1000;
+  const autoMs = (opts.autoSeconds ?? AUTO_CHECKPOINT_SECONDS) * 1000;
   let last = now();
   let end = 0;
   let interruptedAt: number | null = null;

@@ -15,9 +15,8 @@ import type { WindowSet } from '../eval/data.js';
 import { distanceMetrics } from '../eval/distance.js';
 import { marginalStats } from '../eval/stats.js';
 import { discriminativeScore, subsample } from '../eval/posthoc.js';
-import type { Callback, History, Metrics } from './loop.js';
+import type { Callback, History, Metrics, TrainControl } from './loop.js';
 import { declared, type OptionDecl } from '../config/options.js';
-import { generatorTrained } from './timegan-trainer.js';
 
 export const EVAL_METRICS = { mmd: 'lower', coverage: 'higher', discriminative: 'lower' } as const;
 
@@ -37,7 +36,7 @@ export interface EvalEveryOptions {
   heldOut: WindowSet;
   /** [series, first row] per held-out window, for the overlap-aware neighbour metrics. */
   heldOutOrigin?: Int32Array;
-  /** Windows a side. Default 500. */
+  /** Windows a side. */
   samples?: number;
   seed?: number;
   onLog?: (message: string) => void;
@@ -86,9 +85,9 @@ export class EvalCallback implements Callback {
     return out;
   }
 
-  onIterationEnd(it: number, logs: Metrics, _control: unknown, history: History): void {
+  onIterationEnd(it: number, _logs: Metrics, control: TrainControl, history: History): void {
     if (it % this.opts.every !== 0) return;
-    if (!generatorTrained(logs)) return;
+    if (control.generatorTrained === false) return;
     const metrics = this.evaluate();
     history.recordEvaluation(it, metrics);
     const value = metrics[this.metric];

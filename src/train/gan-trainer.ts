@@ -16,6 +16,9 @@ export function windowItems(w: Windows): Items {
   return { data: w.data, count: w.count, itemShape: [w.seqLen, w.features] };
 }
 
+/** A GAN whose D judges data (not a latent space, as TimeGAN's does): the one kind this trainer's D and G steps are right for. */
+export type DataSpaceGan = Gan & { readonly latentDiscriminator?: false };
+
 export class GanTrainer implements Trainable {
   private readonly sampler: BatchSampler;
   private readonly noiseRng: Rng;
@@ -27,7 +30,7 @@ export class GanTrainer implements Trainable {
   readonly items: Items;
 
   /** `iterations`: the planned length of the run, for schedules (instance-noise annealing). */
-  constructor(readonly model: Gan, data: Items | Windows, seed: number, private readonly iterations = 0) {
+  constructor(readonly model: DataSpaceGan, data: Items | Windows, seed: number, private readonly iterations = 0) {
     const items = 'itemShape' in data ? data : windowItems(data);
     this.items = items;
     if (items.itemShape.join('x') !== model.itemShape.join('x')) {

@@ -43,6 +43,12 @@ export interface Trainable {
    * phase). Default: iterations run over iterations asked for.
    */
   readonly progress?: number;
+  /**
+   * Whether the last step trained the generator (TimeGAN's is trained in its
+   * joint phase only; before it, samples are an untrained network's).
+   * Monitors and evaluations skip the other steps.
+   */
+  readonly generatorTrained?: boolean;
 }
 
 /** What callbacks learn when training begins. */
@@ -58,6 +64,8 @@ export interface TrainControl {
   stop: boolean;
   /** The trainer's `progress` after the current iteration (read only). */
   progress: number;
+  /** The trainer's `generatorTrained` after the current iteration (read only; absent: true). */
+  generatorTrained?: boolean;
   /** Why training stopped early, for the user. */
   stopReason?: string;
 }
@@ -190,6 +198,7 @@ export async function fit(model: Trainable, opts: FitOptions): Promise<FitResult
     history.record(start + i, logs);
     run = i;
     control.progress = model.progress ?? i / opts.iterations;
+    control.generatorTrained = model.generatorTrained ?? true;
     for (const cb of callbacks) await cb.onIterationEnd?.(start + i, logs, control, history);
   }
   for (const cb of callbacks) await cb.onTrainEnd?.(history, control);

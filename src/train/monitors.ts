@@ -42,7 +42,6 @@ import type { Items } from '../data/batches.js';
 import { gather } from '../data/batches.js';
 import type { Callback, History, TrainControl } from './loop.js';
 import { declared, type OptionDecl } from '../config/options.js';
-import { generatorTrained } from './timegan-trainer.js';
 import { distanceMetrics } from '../eval/distance.js';
 
 /** Mean Euclidean distance over all pairs of `count` rows of `size` values. */
@@ -72,11 +71,11 @@ export const MONITOR_OPTIONS: readonly OptionDecl[] = [
 export interface DiversityOptions {
   /** Measure every this many iterations (default: MONITOR_OPTIONS). */
   every?: number;
-  /** Samples a side. Default 128. */
+  /** Samples a side. */
   samples?: number;
-  /** Warn below this ratio. Default 0.25. */
+  /** Warn below this ratio. */
   threshold?: number;
-  /** Warn below this coverage, while precision is above 0.9 and coverage is not rising. Default 0.4. */
+  /** Warn below this coverage, while precision is above 0.9 and coverage is not rising. */
   coverageThreshold?: number;
   seed?: number;
   onWarn?: (message: string) => void;
@@ -98,9 +97,9 @@ export function diversityMonitor(model: Gan, real: Items, opts: DiversityOptions
   const noiseSeed = rng.nextUint32();
   let warned = false;
   return {
-    onIterationEnd(it: number, logs: Record<string, number>, control: TrainControl, history: History) {
+    onIterationEnd(it: number, _logs: Record<string, number>, control: TrainControl, history: History) {
       if (it % every !== 0) return;
-      if (!generatorTrained(logs)) return;
+      if (control.generatorTrained === false) return;
       const fake = model.sample(n, new Rng(noiseSeed));
       const ratio = realDist > 0 ? meanPairwiseDistance(fake, n, size) / realDist : 1;
       const { coverage, precision, recall } = distanceMetrics(realSet, windows(fake));
@@ -135,7 +134,7 @@ export function diversityMonitor(model: Gan, real: Items, opts: DiversityOptions
 export interface GradStepOptions {
   /** Measure every this many iterations, and at the first (default: MONITOR_OPTIONS). */
   every?: number;
-  /** Real windows in the measured batch. Default 128. */
+  /** Real windows in the measured batch. */
   samples?: number;
   seed?: number;
 }

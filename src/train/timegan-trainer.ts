@@ -14,16 +14,6 @@ import type { JointGeneratorLogs, Timegan } from '../models/timegan.js';
 import { windowItems } from './gan-trainer.js';
 import type { Metrics, Trainable } from './loop.js';
 
-/**
- * Whether an iteration's generator is a trained one: TimeGAN's is trained in
- * the joint phase (3) only, before which its samples are an untrained
- * network's; other models report no phase. Monitors and evaluations skip the
- * rest (a "collapse" or a "best" there would be meaningless).
- */
-export function generatorTrained(logs: Metrics): boolean {
-  return logs.phase === undefined || logs.phase >= 3;
-}
-
 export class TimeganTrainer implements Trainable {
   private readonly sampler: BatchSampler;
   private readonly noiseRng: Rng;
@@ -68,6 +58,11 @@ export class TimeganTrainer implements Trainable {
 
   setState(state: TrainerState): void {
     this.it = restoreStreams(state, this.sampler, this.noiseRng);
+  }
+
+  /** The generator is trained in the joint phase only. */
+  get generatorTrained(): boolean {
+    return this.it > this.model.config.embeddingIterations + this.model.config.supervisedIterations;
   }
 
   trainStep(): Metrics {

@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import { DenseGan, denseGanConfig, DENSE_GAN_SPEC, type DenseGanConfig } from '../models/dense-gan.js';
 import { GanTrainer } from '../train/gan-trainer.js';
-import { SIZE_RANGES } from '../models/size-check.js';
 import { obj, list, sizeOf, unit, trainingShape, pacDivides, pacMessage } from '../io/model-schema.js';
 import { loadMnist, MNIST_PIXELS, MNIST_SIZE } from '../data/mnist.js';
 import type { Items } from '../data/batches.js';
@@ -56,5 +55,3 @@ export const DENSE_GAN: ModelEntry<DenseGanConfig, DenseGan> = {
     },
   },
 };
-// SIZE_RANGES bounds each width through sizeOf('denseHidden').
-void SIZE_RANGES;

@@ -5,11 +5,8 @@
  * features], sigmoid: data are scaled to [0, 1]); D: an MLP on the whole
  * flattened window (→ one logit per window). No recurrence at all.
  */
-import { tf } from '../../src/engine.js';
-import { Rng } from '../../src/random.js';
-import { Mlp } from '../../src/nn/dense.js';
-import { mlpLayers, denseLayers } from '../../src/nn/export.js';
-import { Gan, type GanTrainingConfig } from '../../src/models/gan.js';
+// Only what the package exports: a model outside tsgan sees nothing else.
+import { tf, Rng, Mlp, mlpLayers, denseLayers, Gan, type GanTrainingConfig } from '../../src/index.js';
 
 export interface ToyConfig extends GanTrainingConfig {
   model: 'toy-mlp';

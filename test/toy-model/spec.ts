@@ -1,12 +1,7 @@
 /** The toy model's spec and registry entry: its options, config, networks, trainer, sizes and saved config. */
 import { z } from 'zod';
-import { TsganError } from '../../src/errors.js';
-import { GAN_TRAINING_OPTIONS, checkTrainingConfig, withTrainingDefaults } from '../../src/models/gan.js';
-import { ARCH_OPTIONS } from '../../src/models/recurrent-arch.js';
-import { specDefaults, type ModelSpec } from '../../src/models/spec.js';
-import { GanTrainer } from '../../src/train/gan-trainer.js';
-import { obj, sizeOf, trainingShape } from '../../src/io/model-schema.js';
-import type { ModelEntry } from '../../src/zoo/entry.js';
+// Only what the package exports: a model outside tsgan sees nothing else.
+import { TsganError, GAN_TRAINING_OPTIONS, ARCH_OPTIONS, GanTrainer, checkTrainingConfig, withTrainingDefaults, specDefaults, savedSchema, type ModelSpec, type ModelEntry } from '../../src/index.js';
 import { ToyGan, type ToyConfig } from './network.js';
 
 export const TOY_SPEC: ModelSpec = {
@@ -50,13 +45,13 @@ export const TOY: ModelEntry<ToyConfig, ToyGan> = {
   }),
   trainer: (model, data, seed, iterations) => new GanTrainer(model, data, seed, iterations),
   saved: {
-    schema: obj({
+    schema: savedSchema.obj({
       model: z.literal('toy-mlp'),
-      features: sizeOf('features'),
-      seqLen: sizeOf('seqLen'),
-      noiseDim: sizeOf('noiseDim'),
-      width: sizeOf('hidden'),
-      ...trainingShape,
+      features: savedSchema.sizeOf('features'),
+      seqLen: savedSchema.sizeOf('seqLen'),
+      noiseDim: savedSchema.sizeOf('noiseDim'),
+      width: savedSchema.sizeOf('hidden'),
+      ...savedSchema.trainingShape,
     }),
   },
 };

@@ -1,0 +1,119 @@
+/**
+ * A schema as a file the user edits (`tsgan inspect --schema-out`, then
+ * `--schema`): its JSON checked by a zod schema, then against the table it
+ * describes. A schema that contradicts the data names the column, and the
+ * cell, and why.
+ */
+import { z } from 'zod';
+import { TsganError, locate } from '../errors.js';
+import { parseNumber, showCell, type CsvTable } from './csv.js';
+import { readDataFile, decodeUtf8 } from './table.js';
+import { DATETIME_FORMATS, missingTest, parseDatetime, type DataSchema } from './schema.js';
+
+const ROLES = ['id', 'time', 'attribute', 'feature', 'ignored'] as const;
+const TYPES = ['continuous', 'integer', 'categorical', 'boolean', 'datetime', 'text'] as const;
+const text = (max: number) => z.string({ error: 'must be a string' }).max(max, { error: `must be a string of at most ${max} characters` });
+
+const columnSchema = z.strictObject(
+  {
+    name: text(1000),
+    role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
+    type: z.enum(TYPES, { error: `must be one of ${TYPES.join(', ')}` }),
+    missing: z.number({ error: 'must be a number in [0, 1]' }).min(0, { error: 'must be a number in [0, 1]' }).max(1, { error: 'must be a number in [0, 1]' }).optional(),
+    categories: z.array(text(1000), { error: 'must be a list of strings' }).max(100_000).optional(),
+    format: z.enum(DATETIME_FORMATS.map((f) => f.name) as [string, ...string[]], { error: `must be one of ${DATETIME_FORMATS.map((f) => f.name).join(', ')}` }).optional(),
+    decimals: z.number().int({ error: 'must be an integer in [0, 20]' }).min(0, { error: 'must be an integer in [0, 20]' }).max(20, { error: 'must be an integer in [0, 20]' }).optional(),
+    zeroShare: z.number({ error: 'must be a number in [0, 1]' }).min(0).max(1).optional(),
+    why: text(10000).optional(),
+  },
+  { error: 'must be an object with name, role and type' },
+);
+
+const fileSchema = z.strictObject({
+  format: z.literal('tsgan-schema', { error: 'must be "tsgan-schema"' }),
+  formatVersion: z.literal(1, { error: 'must be 1' }),
+  naTokens: z.array(text(100), { error: 'must be a list of strings' }).max(1000),
+  columns: z.array(columnSchema, { error: 'must be a list of columns' }).min(1, { error: 'must list at least one column' }).max(100_000),
+});
+
+/** The largest schema file tsgan reads. */
+const MAX_SCHEMA_BYTES = 64 * 2 ** 20;
+
+/** Reads and checks a schema file (its JSON, then its consistency); errors name the file and the key. */
+export function readSchemaFile(path: string): DataSchema {
+  const bytes = readDataFile(path);
+  if (bytes.length > MAX_SCHEMA_BYTES) throw new TsganError(`${path}: has ${bytes.length} bytes, over the ${MAX_SCHEMA_BYTES} a schema may hold`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(decodeUtf8(bytes, path));
+  } catch (e) {
+    if (e instanceof TsganError) throw e;
+    throw new TsganError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  const r = fileSchema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const key = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    throw new TsganError(`${path}: ${key || '(top)'}: ${issue.message}`);
+  }
+  const schema = r.data as DataSchema;
+  const names = new Set<string>();
+  for (const [i, c] of schema.columns.entries()) {
+    if (names.has(c.name)) throw new TsganError(`${path}: columns[${i}].name: "${c.name}" is listed twice`);
+    names.add(c.name);
+    if (c.type === 'datetime' && c.format === undefined) throw new TsganError(`${path}: columns[${i}].format: a datetime column needs its format`);
+  }
+  for (const role of ['id', 'time'] as const) {
+    const n = schema.columns.filter((c) => c.role === role).length;
+    if (n > 1) throw new TsganError(`${path}: columns: ${n} columns have role "${role}"; a table has at most one`);
+  }
+  return schema;
+}
+
+/**
+ * Checks that `schema` describes `table`: the same columns, and every present
+ * cell of the type its column has (a category among its categories, a date in
+ * its format). The first contradiction is an error naming the schema file,
+ * the column, and the cell by file, line and column.
+ */
+export function checkSchemaFits(schema: DataSchema, table: CsvTable, schemaFile: string): void {
+  const { file, header } = table;
+  for (const name of header) {
+    if (!schema.columns.some((c) => c.name === name)) throw new TsganError(`${schemaFile}: column "${name}" of ${file} is not in the schema; add it (role "ignored" leaves it out)`);
+  }
+  const isMissing = missingTest(schema.naTokens);
+  for (const c of schema.columns) {
+    const j = header.indexOf(c.name);
+    if (j < 0) throw new TsganError(`${schemaFile}: column "${c.name}" is not in ${file}; its columns are ${header.join(', ')}`);
+    if (c.role === 'ignored' || c.type === 'text') continue;
+    const fits = cellTest(c.type, c.categories, c.format);
+    for (const r of table.rows) {
+      const cell = r.fields[j];
+      if (isMissing(cell)) {
+        if (c.role === 'id') throw new TsganError(`${locate(file, r.line, j + 1)}: the id column "${c.name}" is missing here; every row needs its entity`);
+        continue;
+      }
+      const why = fits(cell.trim());
+      if (why) throw new TsganError(`${locate(file, r.line, j + 1)}: column "${c.name}" is ${c.type} in ${schemaFile}, but ${showCell(cell)} ${why}`);
+    }
+  }
+}
+
+/** A test of one present cell for a column type: null when it fits, else why not. */
+function cellTest(type: string, categories: string[] | undefined, format: string | undefined): (cell: string) => string | null {
+  switch (type) {
+    case 'continuous':
+      return (c) => (parseNumber(c) === null ? 'is not a number' : null);
+    case 'integer':
+      return (c) => (!/^[+-]?\d+$/.test(c) || parseNumber(c) === null ? 'is not a whole number' : null);
+    case 'datetime': {
+      const re = DATETIME_FORMATS.find((f) => f.name === format)!.re;
+      return (c) => (!re.test(c) || Number.isNaN(parseDatetime(c)) ? `is not a date written ${format}` : null);
+    }
+    default: {
+      if (!categories) return () => null;
+      const seen = new Set(categories);
+      return (c) => (seen.has(c) ? null : `is not one of its categories (${categories.slice(0, 5).map((v) => `"${v}"`).join(', ')}${categories.length > 5 ? ', …' : ''})`);
+    }
+  }
+}

@@ -1,0 +1,279 @@
+/**
+ * A table's schema, inferred from the whole of every column and editable as
+ * JSON: each column's role (entity id, time index, static attribute of an
+ * entity, temporal feature, or left out) and type (continuous, integer,
+ * categorical, boolean, datetime, text), with its missing share, its seen
+ * categories, its datetime format and its point mass at zero. In the spirit of
+ * SDV's metadata (sdtypes, sequence_key, sequence_index) and DoppelGANger's
+ * attribute / feature / example-id / time columns.
+ */
+import { TsganError, locate } from '../errors.js';
+import { parseNumber, showCell, type CsvTable } from './csv.js';
+
+export type ColumnType = 'continuous' | 'integer' | 'categorical' | 'boolean' | 'datetime' | 'text';
+export type ColumnRole = 'id' | 'time' | 'attribute' | 'feature' | 'ignored';
+
+export interface ColumnSchema {
+  name: string;
+  role: ColumnRole;
+  type: ColumnType;
+  /** Share of the column's cells that are missing (NA tokens or blank). */
+  missing: number;
+  /** Categorical and boolean: the values seen, in the order they first appear. */
+  categories?: string[];
+  /** Datetime: how the values are written (see DATETIME_FORMATS). */
+  format?: string;
+  /** Continuous: the most decimals a value is written with, to write values back alike. */
+  decimals?: number;
+  /** Continuous and integer: the share of present values that are exactly 0, when it is a point mass (≥ POINT_MASS). */
+  zeroShare?: number;
+  /** Why the role and type were chosen, in a phrase (for `tsgan inspect`). */
+  why: string;
+}
+
+export interface DataSchema {
+  format: 'tsgan-schema';
+  formatVersion: 1;
+  /** The cells read as missing (besides blanks), compared after trimming, case-insensitively. */
+  naTokens: string[];
+  columns: ColumnSchema[];
+}
+
+/** What a blank or one of these means: no value. */
+export const NA_TOKENS = ['NA', 'N/A', 'NaN', 'null', 'none', '-', '?'];
+/** A share of exact zeros from which a numeric column is modelled as a mixture (a point mass at 0 and the rest). */
+export const POINT_MASS = 0.1;
+/** Integer columns with at most this many distinct values, each seen 20 times on average, are categories (a code, a level). */
+export const FEW_LEVELS = 10;
+/** Text columns with at most this many distinct values are categories; more are free text, left out. */
+export const MAX_CATEGORIES = 1000;
+
+/** Datetime formats tsgan reads and writes back as they were, most specific first. */
+export const DATETIME_FORMATS: readonly { name: string; re: RegExp }[] = [
+  { name: 'YYYY-MM-DDTHH:mm:ss', re: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/ },
+  { name: 'YYYY-MM-DD HH:mm:ss', re: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/ },
+  { name: 'YYYY-MM-DD HH:mm', re: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/ },
+  { name: 'YYYY-MM-DD', re: /^\d{4}-\d{2}-\d{2}$/ },
+  { name: 'YYYY/MM/DD', re: /^\d{4}\/\d{2}\/\d{2}$/ },
+  { name: 'YYYY-MM', re: /^\d{4}-\d{2}$/ },
+];
+
+const BOOLEAN_PAIRS: readonly [string, string][] = [
+  ['true', 'false'],
+  ['yes', 'no'],
+  ['y', 'n'],
+  ['t', 'f'],
+];
+
+export interface InferOptions {
+  /** The entity column, if the user named it; else one is suggested. */
+  idColumn?: string;
+  /** The time column, if the user named it; else one is suggested. */
+  timeColumn?: string;
+  /** Missing-value tokens besides blanks. */
+  naTokens?: string[];
+}
+
+/** A cell → whether it is missing, for `tokens`. */
+export function missingTest(tokens: readonly string[]): (cell: string) => boolean {
+  const set = new Set(tokens.map((t) => t.trim().toLowerCase()));
+  return (cell) => {
+    const c = cell.trim();
+    return c === '' || set.has(c.toLowerCase());
+  };
+}
+
+/** A datetime cell's instant in milliseconds (UTC for values without a zone), or NaN. */
+export function parseDatetime(cell: string): number {
+  const s = cell.trim();
+  const iso = s.replace(/\//g, '-').replace(' ', 'T');
+  const full = /^\d{4}-\d{2}$/.test(iso) ? `${iso}-01` : iso;
+  const zoned = /(Z|[+-]\d{2}:\d{2})$/.test(full) || !full.includes('T') ? full : `${full}Z`;
+  const t = Date.parse(zoned);
+  // Date.parse rolls 2021-02-30 over to March; a real date reads back as written.
+  if (Number.isNaN(t)) return NaN;
+  const back = new Date(t).toISOString().slice(0, 10);
+  return back === full.slice(0, 10) ? t : NaN;
+}
+
+interface ColumnFacts {
+  present: string[];
+  missing: number;
+  distinct: Map<string, number>;
+}
+
+function facts(table: CsvTable, j: number, isMissing: (c: string) => boolean): ColumnFacts {
+  const present: string[] = [];
+  const distinct = new Map<string, number>();
+  let missing = 0;
+  for (const r of table.rows) {
+    const c = r.fields[j];
+    if (isMissing(c)) {
+      missing++;
+      continue;
+    }
+    const v = c.trim();
+    present.push(v);
+    distinct.set(v, (distinct.get(v) ?? 0) + 1);
+  }
+  return { present, missing, distinct };
+}
+
+/** The column's type from all of its present cells, with the details that type keeps. */
+function inferType(f: ColumnFacts): Omit<ColumnSchema, 'name' | 'role' | 'missing' | 'why'> & { reason: string } {
+  const { present, distinct } = f;
+  if (present.length === 0) return { type: 'text', reason: 'every cell is missing' };
+  const levels = [...distinct.keys()];
+  const lower = new Set(levels.map((v) => v.toLowerCase()));
+  for (const pair of BOOLEAN_PAIRS) {
+    if ([...lower].every((v) => pair.includes(v))) return { type: 'boolean', categories: levels, reason: `only ${pair.join('/')}` };
+  }
+  const numbers = present.map(parseNumber);
+  if (numbers.every((v) => v !== null)) {
+    const zeros = numbers.filter((v) => v === 0).length / numbers.length;
+    const mass = zeros >= POINT_MASS ? { zeroShare: round(zeros) } : {};
+    if (lower.size <= 2 && [...lower].every((v) => v === '0' || v === '1')) return { type: 'boolean', categories: levels, reason: 'only 0 and 1' };
+    const integers = present.every((c) => /^[+-]?\d+$/.test(c));
+    if (integers && distinct.size <= FEW_LEVELS && present.length >= 20 * distinct.size) {
+      return { type: 'categorical', categories: levels, reason: `integers with ${distinct.size} levels` };
+    }
+    if (integers) return { type: 'integer', ...mass, reason: 'whole numbers' };
+    const decimals = Math.max(0, ...present.map((c) => (/e/i.test(c) ? 0 : (c.split('.')[1] ?? '').length)));
+    return { type: 'continuous', decimals, ...mass, reason: 'numbers' };
+  }
+  for (const fmt of DATETIME_FORMATS) {
+    if (present.every((c) => fmt.re.test(c) && !Number.isNaN(parseDatetime(c)))) return { type: 'datetime', format: fmt.name, reason: `dates written ${fmt.name}` };
+  }
+  if (distinct.size <= MAX_CATEGORIES && distinct.size < present.length) return { type: 'categorical', categories: levels, reason: `${distinct.size} distinct values` };
+  return { type: 'text', reason: distinct.size === present.length ? 'every value differs' : `${distinct.size} distinct values, too many for categories` };
+}
+
+function round(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}
+
+/** Rows of each entity, in file order, by the values of column `j`. */
+function entities(table: CsvTable, j: number): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  table.rows.forEach((r, i) => {
+    const id = r.fields[j].trim();
+    let g = groups.get(id);
+    if (!g) groups.set(id, (g = []));
+    g.push(i);
+  });
+  return groups;
+}
+
+/** Whether every entity's rows stand together in the file (a panel written entity by entity). */
+function contiguous(groups: Map<string, number[]>): boolean {
+  return [...groups.values()].every((rows) => rows[rows.length - 1] - rows[0] === rows.length - 1);
+}
+
+/** Whether column `j`'s present values are the same on every row of each entity. */
+function constantWithin(table: CsvTable, j: number, groups: Map<string, number[]>): boolean {
+  for (const rows of groups.values()) {
+    const first = table.rows[rows[0]].fields[j].trim();
+    if (rows.some((i) => table.rows[i].fields[j].trim() !== first)) return false;
+  }
+  return true;
+}
+
+/** Whether column `j` only grows within each entity (a time index), read as `value`. */
+function increasingWithin(table: CsvTable, j: number, groups: Map<string, number[]>, value: (cell: string) => number): boolean {
+  for (const rows of groups.values()) {
+    let last = -Infinity;
+    for (const i of rows) {
+      const v = value(table.rows[i].fields[j]);
+      if (!(v > last)) return false;
+      last = v;
+    }
+  }
+  return true;
+}
+
+/**
+ * The schema of `table`, every column judged over all of its cells. With no
+ * id column given, the first categorical or integer column whose values come
+ * in blocks (each entity's rows together, at least two entities, two rows
+ * each on average) is suggested; with no time column, the first datetime (or
+ * integer) column that grows within every entity. Columns constant within
+ * every entity are its static attributes.
+ */
+export function inferSchema(table: CsvTable, opts: InferOptions = {}): DataSchema {
+  const { header, file } = table;
+  const naTokens = opts.naTokens ?? NA_TOKENS;
+  const isMissing = missingTest(naTokens);
+  const index = (name: string, flag: string) => {
+    const j = header.indexOf(name);
+    if (j < 0) throw new TsganError(`${file}: unknown column "${name}" in ${flag}; the columns are ${header.join(', ')}`);
+    return j;
+  };
+  const all = header.map((_, j) => facts(table, j, isMissing));
+  const types = all.map(inferType);
+
+  let idIdx = opts.idColumn !== undefined ? index(opts.idColumn, '--id-column') : -1;
+  let idWhy = 'given with --id-column';
+  if (idIdx >= 0) {
+    const bad = table.rows.find((r) => isMissing(r.fields[idIdx]));
+    if (bad) throw new TsganError(`${locate(file, bad.line, idIdx + 1)}: the id column "${header[idIdx]}" is missing here; every row needs its entity`);
+  } else {
+    const blocks = (j: number) => all[j].missing === 0 && all[j].distinct.size >= 2 && all[j].distinct.size * 2 <= table.rows.length && contiguous(entities(table, j));
+    // Names first; a number column only when it does not simply grow down the file (a year of a single series).
+    idIdx = header.findIndex((_, j) => (types[j].type === 'categorical' || types[j].type === 'text') && blocks(j));
+    const growing = (j: number) => table.rows.every((r, i) => i === 0 || parseNumber(r.fields[j])! >= parseNumber(table.rows[i - 1].fields[j])!);
+    if (idIdx < 0) idIdx = header.findIndex((_, j) => types[j].type === 'integer' && blocks(j) && !growing(j));
+    idWhy = 'suggested: its values come in blocks of rows, one block per entity';
+  }
+  const groups = idIdx >= 0 ? entities(table, idIdx) : new Map([['', table.rows.map((_, i) => i)]]);
+  if (idIdx >= 0 && opts.idColumn !== undefined && !contiguous(groups)) {
+    // Entities may interleave (a long table sorted by time); each keeps its rows in file order.
+    idWhy = 'given with --id-column (entities interleave; each keeps its rows in file order)';
+  }
+
+  const timeValue = (j: number) => (types[j].type === 'datetime' ? parseDatetime : (c: string) => parseNumber(c) ?? NaN);
+  let timeIdx = opts.timeColumn !== undefined ? index(opts.timeColumn, '--time-column') : -1;
+  let timeWhy = 'given with --time-column';
+  if (timeIdx >= 0) {
+    if (types[timeIdx].type !== 'datetime' && types[timeIdx].type !== 'integer' && types[timeIdx].type !== 'continuous') {
+      throw new TsganError(`${file}: the time column "${header[timeIdx]}" holds ${types[timeIdx].type} values; a time column holds dates or numbers`);
+    }
+    const v = timeValue(timeIdx);
+    for (const rows of groups.values()) {
+      for (let k = 1; k < rows.length; k++) {
+        const r = table.rows[rows[k]];
+        if (!(v(r.fields[timeIdx]) > v(table.rows[rows[k - 1]].fields[timeIdx]))) {
+          throw new TsganError(`${locate(file, r.line, timeIdx + 1)}: the time column "${header[timeIdx]}" does not increase within its entity here (${showCell(r.fields[timeIdx])} after ${showCell(table.rows[rows[k - 1]].fields[timeIdx])}); sort the file by entity and time`);
+        }
+      }
+    }
+  } else {
+    for (const kind of ['datetime', 'integer'] as const) {
+      timeIdx = header.findIndex((_, j) => j !== idIdx && types[j].type === kind && all[j].missing === 0 && increasingWithin(table, j, groups, timeValue(j)));
+      if (timeIdx >= 0) break;
+    }
+    timeWhy = 'suggested: it grows within every entity';
+  }
+
+  const columns: ColumnSchema[] = header.map((name, j) => {
+    const { reason, ...t } = types[j];
+    const missing = round(all[j].missing / Math.max(1, table.rows.length));
+    const base = { name, missing, ...t };
+    if (j === idIdx) return { ...base, role: 'id', type: t.type === 'text' ? 'categorical' : t.type, categories: undefined, why: idWhy };
+    if (j === timeIdx) return { ...base, role: 'time', why: `${timeWhy}; ${reason}` };
+    if (t.type === 'text') return { ...base, role: 'ignored', why: `left out: ${reason}` };
+    if (idIdx >= 0 && groups.size > 1 && constantWithin(table, j, groups)) return { ...base, role: 'attribute', why: `constant within each entity; ${reason}` };
+    return { ...base, role: 'feature', why: reason };
+  }) as ColumnSchema[];
+  return { format: 'tsgan-schema', formatVersion: 1, naTokens: [...naTokens], columns: columns.map(clean) };
+}
+
+/** The entity column inferSchema would suggest for `table`, or null (one series, or no column whose values come in blocks). */
+export function suggestedIdColumn(table: CsvTable): string | null {
+  return inferSchema(table).columns.find((c) => c.role === 'id')?.name ?? null;
+}
+
+/** The keys in the order a user reads them, without those a column does not use. */
+function clean(c: ColumnSchema): ColumnSchema {
+  const { name, role, type, missing, why, ...rest } = c;
+  return Object.fromEntries(Object.entries({ name, role, type, missing, ...rest, why }).filter(([, v]) => v !== undefined)) as unknown as ColumnSchema;
+}
