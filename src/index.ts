@@ -17,6 +17,7 @@ export { inferSchema, parseDatetime, NA_TOKENS, type DataSchema, type ColumnSche
 export { readSchemaFile, checkSchemaFits } from './data/schema-file.js';
 export { inspectCsv, formatInspection, type Inspection, type InspectOptions } from './data/inspect.js';
 export { mixedPanel, MIXED_PANEL_TRUTH, type MixedPanelOptions } from './data/mixed-panel.js';
+export { encodeTable, decodeTable, type EncodedTable, type CodecLayout, type Slot } from './data/table-codec.js';
 
 export { RecurrentStack, runLayer, gateCount, CELL_TYPES, type CellType, type RecurrentStackArgs, type StackApplyOptions } from './nn/recurrent.js';
 export { LayerNormRecurrent, type LayerNormRecurrentArgs } from './nn/layer-norm-layer.js';
@@ -69,6 +70,7 @@ export { marginalStats, ecdfDistances, autocorrelation, correlationMatrix } from
 export { pca2, tsne, featureMeans, type TsneOptions } from './eval/embed.js';
 export { evaluateWindows, evaluateData, formatEvalTable, type EvalResult, type EvaluateOptions, type Repeated } from './eval/evaluate.js';
 export { evaluateFiles, type EvalFilesOptions, type EvalFilesResult } from './eval/run.js';
+export { compareTables, type TableComparison, type Shares } from './eval/table.js';
 export { buildReport, type Report, type ReportOptions } from './report/html.js';
 export { EvalCallback, EVAL_METRICS, type EvalMetricName, type EvalEveryOptions } from './train/evaluator.js';
 export { holdOutBlocks, type WindowSplit } from './data/split.js';

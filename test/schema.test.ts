@@ -144,3 +144,54 @@ test('train warns of a likely entity column left unnamed and of too few windows 
   assert.equal(few.code, 0, few.stderr);
   assert.match(few.stderr, /tsgan: warning: 7 training windows for a batch of 8: every batch holds the same windows/);
 });
+
+test('sorted number ids with a counter that starts again are entities; dates with offsets and a stray bad date are still dates; long columns do not overflow', () => {
+  const lines = ['unit,cycle,s1'];
+  for (let u = 1; u <= 30; u++) for (let c = 1; c <= 5; c++) lines.push(`${u},${c},${(u * 0.1 + c).toFixed(2)}`);
+  const s = inferSchema(parseCsv(lines.join('\n') + '\n', 'cmapss.csv'));
+  const t = Object.fromEntries(s.columns.map((c) => [c.name, c]));
+  assert.equal(t.unit.role, 'id');
+  assert.equal(t.cycle.role, 'time');
+  assert.equal(t.cycle.type, 'integer');
+
+  const dates = ['id,when,x'];
+  for (let i = 0; i < 40; i++) dates.push(`a,2021-01-${String(1 + (i % 28)).padStart(2, '0')}T23:00:00+05:00,${i}`);
+  assert.equal(inferSchema(parseCsv(dates.join('\n') + '\n', 'tz.csv')).columns[1].type, 'datetime');
+  const typo = ['when,x', ...Array.from({ length: 40 }, (_, i) => `${i === 7 ? '2021-02-30' : `2021-03-${String(1 + (i % 28)).padStart(2, '0')}`},${i}`)];
+  const w = inferSchema(parseCsv(typo.join('\n') + '\n', 'typo.csv')).columns[0];
+  assert.equal(w.type, 'datetime');
+  assert.match(w.why, /1 cell is not, first typo\.csv:9:1 "2021-02-30"/);
+
+  const big = ['x', ...Array.from({ length: 130_000 }, (_, i) => `${i}.25`)];
+  assert.equal(inferSchema(parseCsv(big.join('\n') + '\n', 'big.csv')).columns[0].decimals, 2);
+});
+
+test('a schema file must agree with itself and with the data: categories listed, id and time of fitting types, names without control characters, no other flags', async () => {
+  const dir = tempDir();
+  const { file } = panel(dir);
+  const out = join(dir, 'schema.json');
+  assert.equal((await runCli(['inspect', '--data', file, '--schema-out', out])).code, 0);
+  const schema = JSON.parse(readFileSync(out, 'utf8'));
+  const write = (f: (s: typeof schema) => void) => {
+    const copy = structuredClone(schema);
+    f(copy);
+    const p = join(dir, `e-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(p, JSON.stringify(copy));
+    return p;
+  };
+  const cases: [string, (s: typeof schema) => void, RegExp][] = [
+    ['boolean without categories', (s) => delete s.columns[8].categories, /columns\[8\]\.categories: a boolean column lists its categories$/],
+    ['time on a category', (s) => ((s.columns[1].role = 'feature'), (s.columns[5].role = 'time')), /columns\[5\]\.type: a time column is datetime, integer or continuous, not categorical$/],
+    ['an unknown key', (s) => (s.columns[0].colour = 'red'), /columns\[0\]: unknown key "colour"$/],
+    ['a control character in a name', (s) => (s.columns[0].name = 'si\u001bte'), /columns\[0\]\.name: must not hold control characters$/],
+    ['a time column that goes back', (s) => ((s.columns[1].role = 'feature'), (s.columns[4].role = 'time')), /panel\.csv:\d+:5: the time column "level" does not increase within its entity here/],
+  ];
+  for (const [name, edit, error] of cases) {
+    const r = await runCli(['inspect', '--data', file, '--schema', write(edit)]);
+    assert.equal(r.code, 2, name);
+    assert.match(r.stderr.trim(), error, name);
+  }
+  const both = await runCli(['inspect', '--data', file, '--schema', out, '--id-column', 'site']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /schema\.json: a schema file holds the id and time columns and the missing-value tokens; give it alone, without --id-column\n$/);
+});

@@ -4,6 +4,8 @@
  * and a table of it for people.
  */
 import { readCsvFile } from './table.js';
+import { showCell } from './csv.js';
+import { TsganError } from '../errors.js';
 import { inferSchema, type DataSchema, type InferOptions } from './schema.js';
 import { checkSchemaFits, readSchemaFile } from './schema-file.js';
 
@@ -23,6 +25,8 @@ export function inspectCsv(file: string, opts: InspectOptions = {}): Inspection 
   const table = readCsvFile(file);
   let schema: DataSchema;
   if (opts.schema !== undefined) {
+    const given = (['idColumn', 'timeColumn', 'naTokens'] as const).filter((k) => opts[k] !== undefined);
+    if (given.length > 0) throw new TsganError(`${opts.schema}: a schema file holds the id and time columns and the missing-value tokens; give it alone, without ${given.map((k) => ({ idColumn: '--id-column', timeColumn: '--time-column', naTokens: '--na' })[k]).join(', ')}`);
     schema = readSchemaFile(opts.schema);
     checkSchemaFits(schema, table, opts.schema);
   } else schema = inferSchema(table, opts);
@@ -35,13 +39,15 @@ export function inspectCsv(file: string, opts: InspectOptions = {}): Inspection 
   return { schema, rows: table.rows.length, lengths: [...counts.values()] };
 }
 
+const rowsText = (n: number) => `${n} ${n === 1 ? 'row' : 'rows'}`;
+
 /** The schema as a table for a terminal: one line per column, its role, type, missing share and why. */
 export function formatInspection(file: string, r: Inspection): string {
   const id = r.schema.columns.find((c) => c.role === 'id');
   const L = r.lengths;
   const head = id
-    ? `${file}: ${r.rows} rows, ${L.length} entities (id column "${id.name}"), ${Math.min(...L)}–${Math.max(...L)} rows each`
-    : `${file}: ${r.rows} rows, one series (no id column found; name one with --id-column)`;
+    ? `${file}: ${rowsText(r.rows)}, ${L.length} entities (id column ${showCell(id.name)}), ${L.reduce((a, b) => Math.min(a, b))}–${L.reduce((a, b) => Math.max(a, b))} rows each`
+    : `${file}: ${rowsText(r.rows)}, one series (no id column found; name one with --id-column)`;
   const rows = r.schema.columns.map((c) => {
     const extra = [
       c.categories ? `${c.categories.length} categories` : null,
@@ -50,7 +56,7 @@ export function formatInspection(file: string, r: Inspection): string {
     return [c.name, c.role, c.type, `${((c.missing ?? 0) * 100).toFixed(1)}%`, [c.why, ...extra].filter(Boolean).join('; ')];
   });
   const all = [['column', 'role', 'type', 'missing', 'detail'], ...rows];
-  const w = [0, 1, 2, 3].map((k) => Math.max(...all.map((row) => row[k].length)));
+  const w = [0, 1, 2, 3].map((k) => all.reduce((m, row) => Math.max(m, row[k].length), 0));
   const line = (row: string[]) => row.map((v, k) => (k === 3 ? v.padStart(w[k]) : k < 4 ? v.padEnd(w[k]) : v)).join('  ').trimEnd();
   const naNote = `missing: blanks and ${r.schema.naTokens.map((t) => `"${t}"`).join(', ')}`;
   return [head, '', ...all.map(line), '', naNote, ''].join('\n');

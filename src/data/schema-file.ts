@@ -8,41 +8,48 @@ import { z } from 'zod';
 import { TsganError, locate } from '../errors.js';
 import { parseNumber, showCell, type CsvTable } from './csv.js';
 import { readDataFile, decodeUtf8 } from './table.js';
-import { DATETIME_FORMATS, missingTest, parseDatetime, type DataSchema } from './schema.js';
+import { DATETIME_FORMATS, missingTest, parseDatetime, type ColumnSchema, type DataSchema } from './schema.js';
 
 const ROLES = ['id', 'time', 'attribute', 'feature', 'ignored'] as const;
 const TYPES = ['continuous', 'integer', 'categorical', 'boolean', 'datetime', 'text'] as const;
 const text = (max: number) => z.string({ error: 'must be a string' }).max(max, { error: `must be a string of at most ${max} characters` });
 
+// Names are printed on terminals: no control characters (C0, DEL, C1), as a CSV header may not hold them either.
+const name = () => text(1000).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, { error: 'must not hold control characters' });
+/** zod's message for an unknown key names it; every other problem with the object gets `message`. */
+const objectError = (message: string) => (iss: { code?: string; keys?: string[] }) => (iss.code === 'unrecognized_keys' ? `unknown key ${iss.keys!.map((k) => `"${k}"`).join(', ')}` : message);
+
 const columnSchema = z.strictObject(
   {
-    name: text(1000),
+    name: name(),
     role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
     type: z.enum(TYPES, { error: `must be one of ${TYPES.join(', ')}` }),
     missing: z.number({ error: 'must be a number in [0, 1]' }).min(0, { error: 'must be a number in [0, 1]' }).max(1, { error: 'must be a number in [0, 1]' }).optional(),
-    categories: z.array(text(1000), { error: 'must be a list of strings' }).max(100_000).optional(),
+    categories: z.array(text(1000), { error: 'must be a list of strings' }).max(100_000, { error: 'must be a list of at most 100000 strings' }).optional(),
     format: z.enum(DATETIME_FORMATS.map((f) => f.name) as [string, ...string[]], { error: `must be one of ${DATETIME_FORMATS.map((f) => f.name).join(', ')}` }).optional(),
     decimals: z.number().int({ error: 'must be an integer in [0, 20]' }).min(0, { error: 'must be an integer in [0, 20]' }).max(20, { error: 'must be an integer in [0, 20]' }).optional(),
     zeroShare: z.number({ error: 'must be a number in [0, 1]' }).min(0).max(1).optional(),
     why: text(10000).optional(),
   },
-  { error: 'must be an object with name, role and type' },
+  { error: objectError('must be an object with name, role and type') },
 );
 
-const fileSchema = z.strictObject({
-  format: z.literal('tsgan-schema', { error: 'must be "tsgan-schema"' }),
-  formatVersion: z.literal(1, { error: 'must be 1' }),
-  naTokens: z.array(text(100), { error: 'must be a list of strings' }).max(1000),
-  columns: z.array(columnSchema, { error: 'must be a list of columns' }).min(1, { error: 'must list at least one column' }).max(100_000),
-});
+const fileSchema = z.strictObject(
+  {
+    format: z.literal('tsgan-schema', { error: 'must be "tsgan-schema"' }),
+    formatVersion: z.literal(1, { error: 'must be 1' }),
+    naTokens: z.array(text(100), { error: 'must be a list of strings' }).max(1000, { error: 'must be a list of at most 1000 strings' }),
+    columns: z.array(columnSchema, { error: 'must be a list of columns' }).min(1, { error: 'must list at least one column' }).max(100_000, { error: 'must list at most 100000 columns' }),
+  },
+  { error: objectError('must be a JSON object with format, formatVersion, naTokens and columns') },
+);
 
 /** The largest schema file tsgan reads. */
 const MAX_SCHEMA_BYTES = 64 * 2 ** 20;
 
 /** Reads and checks a schema file (its JSON, then its consistency); errors name the file and the key. */
 export function readSchemaFile(path: string): DataSchema {
-  const bytes = readDataFile(path);
-  if (bytes.length > MAX_SCHEMA_BYTES) throw new TsganError(`${path}: has ${bytes.length} bytes, over the ${MAX_SCHEMA_BYTES} a schema may hold`);
+  const bytes = readDataFile(path, MAX_SCHEMA_BYTES);
   let raw: unknown;
   try {
     raw = JSON.parse(decodeUtf8(bytes, path));
@@ -59,9 +66,14 @@ export function readSchemaFile(path: string): DataSchema {
   const schema = r.data as DataSchema;
   const names = new Set<string>();
   for (const [i, c] of schema.columns.entries()) {
-    if (names.has(c.name)) throw new TsganError(`${path}: columns[${i}].name: "${c.name}" is listed twice`);
+    if (names.has(c.name)) throw new TsganError(`${path}: columns[${i}].name: ${showCell(c.name)} is listed twice`);
     names.add(c.name);
     if (c.type === 'datetime' && c.format === undefined) throw new TsganError(`${path}: columns[${i}].format: a datetime column needs its format`);
+    if ((c.type === 'categorical' || c.type === 'boolean') && c.role !== 'id' && c.role !== 'ignored' && c.categories === undefined) {
+      throw new TsganError(`${path}: columns[${i}].categories: a ${c.type} column lists its categories`);
+    }
+    if (c.role === 'id' && c.type !== 'categorical' && c.type !== 'integer' && c.type !== 'text') throw new TsganError(`${path}: columns[${i}].type: an id column is categorical, integer or text, not ${c.type}`);
+    if (c.role === 'time' && c.type !== 'datetime' && c.type !== 'integer' && c.type !== 'continuous') throw new TsganError(`${path}: columns[${i}].type: a time column is datetime, integer or continuous, not ${c.type}`);
   }
   for (const role of ['id', 'time'] as const) {
     const n = schema.columns.filter((c) => c.role === role).length;
@@ -79,23 +91,43 @@ export function readSchemaFile(path: string): DataSchema {
 export function checkSchemaFits(schema: DataSchema, table: CsvTable, schemaFile: string): void {
   const { file, header } = table;
   for (const name of header) {
-    if (!schema.columns.some((c) => c.name === name)) throw new TsganError(`${schemaFile}: column "${name}" of ${file} is not in the schema; add it (role "ignored" leaves it out)`);
+    if (!schema.columns.some((c) => c.name === name)) throw new TsganError(`${schemaFile}: column ${showCell(name)} of ${file} is not in the schema; add it (role "ignored" leaves it out)`);
   }
   const isMissing = missingTest(schema.naTokens);
   for (const c of schema.columns) {
     const j = header.indexOf(c.name);
-    if (j < 0) throw new TsganError(`${schemaFile}: column "${c.name}" is not in ${file}; its columns are ${header.join(', ')}`);
-    if (c.role === 'ignored' || c.type === 'text') continue;
-    const fits = cellTest(c.type, c.categories, c.format);
+    if (j < 0) throw new TsganError(`${schemaFile}: column ${showCell(c.name)} is not in ${file}`);
+    if (c.role === 'ignored') continue;
+    const fits = c.type === 'text' ? () => null : cellTest(c.type, c.categories, c.format);
     for (const r of table.rows) {
       const cell = r.fields[j];
       if (isMissing(cell)) {
-        if (c.role === 'id') throw new TsganError(`${locate(file, r.line, j + 1)}: the id column "${c.name}" is missing here; every row needs its entity`);
+        if (c.role === 'id' || c.role === 'time') throw new TsganError(`${locate(file, r.line, j + 1)}: the ${c.role} column ${showCell(c.name)} is missing here; every row needs its ${c.role === 'id' ? 'entity' : 'time'}`);
         continue;
       }
       const why = fits(cell.trim());
-      if (why) throw new TsganError(`${locate(file, r.line, j + 1)}: column "${c.name}" is ${c.type} in ${schemaFile}, but ${showCell(cell)} ${why}`);
+      if (why) throw new TsganError(`${locate(file, r.line, j + 1)}: column ${showCell(c.name)} is ${c.type} in ${schemaFile}, but ${showCell(cell)} ${why}`);
     }
+  }
+  const time = schema.columns.find((c) => c.role === 'time');
+  if (time) checkTimeIncreases(table, schema, time);
+}
+
+/** The time column grows within each entity (in file order), as inference requires of one it suggests. */
+function checkTimeIncreases(table: CsvTable, schema: DataSchema, time: ColumnSchema): void {
+  const t = table.header.indexOf(time.name);
+  const idName = schema.columns.find((c) => c.role === 'id')?.name;
+  const id = idName === undefined ? -1 : table.header.indexOf(idName);
+  const value = time.type === 'datetime' ? parseDatetime : (c: string) => parseNumber(c) ?? NaN;
+  const last = new Map<string, { v: number; cell: string }>();
+  for (const r of table.rows) {
+    const key = id >= 0 ? r.fields[id].trim() : '';
+    const v = value(r.fields[t].trim());
+    const before = last.get(key);
+    if (before && !(v > before.v)) {
+      throw new TsganError(`${locate(table.file, r.line, t + 1)}: the time column ${showCell(time.name)} does not increase within its entity here (${showCell(r.fields[t])} after ${showCell(before.cell)}); sort the file by entity and time`);
+    }
+    last.set(key, { v, cell: r.fields[t] });
   }
 }
 

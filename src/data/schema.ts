@@ -88,22 +88,27 @@ export function parseDatetime(cell: string): number {
   const s = cell.trim();
   const iso = s.replace(/\//g, '-').replace(' ', 'T');
   const full = /^\d{4}-\d{2}$/.test(iso) ? `${iso}-01` : iso;
+  // Date.parse rolls 2021-02-30 over to March: the calendar date as written must exist.
+  const [y, m, d] = full.slice(0, 10).split('-').map(Number);
+  const day = new Date(Date.UTC(y, m - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) return NaN;
   const zoned = /(Z|[+-]\d{2}:\d{2})$/.test(full) || !full.includes('T') ? full : `${full}Z`;
-  const t = Date.parse(zoned);
-  // Date.parse rolls 2021-02-30 over to March; a real date reads back as written.
-  if (Number.isNaN(t)) return NaN;
-  const back = new Date(t).toISOString().slice(0, 10);
-  return back === full.slice(0, 10) ? t : NaN;
+  return Date.parse(zoned);
 }
 
 interface ColumnFacts {
   present: string[];
+  /** The file line of each present cell, and the column's position (for naming a cell). */
+  lines: number[];
+  column: number;
+  file: string;
   missing: number;
   distinct: Map<string, number>;
 }
 
 function facts(table: CsvTable, j: number, isMissing: (c: string) => boolean): ColumnFacts {
   const present: string[] = [];
+  const lines: number[] = [];
   const distinct = new Map<string, number>();
   let missing = 0;
   for (const r of table.rows) {
@@ -114,13 +119,17 @@ function facts(table: CsvTable, j: number, isMissing: (c: string) => boolean): C
     }
     const v = c.trim();
     present.push(v);
+    lines.push(r.line);
     distinct.set(v, (distinct.get(v) ?? 0) + 1);
   }
-  return { present, missing, distinct };
+  return { present, lines, column: j + 1, file: table.file, missing, distinct };
 }
 
+/** A date column may hold this share of cells that are not dates in its format; each is named, and is an error where the data are used. */
+export const DATE_TYPOS = 0.05;
+
 /** The column's type from all of its present cells, with the details that type keeps. */
-function inferType(f: ColumnFacts): Omit<ColumnSchema, 'name' | 'role' | 'missing' | 'why'> & { reason: string } {
+function inferType(f: ColumnFacts): Omit<ColumnSchema, 'name' | 'role' | 'missing' | 'why'> & { reason: string; codes?: boolean } {
   const { present, distinct } = f;
   if (present.length === 0) return { type: 'text', reason: 'every cell is missing' };
   const levels = [...distinct.keys()];
@@ -132,17 +141,26 @@ function inferType(f: ColumnFacts): Omit<ColumnSchema, 'name' | 'role' | 'missin
   if (numbers.every((v) => v !== null)) {
     const zeros = numbers.filter((v) => v === 0).length / numbers.length;
     const mass = zeros >= POINT_MASS ? { zeroShare: round(zeros) } : {};
-    if (lower.size <= 2 && [...lower].every((v) => v === '0' || v === '1')) return { type: 'boolean', categories: levels, reason: 'only 0 and 1' };
+    if (lower.size === 2 && [...lower].every((v) => v === '0' || v === '1')) return { type: 'boolean', categories: levels, reason: 'only 0 and 1' };
     const integers = present.every((c) => /^[+-]?\d+$/.test(c));
     if (integers && distinct.size <= FEW_LEVELS && present.length >= 20 * distinct.size) {
-      return { type: 'categorical', categories: levels, reason: `integers with ${distinct.size} levels` };
+      // `codes`: still numbers, so a step counter (cycle 1–5) can be the time column.
+      return { type: 'categorical', categories: levels, reason: `integers with ${distinct.size} levels`, codes: true };
     }
     if (integers) return { type: 'integer', ...mass, reason: 'whole numbers' };
-    const decimals = Math.max(0, ...present.map((c) => (/e/i.test(c) ? 0 : (c.split('.')[1] ?? '').length)));
+    // A loop, not Math.max(...cells): a spread of a long column overflows the stack.
+    let decimals = 0;
+    for (const c of present) if (!/e/i.test(c)) decimals = Math.max(decimals, (c.split('.')[1] ?? '').length);
     return { type: 'continuous', decimals, ...mass, reason: 'numbers' };
   }
   for (const fmt of DATETIME_FORMATS) {
-    if (present.every((c) => fmt.re.test(c) && !Number.isNaN(parseDatetime(c)))) return { type: 'datetime', format: fmt.name, reason: `dates written ${fmt.name}` };
+    const bad: number[] = [];
+    for (let i = 0; i < present.length && bad.length <= DATE_TYPOS * present.length; i++) {
+      if (!fmt.re.test(present[i]) || Number.isNaN(parseDatetime(present[i]))) bad.push(i);
+    }
+    if (bad.length > DATE_TYPOS * present.length) continue;
+    const first = bad.length > 0 ? `; ${bad.length} ${bad.length === 1 ? 'cell is' : 'cells are'} not, first ${locate(f.file, f.lines[bad[0]], f.column)} ${showCell(present[bad[0]])}` : '';
+    return { type: 'datetime', format: fmt.name, reason: `dates written ${fmt.name}${first}` };
   }
   if (distinct.size <= MAX_CATEGORIES && distinct.size < present.length) return { type: 'categorical', categories: levels, reason: `${distinct.size} distinct values` };
   return { type: 'text', reason: distinct.size === present.length ? 'every value differs' : `${distinct.size} distinct values, too many for categories` };
@@ -178,6 +196,24 @@ function constantWithin(table: CsvTable, j: number, groups: Map<string, number[]
   return true;
 }
 
+/** Whether column `j` never falls down the file (its numbers). */
+function growing(table: CsvTable, j: number): boolean {
+  let last = -Infinity;
+  for (const r of table.rows) {
+    const v = parseNumber(r.fields[j]) ?? NaN;
+    if (!(v >= last)) return false;
+    last = v;
+  }
+  return true;
+}
+
+/** Whether column `k` grows within each of `groups` (in file order) and starts again at each next one. */
+function restartsAt(table: CsvTable, groups: Map<string, number[]>, k: number, value: (cell: string) => number): boolean {
+  if (!increasingWithin(table, k, groups, value)) return false;
+  const blocks = [...groups.values()];
+  return blocks.length > 1 && blocks.every((rows, b) => b === 0 || value(table.rows[rows[0]].fields[k]) <= value(table.rows[blocks[b - 1][blocks[b - 1].length - 1]].fields[k]));
+}
+
 /** Whether column `j` only grows within each entity (a time index), read as `value`. */
 function increasingWithin(table: CsvTable, j: number, groups: Map<string, number[]>, value: (cell: string) => number): boolean {
   for (const rows of groups.values()) {
@@ -210,6 +246,8 @@ export function inferSchema(table: CsvTable, opts: InferOptions = {}): DataSchem
   };
   const all = header.map((_, j) => facts(table, j, isMissing));
   const types = all.map(inferType);
+  const isTimeLike = (j: number) => all[j].missing === 0 && (types[j].type === 'datetime' || types[j].type === 'integer' || types[j].codes === true);
+  const timeValue = (j: number) => (types[j].type === 'datetime' ? parseDatetime : (c: string) => parseNumber(c) ?? NaN);
 
   let idIdx = opts.idColumn !== undefined ? index(opts.idColumn, '--id-column') : -1;
   let idWhy = 'given with --id-column';
@@ -220,8 +258,11 @@ export function inferSchema(table: CsvTable, opts: InferOptions = {}): DataSchem
     const blocks = (j: number) => all[j].missing === 0 && all[j].distinct.size >= 2 && all[j].distinct.size * 2 <= table.rows.length && contiguous(entities(table, j));
     // Names first; a number column only when it does not simply grow down the file (a year of a single series).
     idIdx = header.findIndex((_, j) => (types[j].type === 'categorical' || types[j].type === 'text') && blocks(j));
-    const growing = (j: number) => table.rows.every((r, i) => i === 0 || parseNumber(r.fields[j])! >= parseNumber(table.rows[i - 1].fields[j])!);
-    if (idIdx < 0) idIdx = header.findIndex((_, j) => types[j].type === 'integer' && blocks(j) && !growing(j));
+    // A number id sorted down the file (unit 1, 1, 2, 2, …) counts when another column starts again at each of its blocks (cycle 1, 2, 1, 2, …),
+    // unless it reads as a calendar year (a single series' year and month).
+    const yearLike = (j: number) => all[j].present.every((c) => Number(c) >= 1800 && Number(c) <= 2200);
+    const restarts = (j: number) => header.some((_, k) => k !== j && isTimeLike(k) && restartsAt(table, entities(table, j), k, timeValue(k)));
+    if (idIdx < 0) idIdx = header.findIndex((_, j) => types[j].type === 'integer' && blocks(j) && !yearLike(j) && (!growing(table, j) || restarts(j)));
     idWhy = 'suggested: its values come in blocks of rows, one block per entity';
   }
   const groups = idIdx >= 0 ? entities(table, idIdx) : new Map([['', table.rows.map((_, i) => i)]]);
@@ -230,11 +271,10 @@ export function inferSchema(table: CsvTable, opts: InferOptions = {}): DataSchem
     idWhy = 'given with --id-column (entities interleave; each keeps its rows in file order)';
   }
 
-  const timeValue = (j: number) => (types[j].type === 'datetime' ? parseDatetime : (c: string) => parseNumber(c) ?? NaN);
   let timeIdx = opts.timeColumn !== undefined ? index(opts.timeColumn, '--time-column') : -1;
   let timeWhy = 'given with --time-column';
   if (timeIdx >= 0) {
-    if (types[timeIdx].type !== 'datetime' && types[timeIdx].type !== 'integer' && types[timeIdx].type !== 'continuous') {
+    if (types[timeIdx].type !== 'datetime' && types[timeIdx].type !== 'integer' && types[timeIdx].type !== 'continuous' && !types[timeIdx].codes) {
       throw new TsganError(`${file}: the time column "${header[timeIdx]}" holds ${types[timeIdx].type} values; a time column holds dates or numbers`);
     }
     const v = timeValue(timeIdx);
@@ -247,15 +287,17 @@ export function inferSchema(table: CsvTable, opts: InferOptions = {}): DataSchem
       }
     }
   } else {
-    for (const kind of ['datetime', 'integer'] as const) {
-      timeIdx = header.findIndex((_, j) => j !== idIdx && types[j].type === kind && all[j].missing === 0 && increasingWithin(table, j, groups, timeValue(j)));
+    for (const dates of [true, false]) {
+      timeIdx = header.findIndex((_, j) => j !== idIdx && isTimeLike(j) && (types[j].type === 'datetime') === dates && increasingWithin(table, j, groups, timeValue(j)));
       if (timeIdx >= 0) break;
     }
     timeWhy = 'suggested: it grows within every entity';
   }
 
   const columns: ColumnSchema[] = header.map((name, j) => {
-    const { reason, ...t } = types[j];
+    const { reason, codes, ...typed } = types[j];
+    // Codes that count time up are whole numbers, not categories.
+    const t = j === timeIdx && codes ? { type: 'integer' as const } : typed;
     const missing = round(all[j].missing / Math.max(1, table.rows.length));
     const base = { name, missing, ...t };
     if (j === idIdx) return { ...base, role: 'id', type: t.type === 'text' ? 'categorical' : t.type, categories: undefined, why: idWhy };

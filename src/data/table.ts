@@ -35,13 +35,13 @@ export interface Dataset {
 /** The largest CSV tsgan reads: what one JavaScript string can hold, about 512 MiB. */
 export const MAX_CSV_BYTES = 2 ** 29 - 2 ** 16;
 
-/** A data file's bytes: a regular file (a link to one is followed) of at most MAX_CSV_BYTES, checked before reading. */
-export function readDataFile(file: string): Buffer {
+/** A data file's bytes: a regular file (a link to one is followed) of at most `max` bytes, checked before reading. */
+export function readDataFile(file: string, max = MAX_CSV_BYTES): Buffer {
   try {
     const st = statSync(file);
     if (st.isDirectory()) throw new TsganError(`${file}: is a directory, expected a CSV file`);
     if (!st.isFile()) throw new TsganError(`${file}: is not a regular file (a device, FIFO or socket); give a CSV file`);
-    if (st.size > MAX_CSV_BYTES) throw new TsganError(`${file}: has ${st.size} bytes, over the ${MAX_CSV_BYTES} tsgan reads; split it or choose fewer rows`);
+    if (st.size > max) throw new TsganError(`${file}: has ${st.size} bytes, over the ${max} tsgan reads; split it or choose fewer rows`);
     return readFileSync(file);
   } catch (e) {
     if (e instanceof TsganError) throw e;

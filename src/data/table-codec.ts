@@ -1,0 +1,300 @@
+/**
+ * A table of entities ↔ the arrays a whole-entity generator learns, in the
+ * layout of DoppelGANger (Lin et al. 2020, "Using GANs for Sharing Networked
+ * Time Series Data"): per entity, an attribute vector (its static
+ * attributes, its length, its start time, and each numeric feature's own
+ * min and max, so that entities of very different scales share one model),
+ * and per step a feature vector (each numeric feature scaled into its
+ * entity's range, a missing flag and a zero flag where the column has them,
+ * one-hot categories, the time step since the last row) plus a flag that the
+ * entity is still running (DoppelGANger's generation flag). `decode` writes
+ * arrays back as the same table: the columns in their order, names, types
+ * and formats, integers as integers, categories from the seen set, blanks
+ * where missing, dates at their spacing from the start.
+ */
+import { TsganError } from '../errors.js';
+import { csvField, parseNumber, type CsvTable } from './csv.js';
+import { missingTest, parseDatetime, type ColumnSchema, type DataSchema } from './schema.js';
+
+/** One value's slot in a vector: which column it comes from and what it holds. */
+export interface Slot {
+  column: string;
+  kind: 'value' | 'missing' | 'zero' | 'category' | 'length' | 'start' | 'min' | 'max' | 'step';
+  /** For 'category': the category it stands for ('' for a missing cell). */
+  category?: string;
+}
+
+/** What encode learnt from the real table, to read generated arrays back in its units and formats. */
+export interface CodecLayout {
+  schema: DataSchema;
+  attributes: Slot[];
+  features: Slot[];
+  /** The longest entity: the arrays' time axis. */
+  maxLength: number;
+  /** Per numeric column, the range its values are scaled from (over the whole table). */
+  ranges: Record<string, [number, number]>;
+  /** The time column's step range in milliseconds (or its units), and the start's range. */
+  steps: [number, number] | null;
+  starts: [number, number] | null;
+  /** Each column's spelling of a missing cell, as the data wrote it most often. */
+  missingAs: Record<string, string>;
+  /** The id column's values looked like numbers: fresh ids are numbers too. */
+  numericIds: boolean;
+  /** Continuous columns written without trailing zeros (53.80505, not 53.805050): written back so. */
+  trimmed: string[];
+}
+
+export interface EncodedTable {
+  layout: CodecLayout;
+  entities: number;
+  /** [entities, attributes] */
+  attributes: Float64Array;
+  /** [entities, maxLength, features]; steps past an entity's length are 0. */
+  features: Float64Array;
+  /** [entities, maxLength]: 1 while the entity runs. */
+  running: Float64Array;
+}
+
+const scale = (v: number, [lo, hi]: [number, number]) => (hi > lo ? (v - lo) / (hi - lo) : 0);
+const unscale = (u: number, [lo, hi]: [number, number]) => lo + u * (hi - lo);
+
+function rangeOf(values: Iterable<number>): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo <= hi ? [lo, hi] : [0, 0];
+}
+
+const isNumeric = (c: ColumnSchema) => c.type === 'continuous' || c.type === 'integer';
+const isCategorical = (c: ColumnSchema) => c.type === 'categorical' || c.type === 'boolean';
+
+/** The slots one column takes in a vector. */
+function slotsOf(c: ColumnSchema, hasMissing: boolean, asFeature: boolean): Slot[] {
+  if (isCategorical(c)) return [...(c.categories ?? []), ...(hasMissing ? [''] : [])].map((category) => ({ column: c.name, kind: 'category', category }));
+  const out: Slot[] = [{ column: c.name, kind: 'value' }];
+  if (hasMissing) out.push({ column: c.name, kind: 'missing' });
+  if (asFeature && c.zeroShare !== undefined) out.push({ column: c.name, kind: 'zero' });
+  return out;
+}
+
+/** Rows of each entity, in file order. */
+function entitiesOf(table: CsvTable, schema: DataSchema): number[][] {
+  const id = schema.columns.find((c) => c.role === 'id');
+  const j = id ? table.header.indexOf(id.name) : -1;
+  const groups = new Map<string, number[]>();
+  table.rows.forEach((r, i) => {
+    const key = j >= 0 ? r.fields[j].trim() : '';
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(i);
+  });
+  return [...groups.values()];
+}
+
+/** Encodes `table` as its schema describes it (the schema must fit it: see checkSchemaFits). */
+export function encodeTable(table: CsvTable, schema: DataSchema): EncodedTable {
+  const isMissing = missingTest(schema.naTokens);
+  const col = (name: string) => {
+    const j = table.header.indexOf(name);
+    if (j < 0) throw new TsganError(`${table.file}: no column "${name}", which the schema lists`);
+    return table.rows.map((r) => r.fields[j].trim());
+  };
+  const entities = entitiesOf(table, schema);
+  const E = entities.length;
+  const maxLength = entities.reduce((m, rows) => Math.max(m, rows.length), 0);
+  const used = schema.columns.filter((c) => c.role === 'attribute' || c.role === 'feature');
+  const cells: Record<string, string[]> = Object.fromEntries(used.map((c) => [c.name, col(c.name)]));
+  const missingAs: Record<string, string> = {};
+  for (const c of used) {
+    const spellings = new Map<string, number>();
+    for (const v of cells[c.name]) if (isMissing(v)) spellings.set(v, (spellings.get(v) ?? 0) + 1);
+    if (spellings.size > 0) missingAs[c.name] = [...spellings].sort((a, b) => b[1] - a[1])[0][0];
+  }
+  const hasMissing = (c: ColumnSchema) => c.name in missingAs;
+  const ranges: Record<string, [number, number]> = {};
+  for (const c of used.filter(isNumeric)) ranges[c.name] = rangeOf(cells[c.name].filter((v) => !isMissing(v)).map((v) => parseNumber(v)!));
+
+  const time = schema.columns.find((c) => c.role === 'time');
+  const timeOf = time ? col(time.name).map((v) => (time.type === 'datetime' ? parseDatetime(v) : parseNumber(v)!)) : null;
+  const starts = timeOf ? rangeOf(entities.map((rows) => timeOf[rows[0]])) : null;
+  const steps = timeOf ? rangeOf(entities.flatMap((rows) => rows.slice(1).map((r, k) => timeOf[r] - timeOf[rows[k]]))) : null;
+
+  // Attributes: static columns, then the length and start, then each numeric feature's own range.
+  const attributes: Slot[] = [];
+  for (const c of used.filter((c) => c.role === 'attribute')) attributes.push(...slotsOf(c, hasMissing(c), false));
+  attributes.push({ column: '', kind: 'length' });
+  if (time) attributes.push({ column: time.name, kind: 'start' });
+  const numericFeatures = used.filter((c) => c.role === 'feature' && isNumeric(c));
+  for (const c of numericFeatures) attributes.push({ column: c.name, kind: 'min' }, { column: c.name, kind: 'max' });
+  const features: Slot[] = [];
+  for (const c of used.filter((c) => c.role === 'feature')) features.push(...slotsOf(c, hasMissing(c), true));
+  if (time) features.push({ column: time.name, kind: 'step' });
+
+  const trimmed = used.filter((c) => c.type === 'continuous' && !cells[c.name].some((v) => !isMissing(v) && /\.\d*0$/.test(v))).map((c) => c.name);
+  const layout: CodecLayout = { schema, attributes, features, maxLength, ranges, steps, starts, missingAs, numericIds: false, trimmed };
+  const idCol = schema.columns.find((c) => c.role === 'id');
+  if (idCol) layout.numericIds = col(idCol.name).every((v) => /^\d+$/.test(v));
+
+  const A = attributes.length;
+  const F = features.length;
+  const attr = new Float64Array(E * A);
+  const feat = new Float64Array(E * maxLength * F);
+  const running = new Float64Array(E * maxLength);
+  entities.forEach((rows, e) => {
+    const own: Record<string, [number, number]> = {};
+    for (const c of numericFeatures) own[c.name] = rangeOf(rows.map((r) => cells[c.name][r]).filter((v) => !isMissing(v)).map((v) => parseNumber(v)!));
+    attributes.forEach((s, a) => {
+      const first = s.column ? cells[s.column]?.[rows[0]] : '';
+      attr[e * A + a] = attributeValue(s, first, rows, own, layout, timeOf, isMissing);
+    });
+    rows.forEach((r, t) => {
+      running[e * maxLength + t] = 1;
+      features.forEach((s, f) => {
+        const v = s.kind === 'step' ? '' : cells[s.column][r];
+        let x: number;
+        if (s.kind === 'category') x = (isMissing(v) ? '' : v) === s.category ? 1 : 0;
+        else if (s.kind === 'missing') x = isMissing(v) ? 1 : 0;
+        else if (s.kind === 'zero') x = !isMissing(v) && parseNumber(v) === 0 ? 1 : 0;
+        else if (s.kind === 'step') x = t === 0 ? 0 : scale(timeOf![r] - timeOf![rows[t - 1]], steps!);
+        else x = isMissing(v) ? 0 : scale(parseNumber(v)!, own[s.column]);
+        feat[(e * maxLength + t) * F + f] = x;
+      });
+    });
+  });
+  return { layout, entities: E, attributes: attr, features: feat, running };
+}
+
+function attributeValue(
+  s: Slot,
+  cell: string,
+  rows: number[],
+  own: Record<string, [number, number]>,
+  layout: CodecLayout,
+  timeOf: number[] | null,
+  isMissing: (c: string) => boolean,
+): number {
+  switch (s.kind) {
+    case 'category':
+      return (isMissing(cell) ? '' : cell) === s.category ? 1 : 0;
+    case 'missing':
+      return isMissing(cell) ? 1 : 0;
+    case 'value':
+      return isMissing(cell) ? 0 : scale(parseNumber(cell)!, layout.ranges[s.column]);
+    case 'length':
+      return rows.length / layout.maxLength;
+    case 'start':
+      return scale(timeOf![rows[0]], layout.starts!);
+    case 'min':
+      return scale(own[s.column][0], layout.ranges[s.column]);
+    case 'max':
+      return scale(own[s.column][1], layout.ranges[s.column]);
+    default:
+      return 0;
+  }
+}
+
+/** A column's value for a slot group: the category with the largest score. */
+function argmaxCategory(slots: { slot: Slot; x: number }[]): string {
+  let best = slots[0];
+  for (const s of slots) if (s.x > best.x) best = s;
+  return best.slot.category ?? '';
+}
+
+/**
+ * Writes encoded (or generated) arrays back as CSV text with the real table's
+ * columns, in its order and formats. Entities get fresh ids; an entity runs
+ * while its running flag is above 0.5 (at least one row) and no longer than
+ * its length attribute says.
+ */
+export function decodeTable(enc: Omit<EncodedTable, 'layout'>, layout: CodecLayout): string {
+  const { schema, attributes, features, maxLength } = layout;
+  const A = attributes.length;
+  const F = features.length;
+  const header = schema.columns.map((c) => c.name);
+  const lines = [header.map(csvField).join(',')];
+  const byColumn = (slots: Slot[], values: ArrayLike<number>, base: number) => {
+    const out = new Map<string, { slot: Slot; x: number }[]>();
+    slots.forEach((slot, k) => {
+      let g = out.get(slot.column);
+      if (!g) out.set(slot.column, (g = []));
+      g.push({ slot, x: values[base + k] });
+    });
+    return out;
+  };
+  for (let e = 0; e < enc.entities; e++) {
+    const attr = byColumn(attributes, enc.attributes, e * A);
+    const lengthSlot = attr.get('')!.find((s) => s.slot.kind === 'length')!;
+    const maxRows = Math.max(1, Math.min(maxLength, Math.round(lengthSlot.x * maxLength)));
+    let rows = 1;
+    while (rows < maxRows && enc.running[e * maxLength + rows] > 0.5) rows++;
+    const own = (column: string): [number, number] => {
+      const g = attr.get(column)!;
+      const r = layout.ranges[column];
+      const lo = unscale(g.find((s) => s.slot.kind === 'min')!.x, r);
+      const hi = unscale(g.find((s) => s.slot.kind === 'max')!.x, r);
+      return [Math.min(lo, hi), Math.max(lo, hi)];
+    };
+    const id = layout.numericIds ? String(e + 1) : `e${String(e + 1).padStart(String(enc.entities).length, '0')}`;
+    let time = 0;
+    for (let t = 0; t < rows; t++) {
+      const feat = byColumn(features, enc.features, (e * maxLength + t) * F);
+      const fields = schema.columns.map((c) => {
+        if (c.role === 'id') return id;
+        if (c.role === 'time') {
+          const g = feat.get(c.name)!;
+          const startSlot = attr.get(c.name)!.find((s) => s.slot.kind === 'start')!;
+          time = t === 0 ? unscale(startSlot.x, layout.starts!) : time + unscale(g.find((s) => s.slot.kind === 'step')!.x, layout.steps!);
+          return formatTime(time, c);
+        }
+        if (c.role === 'attribute') return cellOf(c, attr.get(c.name)!, layout.ranges[c.name], layout);
+        if (c.role === 'feature') return cellOf(c, feat.get(c.name)!, isNumeric(c) ? own(c.name) : [0, 0], layout);
+        return '';
+      });
+      lines.push(fields.map(csvField).join(','));
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+function cellOf(c: ColumnSchema, g: { slot: Slot; x: number }[], range: [number, number], layout: CodecLayout): string {
+  const missing = layout.missingAs[c.name] ?? '';
+  if (isCategorical(c)) {
+    const v = argmaxCategory(g);
+    return v === '' ? missing : v;
+  }
+  if ((g.find((s) => s.slot.kind === 'missing')?.x ?? 0) > 0.5) return missing;
+  if ((g.find((s) => s.slot.kind === 'zero')?.x ?? 0) > 0.5) return c.type === 'integer' || layout.trimmed.includes(c.name) ? '0' : (0).toFixed(c.decimals ?? 0);
+  const v = unscale(g.find((s) => s.slot.kind === 'value')!.x, range);
+  if (c.type === 'integer') return String(Math.round(v) + 0);
+  const s = fixed(v, c.decimals ?? 6);
+  return layout.trimmed.includes(c.name) && s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+}
+
+/** `v` with `d` decimals, never "-0.00". */
+function fixed(v: number, d: number): string {
+  const s = v.toFixed(d);
+  return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
+}
+
+/** A time value written as its column writes it. */
+function formatTime(v: number, c: ColumnSchema): string {
+  if (c.type !== 'datetime') return c.type === 'integer' ? String(Math.round(v) + 0) : fixed(v, c.decimals ?? 6);
+  const iso = new Date(Math.round(v)).toISOString(); // 2021-03-01T12:34:56.000Z
+  switch (c.format) {
+    case 'YYYY-MM':
+      return iso.slice(0, 7);
+    case 'YYYY/MM/DD':
+      return iso.slice(0, 10).replace(/-/g, '/');
+    case 'YYYY-MM-DD HH:mm':
+      return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+    case 'YYYY-MM-DD HH:mm:ss':
+      return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+    case 'YYYY-MM-DDTHH:mm:ss':
+      return iso.slice(0, 19);
+    default:
+      return iso.slice(0, 10);
+  }
+}

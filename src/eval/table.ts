@@ -1,0 +1,142 @@
+/**
+ * Whole tables compared by their schema (issue 27's measures): how many
+ * entities and how long, each category's frequency and each categorical
+ * feature's transitions within entities, missing and zero shares, and each
+ * numeric column's marginal distribution, on the real and the synthetic
+ * table alike. Differences are absolute, in shares (0.03 is 3 points).
+ */
+import { TsganError } from '../errors.js';
+import { parseNumber, type CsvTable } from '../data/csv.js';
+import { missingTest, type ColumnSchema, type DataSchema } from '../data/schema.js';
+import { ecdfDistances } from './stats.js';
+
+export interface Shares {
+  real: Record<string, number>;
+  synthetic: Record<string, number>;
+  /** The largest |real − synthetic| over the categories (or transitions). */
+  maxDiff: number;
+}
+
+export interface TableComparison {
+  entities: { real: number; synthetic: number };
+  /** Rows per entity: both sides' means and the two-sample KS distance (null without an id column). */
+  lengths: { real: number; synthetic: number; ks: number } | null;
+  /** Categorical and boolean columns (features and attributes): each category's share of present cells; attributes once per entity. */
+  categories: Record<string, Shares>;
+  /** Categorical features: P(next | this) within entities, keyed "this → next". */
+  transitions: Record<string, Shares>;
+  /** Share of missing cells per column, both sides and the difference. */
+  missing: Record<string, { real: number; synthetic: number; diff: number }>;
+  /** Continuous and integer columns with a point mass at 0: the share of exact zeros. */
+  zeros: Record<string, { real: number; synthetic: number; diff: number }>;
+  /** Continuous and integer columns: KS distance of their present values (attributes: one value per entity). */
+  numeric: Record<string, { ks: number }>;
+}
+
+interface Side {
+  table: CsvTable;
+  col: (name: string) => string[];
+  /** Row indices per entity, in file order. */
+  entities: number[][];
+}
+
+function side(table: CsvTable, schema: DataSchema, label: string): Side {
+  for (const c of schema.columns) {
+    if (c.role !== 'ignored' && !table.header.includes(c.name)) throw new TsganError(`${table.file}: the ${label} table has no column "${c.name}"; its columns are ${table.header.join(', ')}`);
+  }
+  const col = (name: string) => {
+    const j = table.header.indexOf(name);
+    return table.rows.map((r) => r.fields[j].trim());
+  };
+  const id = schema.columns.find((c) => c.role === 'id');
+  const groups = new Map<string, number[]>();
+  const ids = id ? col(id.name) : table.rows.map(() => '');
+  ids.forEach((v, i) => {
+    let g = groups.get(v);
+    if (!g) groups.set(v, (g = []));
+    g.push(i);
+  });
+  return { table, col, entities: [...groups.values()] };
+}
+
+function shares(values: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) out[v] = (out[v] ?? 0) + 1 / values.length;
+  return out;
+}
+
+function compareShares(real: Record<string, number>, synthetic: Record<string, number>): Shares {
+  let maxDiff = 0;
+  for (const k of new Set([...Object.keys(real), ...Object.keys(synthetic)])) maxDiff = Math.max(maxDiff, Math.abs((real[k] ?? 0) - (synthetic[k] ?? 0)));
+  return { real, synthetic, maxDiff };
+}
+
+/** P(next | this) within each entity, over consecutive present cells. */
+function transitions(s: Side, values: string[], isMissing: (c: string) => boolean): Record<string, number> {
+  const counts = new Map<string, Map<string, number>>();
+  for (const rows of s.entities) {
+    for (let k = 1; k < rows.length; k++) {
+      const a = values[rows[k - 1]];
+      const b = values[rows[k]];
+      if (isMissing(a) || isMissing(b)) continue;
+      let m = counts.get(a);
+      if (!m) counts.set(a, (m = new Map()));
+      m.set(b, (m.get(b) ?? 0) + 1);
+    }
+  }
+  const out: Record<string, number> = {};
+  for (const [a, m] of counts) {
+    const n = [...m.values()].reduce((x, y) => x + y, 0);
+    for (const [b, c] of m) out[`${a} → ${b}`] = c / n;
+  }
+  return out;
+}
+
+/** The values of an attribute, one per entity (its first row's). */
+function perEntity(s: Side, values: string[]): string[] {
+  return s.entities.map((rows) => values[rows[0]]);
+}
+
+/** Compares a synthetic table with the real one, column by column as `schema` describes them. */
+export function compareTables(real: CsvTable, synthetic: CsvTable, schema: DataSchema): TableComparison {
+  const isMissing = missingTest(schema.naTokens);
+  const R = side(real, schema, 'real');
+  const S = side(synthetic, schema, 'synthetic');
+  const hasId = schema.columns.some((c) => c.role === 'id');
+  const lengthsOf = (s: Side) => Float64Array.from(s.entities, (rows) => rows.length);
+  const mean = (a: Float64Array) => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
+  const out: TableComparison = {
+    entities: { real: R.entities.length, synthetic: S.entities.length },
+    lengths: hasId ? { real: mean(lengthsOf(R)), synthetic: mean(lengthsOf(S)), ks: ecdfDistances(lengthsOf(R), lengthsOf(S)).ks } : null,
+    categories: {},
+    transitions: {},
+    missing: {},
+    zeros: {},
+    numeric: {},
+  };
+  const used = schema.columns.filter((c) => c.role !== 'ignored' && c.role !== 'id');
+  for (const c of used) {
+    // An attribute counts once per entity: a long entity is not more of a site than a short one.
+    const r = c.role === 'attribute' ? perEntity(R, R.col(c.name)) : R.col(c.name);
+    const s = c.role === 'attribute' ? perEntity(S, S.col(c.name)) : S.col(c.name);
+    const share = (v: string[]) => v.filter(isMissing).length / Math.max(1, v.length);
+    out.missing[c.name] = { real: share(r), synthetic: share(s), diff: Math.abs(share(r) - share(s)) };
+    if (c.type === 'categorical' || c.type === 'boolean') categorical(out, c, R, S, r, s, isMissing);
+    if (c.type === 'continuous' || c.type === 'integer') {
+      const nums = (v: string[]) => Float64Array.from(v.filter((x) => !isMissing(x)).map((x) => parseNumber(x) ?? NaN).filter(Number.isFinite));
+      const [a, b] = [nums(r), nums(s)];
+      if (a.length > 0 && b.length > 0) out.numeric[c.name] = { ks: ecdfDistances(a, b).ks };
+      if (c.zeroShare !== undefined) {
+        const z = (x: Float64Array) => x.filter((v) => v === 0).length / Math.max(1, x.length);
+        out.zeros[c.name] = { real: z(a), synthetic: z(b), diff: Math.abs(z(a) - z(b)) };
+      }
+    }
+  }
+  return out;
+}
+
+function categorical(out: TableComparison, c: ColumnSchema, R: Side, S: Side, r: string[], s: string[], isMissing: (c: string) => boolean): void {
+  const present = (v: string[]) => v.filter((x) => !isMissing(x));
+  out.categories[c.name] = compareShares(shares(present(r)), shares(present(s)));
+  if (c.role === 'feature') out.transitions[c.name] = compareShares(transitions(R, r, isMissing), transitions(S, s, isMissing));
+}

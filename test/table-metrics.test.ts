@@ -1,0 +1,78 @@
+/**
+ * Calibration of the table measures (issue 27's yardstick): two draws of the
+ * same process score near 0 on each, and a table that breaks one property
+ * (lengths, point mass, transitions, missing cells) is caught on that one.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCsv, type CsvTable } from '../src/data/csv.js';
+import { mixedPanel } from '../src/data/mixed-panel.js';
+import { inferSchema } from '../src/data/schema.js';
+import { compareTables } from '../src/eval/table.js';
+import { Rng } from '../src/random.js';
+
+const draw = (seed: number, minLength = 20, maxLength = 60) => parseCsv(mixedPanel({ entities: 300, minLength, maxLength, seed }).csv, `panel-${seed}.csv`);
+const maxOf = (r: Record<string, { maxDiff?: number; diff?: number; ks?: number }>) => Math.max(...Object.values(r).map((v) => v.maxDiff ?? v.diff ?? v.ks ?? 0));
+
+/** `t` with column `name`'s cells mapped by `f(cell, rowIndex)`. */
+function mapColumn(t: CsvTable, name: string, f: (cell: string, i: number) => string): CsvTable {
+  const j = t.header.indexOf(name);
+  return { ...t, rows: t.rows.map((r, i) => ({ ...r, fields: r.fields.map((c, k) => (k === j ? f(c, i) : c)) })) };
+}
+
+test('a table against itself scores 0 everywhere; two draws of the same process score near 0', () => {
+  const real = draw(1);
+  const schema = inferSchema(real);
+  const self = compareTables(real, real, schema);
+  assert.equal(self.lengths!.ks, 0);
+  for (const part of [self.categories, self.transitions, self.missing, self.zeros, self.numeric]) assert.equal(maxOf(part), 0);
+
+  // Bounds at the sampling noise of 300 entities (about 12,000 rows), over four other draws.
+  for (const seed of [2, 3, 4, 5]) {
+    const other = compareTables(real, draw(seed), schema);
+    const at = `draw ${seed}`;
+    assert.equal(other.entities.synthetic, 300);
+    assert.ok(other.lengths!.ks < 0.12, `${at}: lengths KS ${other.lengths!.ks}`);
+    assert.ok(other.categories.kind.maxDiff < 0.1, `${at}: kind ${other.categories.kind.maxDiff}`);
+    assert.ok(Math.max(other.categories.state.maxDiff, other.categories.flag.maxDiff) < 0.05, `${at}: feature categories`);
+    assert.ok(maxOf(other.transitions) < 0.06, `${at}: transitions ${maxOf(other.transitions)}`);
+    assert.ok(maxOf(other.missing) < 0.01, `${at}: missing ${maxOf(other.missing)}`);
+    assert.ok(maxOf(other.zeros) < 0.03, `${at}: zeros ${maxOf(other.zeros)}`);
+    assert.ok(other.numeric.size.ks < 0.2 && other.numeric.level.ks < 0.1, `${at}: numeric ${JSON.stringify(other.numeric)}`);
+  }
+});
+
+test('each broken property is caught by its own measure', () => {
+  const real = draw(1);
+  const schema = inferSchema(real);
+
+  // Every entity 55–60 steps long: the length distribution, nothing else.
+  const long = compareTables(real, draw(2, 55, 60), schema);
+  assert.ok(long.lengths!.ks > 0.7, `lengths KS ${long.lengths!.ks}`);
+
+  // Rain never exactly 0: the point mass.
+  const noZeros = compareTables(real, mapColumn(draw(2), 'rain', (c) => (c === '0.0' ? '0.1' : c)), schema);
+  assert.ok(noZeros.zeros.rain.diff > 0.55, `zeros ${noZeros.zeros.rain.diff}`);
+
+  // States shuffled across the table: the same frequencies, no transitions left.
+  const other = draw(2);
+  const j = other.header.indexOf('state');
+  const states = other.rows.map((r) => r.fields[j]);
+  const order = new Rng(3).permutation(states.length);
+  const shuffled = compareTables(real, mapColumn(other, 'state', (_, i) => states[order[i]]), schema);
+  assert.ok(shuffled.categories.state.maxDiff < 0.06, `state frequencies ${shuffled.categories.state.maxDiff}`);
+  assert.ok(shuffled.transitions.state.maxDiff > 0.12, `state transitions ${shuffled.transitions.state.maxDiff}`);
+
+  // Missing temperatures filled in; all sites of one kind: the missing rate, and the attribute's frequency (counted per entity).
+  const filled = compareTables(real, mapColumn(draw(2), 'temp', (c) => (c === 'NA' ? '15.00' : c)), schema);
+  assert.ok(filled.missing.temp.diff > 0.04 && filled.missing.temp.real > 0.04, `missing ${JSON.stringify(filled.missing.temp)}`);
+  const oneKind = compareTables(real, mapColumn(draw(2), 'kind', () => 'A'), schema);
+  assert.ok(Math.abs(oneKind.categories.kind.maxDiff - oneKind.categories.kind.real.B) < 1e-9 && oneKind.categories.kind.maxDiff > 0.4);
+});
+
+test('a synthetic table without one of the schema\'s columns is one line naming it', () => {
+  const real = draw(1);
+  const schema = inferSchema(real);
+  const t = parseCsv('site,date\ns1,2020-01-01\n', 'synth.csv');
+  assert.throws(() => compareTables(real, t, schema), /^TsganError: synth\.csv: the synthetic table has no column "kind"; its columns are site, date$/);
+});
