@@ -184,6 +184,15 @@ test('a broken or missing checkpoint is one line naming the file and the key, ex
     ['a batch position past the data', (s) => ({ ...s, trainer: { ...(s.trainer as object), sampler: { ...((s.trainer as Record<string, object>).sampler), pos: 1e6 } } }), /checkpoint\/state\.json: sampler\.pos: 1000000 is outside \[0, \d+\]/],
     ['a changed data file', (s) => ({ ...s, dataSha256: '0'.repeat(64) }), /is not the file this training started on/],
     ['a wrong-sized network', (s) => ({ ...s, model: { ...(s.model as object), networks: { generator: [], discriminator: [] } } }), /checkpoint's generator network does not fit/],
+    [
+      'an optimiser whose moments name a variable twice',
+      (s) => {
+        const model = s.model as { optimizers: Record<string, { moments: unknown[] } | null> };
+        const g = model.optimizers.g!;
+        return { ...s, model: { ...model, optimizers: { ...model.optimizers, g: { ...g, moments: [g.moments[0], ...g.moments] } } } };
+      },
+      /checkpoint\/state\.json: Adam: the moments of variable \d+ are listed twice/,
+    ],
   ];
   for (const [what, mutate, pattern] of cases) {
     const m = mutate(JSON.parse(good));

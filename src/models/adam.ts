@@ -184,9 +184,12 @@ export class Adam {
       if (!vars[i]) throw new Error(`Adam: the checkpoint names variable ${i}, the model has ${vars.length}`);
       return vars[i];
     };
+    const seen = new Set<number>();
     for (const s of state.moments) {
       const size = variable(s.index).size;
       if (s.m.length !== size || s.v.length !== size) throw new Error(`Adam: the moments of variable ${s.index} hold ${s.m.length} and ${s.v.length} values, the variable ${size}`);
+      if (seen.has(s.index)) throw new Error(`Adam: the moments of variable ${s.index} are listed twice`);
+      seen.add(s.index);
     }
     if (state.fused === false) {
       this.tfAdam?.dispose();
