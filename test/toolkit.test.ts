@@ -75,6 +75,14 @@ test('losses: hand-checked values of bce, lsgan, hinge and wgan-gp', () => {
   const smooth = makeLoss('lsgan', { labelSmoothing: 0.1 });
   assert.ok(Math.abs(v(smooth.dReal(tf.fill([4], 0.9))) ) < 1e-12);
   assert.throws(() => makeLoss('hinge', { labelSmoothing: 0.1 }), /label smoothing applies to the bce and lsgan losses/);
+  // What each objective owns: its accuracy cut-off, its penalty, whether a D threshold applies, its critic steps.
+  assert.equal(v(bce.accuracyCut(twos, zeros)), 0);
+  assert.equal(v(ls.accuracyCut(twos, zeros)), 0.5);
+  assert.equal(v(w.accuracyCut(twos, zeros)), 1);
+  assert.deepEqual(
+    (['bce', 'lsgan', 'hinge', 'wgan-gp'] as const).map((n) => { const l = makeLoss(n); return [l.gradientPenalty, l.thresholdable, l.criticSteps ?? 1]; }),
+    [[false, true, 1], [false, true, 1], [false, false, 1], [true, false, 5]],
+  );
   tf.dispose([ones, zeros, twos]);
 });
 

@@ -27,6 +27,14 @@ export type LossName = (typeof LOSS_NAMES)[number];
 
 export interface GanLoss {
   readonly name: LossName;
+  /** The critic adds λ·(‖∇D(x̂)‖ − 1)² on interpolates (WGAN-GP); the model, which owns D, computes it. */
+  readonly gradientPenalty: boolean;
+  /** D's loss is on a probability-like scale, so "update D only while its loss is above X" (TimeGAN's threshold) means something. */
+  readonly thresholdable: boolean;
+  /** Critic steps per generator step this objective is run with when none are asked for (WGAN-GP: 5). */
+  readonly criticSteps?: number;
+  /** The decision threshold on D's outputs for its accuracies: 0 for logits, 0.5 for LSGAN's targets, the real/fake midpoint for a critic. */
+  accuracyCut(realOut: tf.Tensor, fakeOut: tf.Tensor): tf.Scalar;
   /** D's loss on its outputs for real data. */
   dReal(out: tf.Tensor): tf.Scalar;
   /** D's loss on its outputs for generated data. */
@@ -65,6 +73,9 @@ export function makeLoss(name: LossName, opts: LossOptions = {}): GanLoss {
     case 'bce':
       return {
         name,
+        gradientPenalty: false,
+        thresholdable: true,
+        accuracyCut: () => tf.scalar(0),
         dReal: (o) => bceWithLogits(o, real),
         dFake: (o) => bceWithLogits(o, 0),
         generator: (o) => bceWithLogits(o, 1),
@@ -72,6 +83,9 @@ export function makeLoss(name: LossName, opts: LossOptions = {}): GanLoss {
     case 'lsgan':
       return {
         name,
+        gradientPenalty: false,
+        thresholdable: true,
+        accuracyCut: () => tf.scalar(0.5),
         dReal: (o) => tf.tidy(() => half(tf.square(tf.sub(o, real)))),
         dFake: (o) => tf.tidy(() => half(tf.square(o))),
         generator: (o) => tf.tidy(() => half(tf.square(tf.sub(o, 1)))),
@@ -79,6 +93,9 @@ export function makeLoss(name: LossName, opts: LossOptions = {}): GanLoss {
     case 'hinge':
       return {
         name,
+        gradientPenalty: false,
+        thresholdable: false,
+        accuracyCut: () => tf.scalar(0),
         dReal: (o) => tf.tidy(() => tf.mean(tf.relu(tf.sub(1, o))) as tf.Scalar),
         dFake: (o) => tf.tidy(() => tf.mean(tf.relu(tf.add(1, o))) as tf.Scalar),
         generator: (o) => tf.tidy(() => tf.neg(tf.mean(o)) as tf.Scalar),
@@ -86,6 +103,10 @@ export function makeLoss(name: LossName, opts: LossOptions = {}): GanLoss {
     case 'wgan-gp':
       return {
         name,
+        gradientPenalty: true,
+        thresholdable: false,
+        criticSteps: 5,
+        accuracyCut: (r, f) => tf.div(tf.add(tf.mean(r), tf.mean(f)), 2) as tf.Scalar,
         dReal: (o) => tf.tidy(() => tf.neg(tf.mean(o)) as tf.Scalar),
         dFake: (o) => tf.tidy(() => tf.mean(o) as tf.Scalar),
         generator: (o) => tf.tidy(() => tf.neg(tf.mean(o)) as tf.Scalar),

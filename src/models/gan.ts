@@ -96,10 +96,11 @@ export function checkTrainingConfig(c: GanTrainingConfig): void {
   if (c.batchSize % c.pac !== 0) throw new TsganError(`batchSize ${c.batchSize} must be a multiple of pac ${c.pac}`);
 }
 
-/** A model's defaults overlaid with the caller's options; 'wgan-gp' brings 5 critic steps unless dSteps is given. */
+/** A model's defaults overlaid with the caller's options; an objective's own critic steps (WGAN-GP's 5) apply unless dSteps is given. */
 export function withTrainingDefaults<T extends object>(defaults: T, partial: Partial<GanTrainingConfig>): T {
   const c = { ...defaults, ...stripUndefined(partial) } as T & Partial<GanTrainingConfig>;
-  if (c.loss === 'wgan-gp' && partial.dSteps === undefined) c.dSteps = 5;
+  const steps = c.loss !== undefined && (LOSS_NAMES as readonly string[]).includes(c.loss) ? makeLoss(c.loss).criticSteps : undefined;
+  if (steps !== undefined && partial.dSteps === undefined) c.dSteps = steps;
   return c;
 }
 
@@ -302,7 +303,7 @@ export abstract class Gan {
         // outlive the gradient scope, which disposes its intermediates.
         kept = this.accuracies(realOut, fakeOut).map((a) => tf.keep(a));
         let loss = tf.add(this.loss.dReal(realOut), this.loss.dFake(fakeOut));
-        if (this.config.loss === 'wgan-gp') loss = tf.add(loss, tf.mul(this.config.gpWeight, this.gradientPenalty(realIn, fakeIn, noiseRng)));
+        if (this.loss.gradientPenalty) loss = tf.add(loss, tf.mul(this.config.gpWeight, this.gradientPenalty(realIn, fakeIn, noiseRng)));
         return loss as tf.Scalar;
       }, this.discriminatorVariables);
       const norm = optD.step(grads);
@@ -350,10 +351,9 @@ export abstract class Gan {
     });
   }
 
-  /** The decision threshold on D's outputs for the accuracies: 0 for logits, 0.5 for LSGAN's targets, the real/fake midpoint for a WGAN critic. */
+  /** D's accuracies on real and generated outputs, at its objective's decision threshold. */
   protected accuracies(realOut: tf.Tensor, fakeOut: tf.Tensor): [tf.Scalar, tf.Scalar] {
-    const cut =
-      this.config.loss === 'lsgan' ? tf.scalar(0.5) : this.config.loss === 'wgan-gp' ? tf.div(tf.add(tf.mean(realOut), tf.mean(fakeOut)), 2) : tf.scalar(0);
+    const cut = this.loss.accuracyCut(realOut, fakeOut);
     return [tf.mean(tf.cast(tf.greater(realOut, cut), 'float32')) as tf.Scalar, tf.mean(tf.cast(tf.less(fakeOut, cut), 'float32')) as tf.Scalar];
   }
 

@@ -497,7 +497,7 @@ export class Timegan extends Gan {
   /** Phase 3, discriminator part: applied only while the loss is above the threshold. */
   jointDiscriminatorStep(x: tf.Tensor3D, z: tf.Tensor3D, rng: Rng, progress = 0): { dLoss: number; dAccReal: number; dAccFake: number; dGradNorm: number; dUpdated: number } {
     const { gamma, dThreshold } = this.config;
-    const thresholded = this.config.loss === 'bce' || this.config.loss === 'lsgan';
+    const thresholded = this.loss.thresholdable;
     const noisy = this.withNoiseFrom(rng, progress);
     let acc: tf.Tensor | null = null;
     let updated = 0;
@@ -514,7 +514,7 @@ export class Timegan extends Gan {
           const [yReal, yFake, yFakeE] = this.discriminateMany([this.pack(h), this.pack(hHat), this.pack(eHat)], { constantInput: true });
           acc = tf.keep(tf.stack(this.accuracies(yReal, yFake)));
           let loss = tf.addN([this.loss.dReal(yReal), this.loss.dFake(yFake), tf.mul(gamma, this.loss.dFake(yFakeE))]);
-          if (this.config.loss === 'wgan-gp') loss = tf.add(loss, tf.mul(this.config.gpWeight, this.gradientPenalty(h, hHat, rng)));
+          if (this.loss.gradientPenalty) loss = tf.add(loss, tf.mul(this.config.gpWeight, this.gradientPenalty(h, hHat, rng)));
           return loss as tf.Scalar;
         }),
       (value) => {
