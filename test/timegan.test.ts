@@ -272,7 +272,7 @@ test('bidirectional D on the fused kernels: the same logits and gradients as its
   const h = tf.randomUniform([16, 10, 8], 0, 1, 'float32', 3) as tf.Tensor3D;
   const vars = m.discriminatorVariables;
   // The definition: one dense head over [forward; backward] at every step.
-  const reference = () => tf.sum(tf.sin(m.discriminatorNet.head.apply(m.discriminatorFeatures(h, { reference: true })))) as tf.Scalar;
+  const reference = () => tf.sum(tf.sin(m.discriminatorNet.head.apply(m.discriminatorFeatures(h, { twice: true })))) as tf.Scalar;
   const fused = () => tf.sum(tf.sin(m.discriminate(h))) as tf.Scalar;
   const a = tf.variableGrads(reference, vars);
   const b = tf.variableGrads(fused, vars);
@@ -283,7 +283,7 @@ test('bidirectional D on the fused kernels: the same logits and gradients as its
     assert.ok(scale > 0, `${v.name}: no gradient`);
     assert.ok(tf.max(tf.abs(tf.sub(ga, gb))).dataSync()[0] <= 1e-4 * Math.max(1, scale), `${v.name} differs`);
   }
-  const [dA, dB] = [tf.grad((x: tf.Tensor) => tf.sum(tf.sin(m.discriminatorNet.head.apply(m.discriminatorFeatures(x, { reference: true })))))(h), tf.grad((x: tf.Tensor) => tf.sum(tf.sin(m.discriminate(x))))(h)];
+  const [dA, dB] = [tf.grad((x: tf.Tensor) => tf.sum(tf.sin(m.discriminatorNet.head.apply(m.discriminatorFeatures(x, { twice: true })))))(h), tf.grad((x: tf.Tensor) => tf.sum(tf.sin(m.discriminate(x))))(h)];
   assert.ok(tf.max(tf.abs(tf.sub(dA, dB))).dataSync()[0] < 1e-4, 'input gradient');
   tf.dispose([a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads), dA, dB, h]);
   m.dispose();

@@ -134,6 +134,21 @@ export interface GanTrainingState {
   average: { values: Float32Array[]; updates: number } | null;
 }
 
+/** What a D pass is for, so that a network can skip work the calling step does not need. */
+export interface DiscriminatePass {
+  /** D's weights are not trained by this step (G's update through a frozen D): no weight gradients. */
+  frozen?: boolean;
+  /** D's input needs no gradient (data, or the output of a network not being trained). */
+  constantInput?: boolean;
+  /** The pass is differentiated twice (WGAN-GP's penalty): only ops that allow it. */
+  twice?: boolean;
+}
+
+/** A recurrent network's options for a D pass (the fused kernels have no second derivative: `twice` takes TF.js's ops). */
+export function stackPass(p: DiscriminatePass): StackApplyOptions {
+  return { frozen: p.frozen, constantInput: p.constantInput, reference: p.twice };
+}
+
 export abstract class Gan {
   abstract readonly config: GanTrainingConfig;
   /** Values per generated item (seqLen·features, or the vector width). */
@@ -145,15 +160,13 @@ export abstract class Gan {
   /** G(z) in the model's scaled data space. */
   abstract generate(z: tf.Tensor): tf.Tensor;
   /**
-   * D(x) on packed input (see `pack`): logits. `opts.reference`: plain tf ops,
-   * differentiable twice (WGAN-GP); `frozen` / `constantInput`: gradients the
-   * calling step does not need (see StackApplyOptions). Models without
-   * recurrent stacks ignore `opts`.
+   * D(x) on packed input (see `pack`): logits. `pass` says what the step
+   * needs of it (see DiscriminatePass); a network may ignore it.
    */
-  abstract discriminate(x: tf.Tensor, opts?: StackApplyOptions): tf.Tensor;
+  abstract discriminate(x: tf.Tensor, pass?: DiscriminatePass): tf.Tensor;
 
   /** D over several batches in one pass (fewer, larger kernel calls); the outputs split back per batch. */
-  protected discriminateMany(parts: tf.Tensor[], opts: StackApplyOptions = {}): tf.Tensor[] {
+  protected discriminateMany(parts: tf.Tensor[], opts: DiscriminatePass = {}): tf.Tensor[] {
     if (parts.length === 1) return [this.discriminate(parts[0], opts)];
     const y = this.discriminate(tf.concat(parts, 0), opts);
     return tf.split(y, parts.map((p) => p.shape[0]), 0);
@@ -279,7 +292,7 @@ export abstract class Gan {
       const eps = tf.tensor(rng.uniformArray(B), epsShape);
       const xhat = tf.add(tf.mul(eps, real), tf.mul(tf.sub(1, eps), fake));
       // The critic's value of a sample is the mean of its per-step outputs (what the loss averages).
-      const g = tf.grad((x: tf.Tensor) => tf.sum(criticValues(this.discriminate(this.pack(x), { reference: true }))))(xhat);
+      const g = tf.grad((x: tf.Tensor) => tf.sum(criticValues(this.discriminate(this.pack(x), { twice: true }))))(xhat);
       const axes = g.shape.slice(1).map((_, i) => i + 1);
       const norms = tf.sqrt(tf.add(tf.sum(tf.square(g), axes), 1e-12));
       return tf.mean(tf.square(tf.sub(norms, 1))) as tf.Scalar;

@@ -11,10 +11,9 @@
  */
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
-import type { StackApplyOptions } from '../nn/recurrent.js';
 import { TsganError } from '../errors.js';
 import { SequenceNetwork } from '../nn/sequence-network.js';
-import { Gan, checkTrainingConfig, withTrainingDefaults, GAN_TRAINING_OPTIONS, type GanTrainingConfig } from './gan.js';
+import { Gan, stackPass, type DiscriminatePass, checkTrainingConfig, withTrainingDefaults, GAN_TRAINING_OPTIONS, type GanTrainingConfig } from './gan.js';
 import { specDefaults, type ModelSpec } from './spec.js';
 import { ARCH_OPTIONS, checkArch, sequenceNoise, checkRecurrentMemory, type RecurrentGanArch } from './recurrent-arch.js';
 
@@ -90,8 +89,8 @@ export class Rgan extends Gan {
   }
 
   /** D(x): [batch, time, features·pac] → logits [batch, time, 1]. */
-  discriminate(x: tf.Tensor, opts: StackApplyOptions = {}): tf.Tensor3D {
-    return this.discriminatorNet.apply(x, opts);
+  discriminate(x: tf.Tensor, pass: DiscriminatePass = {}): tf.Tensor3D {
+    return this.discriminatorNet.apply(x, stackPass(pass));
   }
 
   /** D's last recurrent layer: [batch, time, hidden]. */

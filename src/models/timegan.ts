@@ -81,7 +81,7 @@ import { recurrentStackLayers, denseLayers } from '../nn/export.js';
 import { SequenceNetwork } from '../nn/sequence-network.js';
 import { TsganError } from '../errors.js';
 import { Adam, globalNorm } from './adam.js';
-import { Gan, GAN_TRAINING_OPTIONS, checkTrainingConfig, featureMatchingLoss, lastStep, withTrainingDefaults, type GanTrainingConfig } from './gan.js';
+import { Gan, stackPass, type DiscriminatePass, GAN_TRAINING_OPTIONS, checkTrainingConfig, featureMatchingLoss, lastStep, withTrainingDefaults, type GanTrainingConfig } from './gan.js';
 import { specDefaults, type ModelSpec } from './spec.js';
 import type { OptionDecl } from '../config/options.js';
 import { ARCH_OPTIONS, checkArch, sequenceNoise, checkRecurrentMemory, type RecurrentGanArch } from './recurrent-arch.js';
@@ -349,7 +349,8 @@ export class Timegan extends Gan {
   }
 
   /** D on packed latent sequences: [batch, time, hidden·pac] → logits [batch, time, 1]. */
-  discriminate(h: tf.Tensor, opts: StackApplyOptions = {}): tf.Tensor {
+  discriminate(h: tf.Tensor, pass: DiscriminatePass = {}): tf.Tensor {
+    const opts = stackPass(pass);
     if (!this.discriminatorBack) return this.discriminatorNet.apply(h, opts);
     return tf.tidy(() => {
       // head([f; b]) = f·W[:H] + b·W[H:] + bias: each half of the head runs
@@ -364,7 +365,8 @@ export class Timegan extends Gan {
   }
 
   /** D's top states: [batch, time, hidden], or [batch, time, 2·hidden] (forward, backward) when bidirectional. */
-  override discriminatorFeatures(h: tf.Tensor, opts: StackApplyOptions = {}): tf.Tensor {
+  override discriminatorFeatures(h: tf.Tensor, pass: DiscriminatePass = {}): tf.Tensor {
+    const opts = stackPass(pass);
     if (!this.discriminatorBack) return this.discriminatorNet.rnn.apply(h as tf.Tensor3D, opts);
     return tf.tidy(() => {
       const forward = this.discriminatorNet.rnn.apply(h as tf.Tensor3D, opts);
