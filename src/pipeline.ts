@@ -5,7 +5,7 @@
  * before any training starts or any file is written.
  */
 import { tf } from './engine.js';
-import { Rng, checkSeed, deriveSeed } from './random.js';
+import { Rng, checkSeed, runStream } from './random.js';
 import { TsganError } from './errors.js';
 import { VERSION } from './version.js';
 import { loadDataset, readDataFile, readCsvFile, tableToDataset, type Dataset } from './data/table.js';
@@ -175,7 +175,7 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
   try {
     if (opts.evalEvery !== undefined) {
       if (!Number.isInteger(opts.evalEvery) || opts.evalEvery < 1) throw new TsganError(`--eval-every must be a positive integer, got ${opts.evalEvery}`);
-      const split = holdOutBlocks(windows, dataset.series.map((s) => s.rows), opts.stride ?? (defaults.stride as number), new Rng(deriveSeed(seed, 0x401d)));
+      const split = holdOutBlocks(windows, dataset.series.map((s) => s.rows), opts.stride ?? (defaults.stride as number), runStream(seed, 'holdOut'));
       train = split.train;
       evaluator = new EvalCallback(model, { every: opts.evalEvery, metric: opts.evalMetric, heldOut: split.heldOut, heldOutOrigin: split.heldOutOrigin, seed, onLog: opts.onNotice });
       opts.onNotice?.(`tsgan: evaluating every ${opts.evalEvery} iterations on ${split.heldOut.count} held-out windows (training on ${split.train.count})`);

@@ -28,6 +28,35 @@ export function deriveSeed(seed: number, tag: number): number {
   return (seed ^ tag) >>> 0;
 }
 
+/**
+ * Every random stream a run draws from, by name, with the tag that derives
+ * its seed from the user's: one table, so that no two parts share a stream
+ * and a new part takes a new name. The model's weights use the seed itself.
+ * The tags are part of the reproducibility contract (changing one changes
+ * every result that uses it).
+ */
+export const STREAMS = {
+  /** A trainer's batches and noise (each trainer forks its two from it). */
+  trainer: 0x5eed,
+  /** The blocks of windows held out for --eval-every. */
+  holdOut: 0x401d,
+  /** The diversity monitor's real windows and noise. */
+  diversity: 0xd1e5,
+  /** The per-step gradient diagnostic's real batch. */
+  gradSteps: 0x9a5,
+  /** The evaluator's subsamples during training. */
+  evaluator: 0xe7a1,
+  /** tsgan eval's subsamples for the distance metrics. */
+  evaluation: 0xd15,
+  /** The report's PCA / t-SNE subsamples. */
+  report: 0x4e9,
+} as const;
+
+/** The generator of stream `name` of a run seeded `seed`. */
+export function runStream(seed: number, name: keyof typeof STREAMS): Rng {
+  return new Rng(deriveSeed(seed, STREAMS[name]));
+}
+
 /** A generator's whole state, for checkpoints: the four words and the Box–Muller spare. */
 export interface RngState {
   s: [number, number, number, number];

@@ -8,7 +8,7 @@
  * (1 is right).
  */
 import { TsganError } from '../errors.js';
-import { Rng, deriveSeed } from '../random.js';
+import { runStream } from '../random.js';
 import type { EvalData, WindowSet } from './data.js';
 import { discriminativeScore, predictiveScore, subsample, DISCRIMINATIVE_ITERATIONS, PREDICTIVE_ITERATIONS, STRONG_CAP } from './posthoc.js';
 import { defaultsFor, type OptionDecl } from '../config/options.js';
@@ -128,7 +128,7 @@ export function evaluateWindows(
 
   // Distance metrics on up to maxSamples windows a side; the real subsample keeps its origins.
   const maxSamples = opts.maxSamples ?? DEFAULTS.maxSamples;
-  const rng = new Rng(deriveSeed(seed, 0xd15));
+  const rng = runStream(seed, 'evaluation');
   const idx = rng.permutation(real.count).subarray(0, Math.min(maxSamples, real.count));
   const realSub = pick(real, idx);
   const origin = opts.realOrigin ? Int32Array.from({ length: idx.length * 2 }, (_, k) => opts.realOrigin![2 * idx[k >> 1] + (k & 1)]) : undefined;

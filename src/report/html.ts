@@ -13,7 +13,7 @@
  * (see `inertSvg`) and a Content-Security-Policy forbids scripts, so a
  * hostile model directory cannot run code in the reader's browser.
  */
-import { Rng, deriveSeed } from '../random.js';
+import { runStream } from '../random.js';
 import { VERSION } from '../version.js';
 import type { EvalData, WindowSet } from '../eval/data.js';
 import type { EvalResult } from '../eval/evaluate.js';
@@ -67,7 +67,7 @@ export interface Report {
 }
 
 export async function buildReport(data: EvalData, result: EvalResult, opts: ReportOptions): Promise<Report> {
-  const rng = new Rng(deriveSeed(opts.seed ?? 0, 0x4e9));
+  const rng = runStream(opts.seed ?? 0, 'report');
   const { features, seqLen } = data;
   const charts: Chart[] = [];
 

@@ -9,7 +9,7 @@
  * than the last — GAN quality does not improve monotonically.
  */
 import { tf } from '../engine.js';
-import { Rng, deriveSeed } from '../random.js';
+import { Rng, runStream } from '../random.js';
 import type { Gan } from '../models/gan.js';
 import type { WindowSet } from '../eval/data.js';
 import { distanceMetrics } from '../eval/distance.js';
@@ -52,7 +52,7 @@ export class EvalCallback implements Callback {
   constructor(private readonly model: Gan, private readonly opts: EvalEveryOptions) {
     this.metric = opts.metric ?? (declared(EVAL_OPTIONS, 'evalMetric').default as EvalMetricName);
     if (!(this.metric in EVAL_METRICS)) throw new Error(`unknown evaluation metric "${this.metric}"; use ${Object.keys(EVAL_METRICS).join(', ')}`);
-    const rng = new Rng(deriveSeed(opts.seed ?? 0, 0xe7a1));
+    const rng = runStream(opts.seed ?? 0, 'evaluator');
     const n = Math.min(opts.samples ?? 500, opts.heldOut.count);
     const idx = rng.permutation(opts.heldOut.count).subarray(0, n);
     const size = opts.heldOut.seqLen * opts.heldOut.features;

@@ -7,7 +7,7 @@
 import type { Gan } from '../models/gan.js';
 import { BatchSampler, type Items } from '../data/batches.js';
 import type { Windows } from '../data/windows.js';
-import { Rng, deriveSeed } from '../random.js';
+import { Rng, runStream } from '../random.js';
 import { streamsState, restoreStreams, type TrainerState } from './loop.js';
 import type { Metrics, Trainable } from './loop.js';
 
@@ -39,7 +39,7 @@ export class GanTrainer implements Trainable {
     const batch = Math.min(model.config.batchSize, items.count);
     (model as Gan & { checkMemory?(batch: number): void }).checkMemory?.(batch);
     // Separate streams from the weight-initialisation seed (the model's).
-    const rng = new Rng(deriveSeed(seed, 0x5eed));
+    const rng = runStream(seed, 'trainer');
     this.sampler = new BatchSampler(items, rng.fork());
     this.noiseRng = rng.fork();
   }

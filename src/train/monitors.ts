@@ -36,7 +36,7 @@
  *   so G is never taught it.
  */
 import { tf } from '../engine.js';
-import { Rng, deriveSeed } from '../random.js';
+import { Rng, runStream } from '../random.js';
 import type { Gan } from '../models/gan.js';
 import type { Items } from '../data/batches.js';
 import { gather } from '../data/batches.js';
@@ -91,7 +91,7 @@ export function diversityMonitor(model: Gan, real: Items, opts: DiversityOptions
   const coverageThreshold = opts.coverageThreshold ?? 0.4;
   const size = real.itemShape.reduce((a, b) => a * b, 1);
   const windows = (data: Float32Array) => ({ data, count: n, seqLen: real.itemShape[0]!, features: size / real.itemShape[0]! });
-  const rng = new Rng(deriveSeed(opts.seed ?? 0, 0xd1e5));
+  const rng = runStream(opts.seed ?? 0, 'diversity');
   const realSet = windows(gather(real.data, size, rng.permutation(real.count).subarray(0, n)));
   const realDist = meanPairwiseDistance(realSet.data, n, size);
   const noiseSeed = rng.nextUint32();
@@ -143,7 +143,7 @@ export function gradPerStepMonitor(model: Gan, real: Items, opts: GradStepOption
   const every = opts.every ?? (declared(MONITOR_OPTIONS, 'gradStepsEvery').default as number);
   const n = Math.min(opts.samples ?? 128, real.count);
   const size = real.itemShape.reduce((a, b) => a * b, 1);
-  const rng = new Rng(deriveSeed(opts.seed ?? 0, 0x9a5));
+  const rng = runStream(opts.seed ?? 0, 'gradSteps');
   const batch = gather(real.data, size, rng.permutation(real.count).subarray(0, n - (n % model.config.pac)));
   const count = batch.length / size;
   return {

@@ -6,7 +6,7 @@
  * its phase's metrics and `phase` (1, 2, 3), so the history shows all three.
  */
 import { tf } from '../engine.js';
-import { Rng, deriveSeed } from '../random.js';
+import { Rng, runStream } from '../random.js';
 import { streamsState, restoreStreams, type TrainerState } from './loop.js';
 import { BatchSampler, type Items } from '../data/batches.js';
 import type { Windows } from '../data/windows.js';
@@ -28,7 +28,7 @@ export class TimeganTrainer implements Trainable {
   constructor(readonly model: Timegan, data: Windows, seed: number, readonly jointIterations: number) {
     this.items = windowItems(data);
     model.checkMemory(Math.min(model.config.batchSize, data.count));
-    const rng = new Rng(deriveSeed(seed, 0x5eed));
+    const rng = runStream(seed, 'trainer');
     this.sampler = new BatchSampler(this.items, rng.fork());
     this.noiseRng = rng.fork();
     this.correlationPairs = model.config.correlationLoss > 0 ? model.setCorrelationData(data) : null;
