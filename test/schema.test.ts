@@ -20,6 +20,18 @@ function panel(dir: string, entities = 40): { file: string; lengths: number[]; k
   return { file, lengths, kinds };
 }
 
+/** Writes an edited copy of `schema` into `dir` (a new file each time) and returns its path. */
+function editor(dir: string, schema: any): (f: (s: any) => void) => string {
+  let n = 0;
+  return (f) => {
+    const copy = structuredClone(schema);
+    f(copy);
+    const p = join(dir, `edited-${++n}.json`);
+    writeFileSync(p, JSON.stringify(copy));
+    return p;
+  };
+}
+
 test('every column of a mixed-type panel gets its true role and type, judged over the whole column', () => {
   const dir = tempDir();
   const { file, lengths } = panel(dir);
@@ -87,13 +99,7 @@ test('tsgan inspect prints the schema, writes it as JSON, and checks an edited s
 
   // An edit that contradicts the data names the cell; one that does not is taken.
   const schema = JSON.parse(readFileSync(out, 'utf8'));
-  const edit = (f: (s: typeof schema) => void) => {
-    const copy = structuredClone(schema);
-    f(copy);
-    const p = join(dir, `edited-${Math.random().toString(36).slice(2)}.json`);
-    writeFileSync(p, JSON.stringify(copy));
-    return p;
-  };
+  const edit = editor(dir, schema);
   const col = (s: typeof schema, name: string) => s.columns.find((c: { name: string }) => c.name === name);
   const wrongType = await runCli(['inspect', '--data', file, '--schema', edit((s) => (col(s, 'level').type = 'integer'))]);
   assert.equal(wrongType.code, 2);
@@ -172,13 +178,7 @@ test('a schema file must agree with itself and with the data: categories listed,
   const out = join(dir, 'schema.json');
   assert.equal((await runCli(['inspect', '--data', file, '--schema-out', out])).code, 0);
   const schema = JSON.parse(readFileSync(out, 'utf8'));
-  const write = (f: (s: typeof schema) => void) => {
-    const copy = structuredClone(schema);
-    f(copy);
-    const p = join(dir, `e-${Math.random().toString(36).slice(2)}.json`);
-    writeFileSync(p, JSON.stringify(copy));
-    return p;
-  };
+  const write = editor(dir, schema);
   const cases: [string, (s: typeof schema) => void, RegExp][] = [
     ['boolean without categories', (s) => delete s.columns[8].categories, /columns\[8\]\.categories: a boolean column lists its categories$/],
     ['time on a category', (s) => ((s.columns[1].role = 'feature'), (s.columns[5].role = 'time')), /columns\[5\]\.type: a time column is datetime, integer or continuous, not categorical$/],
