@@ -7,7 +7,7 @@ import { DenseHead } from '../src/nn/dense.js';
 import { Rgan, rganConfig } from '../src/models/rgan.js';
 import { GanTrainer } from '../src/train/gan-trainer.js';
 import { fusedKernelsActive, setFusedKernels } from '../src/kernels/fused-stack.js';
-import { kernelMemoryBytes, matmul, quantileResidual, quantileTargets, setKernelThreads } from '../src/kernels/wasm-kernels.js';
+import { kernelMemoryBytes, matmul, quantileResidual, quantileTargets, setKernelThreads, spoilNextHelperList, kernelHelperRefusals } from '../src/kernels/wasm-kernels.js';
 import { quantileResidual as quantileResidualJs, quantileTargets as quantileTargetsJs } from '../src/losses/distribution.js';
 import { sineData } from '../src/data/sines.js';
 import { Rng } from '../src/random.js';
@@ -207,6 +207,23 @@ test('one thread and two threads give bit-identical outputs and gradients', (t) 
   setKernelThreads(2, 0);
   const two = outputsAndGrads(s, x, w, false);
   assert.deepEqual(two, one);
+  tf.dispose([x, w]);
+  s.dispose();
+});
+
+test('a call list the helper thread refuses is run on the main thread: the same outputs and gradients, and the refusal is recorded', (t) => {
+  t.after(() => setKernelThreads(2));
+  const s = new RecurrentStack({ cell: 'lstm', layers: 2, hidden: 9, inputSize: 4 }, new Rng(8));
+  const x = tf.tensor3d(new Rng(1).normalArray(7 * 5 * 4), [7, 5, 4]);
+  const w = tf.tensor3d(new Rng(2).normalArray(7 * 5 * 9), [7, 5, 9]);
+  setKernelThreads(2, 0);
+  const clean = outputsAndGrads(s, x, w, false);
+  const before = kernelHelperRefusals().length;
+  spoilNextHelperList(); // the next list goes out under a wrong request number, as a list read mid-rewrite would
+  const spoiled = outputsAndGrads(s, x, w, false);
+  assert.deepEqual(spoiled, clean);
+  assert.equal(kernelHelperRefusals().length, before + 1);
+  assert.match(kernelHelperRefusals().at(-1)!, /call list is for request -1, not \d+/);
   tf.dispose([x, w]);
   s.dispose();
 });

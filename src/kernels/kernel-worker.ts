@@ -18,7 +18,7 @@ const { module, memory, control, calls, errorText } = workerData as {
 const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error('fused kernel aborted'); } } });
 const exports = instance.exports as Record<string, (...a: number[]) => void>;
 const fns = KERNEL_FUNCTIONS.map((name) => exports[name]);
-const ctl = new Int32Array(control); // [0] request number, [1] done number, [2] error flag, [3] ready
+const ctl = new Int32Array(control); // [0] request number, [1] done number, [2] error (1: list refused before any call ran, 2: a call failed), [3] ready
 const list = new Float64Array(calls);
 
 Atomics.store(ctl, 3, 1); // ready
@@ -30,6 +30,7 @@ for (;;) {
   const request = Atomics.load(ctl, 0);
   if (request === seen) continue; // woken without a new request: the list may be being rewritten
   seen = request;
+  let running = false;
   try {
     // The whole list is read and checked before any call runs, so a list that is not this
     // request's (or not a list) is an error, never a kernel run on stray pointers.
@@ -47,6 +48,7 @@ for (;;) {
       p += 2 + k;
     }
     if (Atomics.load(ctl, 0) !== request || list[0] !== request) throw new Error(`call list of request ${request} changed while it was read`);
+    running = true;
     for (const c of calls) c.fn(...c.args);
   } catch (e) {
     // The message travels back through shared bytes; the main thread throws it.
@@ -54,7 +56,7 @@ for (;;) {
     const view = new Uint8Array(errorText);
     new DataView(errorText).setUint32(0, text.length, true);
     view.set(text, 4);
-    Atomics.store(ctl, 2, 1);
+    Atomics.store(ctl, 2, running ? 2 : 1);
   }
   Atomics.store(ctl, 1, seen);
   Atomics.notify(ctl, 1);
