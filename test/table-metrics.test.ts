@@ -10,6 +10,9 @@ import { mixedPanel } from '../src/data/mixed-panel.js';
 import { inferSchema } from '../src/data/schema.js';
 import { compareTables } from '../src/eval/table.js';
 import { Rng } from '../src/random.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, tempDir } from './helpers.js';
 
 const draw = (seed: number, minLength = 20, maxLength = 60) => parseCsv(mixedPanel({ entities: 300, minLength, maxLength, seed }).csv, `panel-${seed}.csv`);
 const maxOf = (r: Record<string, { maxDiff?: number; diff?: number; ks?: number }>) => Math.max(...Object.values(r).map((v) => v.maxDiff ?? v.diff ?? v.ks ?? 0));
@@ -75,4 +78,25 @@ test('a synthetic table without one of the schema\'s columns is one line naming 
   const schema = inferSchema(real);
   const t = parseCsv('site,date\ns1,2020-01-01\n', 'synth.csv');
   assert.throws(() => compareTables(real, t, schema), /^TsganError: synth\.csv: the synthetic table has no column "kind"; its columns are site, date$/);
+});
+
+test('tsgan eval --table scores two CSVs in the input\'s own shape; window flags are refused beside it', async () => {
+  const dir = tempDir();
+  const a = join(dir, 'a.csv');
+  const b = join(dir, 'b.csv');
+  writeFileSync(a, mixedPanel({ entities: 100, minLength: 20, maxLength: 60, seed: 1 }).csv);
+  writeFileSync(b, mixedPanel({ entities: 100, minLength: 55, maxLength: 60, seed: 2 }).csv);
+  const self = await runCli(['eval', '--table', '--real', a, '--synthetic', a]);
+  assert.equal(self.code, 0, self.stderr);
+  assert.match(self.stdout, /^entities +100 real, 100 synthetic\nlengths +KS 0\.000 /);
+  assert.match(self.stdout, /\nrain +KS 0\.000; zeros 0\.\d{3} real, 0\.\d{3} synthetic\n/);
+  const json = join(dir, 'cmp.json');
+  const other = await runCli(['eval', '--table', '--real', a, '--synthetic', b, '--json', json]);
+  assert.equal(other.code, 0, other.stderr);
+  const saved = JSON.parse(readFileSync(json, 'utf8'));
+  assert.ok(saved.lengths.ks > 0.7, `lengths KS ${saved.lengths.ks}`);
+  assert.equal(saved.schema.columns[0].role, 'id');
+  const wrong = await runCli(['eval', '--table', '--real', a, '--synthetic', b, '--repeats', '2']);
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.stderr, /--repeats does not apply with --table\n$/);
 });

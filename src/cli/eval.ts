@@ -5,6 +5,9 @@ import { BACKEND_OPTION } from '../engine.js';
 import { startEngine } from './engine.js';
 import { stdout, stderr } from './io.js';
 import { commandHelp, parseCommand, type Command } from './command.js';
+import { evaluateTableFiles, formatTableComparison, type TableEvalOptions } from '../eval/table-run.js';
+import { TsganError } from '../errors.js';
+import type { OptionValues } from '../config/options.js';
 
 const EVAL: Command = {
   name: 'eval',
@@ -17,14 +20,35 @@ Metrics: TimeGAN's discriminative and predictive scores (mean ± std over
 --repeats seeds) and a stronger discriminator, MMD, coverage / precision /
 recall and spread (mode collapse), memorisation (privacy), marginal,
 autocorrelation and cross-correlation errors.`,
-  options: [...EVAL_FILE_OPTIONS, BACKEND_OPTION],
+  options: [
+    ...EVAL_FILE_OPTIONS,
+    BACKEND_OPTION,
+    { name: 'table', flag: 'table', kind: { type: 'boolean' }, target: 'run', default: false, section: 'Whole tables', doc: "compare REAL and SYNTH as tables in the input's own shape (entities, lengths, category and transition shares, missing and zero shares, numeric KS) instead of windows; takes --id-column, --schema and --json" },
+    { name: 'schema', flag: 'schema', kind: { type: 'text' }, target: 'run', metavar: 'FILE', section: 'Whole tables', doc: "with --table: the schema (tsgan inspect --schema-out); default: inferred from REAL" },
+  ],
 };
 
+/** The flags --table takes; the window measures' others do not apply to it. */
+const TABLE_TAKES = ['real', 'synthetic', 'idColumn', 'schema', 'json', 'force', 'table', 'backend'];
+
 export const EVAL_HELP = commandHelp(EVAL);
+
+/** `tsgan eval --table`: whole tables, no training, no engine. */
+function tableCommand(values: OptionValues): number {
+  const other = Object.keys(values).find((k) => !TABLE_TAKES.includes(k));
+  if (other !== undefined) throw new TsganError(`--${EVAL.options.find((d) => d.name === other)!.flag} does not apply with --table`);
+  const v = values as unknown as TableEvalOptions;
+  const { result, written } = evaluateTableFiles(v);
+  stdout().write(formatTableComparison(result));
+  for (const w of written) stdout().write(`wrote ${w}\n`);
+  return 0;
+}
 
 export async function evalCommand(args: string[]): Promise<number> {
   const values = parseCommand(EVAL, args);
   if (values === null) return 0;
+  if (values.table) return tableCommand(values);
+  if (values.schema !== undefined) throw new TsganError('--schema applies to --table only');
   const { backend, ...opts } = values as unknown as EvalFilesOptions & { backend?: string };
   await startEngine({ backend });
   const { result, written, seconds } = await evaluateFiles({ ...opts, onProgress: (m: string) => stderr().write(`eval: ${m}\n`) });
