@@ -72,6 +72,9 @@ test('datetimes are checked for real dates, and a time column that goes back is 
   assert.equal(parseDatetime('2021-03'), Date.UTC(2021, 2, 1));
   const table = parseCsv('id,day,x\na,2021-01-02,1\na,2021-01-01,2\nb,2021-01-01,3\n', 'd.csv');
   assert.throws(() => inferSchema(table, { idColumn: 'id', timeColumn: 'day' }), /^TsganError: d\.csv:3:2: the time column "day" does not increase within its entity here \("2021-01-01" after "2021-01-02"\)/);
+  // A missing or unreadable time cell is named as such, at its own row.
+  const gap = parseCsv('id,day,x\na,2021-01-01,1\na,,2\na,2021-01-03,3\n', 'g.csv');
+  assert.throws(() => inferSchema(gap, { idColumn: 'id', timeColumn: 'day' }), /^TsganError: g\.csv:3:2: the time column "day" is missing here; every row needs its time$/);
   assert.throws(() => inferSchema(table, { idColumn: 'nope' }), /d\.csv: unknown column "nope" in --id-column; the columns are id, day, x/);
 });
 
@@ -143,6 +146,13 @@ test('train warns of a likely entity column left unnamed and of too few windows 
   const ev = await runCli(['eval', '--real', panelFile, '--synthetic', synth, '--model', join(dir, 'm2'), '--quick']);
   assert.equal(ev.code, 0, ev.stderr);
   assert.match(ev.stdout, /^20 synthetic sequences against 81 real windows, 4 steps × 2 features/);
+  // A model file without its data record (the schema allows it), and real data without the model's id column: windows of the whole file.
+  const meta = JSON.parse(readFileSync(join(dir, 'm2', 'tsgan.json'), 'utf8'));
+  delete meta.data;
+  writeFileSync(join(dir, 'm2', 'tsgan.json'), JSON.stringify(meta));
+  const noData = await runCli(['eval', '--real', panelFile, '--synthetic', synth, '--model', join(dir, 'm2'), '--quick']);
+  assert.equal(noData.code, 0, noData.stderr);
+  assert.match(noData.stdout, /against 87 real windows/);
 
   const small = join(dir, 'small.csv');
   writeFileSync(small, ['x,y', ...Array.from({ length: 10 }, (_, t) => `${t},${t * t}`)].join('\n') + '\n');
@@ -194,4 +204,22 @@ test('a schema file must agree with itself and with the data: categories listed,
   const both = await runCli(['inspect', '--data', file, '--schema', out, '--id-column', 'site']);
   assert.equal(both.code, 2);
   assert.match(both.stderr, /schema\.json: a schema file holds the id and time columns and the missing-value tokens; give it alone, without --id-column\n$/);
+  const evalBoth = await runCli(['eval', '--table', '--real', file, '--synthetic', file, '--schema', out, '--id-column', 'site']);
+  assert.equal(evalBoth.code, 2);
+  assert.match(evalBoth.stderr, /schema\.json: a schema file holds the id and time columns .* without --id-column\n$/);
+});
+
+test('what inference writes, a schema file accepts: a yes/no id is a label, decimals stop at 20', async () => {
+  const dir = tempDir();
+  const lines = ['flag,x'];
+  for (let i = 0; i < 30; i++) lines.push(`${i < 15 ? 'yes' : 'no'},${i}.${'1'.repeat(25)}`);
+  const file = join(dir, 'odd.csv');
+  writeFileSync(file, lines.join('\n') + '\n');
+  const out = join(dir, 'odd.json');
+  assert.equal((await runCli(['inspect', '--data', file, '--id-column', 'flag', '--schema-out', out])).code, 0);
+  const written = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(written.columns[0].type, 'categorical');
+  assert.equal(written.columns[1].decimals, 20);
+  const back = await runCli(['inspect', '--data', file, '--schema', out]);
+  assert.equal(back.code, 0, back.stderr);
 });

@@ -76,3 +76,17 @@ test('the stock data (one series, no id, no time) come back byte for byte, in th
   assert.equal(enc.entities, 1);
   assert.equal(decodeTable(enc, enc.layout), text.endsWith('\n') ? text : `${text}\n`);
 });
+
+test('a date that is not the time column round-trips as a date; a free-text column used as a feature is refused by name', () => {
+  const csv = 'id,day,born,note,x\na,2021-01-01,1990-05-01,hi,1\na,2021-01-02,1990-05-01,yo,2\nb,2021-01-01,1985-12-31,hm,3\nb,2021-01-02,1985-12-31,ok,4\n';
+  const real = parseCsv(csv, 'p.csv');
+  const schema = inferSchema(real, { idColumn: 'id', timeColumn: 'day' });
+  const born = schema.columns.find((c) => c.name === 'born')!;
+  assert.equal(born.type, 'datetime');
+  assert.equal(born.role, 'attribute');
+  const enc = encodeTable(real, schema);
+  const back = parseCsv(decodeTable(enc, enc.layout), 'back.csv');
+  assert.deepEqual(back.rows.map((r) => r.fields[2]), ['1990-05-01', '1990-05-01', '1985-12-31', '1985-12-31']);
+  const asFeature = { ...schema, columns: schema.columns.map((c) => (c.name === 'note' ? { ...c, role: 'feature' as const } : c)) };
+  assert.throws(() => encodeTable(real, asFeature), /^TsganError: p\.csv: column "note" is free text, which tsgan cannot generate; make its role "ignored" or its type "categorical"/);
+});

@@ -5,9 +5,8 @@
  */
 import { readCsvFile } from './table.js';
 import { showCell } from './csv.js';
-import { TsganError } from '../errors.js';
-import { inferSchema, type DataSchema, type InferOptions } from './schema.js';
-import { checkSchemaFits, readSchemaFile } from './schema-file.js';
+import type { DataSchema, InferOptions } from './schema.js';
+import { schemaFor } from './schema-file.js';
 
 export interface InspectOptions extends InferOptions {
   /** A schema file to check against the data instead of inferring one. */
@@ -23,13 +22,7 @@ export interface Inspection {
 
 export function inspectCsv(file: string, opts: InspectOptions = {}): Inspection {
   const table = readCsvFile(file);
-  let schema: DataSchema;
-  if (opts.schema !== undefined) {
-    const given = (['idColumn', 'timeColumn', 'naTokens'] as const).filter((k) => opts[k] !== undefined);
-    if (given.length > 0) throw new TsganError(`${opts.schema}: a schema file holds the id and time columns and the missing-value tokens; give it alone, without ${given.map((k) => ({ idColumn: '--id-column', timeColumn: '--time-column', naTokens: '--na' })[k]).join(', ')}`);
-    schema = readSchemaFile(opts.schema);
-    checkSchemaFits(schema, table, opts.schema);
-  } else schema = inferSchema(table, opts);
+  const schema = schemaFor(table, opts);
   const id = table.header.indexOf(schema.columns.find((c) => c.role === 'id')?.name ?? '');
   const counts = new Map<string, number>();
   for (const r of table.rows) {

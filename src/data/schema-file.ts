@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { TsganError, locate } from '../errors.js';
 import { parseNumber, showCell, type CsvTable } from './csv.js';
 import { readDataFile, decodeUtf8 } from './table.js';
-import { DATETIME_FORMATS, missingTest, parseDatetime, type ColumnSchema, type DataSchema } from './schema.js';
+import { DATETIME_FORMATS, checkTimeColumn, inferSchema, missingTest, parseDatetime, type DataSchema, type InferOptions } from './schema.js';
 
 const ROLES = ['id', 'time', 'attribute', 'feature', 'ignored'] as const;
 const TYPES = ['continuous', 'integer', 'categorical', 'boolean', 'datetime', 'text'] as const;
@@ -83,6 +83,20 @@ export function readSchemaFile(path: string): DataSchema {
 }
 
 /**
+ * The schema of `table`: the file `opts.schema` checked against it, or one
+ * inferred with the options. A schema file holds the id and time columns and
+ * the missing-value tokens, so the flags that set them are refused beside it.
+ */
+export function schemaFor(table: CsvTable, opts: InferOptions & { schema?: string }): DataSchema {
+  if (opts.schema === undefined) return inferSchema(table, opts);
+  const given = (['idColumn', 'timeColumn', 'naTokens'] as const).filter((k) => opts[k] !== undefined);
+  if (given.length > 0) throw new TsganError(`${opts.schema}: a schema file holds the id and time columns and the missing-value tokens; give it alone, without ${given.map((k) => ({ idColumn: '--id-column', timeColumn: '--time-column', naTokens: '--na' })[k]).join(', ')}`);
+  const schema = readSchemaFile(opts.schema);
+  checkSchemaFits(schema, table, opts.schema);
+  return schema;
+}
+
+/**
  * Checks that `schema` describes `table`: the same columns, and every present
  * cell of the type its column has (a category among its categories, a date in
  * its format). The first contradiction is an error naming the schema file,
@@ -110,24 +124,9 @@ export function checkSchemaFits(schema: DataSchema, table: CsvTable, schemaFile:
     }
   }
   const time = schema.columns.find((c) => c.role === 'time');
-  if (time) checkTimeIncreases(table, schema, time);
-}
-
-/** The time column grows within each entity (in file order), as inference requires of one it suggests. */
-function checkTimeIncreases(table: CsvTable, schema: DataSchema, time: ColumnSchema): void {
-  const t = table.header.indexOf(time.name);
-  const idName = schema.columns.find((c) => c.role === 'id')?.name;
-  const id = idName === undefined ? -1 : table.header.indexOf(idName);
-  const value = time.type === 'datetime' ? parseDatetime : (c: string) => parseNumber(c) ?? NaN;
-  const last = new Map<string, { v: number; cell: string }>();
-  for (const r of table.rows) {
-    const key = id >= 0 ? r.fields[id].trim() : '';
-    const v = value(r.fields[t].trim());
-    const before = last.get(key);
-    if (before && !(v > before.v)) {
-      throw new TsganError(`${locate(table.file, r.line, t + 1)}: the time column ${showCell(time.name)} does not increase within its entity here (${showCell(r.fields[t])} after ${showCell(before.cell)}); sort the file by entity and time`);
-    }
-    last.set(key, { v, cell: r.fields[t] });
+  if (time) {
+    const idName = schema.columns.find((c) => c.role === 'id')?.name;
+    checkTimeColumn(table, idName === undefined ? -1 : header.indexOf(idName), header.indexOf(time.name), time.type === 'datetime' ? 'datetime' : 'number', isMissing);
   }
 }
 

@@ -151,6 +151,8 @@ function inferType(f: ColumnFacts): Omit<ColumnSchema, 'name' | 'role' | 'missin
     // A loop, not Math.max(...cells): a spread of a long column overflows the stack.
     let decimals = 0;
     for (const c of present) if (!/e/i.test(c)) decimals = Math.max(decimals, (c.split('.')[1] ?? '').length);
+    decimals = Math.min(decimals, 20); // toFixed's bound, and the schema file's
+
     return { type: 'continuous', decimals, ...mass, reason: 'numbers' };
   }
   for (const fmt of DATETIME_FORMATS) {
@@ -277,15 +279,7 @@ export function inferSchema(table: CsvTable, opts: InferOptions = {}): DataSchem
     if (types[timeIdx].type !== 'datetime' && types[timeIdx].type !== 'integer' && types[timeIdx].type !== 'continuous' && !types[timeIdx].codes) {
       throw new TsganError(`${file}: the time column "${header[timeIdx]}" holds ${types[timeIdx].type} values; a time column holds dates or numbers`);
     }
-    const v = timeValue(timeIdx);
-    for (const rows of groups.values()) {
-      for (let k = 1; k < rows.length; k++) {
-        const r = table.rows[rows[k]];
-        if (!(v(r.fields[timeIdx]) > v(table.rows[rows[k - 1]].fields[timeIdx]))) {
-          throw new TsganError(`${locate(file, r.line, timeIdx + 1)}: the time column "${header[timeIdx]}" does not increase within its entity here (${showCell(r.fields[timeIdx])} after ${showCell(table.rows[rows[k - 1]].fields[timeIdx])}); sort the file by entity and time`);
-        }
-      }
-    }
+    checkTimeColumn(table, idIdx, timeIdx, types[timeIdx].type === 'datetime' ? 'datetime' : 'number', isMissing);
   } else {
     for (const dates of [true, false]) {
       timeIdx = header.findIndex((_, j) => j !== idIdx && isTimeLike(j) && (types[j].type === 'datetime') === dates && increasingWithin(table, j, groups, timeValue(j)));
@@ -300,13 +294,39 @@ export function inferSchema(table: CsvTable, opts: InferOptions = {}): DataSchem
     const t = j === timeIdx && codes ? { type: 'integer' as const } : typed;
     const missing = round(all[j].missing / Math.max(1, table.rows.length));
     const base = { name, missing, ...t };
-    if (j === idIdx) return { ...base, role: 'id', type: t.type === 'text' ? 'categorical' : t.type, categories: undefined, why: idWhy };
+    // An id names entities: as a number it stays one, anything else (text, dates, yes/no) is a label.
+    if (j === idIdx) return { ...base, role: 'id', type: t.type === 'integer' ? 'integer' : 'categorical', categories: undefined, format: undefined, decimals: undefined, zeroShare: undefined, why: idWhy };
     if (j === timeIdx) return { ...base, role: 'time', why: `${timeWhy}; ${reason}` };
     if (t.type === 'text') return { ...base, role: 'ignored', why: `left out: ${reason}` };
     if (idIdx >= 0 && groups.size > 1 && constantWithin(table, j, groups)) return { ...base, role: 'attribute', why: `constant within each entity; ${reason}` };
     return { ...base, role: 'feature', why: reason };
   }) as ColumnSchema[];
   return { format: 'tsgan-schema', formatVersion: 1, naTokens: [...naTokens], columns: columns.map(clean) };
+}
+
+/**
+ * The time column is present, readable and strictly increasing within each
+ * entity (rows in file order); the first row that is not names its cell.
+ * `idIdx` −1: one series.
+ */
+export function checkTimeColumn(table: CsvTable, idIdx: number, timeIdx: number, kind: 'datetime' | 'number', isMissing: (cell: string) => boolean): void {
+  const { file, header } = table;
+  const name = header[timeIdx];
+  const value = kind === 'datetime' ? parseDatetime : (c: string) => parseNumber(c) ?? NaN;
+  const last = new Map<string, { v: number; cell: string }>();
+  for (const r of table.rows) {
+    const cell = r.fields[timeIdx];
+    const at = locate(file, r.line, timeIdx + 1);
+    if (isMissing(cell)) throw new TsganError(`${at}: the time column "${name}" is missing here; every row needs its time`);
+    const v = value(cell.trim());
+    if (Number.isNaN(v)) throw new TsganError(`${at}: the time column "${name}" holds ${showCell(cell)} here, which is not ${kind === 'datetime' ? 'a date' : 'a number'}`);
+    const key = idIdx >= 0 ? r.fields[idIdx].trim() : '';
+    const before = last.get(key);
+    if (before && !(v > before.v)) {
+      throw new TsganError(`${at}: the time column "${name}" does not increase within its entity here (${showCell(cell)} after ${showCell(before.cell)}); sort the file by entity and time`);
+    }
+    last.set(key, { v, cell });
+  }
 }
 
 /** The entity column inferSchema would suggest for `table`, or null (one series, or no column whose values come in blocks). */

@@ -68,8 +68,14 @@ function rangeOf(values: Iterable<number>): [number, number] {
   return lo <= hi ? [lo, hi] : [0, 0];
 }
 
-const isNumeric = (c: ColumnSchema) => c.type === 'continuous' || c.type === 'integer';
+/** Columns held as a scaled number: counts, measures, and dates (as milliseconds). */
+const isNumeric = (c: ColumnSchema) => c.type === 'continuous' || c.type === 'integer' || c.type === 'datetime';
 const isCategorical = (c: ColumnSchema) => c.type === 'categorical' || c.type === 'boolean';
+
+/** A present cell's number: dates as milliseconds since 1970. */
+function numberOf(c: ColumnSchema, cell: string): number {
+  return c.type === 'datetime' ? parseDatetime(cell) : parseNumber(cell)!;
+}
 
 /** The slots one column takes in a vector. */
 function slotsOf(c: ColumnSchema, hasMissing: boolean, asFeature: boolean): Slot[] {
@@ -106,6 +112,9 @@ export function encodeTable(table: CsvTable, schema: DataSchema): EncodedTable {
   const E = entities.length;
   const maxLength = entities.reduce((m, rows) => Math.max(m, rows.length), 0);
   const used = schema.columns.filter((c) => c.role === 'attribute' || c.role === 'feature');
+  const byName = new Map(used.map((c) => [c.name, c]));
+  const text = used.find((c) => c.type === 'text');
+  if (text) throw new TsganError(`${table.file}: column "${text.name}" is free text, which tsgan cannot generate; make its role "ignored" or its type "categorical" in the schema`);
   const cells: Record<string, string[]> = Object.fromEntries(used.map((c) => [c.name, col(c.name)]));
   const missingAs: Record<string, string> = {};
   for (const c of used) {
@@ -115,7 +124,7 @@ export function encodeTable(table: CsvTable, schema: DataSchema): EncodedTable {
   }
   const hasMissing = (c: ColumnSchema) => c.name in missingAs;
   const ranges: Record<string, [number, number]> = {};
-  for (const c of used.filter(isNumeric)) ranges[c.name] = rangeOf(cells[c.name].filter((v) => !isMissing(v)).map((v) => parseNumber(v)!));
+  for (const c of used.filter(isNumeric)) ranges[c.name] = rangeOf(cells[c.name].filter((v) => !isMissing(v)).map((v) => numberOf(c, v)));
 
   const time = schema.columns.find((c) => c.role === 'time');
   const timeOf = time ? col(time.name).map((v) => (time.type === 'datetime' ? parseDatetime(v) : parseNumber(v)!)) : null;
@@ -145,10 +154,10 @@ export function encodeTable(table: CsvTable, schema: DataSchema): EncodedTable {
   const running = new Float64Array(E * maxLength);
   entities.forEach((rows, e) => {
     const own: Record<string, [number, number]> = {};
-    for (const c of numericFeatures) own[c.name] = rangeOf(rows.map((r) => cells[c.name][r]).filter((v) => !isMissing(v)).map((v) => parseNumber(v)!));
+    for (const c of numericFeatures) own[c.name] = rangeOf(rows.map((r) => cells[c.name][r]).filter((v) => !isMissing(v)).map((v) => numberOf(c, v)));
     attributes.forEach((s, a) => {
       const first = s.column ? cells[s.column]?.[rows[0]] : '';
-      attr[e * A + a] = attributeValue(s, first, rows, own, layout, timeOf, isMissing);
+      attr[e * A + a] = attributeValue(s, byName.get(s.column), first, rows, own, layout, timeOf, isMissing);
     });
     rows.forEach((r, t) => {
       running[e * maxLength + t] = 1;
@@ -159,7 +168,7 @@ export function encodeTable(table: CsvTable, schema: DataSchema): EncodedTable {
         else if (s.kind === 'missing') x = isMissing(v) ? 1 : 0;
         else if (s.kind === 'zero') x = !isMissing(v) && parseNumber(v) === 0 ? 1 : 0;
         else if (s.kind === 'step') x = t === 0 ? 0 : scale(timeOf![r] - timeOf![rows[t - 1]], steps!);
-        else x = isMissing(v) ? 0 : scale(parseNumber(v)!, own[s.column]);
+        else x = isMissing(v) ? 0 : scale(numberOf(byName.get(s.column)!, v), own[s.column]);
         feat[(e * maxLength + t) * F + f] = x;
       });
     });
@@ -169,6 +178,7 @@ export function encodeTable(table: CsvTable, schema: DataSchema): EncodedTable {
 
 function attributeValue(
   s: Slot,
+  c: ColumnSchema | undefined,
   cell: string,
   rows: number[],
   own: Record<string, [number, number]>,
@@ -182,7 +192,7 @@ function attributeValue(
     case 'missing':
       return isMissing(cell) ? 1 : 0;
     case 'value':
-      return isMissing(cell) ? 0 : scale(parseNumber(cell)!, layout.ranges[s.column]);
+      return isMissing(cell) ? 0 : scale(numberOf(c!, cell), layout.ranges[s.column]);
     case 'length':
       return rows.length / layout.maxLength;
     case 'start':
@@ -268,6 +278,7 @@ function cellOf(c: ColumnSchema, g: { slot: Slot; x: number }[], range: [number,
   if ((g.find((s) => s.slot.kind === 'missing')?.x ?? 0) > 0.5) return missing;
   if ((g.find((s) => s.slot.kind === 'zero')?.x ?? 0) > 0.5) return c.type === 'integer' || layout.trimmed.includes(c.name) ? '0' : (0).toFixed(c.decimals ?? 0);
   const v = unscale(g.find((s) => s.slot.kind === 'value')!.x, range);
+  if (c.type === 'datetime') return formatTime(v, c);
   if (c.type === 'integer') return String(Math.round(v) + 0);
   const s = fixed(v, c.decimals ?? 6);
   return layout.trimmed.includes(c.name) && s.includes('.') ? s.replace(/\.?0+$/, '') : s;
@@ -282,7 +293,9 @@ function fixed(v: number, d: number): string {
 /** A time value written as its column writes it. */
 function formatTime(v: number, c: ColumnSchema): string {
   if (c.type !== 'datetime') return c.type === 'integer' ? String(Math.round(v) + 0) : fixed(v, c.decimals ?? 6);
-  const iso = new Date(Math.round(v)).toISOString(); // 2021-03-01T12:34:56.000Z
+  // Date's own bounds (±8.64e15 ms, ECMA-262 §21.4.1.1): a generated value past them is clamped, not a RangeError.
+  const ms = Number.isFinite(v) ? Math.max(-8.64e15, Math.min(8.64e15, Math.round(v))) : 0;
+  const iso = new Date(ms).toISOString(); // 2021-03-01T12:34:56.000Z
   switch (c.format) {
     case 'YYYY-MM':
       return iso.slice(0, 7);

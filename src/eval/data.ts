@@ -54,6 +54,8 @@ export interface EvalDataOptions {
   columns?: string[];
   /** Panel column of REAL (evaluateFiles: the model's, when one is given). */
   idColumn?: string;
+  /** A panel column to use only where REAL has it (the model's, which another file of the same data may lack). */
+  idColumnIfPresent?: string;
   scale?: 'minmax' | 'none';
 }
 
@@ -61,7 +63,9 @@ export interface EvalDataOptions {
 export const MIN_SEQUENCES = 10;
 
 export function loadEvalData(opts: EvalDataOptions): EvalData {
-  const real = tableToDataset(readCsvFile(opts.real), { columns: opts.columns, idColumn: opts.idColumn });
+  const realTable = readCsvFile(opts.real);
+  const idColumn = opts.idColumn ?? (opts.idColumnIfPresent !== undefined && realTable.header.includes(opts.idColumnIfPresent) ? opts.idColumnIfPresent : undefined);
+  const real = tableToDataset(realTable, { columns: opts.columns, idColumn });
   const features = real.features;
   const F = features.length;
   const synthTable = readCsvFile(opts.synthetic);

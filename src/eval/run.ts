@@ -66,7 +66,7 @@ export async function evaluateFiles(opts: EvalFilesOptions): Promise<EvalFilesRe
   const meta = opts.model ? readModelMeta(opts.model) : undefined;
   if (opts.seed !== undefined) checkSeed(opts.seed, '--seed');
   // The model's panel column, unless given: its real data are read as it was trained on them.
-  const data = loadEvalData({ ...opts, idColumn: opts.idColumn ?? meta?.data.idColumn });
+  const data = loadEvalData({ ...opts, idColumnIfPresent: meta?.data?.idColumn });
   const t0 = performance.now();
   const result = evaluateData(data, opts);
   const seconds = Math.round((performance.now() - t0) / 100) / 10;

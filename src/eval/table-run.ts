@@ -5,8 +5,8 @@
  * are scored the same way.
  */
 import { readCsvFile } from '../data/table.js';
-import { inferSchema, type DataSchema } from '../data/schema.js';
-import { checkSchemaFits, readSchemaFile } from '../data/schema-file.js';
+import type { DataSchema } from '../data/schema.js';
+import { schemaFor } from '../data/schema-file.js';
 import { checkOutFile, writeFileAtomic } from '../io/atomic.js';
 import { toJson } from '../io/json.js';
 import { compareTables, type TableComparison } from './table.js';
@@ -28,11 +28,7 @@ export function evaluateTableFiles(opts: TableEvalOptions): { result: TableCompa
   if (opts.json) checkOutFile(opts.json, force, '--json', { inputs: [['--real', opts.real], ['--synthetic', opts.synthetic], ['--schema', opts.schema]] });
   const real = readCsvFile(opts.real);
   const synthetic = readCsvFile(opts.synthetic);
-  let schema: DataSchema;
-  if (opts.schema !== undefined) {
-    schema = readSchemaFile(opts.schema);
-    checkSchemaFits(schema, real, opts.schema);
-  } else schema = inferSchema(real, { idColumn: opts.idColumn });
+  const schema = schemaFor(real, { schema: opts.schema, idColumn: opts.idColumn });
   const result = compareTables(real, synthetic, schema);
   const written: string[] = [];
   if (opts.json) {

@@ -18,7 +18,7 @@ const { module, memory, control, calls, errorText } = workerData as {
 const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error('fused kernel aborted'); } } });
 const exports = instance.exports as Record<string, (...a: number[]) => void>;
 const fns = KERNEL_FUNCTIONS.map((name) => exports[name]);
-const ctl = new Int32Array(control); // [0] request number, [1] done number, [2] error (1: list refused before any call ran, 2: a call failed), [3] ready
+const ctl = new Int32Array(control); // [0] request number, [1] done number, [2] error (1: list refused before any call ran, 2: a call failed), [3] ready, [4] the request the error is of
 const list = new Float64Array(calls);
 
 Atomics.store(ctl, 3, 1); // ready
@@ -30,6 +30,7 @@ for (;;) {
   const request = Atomics.load(ctl, 0);
   if (request === seen) continue; // woken without a new request: the list may be being rewritten
   seen = request;
+  Atomics.store(ctl, 2, 0); // an error belongs to one request: none yet for this one
   let running = false;
   try {
     // The whole list is read and checked before any call runs, so a list that is not this
@@ -56,6 +57,7 @@ for (;;) {
     const view = new Uint8Array(errorText);
     new DataView(errorText).setUint32(0, text.length, true);
     view.set(text, 4);
+    Atomics.store(ctl, 4, request);
     Atomics.store(ctl, 2, running ? 2 : 1);
   }
   Atomics.store(ctl, 1, seen);

@@ -133,7 +133,7 @@ class Helper {
   private seq = 0;
 
   constructor(kernels: Kernels) {
-    const control = new SharedArrayBuffer(16);
+    const control = new SharedArrayBuffer(20); // five Int32 slots: see kernel-worker.ts
     const calls = new SharedArrayBuffer(8 * 4096);
     this.ctl = new Int32Array(control);
     this.list = new Float64Array(calls);
@@ -182,6 +182,8 @@ class Helper {
     }
     const error = Atomics.exchange(this.ctl, 2, 0);
     if (error === 0) return true;
+    // An error of an earlier request is not this one's (the worker clears it on each request; checked twice).
+    if (Atomics.load(this.ctl, 4) !== this.seq) return true;
     const n = new DataView(this.errorText).getUint32(0, true);
     // Copied out first: TextDecoder refuses views of shared memory.
     const text = new TextDecoder().decode(new Uint8Array(this.errorText).slice(4, 4 + n));
