@@ -140,10 +140,7 @@ export type CsvCheckpointOptions = Omit<TrainCsvOptions, 'out' | 'force' | 'call
 export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): Promise<ModelMeta> {
   const entry = learner(opts.modelType, 'sequences');
   const defaults = runDefaults(entry.spec.name);
-  const force = opts.force ?? (defaults.force as boolean);
-  const seed = checkSeed(opts.seed ?? (defaults.seed as number));
-  const iterations = opts.iterations ?? (defaults.iterations as number);
-  if (!Number.isInteger(iterations) || iterations < 1) throw new TsganError(`--iterations must be a positive integer, got ${iterations}`);
+  const { force, seed, iterations } = runBasics(entry, opts);
   const checkpointEvery = opts.checkpointEvery ?? (defaults.checkpointEvery as 'auto');
   if (checkpointEvery !== 'auto' && (!Number.isInteger(checkpointEvery) || checkpointEvery < 0)) throw new TsganError(`--checkpoint-every must be a whole number, got ${checkpointEvery}`);
   const dataPath = resume?.dataPath ?? opts.data;
@@ -282,10 +279,22 @@ function fileSha256(path: string): string {
   return createHash('sha256').update(readDataFile(path)).digest('hex');
 }
 
+/** A run's `force`, `seed` and `iterations`: as given, else the model's defaults; each checked. */
+export function runBasics(entry: ModelEntry, opts: { force?: boolean; seed?: number; iterations?: number }): { force: boolean; seed: number; iterations: number } {
+  const defaults = runDefaults(entry.spec.name);
+  const force = opts.force ?? (defaults.force as boolean);
+  const seed = checkSeed(opts.seed ?? (defaults.seed as number));
+  const iterations = opts.iterations ?? (defaults.iterations as number);
+  if (!Number.isInteger(iterations) || iterations < 1) throw new TsganError(`--iterations must be a positive integer, got ${iterations}`);
+  return { force, seed, iterations };
+}
+
+const TRAIN_FUNCTION: Record<ModelEntry['learns'], string> = { sequences: 'trainFromCsv', vectors: 'trainDenseGan', tables: 'trainTable' };
+
 /** The entry of model `name` (default: the first that learns `what`), which must learn `what`. */
-function learner(name: string | undefined, what: ModelEntry['learns']): ModelEntry {
+export function learner(name: string | undefined, what: ModelEntry['learns']): ModelEntry {
   const entry = name === undefined ? defaultModel(what) : modelEntry(name);
-  if (entry.learns !== what) throw new TsganError(`model "${entry.spec.name}" learns ${entry.learns}, not ${what}: train it with ${what === 'sequences' ? 'trainDenseGan' : 'trainFromCsv'}`);
+  if (entry.learns !== what) throw new TsganError(`model "${entry.spec.name}" learns ${entry.learns}, not ${what}: train it with ${TRAIN_FUNCTION[entry.learns]}`);
   return entry;
 }
 
@@ -305,7 +314,7 @@ function ganMonitors(model: Gan, items: Items, seed: number, opts: Pick<TrainCsv
 }
 
 /** `interrupted`: the error to throw when a callback stopped training on request rather than on a fault. */
-async function runTraining(trainer: Trainable, iterations: number, source: string, callbacks: Callback[] = [], history?: History, interrupted?: () => TsganError | null) {
+export async function runTraining(trainer: Trainable, iterations: number, source: string, callbacks: Callback[] = [], history?: History, interrupted?: () => TsganError | null) {
   const t0 = performance.now();
   const result = await fit(trainer, { iterations, callbacks: [nanGuard(), ...callbacks], history });
   const stop = interrupted?.();
@@ -314,7 +323,7 @@ async function runTraining(trainer: Trainable, iterations: number, source: strin
   return { ...result, seconds: (performance.now() - t0) / 1000 };
 }
 
-function modelMeta(
+export function modelMeta(
   model: AnyGan,
   run: Awaited<ReturnType<typeof runTraining>>,
   seed: number,
@@ -373,11 +382,8 @@ export interface TrainDenseOptions {
 export async function trainDenseGan(opts: TrainDenseOptions): Promise<ModelMeta> {
   const entry = learner(opts.modelType, 'vectors');
   const defaults = runDefaults(entry.spec.name);
-  const force = opts.force ?? (defaults.force as boolean);
-  const seed = checkSeed(opts.seed ?? (defaults.seed as number));
-  const iterations = opts.iterations ?? (defaults.iterations as number);
+  const { force, seed, iterations } = runBasics(entry, opts);
   const sampleEvery = opts.sampleEvery ?? (defaults.sampleEvery as number);
-  if (!Number.isInteger(iterations) || iterations < 1) throw new TsganError(`--iterations must be a positive integer, got ${iterations}`);
   if (!Number.isInteger(sampleEvery) || sampleEvery < 0) throw new TsganError(`--sample-every must be a whole number, got ${sampleEvery}`);
   const builtIn = entry.builtInData && Object.hasOwn(entry.builtInData, opts.data) ? entry.builtInData[opts.data] : null;
   checkOutDir(opts.out, force, '--out', { inputs: [['--data', builtIn ? undefined : opts.data]] });
@@ -448,7 +454,7 @@ export async function trainDenseGan(opts: TrainDenseOptions): Promise<ModelMeta>
  * SIGTERM handler (which removes a staging directory) runs during a long
  * training instead of after it.
  */
-function yieldToSignals(): Callback {
+export function yieldToSignals(): Callback {
   let last = performance.now();
   return {
     async onIterationEnd() {
@@ -485,9 +491,8 @@ export const SAMPLE_OPTIONS: readonly OptionDecl[] = [
     flag: 'count',
     kind: { type: 'int', min: 1 },
     target: 'run',
-    required: true,
     section: 'Options',
-    doc: `number of sequences; at most ${MAX_SAMPLE_VALUES.toLocaleString('en-US')} values (N × steps × features) per call: run again with another --seed for more`,
+    doc: `number of sequences (entities, for a table model; required unless --given); at most ${MAX_SAMPLE_VALUES.toLocaleString('en-US')} values (N × steps × features) per call: run again with another --seed for more`,
   },
   { name: 'out', flag: 'out', kind: { type: 'text' }, target: 'run', required: true, metavar: 'FILE', section: 'Options', doc: 'CSV file to write (a .png for an image model: a grid of N images)' },
   { name: 'seed', flag: 'seed', kind: { type: 'seed' }, target: 'run', default: 0, section: 'Options', doc: 'noise seed, an integer in [0, 4294967295]; the same seed gives the same file' },

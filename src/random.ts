@@ -50,6 +50,10 @@ export const STREAMS = {
   evaluation: 0xd15,
   /** The report's PCA / t-SNE subsamples. */
   report: 0x4e9,
+  /** tsgan sample's draws of static attributes for --where and --given. */
+  conditions: 0xc0d1,
+  /** tsgan sample's draws of a table's missing and zero flags from their generated probabilities. */
+  flags: 0xf1a9,
 } as const;
 
 /** The generator of stream `name` of a run seeded `seed`. */

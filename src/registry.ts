@@ -15,6 +15,7 @@ import type { ModelEntry, ModelConfig } from './zoo/entry.js';
 import { RGAN } from './zoo/rgan.js';
 import { TIMEGAN } from './zoo/timegan.js';
 import { DENSE_GAN } from './zoo/dense-gan.js';
+import { DGAN } from './zoo/dgan.js';
 import { MONITOR_OPTIONS } from './train/monitors.js';
 import { EVAL_OPTIONS } from './train/evaluator.js';
 import { AUTO_CHECKPOINT_SECONDS } from './train/checkpointer.js';
@@ -54,8 +55,15 @@ const VECTOR_RUN: readonly OptionDecl[] = [
   { name: 'sampleEvery', flag: 'sample-every', kind: { type: 'int', min: 0 }, target: 'run', default: 500, section: 'Dense GAN', doc: 'write DIR/samples/iter-N.png every N iterations (0: never)' },
 ];
 
+/** The runs of models that learn whole tables of entities. */
+const TABLE_RUN: readonly OptionDecl[] = [
+  { name: 'schema', flag: 'schema', kind: { type: 'text' }, target: 'run', metavar: 'FILE', section: 'Data', doc: 'a schema file (tsgan inspect --schema-out, edited) instead of the inferred schema' },
+  { name: 'idColumn', flag: 'id-column', kind: { type: 'text' }, target: 'run', metavar: 'NAME', section: 'Data', doc: 'column that names the entity of each row (else suggested, as tsgan inspect shows)' },
+  { name: 'timeColumn', flag: 'time-column', kind: { type: 'text' }, target: 'run', metavar: 'NAME', section: 'Data', doc: 'column that orders the rows of an entity (else suggested)' },
+];
+
 /** The models, the default first. A model is its own files plus one line here (or a `registerModel` call from outside). */
-const MODELS: ModelEntry[] = [RGAN, TIMEGAN, DENSE_GAN] as unknown as ModelEntry[];
+const MODELS: ModelEntry[] = [RGAN, TIMEGAN, DENSE_GAN, DGAN] as unknown as ModelEntry[];
 
 /** Kinds of model file that are not GANs (`tsgan classify`'s). */
 const OTHER_FILE_KINDS: Readonly<Record<string, FileKind>> = { classifier: CLASSIFIER_KIND };
@@ -100,7 +108,7 @@ export function fileKinds(): Record<string, FileKind> {
 
 /** The run options model `m` takes beyond every run's. */
 function runOptionsOf(m: ModelEntry): readonly OptionDecl[] {
-  return m.learns === 'vectors' ? VECTOR_RUN : SEQUENCE_RUN;
+  return { vectors: VECTOR_RUN, sequences: SEQUENCE_RUN, tables: TABLE_RUN }[m.learns];
 }
 
 /** --data, with the built-in data sets the models take by name. */
@@ -119,7 +127,9 @@ function modelOption(): OptionDecl {
 export function trainOptions(name: string): OptionDecl[] {
   const m = modelEntry(name);
   const own = m.spec.defaults ?? {};
-  return [modelOption(), ...COMMON_RUN.map((d) => (d.name === 'data' ? dataOption() : d)), ...runOptionsOf(m), ...offeredOptions(m.spec)].map((d) =>
+  // A table model takes every column the schema gives it: no --columns.
+  const common = COMMON_RUN.filter((d) => !(m.learns === 'tables' && d.name === 'columns'));
+  return [modelOption(), ...common.map((d) => (d.name === 'data' ? dataOption() : d)), ...runOptionsOf(m), ...offeredOptions(m.spec)].map((d) =>
     d.name in own ? { ...d, default: own[d.name] } : d,
   );
 }

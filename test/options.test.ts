@@ -13,6 +13,7 @@ import { allTrainOptions, runDefaults, trainOptions, modelNames } from '../src/r
 import { RGAN_DEFAULTS } from '../src/models/rgan.js';
 import { TIMEGAN_DEFAULTS } from '../src/models/timegan.js';
 import { DENSE_GAN_DEFAULTS } from '../src/models/dense-gan.js';
+import { DGAN_DEFAULTS } from '../src/models/dgan.js';
 
 test('docs/options.md is the one the declarations make (run node dist/tools/options-doc.js after changing an option)', () => {
   assert.equal(readFileSync(join(ROOT, 'docs/options.md'), 'utf8'), optionsReference());
@@ -24,12 +25,12 @@ test('every flag of tsgan train is in its help once per section, with its declar
     if (!d.flag) continue;
     assert.match(help, new RegExp(`--(\\[no-\\])?${d.flag}\\b`), d.flag);
   }
-  assert.match(help, /--iterations N .*\(default 1000; timegan\s+10000; dense-gan 5000\)/s);
+  assert.match(help, /--iterations N .*\(default 1000; timegan\s+10000; dense-gan 5000; dgan\s+2000\)/s);
   assert.match(help, /--beta1 X .*\(default 0\.5; timegan 0\.9\)/);
 });
 
 test("the models' defaults objects are the declarations' defaults", () => {
-  const cases: [string, Record<string, unknown>][] = [['rgan', RGAN_DEFAULTS], ['timegan', TIMEGAN_DEFAULTS], ['dense-gan', DENSE_GAN_DEFAULTS]];
+  const cases: [string, Record<string, unknown>][] = [['rgan', RGAN_DEFAULTS], ['timegan', TIMEGAN_DEFAULTS], ['dense-gan', DENSE_GAN_DEFAULTS], ['dgan', DGAN_DEFAULTS]];
   for (const [model, defaults] of cases) {
     for (const d of trainOptions(model)) {
       if (d.target !== 'model' || d.default === undefined) continue;
@@ -40,7 +41,7 @@ test("the models' defaults objects are the declarations' defaults", () => {
   assert.equal(RGAN_DEFAULTS.beta1, 0.5);
   assert.equal(runDefaults('timegan').iterations, 10000);
   assert.equal(runDefaults('rgan').seqLen, 24);
-  assert.deepEqual(modelNames(), ['rgan', 'timegan', 'dense-gan']);
+  assert.deepEqual(modelNames(), ['rgan', 'timegan', 'dense-gan', 'dgan']);
 });
 
 test('a flag is checked against its declaration, and one the model does not take names the models that do', async () => {
@@ -53,7 +54,7 @@ test('a flag is checked against its declaration, and one the model does not take
     [['--model', 'timegan', '--gamma', '-1'], /--gamma must be a number ≥ 0, got "-1"/],
     [['--loss', 'mse'], /--loss must be one of bce, lsgan, hinge, wgan-gp, got "mse"/],
     [['--g-hidden', '8'], /--g-hidden applies to --model dense-gan only/],
-    [['--model', 'dense-gan', '--cell', 'gru'], /--cell applies to --model rgan and timegan only/],
+    [['--model', 'dense-gan', '--cell', 'gru'], /--cell applies to --model rgan, timegan and dgan only/],
     [['--model', 'dense-gan', '--feature-matching'], /--feature-matching applies to --model rgan and timegan only/],
     [['--model', 'timegan', '--bidirectional', '--no-bidirectional'], /--bidirectional and --no-bidirectional contradict each other/],
   ];

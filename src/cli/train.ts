@@ -1,6 +1,7 @@
 /** `tsgan train`: CSV → trained model directory. */
 import { trainFromCsv, trainDenseGan, type TrainCsvOptions, type TrainDenseOptions } from '../pipeline.js';
 import { TsganError } from '../errors.js';
+import { trainTable, type TrainTableOptions } from '../table-pipeline.js';
 import type { ModelMeta } from '../io/model-dir.js';
 import { progressBar } from '../train/callbacks.js';
 import type { Callback } from '../train/loop.js';
@@ -12,7 +13,7 @@ import { readTrainingCheckpoint, resumeTraining } from '../resume.js';
 import { startEngine } from './engine.js';
 import { stdout, stderr } from './io.js';
 
-const SECTION_ORDER = ['Data', 'Model', 'TimeGAN', 'Dense GAN', 'Training', 'Stability toolkit', 'Monitors', 'Evaluation', 'Output'];
+const SECTION_ORDER = ['Data', 'Model', 'TimeGAN', 'Dense GAN', 'Whole-entity GAN', 'Training', 'Stability toolkit', 'Monitors', 'Evaluation', 'Output'];
 
 /** The help sections in their order; a registered model's own sections come before Training. */
 function sections(decls: readonly OptionDecl[]): HelpSection[] {
@@ -25,9 +26,11 @@ const HELP_INTRO = `Usage: tsgan train --data FILE.csv --out DIR [options]
        tsgan train --resume DIR
 
 Trains a GAN and writes a model directory: a recurrent GAN on the numeric
-columns of a CSV (--model rgan, the default, or --model timegan), or the
+columns of a CSV (--model rgan, the default, or --model timegan), the
 classic dense GAN on handwritten digits or fixed-width vectors
-(--model dense-gan). Every option is documented in docs/options.md.
+(--model dense-gan), or a whole-entity GAN on a table of entities with
+static attributes, typed columns, missing cells and their own lengths
+(--model dgan). Every option is documented in docs/options.md.
 
 `;
 
@@ -83,8 +86,13 @@ export async function trainCommand(args: string[]): Promise<number> {
   const vectors = entry.learns === 'vectors';
   const builtIn = entry.builtInData !== undefined && Object.hasOwn(entry.builtInData, data);
   // --force replaces only a previous model directory, never the data or a directory around it.
-  checkOutDir(out, Boolean(values.force), '--out', { inputs: [['--data', builtIn ? undefined : data]], previous: 'model' });
+  checkOutDir(out, Boolean(values.force), '--out', { inputs: [['--data', builtIn ? undefined : data], ['--schema', run.schema as string | undefined]], previous: 'model' });
   await startEngine(values);
+  if (entry.learns === 'tables') {
+    const meta = await trainTable({ ...(run as unknown as TrainTableOptions), modelType: model, model: config, ...progress() });
+    report(meta, `${meta.data.series} entities (${meta.data.rows} rows of ${meta.data.columns.join(', ')})`, out);
+    return 0;
+  }
   if (vectors) {
     const meta = await trainDenseGan({ ...(run as unknown as TrainDenseOptions), modelType: model, model: config, ...progress() });
     report(meta, `${meta.data.windows} items of ${meta.features.length} values (${meta.data.file})`, out);

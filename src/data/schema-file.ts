@@ -34,7 +34,8 @@ const columnSchema = z.strictObject(
   { error: objectError('must be an object with name, role and type') },
 );
 
-const fileSchema = z.strictObject(
+/** A schema file's JSON (also kept inside a table model's tsgan.json). */
+export const schemaFileSchema = z.strictObject(
   {
     format: z.literal('tsgan-schema', { error: 'must be "tsgan-schema"' }),
     formatVersion: z.literal(1, { error: 'must be 1' }),
@@ -57,7 +58,13 @@ export function readSchemaFile(path: string): DataSchema {
     if (e instanceof TsganError) throw e;
     throw new TsganError(`${path}: not valid JSON (${(e as Error).message})`);
   }
-  const r = fileSchema.safeParse(raw);
+  return parseSchemaJson(raw, path);
+}
+
+/** A schema's parsed JSON, checked whole (its keys, then its consistency); errors start with `where` (a file, or a file and key). */
+export function parseSchemaJson(raw: unknown, where: string): DataSchema {
+  const path = where;
+  const r = schemaFileSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0];
     const key = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');

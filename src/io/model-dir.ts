@@ -47,6 +47,8 @@ export interface DataInfo {
 /** A GAN read from a model directory: any registered model. */
 export type AnyGan = Gan & { readonly config: ModelConfig; toLayersModels(): Record<string, tf.LayersModel> };
 
+import type { CodecLayout } from '../data/table-codec.js';
+
 export interface ModelMeta {
   format: typeof FORMAT;
   formatVersion: number;
@@ -66,6 +68,8 @@ export interface ModelMeta {
   history: HistoryData;
   /** With `--eval-every`: the saved weights are those of this evaluation, the best by `metric`. */
   checkpoint?: { iteration: number; metric: string; value: number; lastIteration: number };
+  /** A table model's codec layout: how its generated arrays read back as the input's table (src/io/table-layout.ts checks it). */
+  table?: CodecLayout;
   /** Network name → its LayersModel file (generator and discriminator; TimeGAN also embedder). */
   files: Record<string, string>;
 }

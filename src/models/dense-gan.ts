@@ -12,7 +12,7 @@ import { Rng } from '../random.js';
 import { Mlp } from '../nn/dense.js';
 import { mlpLayers } from '../nn/export.js';
 import { TsganError } from '../errors.js';
-import { Gan, checkTrainingConfig, withTrainingDefaults, GAN_TRAINING_OPTIONS, type GanTrainingConfig } from './gan.js';
+import { Gan, type DiscriminatePass, checkTrainingConfig, withTrainingDefaults, GAN_TRAINING_OPTIONS, type GanTrainingConfig } from './gan.js';
 import { specDefaults, type ModelSpec } from './spec.js';
 import type { OptionDecl } from '../config/options.js';
 
@@ -108,8 +108,8 @@ export class DenseGan extends Gan {
   }
 
   /** [batch, dataDim] → logits [batch, 1]. */
-  discriminate(x: tf.Tensor): tf.Tensor2D {
-    return this.discriminator.apply(x) as tf.Tensor2D;
+  discriminate(x: tf.Tensor, pass: DiscriminatePass = {}): tf.Tensor2D {
+    return this.discriminator.apply(x, pass.twice) as tf.Tensor2D;
   }
 
   toLayersModels(): { generator: tf.LayersModel; discriminator: tf.LayersModel } {

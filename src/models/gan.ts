@@ -411,6 +411,21 @@ export abstract class Gan {
   }
 }
 
+/**
+ * What a model that learns whole tables adds to a GAN: its static attributes
+ * alone, and entities generated from given static attributes (sampling on
+ * request). Items are [attributes, steps·features, running flags], flat, in
+ * the codec's space (src/data/table-codec.ts).
+ */
+export interface TableGan extends Gan {
+  /** Slots of the static attributes, which come first in the attributes. */
+  readonly staticSlots: number;
+  /** The static attributes G draws from noise `z`: [batch, staticSlots]. */
+  generateStatics(z: tf.Tensor): tf.Tensor2D;
+  /** G(z) with `given` ([batch, staticSlots]) for the static attributes, or drawn when null: [batch, item]. */
+  generateGiven(z: tf.Tensor, given: tf.Tensor | null): tf.Tensor2D;
+}
+
 /** Per-sample critic values: the mean of D's outputs over every axis but the batch. */
 export function criticValues(out: tf.Tensor): tf.Tensor {
   return out.rank > 1 ? tf.mean(out, out.shape.slice(1).map((_, i) => i + 1)) : out;

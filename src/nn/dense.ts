@@ -30,12 +30,12 @@ export interface HeadParams {
 }
 
 /** act(x·kernel + bias) on the last axis: [..., in] → [..., units]. */
-export function dense(x: tf.Tensor, p: HeadParams): tf.Tensor {
+export function dense(x: tf.Tensor, p: HeadParams, twice = false): tf.Tensor {
   return tf.tidy(() => {
     const [inputSize, units] = p.kernel.shape;
     const lead = x.shape.slice(0, -1);
     const y = tf.add(tf.matMul(tf.reshape(x, [-1, inputSize]), p.kernel), p.bias); // [rows, units]
-    return tf.reshape(activate(y, p.activation, p.alpha), [...lead, units]);
+    return tf.reshape(activate(y, p.activation, p.alpha, twice), [...lead, units]);
   });
 }
 
@@ -61,9 +61,9 @@ export class DenseHead implements HeadParams {
     return [this.kernel, this.bias];
   }
 
-  /** [..., in] → [..., units] */
-  apply(x: tf.Tensor): tf.Tensor {
-    return dense(x, this);
+  /** [..., in] → [..., units]; `twice`: ops that allow a second derivative (see activate). */
+  apply(x: tf.Tensor, twice = false): tf.Tensor {
+    return dense(x, this, twice);
   }
 
   dispose(): void {
@@ -72,7 +72,13 @@ export class DenseHead implements HeadParams {
   }
 }
 
-export function activate(y: tf.Tensor, activation: Activation, alpha = 0.2): tf.Tensor {
+/**
+ * `twice`: the same function by ops whose gradients are differentiable again
+ * (WGAN-GP's penalty): TF.js's leakyRelu gradient goes through a comparison,
+ * which has no gradient, while relu's goes through step, whose gradient is 0.
+ */
+export function activate(y: tf.Tensor, activation: Activation, alpha = 0.2, twice = false): tf.Tensor {
+  if (twice && activation === 'leakyRelu') return tf.sub(tf.relu(y), tf.mul(alpha, tf.relu(tf.neg(y))));
   switch (activation) {
     case 'sigmoid':
       return tf.sigmoid(y);
@@ -107,8 +113,8 @@ export class Mlp {
     return this.layers.flatMap((l) => l.variables);
   }
 
-  apply(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => this.layers.reduce((h, l) => l.apply(h), x));
+  apply(x: tf.Tensor, twice = false): tf.Tensor {
+    return tf.tidy(() => this.layers.reduce((h, l) => l.apply(h, twice), x));
   }
 
   dispose(): void {

@@ -9,11 +9,14 @@
  */
 import type { z } from 'zod';
 import type { Gan } from '../models/gan.js';
+import type { CodecLayout } from '../data/table-codec.js';
 import type { ModelSpec } from '../models/spec.js';
 import type { NetworkSizes, SizedConfig } from '../models/size-check.js';
 import type { Items } from '../data/batches.js';
 import type { Windows } from '../data/windows.js';
 import type { Trainable, TrainerState } from '../train/loop.js';
+
+export type { TableGan } from '../models/gan.js';
 
 /** A model's saved config: tsgan.json's `config`, whose `model` is the entry's name. */
 export type ModelConfig = SizedConfig & { model: string };
@@ -34,10 +37,12 @@ export interface ModelEntry<C extends ModelConfig = ModelConfig, M extends Gan =
   spec: ModelSpec;
   /**
    * What it learns from a table: windows of rows (its config takes
-   * `features` and `seqLen`) or single rows (`dataDim` and `imageShape`).
-   * Picks the training pipeline and the sample file's layout.
+   * `features` and `seqLen`), single rows (`dataDim` and `imageShape`), or
+   * whole tables of entities (the shape of the table's layout, see
+   * src/data/table-codec.ts; it samples the table back). Picks the training
+   * pipeline and the sample file's layout.
    */
-  learns: 'sequences' | 'vectors';
+  learns: 'sequences' | 'vectors' | 'tables';
   /**
    * A full config from the user's options (by library name) and the data's
    * shape: defaults filled in, every value checked, errors naming the key.
@@ -54,6 +59,12 @@ export interface ModelEntry<C extends ModelConfig = ModelConfig, M extends Gan =
   saved: { schema: z.ZodType; migrate?: (config: Record<string, unknown>) => Record<string, unknown> };
   /** A sentence the report adds under the training history, where the curves read differently from a plain GAN's. */
   historyNote?: string;
+  /**
+   * A table model's config keys from the data's layout (its slots, lengths
+   * and softmax groups); required when it learns 'tables', and checked
+   * against a saved config before it samples.
+   */
+  tableShape?: (layout: CodecLayout) => Record<string, unknown>;
   /** Built-in data sets it trains on by name (`--data mnist`): the name and a loader. */
   builtInData?: Record<string, () => { values: Float32Array; count: number; features: string[]; range: [number, number]; imageShape: [number, number] | null }>;
 }

@@ -1,0 +1,52 @@
+/**
+ * A table model's `table` key in tsgan.json: the codec layout that reads
+ * generated arrays back as the input's table (src/data/table-codec.ts). It is
+ * untrusted like the rest of the file: checked by a zod schema, then for
+ * consistency with the schema it carries, before anything is generated.
+ */
+import { z } from 'zod';
+import { TsganError } from '../errors.js';
+import { parseSchemaJson } from '../data/schema-file.js';
+import type { CodecLayout } from '../data/table-codec.js';
+import { obj, list, int, bool, str, finite, oneOf, keyPath, describe } from './model-schema.js';
+
+const KINDS = ['value', 'missing', 'zero', 'category', 'length', 'start', 'min', 'max', 'step'] as const;
+const slot = z.strictObject({ column: str(1000), kind: oneOf(KINDS), category: str(1000).optional() }, { error: 'must be a slot: {column, kind[, category]}' });
+const range = z.tuple([finite(), finite()], { error: 'must be a [low, high] pair of finite numbers' });
+
+const layoutSchema = obj({
+  schema: z.unknown(),
+  attributes: list(slot, 1, 2 ** 20),
+  features: list(slot, 1, 2 ** 20),
+  maxLength: int(1, 100_000),
+  ranges: z.record(z.string(), range, { error: 'must be an object of [low, high] ranges' }),
+  steps: z.union([range, z.null()], { error: 'must be a [low, high] range or null' }),
+  starts: z.union([range, z.null()], { error: 'must be a [low, high] range or null' }),
+  missingAs: z.record(z.string(), str(100), { error: 'must be an object of strings' }),
+  numericIds: bool(),
+  trimmed: list(str(1000), 0, 2 ** 20),
+});
+
+/** Reads `raw` (tsgan.json's `table`) as a layout, or names the key that is wrong. */
+export function checkLayout(raw: unknown, file: string): CodecLayout {
+  const r = layoutSchema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const key = keyPath(issue.path);
+    throw new TsganError(`${file}: table${key ? `.${key}` : ''}: ${issue.message}`);
+  }
+  const layout = r.data as unknown as CodecLayout;
+  layout.schema = parseSchemaJson(r.data.schema, `${file}: table.schema`);
+  const byName = new Map(layout.schema.columns.map((c) => [c.name, c]));
+  const used = (role: string) => (s: { column: string; kind: string }) => s.kind === 'length' || byName.get(s.column)?.role === role || (s.kind === 'start' || s.kind === 'step' ? byName.get(s.column)?.role === 'time' : false);
+  for (const [key, role] of [['attributes', 'attribute'], ['features', 'feature']] as const) {
+    const bad = layout[key].findIndex((s) => !(used(role)(s) || (key === 'attributes' && (s.kind === 'min' || s.kind === 'max') && byName.get(s.column)?.role === 'feature')));
+    if (bad >= 0) throw new TsganError(`${file}: table.${key}[${bad}]: column ${describe(layout[key][bad].column)} is not a ${role} column of table.schema`);
+  }
+  const numeric = [...layout.attributes, ...layout.features].filter((s) => ['value', 'min', 'max'].includes(s.kind));
+  const noRange = numeric.find((s) => !Object.hasOwn(layout.ranges, s.column));
+  if (noRange) throw new TsganError(`${file}: table.ranges: has no range for column ${describe(noRange.column)}`);
+  const timed = [...layout.attributes, ...layout.features].some((s) => s.kind === 'start' || s.kind === 'step');
+  if (timed && (layout.steps === null || layout.starts === null)) throw new TsganError(`${file}: table.steps: a table with a time column needs its step and start ranges`);
+  return layout;
+}

@@ -1,0 +1,229 @@
+/**
+ * Whole tables as library calls, which the CLI wraps: a CSV of entities
+ * (ids, times, static attributes, typed features, missing cells, their own
+ * lengths) → a trained model directory (`trainTable`), and a model directory
+ * → the same table back, synthetic, optionally for requested attributes
+ * (`sampleTable`). The schema is inferred or read from a schema file
+ * (src/data/schema.ts), the table encoded in DoppelGANger's layout
+ * (src/data/table-codec.ts).
+ */
+import { tf } from './engine.js';
+import { Rng, checkSeed, runStream } from './random.js';
+import { TsganError } from './errors.js';
+import { readCsvFile } from './data/table.js';
+import { schemaFor } from './data/schema-file.js';
+import { encodeTable, decodeTable, flatItems, splitItems, staticTargets, type CodecLayout } from './data/table-codec.js';
+import type { DataSchema } from './data/schema.js';
+import { MinMaxScaler } from './data/scaler.js';
+import { modelEntry } from './registry.js';
+import { learner, runBasics, runTraining, modelMeta, yieldToSignals } from './pipeline.js';
+import { checkFiniteWeights } from './train/callbacks.js';
+import type { Callback } from './train/loop.js';
+import { checkOutDir, checkOutFile, writeFileAtomic } from './io/atomic.js';
+import { saveModelDir, type AnyGan, type ModelMeta } from './io/model-dir.js';
+import { checkLayout } from './io/table-layout.js';
+import { loadModelDir } from './load.js';
+import { sized, checkSampleSize } from './models/size-check.js';
+import type { TableGan } from './models/gan.js';
+import { join } from 'node:path';
+
+export interface TrainTableOptions {
+  /** CSV of entities over time, with a header row. */
+  data: string;
+  /** Model directory to write. */
+  out: string;
+  /** A schema file (tsgan inspect --schema-out, edited); else the schema is inferred. */
+  schema?: string;
+  /** Without a schema file: the entity column and the time column (else suggested). */
+  idColumn?: string;
+  timeColumn?: string;
+  /** A registered model that learns tables: 'dgan' (the default). */
+  modelType?: string;
+  /** The model's options by library name (docs/options.md). */
+  model?: Record<string, unknown>;
+  iterations?: number;
+  seed?: number;
+  force?: boolean;
+  callbacks?: Callback[];
+  onNotice?: (message: string) => void;
+}
+
+/** One line on what the schema makes of the table: each role's columns, and what is left out and why. */
+export function schemaSummary(file: string, schema: DataSchema, entities: number, lengths: [number, number]): string {
+  const of = (role: string) => schema.columns.filter((c) => c.role === role);
+  const list = (role: string) => of(role).map((c) => `${c.name} (${c.type})`).join(', ') || 'none';
+  const id = of('id')[0];
+  const time = of('time')[0];
+  const left = of('ignored').map((c) => `${c.name}: ${c.why ?? 'ignored'}`);
+  return (
+    `tsgan: ${file}: ${entities} ${entities === 1 ? 'entity' : 'entities'}${id ? ` by "${id.name}"` : ' (no id column)'} of ${lengths[0]}–${lengths[1]} rows` +
+    `${time ? `, in the order of "${time.name}"` : ', in file order'}; static attributes: ${list('attribute')}; features: ${list('feature')}` +
+    (left.length > 0 ? `; left out: ${left.join('; ')}` : '')
+  );
+}
+
+/** Trains a table model on a CSV and writes its directory (weights, config, and the layout that reads samples back as the table). */
+export async function trainTable(opts: TrainTableOptions): Promise<ModelMeta> {
+  const entry = learner(opts.modelType, 'tables');
+  const { force, seed, iterations } = runBasics(entry, opts);
+  checkOutDir(opts.out, force, '--out', { inputs: [['--data', opts.data], ['--schema', opts.schema]] });
+  const table = readCsvFile(opts.data);
+  if (table.rows.length === 0) throw new TsganError(`${opts.data}: has a header but no rows`);
+  const schema = schemaFor(table, opts);
+  const enc = encodeTable(table, schema);
+  const lengths: number[] = [];
+  for (let e = 0; e < enc.entities; e++) lengths.push(enc.running.subarray(e * enc.layout.maxLength, (e + 1) * enc.layout.maxLength).reduce((a, b) => a + b, 0));
+  opts.onNotice?.(schemaSummary(opts.data, schema, enc.entities, [Math.min(...lengths), Math.max(...lengths)]));
+  const items = flatItems(enc);
+  const itemSize = items.length / enc.entities;
+  const config = entry.config({ ...opts.model, ...entry.tableShape!(enc.layout) }, iterations);
+  const model = entry.build(sized(config, entry.sizes(config), { items: enc.entities }), seed) as AnyGan;
+  try {
+    const trainer = entry.trainer(model, { data: items, count: enc.entities, itemShape: [itemSize] }, seed, iterations);
+    const batch = (model.config as { batchSize?: number }).batchSize;
+    if (batch !== undefined && enc.entities < batch) {
+      opts.onNotice?.(`tsgan: warning: ${enc.entities} entities for a batch of ${batch}: every batch holds the same entities, and the model will learn them by heart; use more data or a smaller --batch-size`);
+    }
+    const run = await runTraining(trainer, iterations, opts.data, [...(opts.callbacks ?? []), yieldToSignals()]);
+    model.commitAverage();
+    checkFiniteWeights(model.networkVariables(), opts.data);
+    const F = enc.layout.features.length;
+    const slotNames = enc.layout.features.map((s) => (s.kind === 'category' ? `${s.column}=${s.category}` : s.kind === 'value' ? s.column : `${s.column}:${s.kind}`));
+    const idColumn = schema.columns.find((c) => c.role === 'id')?.name;
+    const meta = modelMeta(model, run, seed, slotNames, new MinMaxScaler({ min: new Array(F).fill(0), max: new Array(F).fill(1) }), {
+      file: opts.data,
+      columns: schema.columns.filter((c) => c.role === 'attribute' || c.role === 'feature').map((c) => c.name),
+      ...(idColumn !== undefined ? { idColumn } : {}),
+      skippedColumns: schema.columns.filter((c) => c.role === 'ignored').map((c) => c.name),
+      series: enc.entities,
+      rows: table.rows.length,
+      windows: enc.entities,
+    });
+    meta.table = enc.layout;
+    await saveModelDir(opts.out, model, meta, force);
+    return meta;
+  } finally {
+    model.dispose();
+  }
+}
+
+export interface SampleTableOptions {
+  /** A table model's directory. */
+  model: string;
+  /** Entities to generate (with `given`: one per request, so not set). */
+  count?: number;
+  /** CSV file to write: the training table's columns, names and formats. */
+  out?: string;
+  seed?: number;
+  force?: boolean;
+  /** Static attributes every entity must have: column → value, as in the data (`--where kind=A`). */
+  where?: Record<string, string>;
+  /** One entity per request: its static attributes, column → value (`--given attributes.csv` reads them). `source` names them in errors. */
+  given?: { rows: Record<string, string>[]; source: string };
+}
+
+/** How many candidates per requested entity a request may draw before its attributes are set by hand. */
+export const MAX_DRAWS = 200;
+
+/**
+ * Generates entities and writes them (when `out` is given) as the training
+ * table: fresh ids, times at generated spacing from a generated start, the
+ * columns in their order and formats. Returns the CSV text and, for
+ * requests, how many entities had their categories set by hand because the
+ * generator rarely drew them.
+ */
+export function sampleTable(opts: SampleTableOptions): { csv: string; entities: number; rows: number; forced: number } {
+  if (opts.out !== undefined) checkOutFile(opts.out, opts.force ?? false, '--out', { inputs: [['--model', opts.model], ['--given', opts.given?.source]] });
+  const seed = checkSeed(opts.seed ?? 0);
+  if (opts.given && opts.count !== undefined) throw new TsganError('--given sets the number of entities (one per row); leave out --count');
+  const count = opts.given ? opts.given.rows.length : opts.count;
+  if (count === undefined || !Number.isInteger(count) || count < 1) throw new TsganError(`--count must be a positive integer, got ${count}`);
+  const loaded = loadModelDir(opts.model);
+  const file = join(opts.model, 'tsgan.json');
+  try {
+    const entry = modelEntry(loaded.meta.model);
+    if (entry.learns !== 'tables') throw new TsganError(`${opts.model}: holds a ${loaded.meta.model} model, which learns ${entry.learns}; --where and --given are for table models`);
+    const layout = checkLayout(loaded.meta.table, file);
+    const shape = entry.tableShape!(layout);
+    for (const [k, v] of Object.entries(shape)) {
+      if (JSON.stringify((loaded.model.config as unknown as Record<string, unknown>)[k]) !== JSON.stringify(v)) throw new TsganError(`${file}: config.${k}: does not fit the table layout (table: ${JSON.stringify(v)})`);
+    }
+    checkSampleSize(loaded.model.config, entry.sizes(loaded.model.config), count, { file });
+    const model = loaded.model as unknown as TableGan;
+    const requests = opts.given ? opts.given.rows.map((r, i) => staticTargets(layout, r, `${opts.given!.source}:${i + 2}`)) : opts.where ? [staticTargets(layout, opts.where, '--where')] : null;
+    const { statics, forced } = requests ? drawStatics(model, requests, count, layout, runStream(seed, 'conditions')) : { statics: null, forced: 0 };
+    const rng = new Rng(seed);
+    const size = loaded.model.itemShape[0];
+    const items = new Float32Array(count * size);
+    const S = model.staticSlots;
+    const batchSize = 256;
+    model.withAverage(() => {
+      for (let start = 0; start < count; start += batchSize) {
+        const n = Math.min(batchSize, count - start);
+        const z = model.noise(rng, n);
+        const given = statics ? tf.tensor2d(statics.subarray(start * S, (start + n) * S), [n, S]) : null;
+        const x = model.generateGiven(z, given);
+        items.set(x.dataSync(), start * size);
+        tf.dispose([z, x, ...(given ? [given] : [])]);
+      }
+    });
+    for (const v of items) if (!Number.isFinite(v)) throw new TsganError(`${file}: the model generated a non-finite value; nothing was written`, 1);
+    const flags = runStream(seed, 'flags');
+    const csv = decodeTable(splitItems(items, count, layout), layout, () => flags.uniform());
+    if (opts.out !== undefined) writeFileAtomic(opts.out, csv, opts.force ?? false);
+    return { csv, entities: count, rows: csv.split('\n').length - 2, forced };
+  } finally {
+    loaded.model.dispose();
+  }
+}
+
+/**
+ * Static attributes for each requested entity: drawn from the generator until
+ * a draw has every requested category (so that the other attributes follow
+ * the requested ones as in the data), then set to the requested values. An
+ * entity whose categories did not come up in MAX_DRAWS draws gets them set
+ * by hand on its last draw, and is counted in `forced`.
+ */
+function drawStatics(model: TableGan, requests: (number | null)[][], count: number, layout: CodecLayout, rng: Rng): { statics: Float32Array; forced: number } {
+  const S = model.staticSlots;
+  const out = new Float32Array(count * S);
+  const want = (e: number) => requests[requests.length === 1 ? 0 : e];
+  const matches = (cand: Float32Array | number[], target: (number | null)[]) => {
+    // A requested category must be the candidate's argmax within its column.
+    const byColumn = new Map<string, number[]>();
+    layout.attributes.slice(0, S).forEach((s, k) => {
+      if (s.kind === 'category') byColumn.set(s.column, [...(byColumn.get(s.column) ?? []), k]);
+    });
+    for (const ks of byColumn.values()) {
+      const wanted = ks.find((k) => target[k] === 1);
+      if (wanted === undefined) continue;
+      if (ks.some((k) => cand[k] > cand[wanted])) return false;
+    }
+    return true;
+  };
+  const pending = new Set(Array.from({ length: count }, (_, e) => e));
+  const batch = 256;
+  let last: Float32Array = new Float32Array(S);
+  for (let draws = 0; pending.size > 0 && draws < MAX_DRAWS * count; draws += batch) {
+    const z = model.noise(rng, batch);
+    const cands = model.generateStatics(z);
+    const values = cands.dataSync() as Float32Array;
+    tf.dispose([z, cands]);
+    for (let b = 0; b < batch && pending.size > 0; b++) {
+      const cand = values.subarray(b * S, (b + 1) * S);
+      last = cand;
+      for (const e of pending) {
+        if (!matches(cand, want(e))) continue;
+        out.set(cand, e * S);
+        pending.delete(e);
+        break;
+      }
+    }
+  }
+  const forced = pending.size;
+  for (const e of pending) out.set(last, e * S);
+  for (let e = 0; e < count; e++) want(e).forEach((v, k) => {
+    if (v !== null) out[e * S + k] = v;
+  });
+  return { statics: out, forced };
+}
