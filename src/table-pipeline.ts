@@ -152,21 +152,11 @@ export function sampleTable(opts: SampleTableOptions): { csv: string; entities: 
     const model = loaded.model as unknown as TableGan;
     const requests = opts.given ? opts.given.rows.map((r, i) => staticTargets(layout, r, `${opts.given!.source}:${i + 2}`)) : opts.where ? [staticTargets(layout, opts.where, '--where')] : null;
     const { statics, forced } = requests ? drawStatics(model, requests, count, layout, runStream(seed, 'conditions')) : { statics: null, forced: 0 };
-    const rng = new Rng(seed);
-    const size = loaded.model.itemShape[0];
-    const items = new Float32Array(count * size);
     const S = model.staticSlots;
-    const batchSize = 256;
-    model.withAverage(() => {
-      for (let start = 0; start < count; start += batchSize) {
-        const n = Math.min(batchSize, count - start);
-        const z = model.noise(rng, n);
-        const given = statics ? tf.tensor2d(statics.subarray(start * S, (start + n) * S), [n, S]) : null;
-        const x = model.generateGiven(z, given);
-        items.set(x.dataSync(), start * size);
-        tf.dispose([z, x, ...(given ? [given] : [])]);
-      }
-    });
+    const items = model.sample(count, new Rng(seed), 256, (z, start) =>
+      // The batch's requested attributes live only for this pass.
+      tf.tidy(() => model.generateGiven(z, statics ? tf.tensor2d(statics.subarray(start * S, (start + z.shape[0]) * S), [z.shape[0], S]) : null)),
+    );
     for (const v of items) if (!Number.isFinite(v)) throw new TsganError(`${file}: the model generated a non-finite value; nothing was written`, 1);
     const flags = runStream(seed, 'flags');
     const csv = decodeTable(splitItems(items, count, layout), layout, () => flags.uniform());
@@ -188,19 +178,15 @@ function drawStatics(model: TableGan, requests: (number | null)[][], count: numb
   const S = model.staticSlots;
   const out = new Float32Array(count * S);
   const want = (e: number) => requests[requests.length === 1 ? 0 : e];
-  const matches = (cand: Float32Array | number[], target: (number | null)[]) => {
-    // A requested category must be the candidate's argmax within its column.
-    const byColumn = new Map<string, number[]>();
-    layout.attributes.slice(0, S).forEach((s, k) => {
-      if (s.kind === 'category') byColumn.set(s.column, [...(byColumn.get(s.column) ?? []), k]);
-    });
-    for (const ks of byColumn.values()) {
-      const wanted = ks.find((k) => target[k] === 1);
-      if (wanted === undefined) continue;
-      if (ks.some((k) => cand[k] > cand[wanted])) return false;
-    }
-    return true;
-  };
+  // Each categorical static column's slots, once; per request, the slot each requested category must win within its column.
+  const columns = new Map<string, number[]>();
+  layout.attributes.slice(0, S).forEach((s, k) => {
+    if (s.kind === 'category') columns.set(s.column, [...(columns.get(s.column) ?? []), k]);
+  });
+  const wins = new Map(
+    requests.map((target) => [target, [...columns.values()].flatMap((ks) => ks.filter((k) => target[k] === 1).map((wanted) => ({ wanted, ks })))]),
+  );
+  const matches = (cand: Float32Array, target: (number | null)[]) => wins.get(target)!.every(({ wanted, ks }) => ks.every((k) => cand[k] <= cand[wanted]));
   const pending = new Set(Array.from({ length: count }, (_, e) => e));
   const batch = 256;
   let last: Float32Array = new Float32Array(S);

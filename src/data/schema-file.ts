@@ -61,9 +61,8 @@ export function readSchemaFile(path: string): DataSchema {
   return parseSchemaJson(raw, path);
 }
 
-/** A schema's parsed JSON, checked whole (its keys, then its consistency); errors start with `where` (a file, or a file and key). */
-export function parseSchemaJson(raw: unknown, where: string): DataSchema {
-  const path = where;
+/** A schema's parsed JSON, checked whole (its keys, then its consistency); errors start with `path` (a file, or a file and key). */
+export function parseSchemaJson(raw: unknown, path: string): DataSchema {
   const r = schemaFileSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0];

@@ -316,6 +316,12 @@ function formatTime(v: number, c: ColumnSchema): string {
   }
 }
 
+/** The attribute slots of the static columns, which come first among the attributes (the length, start and ranges follow). */
+export function staticSlotCount(layout: CodecLayout): number {
+  const statics = new Set(layout.schema.columns.filter((c) => c.role === 'attribute').map((c) => c.name));
+  return layout.attributes.filter((s) => statics.has(s.column)).length;
+}
+
 /** An encoded table as one flat item per entity: [attributes, steps·features, running flags], row-major. */
 export function flatItems(enc: EncodedTable): Float32Array {
   const { attributes: A, features: F, maxLength: T } = { attributes: enc.layout.attributes.length, features: enc.layout.features.length, maxLength: enc.layout.maxLength };
@@ -354,7 +360,7 @@ export function splitItems(items: ArrayLike<number>, count: number, layout: Code
  */
 export function staticTargets(layout: CodecLayout, request: Record<string, string>, where: string): (number | null)[] {
   const statics = layout.schema.columns.filter((c) => c.role === 'attribute');
-  const slots = layout.attributes.slice(0, layout.attributes.filter((s) => statics.some((c) => c.name === s.column)).length);
+  const slots = layout.attributes.slice(0, staticSlotCount(layout));
   const isMissing = missingTest(layout.schema.naTokens);
   const out: (number | null)[] = slots.map(() => null);
   for (const [column, raw] of Object.entries(request)) {

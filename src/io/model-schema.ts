@@ -149,6 +149,8 @@ const historySchema = obj({
 
 // Names are printed on terminals and in reports: no control characters (C0, DEL, C1), as the CSV reader refuses in a header.
 const name = () => str(1000).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, { error: 'must not hold control characters' });
+/** A dense network's hidden layer sizes. */
+export const layerWidths = () => list(sizeOf('denseHidden'), 1, 64);
 export const names = (min: number) => list(name(), min, SIZE_RANGES.features[1]);
 
 export const commonShape = {

@@ -37,10 +37,16 @@ export function checkLayout(raw: unknown, file: string): CodecLayout {
   }
   const layout = r.data as unknown as CodecLayout;
   layout.schema = parseSchemaJson(r.data.schema, `${file}: table.schema`);
-  const byName = new Map(layout.schema.columns.map((c) => [c.name, c]));
-  const used = (role: string) => (s: { column: string; kind: string }) => s.kind === 'length' || byName.get(s.column)?.role === role || (s.kind === 'start' || s.kind === 'step' ? byName.get(s.column)?.role === 'time' : false);
+  const roleOf = new Map(layout.schema.columns.map((c) => [c.name, c.role]));
+  // Which column a slot may stand for: the length stands for none, start and step for the time column,
+  // an attribute's min and max for a feature (its per-entity range); every other slot for a column of its vector's role.
+  const fits = (s: { column: string; kind: string }, role: 'attribute' | 'feature') =>
+    s.kind === 'length' ||
+    roleOf.get(s.column) === role ||
+    ((s.kind === 'start' || s.kind === 'step') && roleOf.get(s.column) === 'time') ||
+    (role === 'attribute' && (s.kind === 'min' || s.kind === 'max') && roleOf.get(s.column) === 'feature');
   for (const [key, role] of [['attributes', 'attribute'], ['features', 'feature']] as const) {
-    const bad = layout[key].findIndex((s) => !(used(role)(s) || (key === 'attributes' && (s.kind === 'min' || s.kind === 'max') && byName.get(s.column)?.role === 'feature')));
+    const bad = layout[key].findIndex((s) => !fits(s, role));
     if (bad >= 0) throw new TsganError(`${file}: table.${key}[${bad}]: column ${describe(layout[key][bad].column)} is not a ${role} column of table.schema`);
   }
   const numeric = [...layout.attributes, ...layout.features].filter((s) => ['value', 'min', 'max'].includes(s.kind));

@@ -26,7 +26,8 @@ import { TsganError } from '../errors.js';
 import { CELL_TYPES, type CellType } from '../nn/recurrent.js';
 import { Gan, type TableGan, type DiscriminatePass, checkTrainingConfig, withTrainingDefaults, GAN_TRAINING_OPTIONS, type GanTrainingConfig } from './gan.js';
 import { specDefaults, type ModelSpec } from './spec.js';
-import type { OptionDecl } from '../config/options.js';
+import { declared, type OptionDecl } from '../config/options.js';
+import { ARCH_OPTIONS } from './recurrent-arch.js';
 
 /** A softmax group of slots: [first slot, slots]; every slot outside the groups is a sigmoid. */
 export type SoftmaxGroup = [number, number];
@@ -70,17 +71,16 @@ export const DGAN_SPEC: ModelSpec = {
     own({ name: 'sampleLen', flag: 'sample-len', kind: { type: 'int', min: 0 }, default: 0, defaultText: `auto: at most ${MAX_RECURRENT_STEPS} recurrent steps`, doc: 'steps generated per recurrent step (DoppelGANger\'s batching of steps for long series)' }),
     own({ name: 'noiseDim', flag: 'noise-dim', kind: { type: 'int', min: 1 }, default: 10, doc: 'noise values of each attribute generator and per recurrent step' }),
     own({ name: 'attributeHidden', flag: 'attribute-hidden', kind: { type: 'sizes' }, default: [100, 100], doc: 'hidden layer sizes of the attribute generators' }),
-    own({ name: 'cell', flag: 'cell', kind: { type: 'choice', choices: CELL_TYPES }, default: 'lstm', doc: 'recurrent cell of the feature generator' }),
-    own({ name: 'hidden', flag: 'hidden', kind: { type: 'int', min: 1 }, default: 100, doc: 'units per recurrent layer' }),
-    own({ name: 'layers', flag: 'layers', kind: { type: 'int', min: 1 }, default: 1, doc: 'recurrent layers' }),
+    // The feature generator's recurrent shape, declared with the recurrent GANs' (defaults below).
+    ...['cell', 'hidden', 'layers'].map((name) => declared(ARCH_OPTIONS, name)),
     own({ name: 'dHidden', flag: 'd-hidden', kind: { type: 'sizes' }, default: [200, 200, 200, 200], doc: 'hidden layer sizes of the discriminator' }),
     own({ name: 'auxHidden', flag: 'aux-hidden', kind: { type: 'sizes' }, default: [200, 200], doc: 'hidden layer sizes of the auxiliary attribute discriminator' }),
     ...GAN_TRAINING_OPTIONS,
   ],
   // D judges whole entities beside an attribute D: packing and feature matching do not apply.
   fixed: ['pac', 'featureMatching'],
-  // DoppelGANger's settings: WGAN-GP, Adam 1e-3 with β1 0.5, batches of 100.
-  defaults: { batchSize: 100, loss: 'wgan-gp', dSteps: 1, iterations: 2000 },
+  // DoppelGANger's settings: one LSTM layer of 100, WGAN-GP, Adam 1e-3 with β1 0.5, batches of 100.
+  defaults: { cell: 'lstm', hidden: 100, layers: 1, batchSize: 100, loss: 'wgan-gp', dSteps: 1, iterations: 2000 },
 };
 
 /** The keys a config takes from the data's layout (see src/data/table-codec.ts), not from the user. */

@@ -370,8 +370,12 @@ export abstract class Gan {
     return [tf.mean(tf.cast(tf.greater(realOut, cut), 'float32')) as tf.Scalar, tf.mean(tf.cast(tf.less(fakeOut, cut), 'float32')) as tf.Scalar];
   }
 
-  /** Generates `count` items in scaled space, in batches; noise is drawn in item order. */
-  sample(count: number, rng: Rng, batchSize = 256): Float32Array {
+  /**
+   * Generates `count` items in scaled space, in batches; noise is drawn in
+   * item order. `generate` (default G(z)) makes the items of a batch from its
+   * noise and its first item's index (a table model's requested attributes).
+   */
+  sample(count: number, rng: Rng, batchSize = 256, generate: (z: tf.Tensor, start: number) => tf.Tensor = (z) => this.generate(z)): Float32Array {
     const size = this.itemShape.reduce((a, b) => a * b, 1);
     const out = new Float32Array(count * size);
     // During training with `ema`, samples come from the average, as the saved model's will.
@@ -379,7 +383,7 @@ export abstract class Gan {
       for (let start = 0; start < count; start += batchSize) {
         const n = Math.min(batchSize, count - start);
         const z = this.noise(rng, n);
-        const x = this.generate(z);
+        const x = generate(z, start);
         out.set(x.dataSync(), start * size);
         tf.dispose([z, x]);
       }

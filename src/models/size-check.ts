@@ -131,6 +131,11 @@ export function recurrentSizes(c: SizedConfig, stacks: Stack[], dense: [number, 
   };
 }
 
+/** [in, out] of each dense layer of a chain of widths (input, hidden..., output). */
+export function layerChain(widths: number[]): [number, number][] {
+  return widths.slice(1).map((v, i) => [widths[i], v]);
+}
+
 /** Parameter count and initialisation work (multiply-adds of the orthogonal kernels' Gram–Schmidt) of a config's networks. */
 export function estimateModelSize(c: SizedConfig, { stacks, dense }: Pick<NetworkSizes, 'stacks' | 'dense'>): { parameters: number; initFlops: number } {
   const H = c.hidden ?? 1;

@@ -2,12 +2,13 @@
 import { z } from 'zod';
 import { DenseGan, denseGanConfig, DENSE_GAN_SPEC, type DenseGanConfig } from '../models/dense-gan.js';
 import { GanTrainer } from '../train/gan-trainer.js';
-import { obj, list, sizeOf, unit, trainingShape, pacDivides, pacMessage } from '../io/model-schema.js';
+import { obj, sizeOf, unit, layerWidths, trainingShape, pacDivides, pacMessage } from '../io/model-schema.js';
+import { layerChain } from '../models/size-check.js';
 import { loadMnist, MNIST_PIXELS, MNIST_SIZE } from '../data/mnist.js';
 import type { Items } from '../data/batches.js';
 import type { ModelEntry } from './entry.js';
 
-const widths = list(sizeOf('denseHidden'), 1, 64);
+const widths = layerWidths();
 const configSchema = obj({
   model: z.literal('dense-gan', { error: 'must be "dense-gan"' }),
   dataDim: sizeOf('dataDim'),
@@ -21,8 +22,6 @@ const configSchema = obj({
   .refine(pacDivides, pacMessage)
   .refine((c) => !c.imageShape || c.imageShape[0] * c.imageShape[1] === c.dataDim, { error: 'must hold config.dataDim values (height × width)', path: ['imageShape'] });
 
-/** [in, out] of each layer of a chain of widths. */
-const chain = (w: number[]) => w.slice(1).map((v, i) => [w[i], v] as [number, number]);
 
 export const DENSE_GAN: ModelEntry<DenseGanConfig, DenseGan> = {
   spec: DENSE_GAN_SPEC,
@@ -35,7 +34,7 @@ export const DENSE_GAN: ModelEntry<DenseGanConfig, DenseGan> = {
     const pac = c.pac ?? 1;
     return {
       stacks: [],
-      dense: [...chain([noise, ...(c.gHidden ?? []), D]), ...chain([D * pac, ...(c.dHidden ?? []), 1])],
+      dense: [...layerChain([noise, ...(c.gHidden ?? []), D]), ...layerChain([D * pac, ...(c.dHidden ?? []), 1])],
       main: 'gHidden',
       drivers: ['gHidden', 'dHidden', 'noiseDim', 'dataDim'],
       itemValues: D,

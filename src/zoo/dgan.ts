@@ -3,12 +3,13 @@ import { z } from 'zod';
 import { Dgan, dganConfig, DGAN_SPEC, type DganConfig, type DganDataKeys, type SoftmaxGroup } from '../models/dgan.js';
 import { GanTrainer } from '../train/gan-trainer.js';
 import { estimateStackBytes } from '../kernels/wasm-kernels.js';
-import { obj, list, sizeOf, int, oneOf, trainingShape } from '../io/model-schema.js';
-import type { CodecLayout, Slot } from '../data/table-codec.js';
+import { obj, list, sizeOf, int, oneOf, layerWidths, trainingShape } from '../io/model-schema.js';
+import { layerChain } from '../models/size-check.js';
+import { staticSlotCount, type CodecLayout, type Slot } from '../data/table-codec.js';
 import type { Items } from '../data/batches.js';
 import type { ModelEntry } from './entry.js';
 
-const widths = list(sizeOf('denseHidden'), 1, 64);
+const widths = layerWidths();
 const groups = list(z.tuple([int(0, 2 ** 24), int(1, 2 ** 24)], { error: 'must be a [first, size] pair' }), 0, 2 ** 20);
 const configSchema = obj({
   model: z.literal('dgan', { error: 'must be "dgan"' }),
@@ -29,8 +30,6 @@ const configSchema = obj({
   ...trainingShape,
 });
 
-/** [in, out] of each layer of a chain of widths. */
-const chain = (w: number[]) => w.slice(1).map((v, i) => [w[i], v] as [number, number]);
 
 /** Runs of slots that form one softmax: a categorical column's categories. */
 function softmaxGroups(slots: Slot[]): SoftmaxGroup[] {
@@ -46,10 +45,9 @@ function softmaxGroups(slots: Slot[]): SoftmaxGroup[] {
 
 /** The config keys a table's layout sets. */
 export function dganShape(layout: CodecLayout): Pick<DganConfig, DganDataKeys> {
-  const statics = new Set(layout.schema.columns.filter((c) => c.role === 'attribute').map((c) => c.name));
   return {
     attributes: layout.attributes.length,
-    staticAttributes: layout.attributes.filter((s) => statics.has(s.column)).length,
+    staticAttributes: staticSlotCount(layout),
     features: layout.features.length,
     maxLength: layout.maxLength,
     attributeSoftmax: softmaxGroups(layout.attributes),
@@ -74,7 +72,7 @@ export const DGAN: ModelEntry<DganConfig, Dgan> = {
     const h = c.attributeHidden ?? [];
     return {
       stacks: [{ input: A + Z, layers: c.layers ?? 1 }],
-      dense: [...(S > 0 ? chain([Z, ...h, S]) : []), ...chain([S + Z, ...h, A - S]), [H, L * F], ...chain([item, ...(c.dHidden ?? []), 1]), ...chain([A, ...(c.auxHidden ?? []), 1])],
+      dense: [...(S > 0 ? layerChain([Z, ...h, S]) : []), ...layerChain([S + Z, ...h, A - S]), [H, L * F], ...layerChain([item, ...(c.dHidden ?? []), 1]), ...layerChain([A, ...(c.auxHidden ?? []), 1])],
       main: 'dHidden',
       drivers: ['dHidden', 'hidden', 'layers', 'maxLength', 'features'],
       itemValues: item,
