@@ -13,7 +13,7 @@ import { TsganError } from './errors.js';
 import { VERSION } from './version.js';
 import { MinMaxScaler, type ScalerState } from './data/scaler.js';
 import { loadLabelledSequences, classNames } from './data/sequences.js';
-import { readCsvFile } from './data/table.js';
+import { readTableFile } from './data/table.js';
 import { gather } from './data/batches.js';
 import { loadMnist, MNIST_SIZE } from './data/mnist.js';
 import { SequenceClassifier, classifierConfig, classifierSizes, CLASSIFIER_OPTIONS, type ClassifierConfig } from './models/sequence-classifier.js';
@@ -302,7 +302,7 @@ function loadLabelledSequencesForPredict(file: string, meta: ClassifierMeta) {
   if (meta.data.file === 'mnist') throw new TsganError('predict reads a CSV in the training data\'s layout; this model was trained on built-in MNIST');
   const LABEL = '__tsgan_no_label__';
   // Reuse the checked loader; a constant stand-in label when the file has none.
-  const table = readCsvFile(file);
+  const table = readTableFile(file);
   const hasLabel = meta.data.labelColumn !== undefined && table.header.includes(meta.data.labelColumn);
   for (const f of meta.features) {
     if (!table.header.includes(f)) throw new TsganError(`${file}: missing feature column "${f}" the model was trained on`);

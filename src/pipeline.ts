@@ -8,7 +8,7 @@ import { tf } from './engine.js';
 import { Rng, checkSeed, runStream } from './random.js';
 import { TsganError } from './errors.js';
 import { VERSION } from './version.js';
-import { loadDataset, readDataFile, readCsvFile, tableToDataset, type Dataset } from './data/table.js';
+import { loadDataset, readDataFile, readTableFile, tableToDataset, type Dataset } from './data/table.js';
 import { suggestedIdColumn } from './data/schema.js';
 import { MinMaxScaler } from './data/scaler.js';
 import { makeWindows, type Windows } from './data/windows.js';
@@ -95,7 +95,7 @@ export interface PreparedData {
 
 /** Reads, checks, scales and windows a CSV; `onNotice` hears of a likely entity column left unnamed. */
 export function prepareData(file: string, opts: Pick<TrainCsvOptions, 'columns' | 'idColumn' | 'seqLen' | 'stride' | 'onNotice'>): PreparedData {
-  const table = readCsvFile(file);
+  const table = readTableFile(file);
   const dataset = tableToDataset(table, { columns: opts.columns, idColumn: opts.idColumn });
   if (opts.idColumn === undefined && opts.onNotice) {
     const id = suggestedIdColumn(table);

@@ -10,10 +10,12 @@
 import { tf } from './engine.js';
 import { Rng, checkSeed, runStream } from './random.js';
 import { TsganError } from './errors.js';
-import { readCsvFile } from './data/table.js';
+import { readTableFile } from './data/table.js';
 import { schemaFor } from './data/schema-file.js';
 import { encodeTable, decodeTable, flatItems, splitItems, staticTargets, type CodecLayout } from './data/table-codec.js';
-import type { DataSchema } from './data/schema.js';
+import { missingTest, type DataSchema } from './data/schema.js';
+import { parseCsv } from './data/csv.js';
+import { tableFromInput, tableToRecords, recordsToJson, type TableInput, type TableRecord } from './data/records.js';
 import { MinMaxScaler } from './data/scaler.js';
 import { modelEntry } from './registry.js';
 import { learner, runBasics, runTraining, modelMeta, yieldToSignals } from './pipeline.js';
@@ -28,8 +30,8 @@ import type { TableGan } from './models/gan.js';
 import { join } from 'node:path';
 
 export interface TrainTableOptions {
-  /** CSV of entities over time, with a header row. */
-  data: string;
+  /** Entities over time: a CSV file with a header row, a JSON file (*.json) of records, or records or columns in memory. */
+  data: string | TableInput;
   /** Model directory to write. */
   out: string;
   /** A schema file (tsgan inspect --schema-out, edited); else the schema is inferred. */
@@ -56,7 +58,7 @@ export function schemaSummary(file: string, schema: DataSchema, entities: number
   const time = of('time')[0];
   const left = of('ignored').map((c) => `${c.name}: ${c.why ?? 'ignored'}`);
   return (
-    `tsgan: ${file}: ${entities} ${entities === 1 ? 'entity' : 'entities'}${id ? ` by "${id.name}"` : ' (no id column)'} of ${lengths[0]}–${lengths[1]} rows` +
+    `tsgan: ${file}: ${entities} ${entities === 1 ? 'entity' : 'entities'}${id ? ` by "${id.name}"${id.drawn ? ' (names, drawn like an attribute)' : ''}` : ' (no id column)'} of ${lengths[0]}–${lengths[1]} rows` +
     `${time ? `, in the order of "${time.name}"` : ', in file order'}; static attributes: ${list('attribute')}; features: ${list('feature')}` +
     (left.length > 0 ? `; left out: ${left.join('; ')}` : '')
   );
@@ -66,14 +68,15 @@ export function schemaSummary(file: string, schema: DataSchema, entities: number
 export async function trainTable(opts: TrainTableOptions): Promise<ModelMeta> {
   const entry = learner(opts.modelType, 'tables');
   const { force, seed, iterations } = runBasics(entry, opts);
-  checkOutDir(opts.out, force, '--out', { inputs: [['--data', opts.data], ['--schema', opts.schema]] });
-  const table = readCsvFile(opts.data);
-  if (table.rows.length === 0) throw new TsganError(`${opts.data}: has a header but no rows`);
+  const file = typeof opts.data === 'string' ? opts.data : undefined;
+  checkOutDir(opts.out, force, '--out', { inputs: [['--data', file], ['--schema', opts.schema]] });
+  const table = file !== undefined ? readTableFile(file) : tableFromInput(opts.data as TableInput);
+  if (table.rows.length === 0) throw new TsganError(`${table.file}: has a header but no rows`);
   const schema = schemaFor(table, opts);
   const enc = encodeTable(table, schema);
   const lengths: number[] = [];
   for (let e = 0; e < enc.entities; e++) lengths.push(enc.running.subarray(e * enc.layout.maxLength, (e + 1) * enc.layout.maxLength).reduce((a, b) => a + b, 0));
-  opts.onNotice?.(schemaSummary(opts.data, schema, enc.entities, [Math.min(...lengths), Math.max(...lengths)]));
+  opts.onNotice?.(schemaSummary(table.file, schema, enc.entities, [Math.min(...lengths), Math.max(...lengths)]));
   const items = flatItems(enc);
   const itemSize = items.length / enc.entities;
   const config = entry.config({ ...opts.model, ...entry.tableShape!(enc.layout) }, iterations);
@@ -84,14 +87,14 @@ export async function trainTable(opts: TrainTableOptions): Promise<ModelMeta> {
     if (batch !== undefined && enc.entities < batch) {
       opts.onNotice?.(`tsgan: warning: ${enc.entities} entities for a batch of ${batch}: every batch holds the same entities, and the model will learn them by heart; use more data or a smaller --batch-size`);
     }
-    const run = await runTraining(trainer, iterations, opts.data, [...(opts.callbacks ?? []), yieldToSignals()]);
+    const run = await runTraining(trainer, iterations, table.file, [...(opts.callbacks ?? []), yieldToSignals()]);
     model.commitAverage();
-    checkFiniteWeights(model.networkVariables(), opts.data);
+    checkFiniteWeights(model.networkVariables(), table.file);
     const F = enc.layout.features.length;
     const slotNames = enc.layout.features.map((s) => (s.kind === 'category' ? `${s.column}=${s.category}` : s.kind === 'value' ? s.column : `${s.column}:${s.kind}`));
     const idColumn = schema.columns.find((c) => c.role === 'id')?.name;
     const meta = modelMeta(model, run, seed, slotNames, new MinMaxScaler({ min: new Array(F).fill(0), max: new Array(F).fill(1) }), {
-      file: opts.data,
+      file: table.file,
       columns: schema.columns.filter((c) => c.role === 'attribute' || c.role === 'feature').map((c) => c.name),
       ...(idColumn !== undefined ? { idColumn } : {}),
       skippedColumns: schema.columns.filter((c) => c.role === 'ignored').map((c) => c.name),
@@ -112,14 +115,14 @@ export interface SampleTableOptions {
   model: string;
   /** Entities to generate (with `given`: one per request, so not set). */
   count?: number;
-  /** CSV file to write: the training table's columns, names and formats. */
+  /** File to write: the training table's columns, names and formats, as CSV, or as a JSON array of records when it is named *.json. */
   out?: string;
   seed?: number;
   force?: boolean;
   /** Static attributes every entity must have: column → value, as in the data (`--where kind=A`). */
-  where?: Record<string, string>;
-  /** One entity per request: its static attributes, column → value (`--given attributes.csv` reads them). `source` names them in errors. */
-  given?: { rows: Record<string, string>[]; source: string };
+  where?: Record<string, string | number | boolean>;
+  /** One entity per request: its static attributes, column → value (`--given attributes.csv` reads them). `source` names them in errors (default "given"). */
+  given?: { rows: Record<string, string | number | boolean>[]; source?: string };
 }
 
 /** How many candidates per requested entity a request may draw before its attributes are set by hand. */
@@ -132,7 +135,7 @@ export const MAX_DRAWS = 200;
  * requests, how many entities had their categories set by hand because the
  * generator rarely drew them.
  */
-export function sampleTable(opts: SampleTableOptions): { csv: string; entities: number; rows: number; forced: number } {
+export function sampleTable(opts: SampleTableOptions): { csv: string; entities: number; rows: number; forced: number; schema: DataSchema } {
   if (opts.out !== undefined) checkOutFile(opts.out, opts.force ?? false, '--out', { inputs: [['--model', opts.model], ['--given', opts.given?.source]] });
   const seed = checkSeed(opts.seed ?? 0);
   if (opts.given && opts.count !== undefined) throw new TsganError('--given sets the number of entities (one per row); leave out --count');
@@ -150,7 +153,9 @@ export function sampleTable(opts: SampleTableOptions): { csv: string; entities: 
     }
     checkSampleSize(loaded.model.config, entry.sizes(loaded.model.config), count, { file });
     const model = loaded.model as unknown as TableGan;
-    const requests = opts.given ? opts.given.rows.map((r, i) => staticTargets(layout, r, `${opts.given!.source}:${i + 2}`)) : opts.where ? [staticTargets(layout, opts.where, '--where')] : null;
+    const text = (r: Record<string, string | number | boolean>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v)]));
+    const source = opts.given?.source ?? 'given';
+    const requests = opts.given ? opts.given.rows.map((r, i) => staticTargets(layout, text(r), `${source}:${i + 2}`)) : opts.where ? [staticTargets(layout, text(opts.where), '--where')] : null;
     const { statics, forced } = requests ? drawStatics(model, requests, count, layout, runStream(seed, 'conditions')) : { statics: null, forced: 0 };
     const S = model.staticSlots;
     const items = model.sample(count, new Rng(seed), 256, (z, start) =>
@@ -160,11 +165,22 @@ export function sampleTable(opts: SampleTableOptions): { csv: string; entities: 
     for (const v of items) if (!Number.isFinite(v)) throw new TsganError(`${file}: the model generated a non-finite value; nothing was written`, 1);
     const flags = runStream(seed, 'flags');
     const csv = decodeTable(splitItems(items, count, layout), layout, () => flags.uniform());
-    if (opts.out !== undefined) writeFileAtomic(opts.out, csv, opts.force ?? false);
-    return { csv, entities: count, rows: csv.split('\n').length - 2, forced };
+    if (opts.out !== undefined) writeFileAtomic(opts.out, /\.json$/i.test(opts.out) ? recordsToJson(asRecords(csv, layout.schema)) : csv, opts.force ?? false);
+    return { csv, entities: count, rows: csv.split('\n').length - 2, forced, schema: layout.schema };
   } finally {
     loaded.model.dispose();
   }
+}
+
+/** Sampled CSV text as records typed by the schema (numbers as numbers, missing as null). */
+function asRecords(csv: string, schema: DataSchema): TableRecord[] {
+  return tableToRecords(parseCsv(csv, 'samples'), schema, missingTest(schema.naTokens));
+}
+
+/** `sampleTable` for callers who want records rather than CSV text: the same entities, typed as the data were. */
+export function sampleRecords(opts: Omit<SampleTableOptions, 'out' | 'force'>): TableRecord[] {
+  const { csv, schema } = sampleTable(opts);
+  return asRecords(csv, schema);
 }
 
 /**

@@ -71,6 +71,19 @@ test('dgan learns the mixed panel and writes the same table back: its columns an
 
   // Seeded: the same seed writes the same bytes, through the CLI and the library.
   assert.equal(sampleTable({ model, count: 300, seed: 1 }).csv, text);
+
+  // Requested kinds, 100 each: the series carry them (the kind sets the level's mean and the state's chain) as held-out real entities' do, less 5 points.
+  const given = join(dir, 'given.csv');
+  writeFileSync(given, ['kind', ...Array.from({ length: 200 }, (_, i) => (i % 2 ? 'B' : 'A'))].join('\n') + '\n');
+  const requested = join(dir, 'g.csv');
+  assert.equal((await runCli(['sample', '--model', model, '--given', given, '--out', requested, '--seed', '1'])).code, 0);
+  const json = join(dir, 'g.json');
+  const ev = await runCli(['eval', '--model', model, '--real', data, '--synthetic', requested, '--json', json]);
+  assert.equal(ev.code, 0, ev.stderr);
+  assert.match(ev.stdout, /\nkind +category shares ±0\.\d{3}; told from the series 0\.\d{3} synthetic, 0\.\d{3} held-out real \(chance 0\.\d{3}\)\n/);
+  const kind = JSON.parse(readFileSync(json, 'utf8')).attributes.kind;
+  assert.ok(kind.heldOut > 0.95, `held-out real ${kind.heldOut}`);
+  assert.ok(kind.synthetic >= kind.heldOut - 0.05, `requested kinds told ${kind.synthetic}, held-out real ${kind.heldOut}`);
 });
 
 test('sampling on request: --where and --given set static attributes and the rest follows; bad requests are one line, exit 2, nothing written', async () => {
@@ -184,4 +197,45 @@ test('dgan: a training step leaks no tensors, and a 1,461-step entity is generat
   assert.equal(back.rows.length, days);
   const dates = back.rows.map((r) => Date.parse(r.fields[1]));
   assert.ok(dates.every((d, i) => i === 0 || d - dates[i - 1] === 86_400_000));
+});
+
+test('an id of a few names (sites north, south, …) is drawn like an attribute: --where asks for one, a name drawn twice gets a running number', async () => {
+  const dir = tempDir();
+  const names = ['north', 'south', 'east', 'west', 'coast', 'hills'];
+  const data = join(dir, 'sites.csv');
+  writeFileSync(data, mixedPanel({ entities: 6, minLength: 20, maxLength: 30, seed: 2 }).csv.replace(/^s000(\d)/gm, (_, k) => names[Number(k) - 1]));
+  const inspect = await runCli(['inspect', '--data', data, '--schema-out', join(dir, 'schema.json')]);
+  assert.equal(inspect.code, 0, inspect.stderr);
+  const schema = JSON.parse(readFileSync(join(dir, 'schema.json'), 'utf8'));
+  assert.deepEqual([schema.columns[0].role, schema.columns[0].drawn, schema.columns[0].categories], ['id', true, names]);
+  assert.match(inspect.stdout, /site +id +categorical .*6 names, so synthetic entities draw them like an attribute/);
+
+  const model = join(dir, 'm');
+  const train = await runCli(['train', '--model', 'dgan', '--data', data, '--out', model, '--iterations', '20', ...SMALL]);
+  assert.equal(train.code, 0, train.stderr);
+  assert.match(train.stderr, /6 entities by "site" \(names, drawn like an attribute\)/);
+
+  const idsOf = (file: string) => [...new Set(parseCsv(readFileSync(file, 'utf8'), file).rows.map((r) => r.fields[0]))];
+  const out = join(dir, 's.csv');
+  assert.equal((await runCli(['sample', '--model', model, '--count', '12', '--out', out])).code, 0);
+  const ids = idsOf(out);
+  assert.equal(ids.length, 12, 'every entity its own id');
+  for (const id of ids) assert.ok(names.includes(id.replace(/-\d+$/, '')), id);
+
+  const north = join(dir, 'north.csv');
+  assert.equal((await runCli(['sample', '--model', model, '--count', '3', '--out', north, '--where', 'site=north'])).code, 0);
+  assert.deepEqual(idsOf(north), ['north', 'north-2', 'north-3']);
+  const cmp = compareTables(parseCsv(readFileSync(data, 'utf8'), data), parseCsv(readFileSync(north, 'utf8'), north), inferSchema(parseCsv(readFileSync(data, 'utf8'), data)));
+  assert.deepEqual(cmp.categories.site.synthetic, { north: 1 });
+
+  const bad = await runCli(['sample', '--model', model, '--count', '3', '--out', join(dir, 'x.csv'), '--where', 'site=nowhere']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--where: site=nowhere is not one of its categories \("north", "south", "east", "west", "coast", "hills"\)\n$/);
+
+  // Only an id is drawn: the flag on an attribute is refused by name.
+  schema.columns[2].drawn = true;
+  writeFileSync(join(dir, 'bad-schema.json'), JSON.stringify(schema));
+  const refused = await runCli(['train', '--model', 'dgan', '--data', data, '--schema', join(dir, 'bad-schema.json'), '--out', join(dir, 'm2'), '--iterations', '2', ...SMALL]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /bad-schema\.json: columns\[2\]\.drawn: only an id column of type categorical, with its categories listed, is drawn like an attribute\n$/);
 });

@@ -12,6 +12,8 @@ import { withOutput, type OutStream } from '../src/cli/io.js';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** TimeGAN's public GOOG stock data, shipped in the package (a copy of ../shared/data/stock_data.csv). */
 export const STOCK_CSV = join(ROOT, 'data/stock_data.csv');
+/** Gapminder's 62 countries × 11 years, a public real panel (from vega-datasets), shipped in the package. */
+export const GAPMINDER_JSON = join(ROOT, 'data/gapminder.json');
 export const BIN = join(ROOT, 'bin/tsgan.js');
 
 export async function engine(): Promise<void> {

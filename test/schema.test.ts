@@ -11,7 +11,7 @@ import { runCli, tempDir, STOCK_CSV } from './helpers.js';
 import { mixedPanel, MIXED_PANEL_TRUTH } from '../src/data/mixed-panel.js';
 import { inferSchema, parseDatetime } from '../src/data/schema.js';
 import { parseCsv } from '../src/data/csv.js';
-import { readCsvFile } from '../src/data/table.js';
+import { readTableFile } from '../src/data/table.js';
 
 function panel(dir: string, entities = 40): { file: string; lengths: number[]; kinds: string[] } {
   const { csv, lengths, kinds } = mixedPanel({ entities, minLength: 20, maxLength: 60, seed: 1 });
@@ -35,7 +35,7 @@ function editor(dir: string, schema: any): (f: (s: any) => void) => string {
 test('every column of a mixed-type panel gets its true role and type, judged over the whole column', () => {
   const dir = tempDir();
   const { file, lengths } = panel(dir);
-  const s = inferSchema(readCsvFile(file));
+  const s = inferSchema(readTableFile(file));
   const byName = Object.fromEntries(s.columns.map((c) => [c.name, c]));
   for (const [name, role] of Object.entries(MIXED_PANEL_TRUTH.roles)) assert.equal(byName[name].role, role, `${name}: ${byName[name].why}`);
   for (const [name, type] of Object.entries(MIXED_PANEL_TRUTH.types)) assert.equal(byName[name].type, type, `${name}: ${byName[name].why}`);
@@ -47,7 +47,7 @@ test('every column of a mixed-type panel gets its true role and type, judged ove
   assert.ok(Math.abs(byName.temp.missing - MIXED_PANEL_TRUTH.tempMissing) < 0.02, `temp missing ${byName.temp.missing}`);
   assert.equal(byName.rain.decimals, 1);
   const rows = lengths.reduce((a, b) => a + b, 0);
-  assert.equal(readCsvFile(file).rows.length, rows);
+  assert.equal(readTableFile(file).rows.length, rows);
 });
 
 test('a blank or NA anywhere in a column does not change its type; integers stay integers; few-level codes are categories', () => {

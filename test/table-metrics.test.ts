@@ -73,6 +73,33 @@ test('each broken property is caught by its own measure', () => {
   assert.ok(Math.abs(oneKind.categories.kind.maxDiff - oneKind.categories.kind.real.B) < 1e-9 && oneKind.categories.kind.maxDiff > 0.4);
 });
 
+test('the attribute classifier: a fresh draw carries its attributes as held-out real entities do; swapped or blind attributes do not', () => {
+  const real = draw(1);
+  const schema = inferSchema(real);
+  // The kind changes the level's mean and the state's chain: told from the series almost always.
+  const fresh = compareTables(real, draw(2), schema).attributes.kind;
+  assert.ok(fresh.heldOut > 0.95, `held-out real ${fresh.heldOut}`);
+  assert.ok(Math.abs(fresh.synthetic - fresh.heldOut) < 0.05, `fresh draw ${fresh.synthetic} vs held-out ${fresh.heldOut}`);
+  assert.ok(fresh.chance > 0.4 && fresh.chance < 0.65, `chance ${fresh.chance}`);
+  // Series that say the other kind: recovered almost never.
+  const swapped = compareTables(real, mapColumn(draw(2), 'kind', (c) => (c === 'A' ? 'B' : 'A')), schema).attributes.kind;
+  assert.ok(swapped.synthetic < 0.05, `swapped ${swapped.synthetic}`);
+  // Attributes drawn at random, whatever the series: about half right, as from a generator that ignores its attributes.
+  const other = draw(2, 20, 60);
+  const kinds = new Rng(9);
+  const coin = new Map<string, string>();
+  const site = other.header.indexOf('site');
+  const blind = mapColumn(other, 'kind', (_, i) => {
+    const id = other.rows[i].fields[site];
+    if (!coin.has(id)) coin.set(id, kinds.uniform() < 0.5 ? 'A' : 'B');
+    return coin.get(id)!;
+  });
+  const b = compareTables(real, blind, schema).attributes.kind;
+  assert.ok(Math.abs(b.synthetic - 0.5) < 0.1, `blind ${b.synthetic}`);
+  // The deterministic classifier: the same score twice.
+  assert.deepEqual(compareTables(real, draw(2), schema).attributes, { kind: fresh });
+});
+
 test('a synthetic table without one of the schema\'s columns is one line naming it', () => {
   const real = draw(1);
   const schema = inferSchema(real);

@@ -8,6 +8,7 @@ import { commandHelp, parseCommand, type Command } from './command.js';
 import { evaluateTableFiles, formatTableComparison, type TableEvalOptions } from '../eval/table-run.js';
 import { TsganError } from '../errors.js';
 import type { OptionValues } from '../config/options.js';
+import { readModelMeta } from '../load.js';
 
 const EVAL: Command = {
   name: 'eval',
@@ -23,13 +24,13 @@ autocorrelation and cross-correlation errors.`,
   options: [
     ...EVAL_FILE_OPTIONS,
     BACKEND_OPTION,
-    { name: 'table', flag: 'table', kind: { type: 'boolean' }, target: 'run', default: false, section: 'Whole tables', doc: "compare REAL and SYNTH as tables in the input's own shape (entities, lengths, category and transition shares, missing and zero shares, numeric KS) instead of windows; takes --id-column, --schema and --json" },
+    { name: 'table', flag: 'table', kind: { type: 'boolean' }, target: 'run', default: false, section: 'Whole tables', doc: "compare REAL and SYNTH as tables in the input's own shape (entities, lengths, category and transition shares, missing and zero shares, numeric KS) instead of windows; takes --id-column, --schema (or --model) and --json; implied by --model of a table model" },
     { name: 'schema', flag: 'schema', kind: { type: 'text' }, target: 'run', metavar: 'FILE', section: 'Whole tables', doc: "with --table: the schema (tsgan inspect --schema-out); default: inferred from REAL" },
   ],
 };
 
 /** The flags --table takes; the window measures' others do not apply to it. */
-const TABLE_TAKES = ['real', 'synthetic', 'idColumn', 'schema', 'json', 'force', 'table', 'backend'];
+const TABLE_TAKES = ['real', 'synthetic', 'idColumn', 'schema', 'model', 'json', 'force', 'table', 'backend'];
 
 export const EVAL_HELP = commandHelp(EVAL);
 
@@ -47,7 +48,8 @@ function tableCommand(values: OptionValues): number {
 export async function evalCommand(args: string[]): Promise<number> {
   const values = parseCommand(EVAL, args);
   if (values === null) return 0;
-  if (values.table) return tableCommand(values);
+  // A table model's evaluation is of tables: --model says so without --table.
+  if (values.table || (typeof values.model === 'string' && readModelMeta(values.model).table !== undefined)) return tableCommand(values);
   if (values.schema !== undefined) throw new TsganError('--schema applies to --table only');
   const { backend, ...opts } = values as unknown as EvalFilesOptions & { backend?: string };
   await startEngine({ backend });

@@ -3,7 +3,7 @@ import { sampleToCsv, SAMPLE_OPTIONS, type SampleCsvOptions } from '../pipeline.
 import { sampleTable, MAX_DRAWS } from '../table-pipeline.js';
 import { readModelMeta } from '../load.js';
 import { modelEntry } from '../registry.js';
-import { readCsvFile } from '../data/table.js';
+import { readTableFile } from '../data/table.js';
 import { BACKEND_OPTION } from '../engine.js';
 import { TsganError } from '../errors.js';
 import type { OptionDecl } from '../config/options.js';
@@ -57,7 +57,7 @@ export async function sampleCommand(args: string[]): Promise<number> {
   if (learns !== 'tables' && (where !== undefined || given !== undefined)) throw new TsganError(`--${where !== undefined ? 'where' : 'given'} is for table models (dgan); ${opts.model} holds a model of ${learns}`);
   await startEngine({ backend });
   if (learns === 'tables') {
-    const table = given === undefined ? undefined : readCsvFile(given);
+    const table = given === undefined ? undefined : readTableFile(given);
     const rows = table?.rows.map((r) => Object.fromEntries(table.header.map((h, j) => [h, r.fields[j]])));
     if (table && rows!.length === 0) throw new TsganError(`${given}: has a header but no rows`);
     const r = sampleTable({ ...opts, where: where === undefined ? undefined : parseWhere(where), given: table ? { rows: rows!, source: given! } : undefined });

@@ -83,6 +83,21 @@ export function parseCsvRecords(text: string, file: string): CsvRecord[] {
   return records;
 }
 
+/** Column names: none empty, none with a control character, none twice; the first bad one named by `file:line:column`. */
+export function checkHeader(header: string[], file: string, line: number): void {
+  const seen = new Map<string, number>();
+  header.forEach((name, j) => {
+    if (name === '') throw new TsganError(`${locate(file, line, j + 1)}: empty column name in the header`);
+    // A line break or escape in a name would split or garble every message that names the column.
+    if (/[\x00-\x08\x0a-\x1f\x7f]/.test(name)) throw new TsganError(`${locate(file, line, j + 1)}: column name ${showCell(name)} holds a control character`);
+    const prev = seen.get(name);
+    if (prev !== undefined) {
+      throw new TsganError(`${locate(file, line, j + 1)}: duplicate column name ${showCell(name)} (also column ${prev + 1})`);
+    }
+    seen.set(name, j);
+  });
+}
+
 /**
  * Parses a CSV with a header row and checks that every row has as many
  * fields as the header.
@@ -92,17 +107,7 @@ export function parseCsv(text: string, file: string): CsvTable {
   if (records.length === 0) throw new TsganError(`${file}: empty file (expected a header row and data rows)`);
   const [head, ...rows] = records;
   const header = head.fields.map((h) => h.trim());
-  const seen = new Map<string, number>();
-  header.forEach((name, j) => {
-    if (name === '') throw new TsganError(`${locate(file, head.line, j + 1)}: empty column name in the header`);
-    // A line break or escape in a name would split or garble every message that names the column.
-    if (/[\x00-\x08\x0a-\x1f\x7f]/.test(name)) throw new TsganError(`${locate(file, head.line, j + 1)}: column name ${showCell(name)} holds a control character`);
-    const prev = seen.get(name);
-    if (prev !== undefined) {
-      throw new TsganError(`${locate(file, head.line, j + 1)}: duplicate column name ${showCell(name)} (also column ${prev + 1})`);
-    }
-    seen.set(name, j);
-  });
+  checkHeader(header, file, head.line);
   if (rows.length === 0) throw new TsganError(`${file}: no data rows after the header`);
   for (const r of rows) {
     if (r.fields.length !== header.length) {

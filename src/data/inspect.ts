@@ -3,7 +3,7 @@
  * from a schema file and checked against the data, with the entity counts
  * and a table of it for people.
  */
-import { readCsvFile } from './table.js';
+import { readTableFile } from './table.js';
 import { showCell } from './csv.js';
 import type { DataSchema, InferOptions } from './schema.js';
 import { schemaFor } from './schema-file.js';
@@ -21,7 +21,7 @@ export interface Inspection {
 }
 
 export function inspectCsv(file: string, opts: InspectOptions = {}): Inspection {
-  const table = readCsvFile(file);
+  const table = readTableFile(file);
   const schema = schemaFor(table, opts);
   const id = table.header.indexOf(schema.columns.find((c) => c.role === 'id')?.name ?? '');
   const counts = new Map<string, number>();

@@ -29,6 +29,7 @@ const columnSchema = z.strictObject(
     format: z.enum(DATETIME_FORMATS.map((f) => f.name) as [string, ...string[]], { error: `must be one of ${DATETIME_FORMATS.map((f) => f.name).join(', ')}` }).optional(),
     decimals: z.number().int({ error: 'must be an integer in [0, 20]' }).min(0, { error: 'must be an integer in [0, 20]' }).max(20, { error: 'must be an integer in [0, 20]' }).optional(),
     zeroShare: z.number({ error: 'must be a number in [0, 1]' }).min(0).max(1).optional(),
+    drawn: z.boolean({ error: 'must be true or false' }).optional(),
     why: text(10000).optional(),
   },
   { error: objectError('must be an object with name, role and type') },
@@ -77,6 +78,9 @@ export function parseSchemaJson(raw: unknown, path: string): DataSchema {
     if (c.type === 'datetime' && c.format === undefined) throw new TsganError(`${path}: columns[${i}].format: a datetime column needs its format`);
     if ((c.type === 'categorical' || c.type === 'boolean') && c.role !== 'id' && c.role !== 'ignored' && c.categories === undefined) {
       throw new TsganError(`${path}: columns[${i}].categories: a ${c.type} column lists its categories`);
+    }
+    if (c.drawn === true && (c.role !== 'id' || c.type !== 'categorical' || c.categories === undefined)) {
+      throw new TsganError(`${path}: columns[${i}].drawn: only an id column of type categorical, with its categories listed, is drawn like an attribute`);
     }
     if (c.role === 'id' && c.type !== 'categorical' && c.type !== 'integer' && c.type !== 'text') throw new TsganError(`${path}: columns[${i}].type: an id column is categorical, integer or text, not ${c.type}`);
     if (c.role === 'time' && c.type !== 'datetime' && c.type !== 'integer' && c.type !== 'continuous') throw new TsganError(`${path}: columns[${i}].type: a time column is datetime, integer or continuous, not ${c.type}`);

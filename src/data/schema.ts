@@ -27,6 +27,12 @@ export interface ColumnSchema {
   decimals?: number;
   /** Continuous and integer: the share of present values that are exactly 0, when it is a point mass (≥ POINT_MASS). */
   zeroShare?: number;
+  /**
+   * Id column only: its values mean something (a city, a stock symbol: a few
+   * names), so synthetic entities draw them like a static attribute from
+   * `categories` and `--where` can ask for one; else synthetic ids are fresh.
+   */
+  drawn?: boolean;
   /** Why the role and type were chosen, in a phrase (for `tsgan inspect`). */
   why: string;
 }
@@ -47,6 +53,19 @@ export const POINT_MASS = 0.1;
 export const FEW_LEVELS = 10;
 /** Text columns with at most this many distinct values are categories; more are free text, left out. */
 export const MAX_CATEGORIES = 1000;
+
+/** An id column of names with at most this many values (not codes like s001, s002) means something: it is drawn like an attribute. */
+export const MEANINGFUL_IDS = 20;
+
+/** The columns an entity holds one value of: its static attributes, and an id whose values are drawn. */
+export const isStatic = (c: ColumnSchema): boolean => c.role === 'attribute' || (c.role === 'id' && c.drawn === true);
+
+/** Names rather than codes: a few values, and not one stem with running numbers (s001, s002, …). */
+function meaningful(values: string[]): boolean {
+  if (values.length > MEANINGFUL_IDS) return false;
+  const stems = new Set(values.map((v) => v.replace(/\d+$/, '')));
+  return !(stems.size === 1 && values.some((v) => /\d$/.test(v)));
+}
 
 /** Datetime formats tsgan reads and writes back as they were, most specific first. */
 export const DATETIME_FORMATS: readonly { name: string; re: RegExp }[] = [
@@ -295,7 +314,12 @@ export function inferSchema(table: CsvTable, opts: InferOptions = {}): DataSchem
     const missing = round(all[j].missing / Math.max(1, table.rows.length));
     const base = { name, missing, ...t };
     // An id names entities: as a number it stays one, anything else (text, dates, yes/no) is a label.
-    if (j === idIdx) return { ...base, role: 'id', type: t.type === 'integer' ? 'integer' : 'categorical', categories: undefined, format: undefined, decimals: undefined, zeroShare: undefined, why: idWhy };
+    if (j === idIdx) {
+      const id = { ...base, role: 'id', type: t.type === 'integer' ? 'integer' : 'categorical', categories: undefined, format: undefined, decimals: undefined, zeroShare: undefined, why: idWhy };
+      const names = [...groups.keys()];
+      if (id.type === 'integer' || !meaningful(names)) return id;
+      return { ...id, drawn: true, categories: names, why: `${idWhy}; ${names.length} names, so synthetic entities draw them like an attribute` };
+    }
     if (j === timeIdx) return { ...base, role: 'time', why: `${timeWhy}; ${reason}` };
     if (t.type === 'text') return { ...base, role: 'ignored', why: `left out: ${reason}` };
     if (idIdx >= 0 && groups.size > 1 && constantWithin(table, j, groups)) return { ...base, role: 'attribute', why: `constant within each entity; ${reason}` };

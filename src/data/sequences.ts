@@ -5,7 +5,7 @@
  * same length and one label.
  */
 import { TsganError, locate } from '../errors.js';
-import { readCsvFile, tableToDataset } from './table.js';
+import { readTableFile, tableToDataset } from './table.js';
 import { parseNumber, type CsvTable } from './csv.js';
 
 export interface LabelledSequences {
@@ -31,7 +31,7 @@ export interface SequenceOptions {
 }
 
 export function loadLabelledSequences(file: string, opts: SequenceOptions): LabelledSequences {
-  const table = opts.table ?? readCsvFile(file);
+  const table = opts.table ?? readTableFile(file);
   const li = table.header.indexOf(opts.labelColumn);
   if (li < 0) throw new TsganError(`${file}: unknown column "${opts.labelColumn}" in --label-column; the columns are ${table.header.join(', ')}`);
   // Features: every numeric column but the label and the id.

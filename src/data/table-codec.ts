@@ -14,7 +14,7 @@
  */
 import { TsganError } from '../errors.js';
 import { csvField, parseNumber, type CsvTable } from './csv.js';
-import { missingTest, parseDatetime, type ColumnSchema, type DataSchema } from './schema.js';
+import { isStatic, missingTest, parseDatetime, type ColumnSchema, type DataSchema } from './schema.js';
 
 /** One value's slot in a vector: which column it comes from and what it holds. */
 export interface Slot {
@@ -111,7 +111,7 @@ export function encodeTable(table: CsvTable, schema: DataSchema): EncodedTable {
   const entities = entitiesOf(table, schema);
   const E = entities.length;
   const maxLength = entities.reduce((m, rows) => Math.max(m, rows.length), 0);
-  const used = schema.columns.filter((c) => c.role === 'attribute' || c.role === 'feature');
+  const used = schema.columns.filter((c) => isStatic(c) || c.role === 'feature');
   const byName = new Map(used.map((c) => [c.name, c]));
   const text = used.find((c) => c.type === 'text');
   if (text) throw new TsganError(`${table.file}: column "${text.name}" is free text, which tsgan cannot generate; make its role "ignored" or its type "categorical" in the schema`);
@@ -133,7 +133,7 @@ export function encodeTable(table: CsvTable, schema: DataSchema): EncodedTable {
 
   // Attributes: static columns, then the length and start, then each numeric feature's own range.
   const attributes: Slot[] = [];
-  for (const c of used.filter((c) => c.role === 'attribute')) attributes.push(...slotsOf(c, hasMissing(c), false));
+  for (const c of used.filter(isStatic)) attributes.push(...slotsOf(c, hasMissing(c), false));
   attributes.push({ column: '', kind: 'length' });
   if (time) attributes.push({ column: time.name, kind: 'start' });
   const numericFeatures = used.filter((c) => c.role === 'feature' && isNumeric(c));
@@ -238,6 +238,8 @@ export function decodeTable(enc: Omit<EncodedTable, 'layout'>, layout: CodecLayo
     });
     return out;
   };
+  const drawnId = schema.columns.find((c) => c.role === 'id' && c.drawn === true);
+  const drawnIds = uniqueIds();
   for (let e = 0; e < enc.entities; e++) {
     const attr = byColumn(attributes, enc.attributes, e * A);
     const lengthSlot = attr.get('')!.find((s) => s.slot.kind === 'length')!;
@@ -251,7 +253,7 @@ export function decodeTable(enc: Omit<EncodedTable, 'layout'>, layout: CodecLayo
       const hi = unscale(g.find((s) => s.slot.kind === 'max')!.x, r);
       return [Math.min(lo, hi), Math.max(lo, hi)];
     };
-    const id = layout.numericIds ? String(e + 1) : `e${String(e + 1).padStart(String(enc.entities).length, '0')}`;
+    const id = drawnId ? drawnIds.next(argmaxCategory(attr.get(drawnId.name)!)) : layout.numericIds ? String(e + 1) : `e${String(e + 1).padStart(String(enc.entities).length, '0')}`;
     let time = 0;
     for (let t = 0; t < rows; t++) {
       const feat = byColumn(features, enc.features, (e * maxLength + t) * F);
@@ -271,6 +273,29 @@ export function decodeTable(enc: Omit<EncodedTable, 'layout'>, layout: CodecLayo
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Drawn ids, each entity its own: a name drawn again gets a running number
+ * ("north", "north-2", …), so that the rows of two entities never merge.
+ * `baseId` reads the name back.
+ */
+function uniqueIds(): { next: (name: string) => string } {
+  const seen = new Map<string, number>();
+  return {
+    next: (name) => {
+      const k = (seen.get(name) ?? 0) + 1;
+      seen.set(name, k);
+      return k === 1 ? name : `${name}-${k}`;
+    },
+  };
+}
+
+/** A drawn id's name: `id` itself when it is one of `names`, else without uniqueIds' running number. */
+export function baseId(id: string, names: readonly string[]): string {
+  if (names.includes(id)) return id;
+  const m = /^(.*)-\d+$/.exec(id);
+  return m && names.includes(m[1]) ? m[1] : id;
 }
 
 function cellOf(c: ColumnSchema, g: { slot: Slot; x: number }[], range: [number, number], layout: CodecLayout, flag: (x: number) => boolean): string {
@@ -318,7 +343,7 @@ function formatTime(v: number, c: ColumnSchema): string {
 
 /** The attribute slots of the static columns, which come first among the attributes (the length, start and ranges follow). */
 export function staticSlotCount(layout: CodecLayout): number {
-  const statics = new Set(layout.schema.columns.filter((c) => c.role === 'attribute').map((c) => c.name));
+  const statics = new Set(layout.schema.columns.filter(isStatic).map((c) => c.name));
   return layout.attributes.filter((s) => statics.has(s.column)).length;
 }
 
@@ -359,7 +384,7 @@ export function splitItems(items: ArrayLike<number>, count: number, layout: Code
  * generator. `where` names the request in errors.
  */
 export function staticTargets(layout: CodecLayout, request: Record<string, string>, where: string): (number | null)[] {
-  const statics = layout.schema.columns.filter((c) => c.role === 'attribute');
+  const statics = layout.schema.columns.filter(isStatic);
   const slots = layout.attributes.slice(0, staticSlotCount(layout));
   const isMissing = missingTest(layout.schema.naTokens);
   const out: (number | null)[] = slots.map(() => null);

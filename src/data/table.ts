@@ -6,6 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { TsganError, locate } from '../errors.js';
+import { parseJsonTable } from './records.js';
 import { isMissing, looksNumeric, parseCsv, parseNumber, separatorHint, whyNotNumber, type CsvTable } from './csv.js';
 
 export interface LoadOptions {
@@ -51,11 +52,13 @@ export function readDataFile(file: string, max = MAX_CSV_BYTES): Buffer {
   }
 }
 
-export function readCsvFile(file: string): CsvTable {
+/** A data file as a table: CSV with a header row, or (named *.json) a JSON array of records. */
+export function readTableFile(file: string): CsvTable {
   const bytes = readDataFile(file);
   const text = decodeUtf8(bytes, file);
-  if (text.trim() === '') throw new TsganError(`${file}: empty file (expected a header row and data rows)`);
-  return parseCsv(text, file);
+  const json = /\.json$/i.test(file);
+  if (text.trim() === '') throw new TsganError(`${file}: empty file (expected ${json ? 'a JSON array of records' : 'a header row and data rows'})`);
+  return json ? parseJsonTable(text, file) : parseCsv(text, file);
 }
 
 /** The file's text; a byte that is not UTF-8 is an error with its offset, never a silent U+FFFD. */
@@ -117,7 +120,7 @@ export function isNumericColumn(table: CsvTable, j: number): boolean {
 }
 
 export function loadDataset(file: string, opts: LoadOptions = {}): Dataset {
-  return tableToDataset(readCsvFile(file), opts);
+  return tableToDataset(readTableFile(file), opts);
 }
 
 export function tableToDataset(table: CsvTable, opts: LoadOptions = {}): Dataset {

@@ -11,7 +11,7 @@
  */
 import type { OptionDecl } from '../config/options.js';
 import { TsganError, locate } from '../errors.js';
-import { readCsvFile, tableToDataset } from '../data/table.js';
+import { readTableFile, tableToDataset } from '../data/table.js';
 import { parseNumber, showCell } from '../data/csv.js';
 import { MinMaxScaler } from '../data/scaler.js';
 import { makeWindows } from '../data/windows.js';
@@ -63,12 +63,12 @@ export interface EvalDataOptions {
 export const MIN_SEQUENCES = 10;
 
 export function loadEvalData(opts: EvalDataOptions): EvalData {
-  const realTable = readCsvFile(opts.real);
+  const realTable = readTableFile(opts.real);
   const idColumn = opts.idColumn ?? (opts.idColumnIfPresent !== undefined && realTable.header.includes(opts.idColumnIfPresent) ? opts.idColumnIfPresent : undefined);
   const real = tableToDataset(realTable, { columns: opts.columns, idColumn });
   const features = real.features;
   const F = features.length;
-  const synthTable = readCsvFile(opts.synthetic);
+  const synthTable = readTableFile(opts.synthetic);
   const { header } = synthTable;
   if (header[0] !== 'sequence' || header[1] !== 'step') {
     throw new TsganError(

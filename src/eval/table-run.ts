@@ -4,18 +4,24 @@
  * the real one, so that a real-vs-real baseline and another tool's output
  * are scored the same way.
  */
-import { readCsvFile } from '../data/table.js';
+import { readTableFile } from '../data/table.js';
 import type { DataSchema } from '../data/schema.js';
 import { schemaFor } from '../data/schema-file.js';
 import { checkOutFile, writeFileAtomic } from '../io/atomic.js';
 import { toJson } from '../io/json.js';
+import { readModelMeta } from '../load.js';
+import { checkLayout } from '../io/table-layout.js';
+import { TsganError } from '../errors.js';
+import { join } from 'node:path';
 import { compareTables, type TableComparison } from './table.js';
 
 export interface TableEvalOptions {
   real: string;
   synthetic: string;
-  /** A schema file (tsgan inspect --schema-out); else inferred from `real`. */
+  /** A schema file (tsgan inspect --schema-out); else the model's, or inferred from `real`. */
   schema?: string;
+  /** A table model's directory: the schema it was trained with. */
+  model?: string;
   /** With no schema file: the real table's entity column (else suggested). */
   idColumn?: string;
   /** Write the comparison as JSON here. */
@@ -25,10 +31,10 @@ export interface TableEvalOptions {
 
 export function evaluateTableFiles(opts: TableEvalOptions): { result: TableComparison; schema: DataSchema; written: string[] } {
   const force = opts.force ?? false;
-  if (opts.json) checkOutFile(opts.json, force, '--json', { inputs: [['--real', opts.real], ['--synthetic', opts.synthetic], ['--schema', opts.schema]] });
-  const real = readCsvFile(opts.real);
-  const synthetic = readCsvFile(opts.synthetic);
-  const schema = schemaFor(real, { schema: opts.schema, idColumn: opts.idColumn });
+  if (opts.json) checkOutFile(opts.json, force, '--json', { inputs: [['--real', opts.real], ['--synthetic', opts.synthetic], ['--schema', opts.schema], ['--model', opts.model]] });
+  const real = readTableFile(opts.real);
+  const synthetic = readTableFile(opts.synthetic);
+  const schema = opts.model !== undefined ? modelSchema(opts) : schemaFor(real, { schema: opts.schema, idColumn: opts.idColumn });
   const result = compareTables(real, synthetic, schema);
   const written: string[] = [];
   if (opts.json) {
@@ -36,6 +42,14 @@ export function evaluateTableFiles(opts: TableEvalOptions): { result: TableCompa
     written.push(opts.json);
   }
   return { result, schema, written };
+}
+
+/** The schema a table model was trained with, from its tsgan.json (checked as any model file). */
+function modelSchema(opts: TableEvalOptions): DataSchema {
+  if (opts.schema !== undefined || opts.idColumn !== undefined) throw new TsganError(`--model ${opts.model} carries the schema it was trained with; leave out ${opts.schema !== undefined ? '--schema' : '--id-column'}`);
+  const meta = readModelMeta(opts.model!);
+  if (meta.table === undefined) throw new TsganError(`${opts.model}: holds a ${meta.model} model of windows, not of tables; leave out --table`);
+  return checkLayout(meta.table, join(opts.model!, 'tsgan.json')).schema;
 }
 
 const f3 = (x: number) => x.toFixed(3);
@@ -50,6 +64,8 @@ export function formatTableComparison(r: TableComparison): string {
     if (r.categories[c]) parts.push(`category shares ±${f3(r.categories[c].maxDiff)}`);
     if (r.transitions[c]) parts.push(`transitions ±${f3(r.transitions[c].maxDiff)}`);
     if (r.numeric[c]) parts.push(`KS ${f3(r.numeric[c].ks)}`);
+    const a = r.attributes[c];
+    if (a) parts.push(`told from the series ${f3(a.synthetic)} synthetic, ${f3(a.heldOut)} held-out real (chance ${f3(a.chance)})`);
     if (r.zeros[c]) parts.push(`zeros ${f3(r.zeros[c].real)} real, ${f3(r.zeros[c].synthetic)} synthetic`);
     const m = r.missing[c];
     if (m && (m.real > 0 || m.synthetic > 0)) parts.push(`missing ${f3(m.real)} real, ${f3(m.synthetic)} synthetic`);

@@ -7,8 +7,10 @@
  */
 import { TsganError } from '../errors.js';
 import { parseNumber, type CsvTable } from '../data/csv.js';
-import { missingTest, type ColumnSchema, type DataSchema } from '../data/schema.js';
+import { isStatic, missingTest, type ColumnSchema, type DataSchema } from '../data/schema.js';
+import { baseId } from '../data/table-codec.js';
 import { ecdfDistances } from './stats.js';
+import { attributeRecovery, type AttributeRecovery } from './attribute.js';
 
 export interface Shares {
   real: Record<string, number>;
@@ -31,6 +33,8 @@ export interface TableComparison {
   zeros: Record<string, { real: number; synthetic: number; diff: number }>;
   /** Continuous and integer columns: KS distance of their present values (attributes: one value per entity). */
   numeric: Record<string, { ks: number }>;
+  /** Categorical static attributes: recovered from the series by a classifier, on held-out real and on synthetic entities (src/eval/attribute.ts). */
+  attributes: Record<string, AttributeRecovery>;
 }
 
 interface Side {
@@ -44,13 +48,15 @@ function side(table: CsvTable, schema: DataSchema, label: string): Side {
   for (const c of schema.columns) {
     if (c.role !== 'ignored' && !table.header.includes(c.name)) throw new TsganError(`${table.file}: the ${label} table has no column "${c.name}"; its columns are ${table.header.join(', ')}`);
   }
-  const col = (name: string) => {
+  const raw = (name: string) => {
     const j = table.header.indexOf(name);
     return table.rows.map((r) => r.fields[j].trim());
   };
   const id = schema.columns.find((c) => c.role === 'id');
+  // A drawn id is read as the name it was drawn as (north-2 is a north).
+  const col = (name: string) => (id?.drawn && name === id.name ? raw(name).map((v) => baseId(v, id.categories ?? [])) : raw(name));
   const groups = new Map<string, number[]>();
-  const ids = id ? col(id.name) : table.rows.map(() => '');
+  const ids = id ? raw(id.name) : table.rows.map(() => '');
   ids.forEach((v, i) => {
     let g = groups.get(v);
     if (!g) groups.set(v, (g = []));
@@ -113,12 +119,13 @@ export function compareTables(real: CsvTable, synthetic: CsvTable, schema: DataS
     missing: {},
     zeros: {},
     numeric: {},
+    attributes: hasId ? attributeRecovery(R, S, schema, isMissing) : {},
   };
-  const used = schema.columns.filter((c) => c.role !== 'ignored' && c.role !== 'id');
+  const used = schema.columns.filter((c) => c.role !== 'ignored' && (c.role !== 'id' || isStatic(c)));
   for (const c of used) {
     // An attribute counts once per entity: a long entity is not more of a site than a short one.
-    const r = c.role === 'attribute' ? perEntity(R, R.col(c.name)) : R.col(c.name);
-    const s = c.role === 'attribute' ? perEntity(S, S.col(c.name)) : S.col(c.name);
+    const r = isStatic(c) ? perEntity(R, R.col(c.name)) : R.col(c.name);
+    const s = isStatic(c) ? perEntity(S, S.col(c.name)) : S.col(c.name);
     const share = (v: string[]) => v.filter(isMissing).length / Math.max(1, v.length);
     out.missing[c.name] = { real: share(r), synthetic: share(s), diff: Math.abs(share(r) - share(s)) };
     if (c.type === 'categorical' || c.type === 'boolean') categorical(out, c, R, S, r, s, isMissing);

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { TsganError } from '../errors.js';
 import { parseSchemaJson } from '../data/schema-file.js';
+import { isStatic } from '../data/schema.js';
 import type { CodecLayout } from '../data/table-codec.js';
 import { obj, list, int, bool, str, finite, oneOf, keyPath, describe } from './model-schema.js';
 
@@ -37,7 +38,8 @@ export function checkLayout(raw: unknown, file: string): CodecLayout {
   }
   const layout = r.data as unknown as CodecLayout;
   layout.schema = parseSchemaJson(r.data.schema, `${file}: table.schema`);
-  const roleOf = new Map(layout.schema.columns.map((c) => [c.name, c.role]));
+  // A drawn id stands among the attributes as one of them.
+  const roleOf = new Map(layout.schema.columns.map((c) => [c.name, isStatic(c) ? 'attribute' : c.role]));
   // Which column a slot may stand for: the length stands for none, start and step for the time column,
   // an attribute's min and max for a feature (its per-entity range); every other slot for a column of its vector's role.
   const fits = (s: { column: string; kind: string }, role: 'attribute' | 'feature') =>
