@@ -9,7 +9,8 @@
  * clock × vector width), so that each GEMM is seen as a share of its peak.
  * BENCH_SECONDS sets the seconds per measurement (default 10); BENCH_ONLY=matmul
  * runs the matmul table alone, BENCH_ONLY=terms the table of TimeGAN's
- * generator terms (bench/terms.ts) alone.
+ * generator terms (bench/terms.ts) alone, BENCH_ONLY=tables whole-entity
+ * generation at the size of issue 27 (bench/tables.ts) alone.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -166,6 +167,12 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const best = (rs: Result[]) => rs.reduce((a, b) => (b.its_per_s > a.its_per_s ? b : a));
 // BENCH_ONLY=matmul or =terms skips the training workloads (a quick look at one table).
 const only = process.env.BENCH_ONLY;
+// Whole tables run in their own process (their peak RSS is their own): BENCH_ONLY=tables, or after the rest.
+const tables = () => say(execFileSync(process.execPath, [join(here, 'tables.js')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trimEnd());
+if (only === 'tables') {
+  tables();
+  process.exit(0);
+}
 if (!only) {
   say('| workload | tsgan fused (it/s) | tsgan fused, relaxed (it/s) | tsgan tf ops (it/s) | PyTorch best (it/s) | tsgan / PyTorch | tsgan peak RSS | PyTorch peak RSS |');
   say('| --- | --- | --- | --- | --- | --- | --- | --- |');
@@ -236,3 +243,7 @@ say(
     `16 flops/cycle = ${f(wasmPeak, 1)} GFLOP/s, and tsgan's best 1-thread GEMM (${f(bestOne, 1)}) is ${f((100 * bestOne) / wasmPeak, 0)}% of it.` +
     blasLine,
 );
+if (!only) {
+  say();
+  tables();
+}

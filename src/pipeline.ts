@@ -17,7 +17,7 @@ import { fit, History, type Callback, type HistoryData, type Trainable, type Tra
 import { nanGuard, checkFiniteWeights, nonFiniteWeight } from './train/callbacks.js';
 import { checkpointer } from './train/checkpointer.js';
 import { runDefaults, modelEntry, defaultModel } from './registry.js';
-import type { ModelEntry } from './zoo/entry.js';
+import type { ModelEntry, ModelTrainer } from './zoo/entry.js';
 import { declared, defaultsFor, type OptionDecl } from './config/options.js';
 import { CHECKPOINT_DIR, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, checkpointFiles } from './io/checkpoint.js';
 import { fusedKernelsActive } from './kernels/fused-stack.js';
@@ -185,59 +185,20 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
     }
     if (trainer.notice) opts.onNotice?.(trainer.notice);
     const monitors = ganMonitors(model, trainer.items, seed, opts);
-    let history: History | undefined;
-    let secondsBefore = 0;
-    if (resume) {
-      const st = resume.state;
-      if (st.iteration > total || st.trainer.iteration !== st.iteration) throw new TsganError(`${opts.out}: the checkpoint's iteration ${st.iteration} does not fit a run of ${total}`);
-      try {
-        model.restoreTrainingState(st.model);
-        trainer.setState(st.trainer);
-        if (evaluator && st.evaluator) evaluator.setState(st.evaluator);
-      } catch (e) {
-        // A state that passed the schema but does not fit this run's shapes.
-        throw new TsganError(`${join(opts.out, CHECKPOINT_DIR, 'state.json')}: ${(e as Error).message}`);
-      }
-      history = History.from(st.history);
-      secondsBefore = st.trainingSeconds;
-    }
-    const done = resume?.state.iteration ?? 0;
     const { callbacks: _c, onNotice: _n, interrupt: _i, out: _o, force: _f, ...options } = opts;
-    const t0 = performance.now();
-    const ckpt = checkpointer({
-      every: checkpointEvery,
+    const run = await runCheckpointed({
+      model,
+      trainer,
+      total,
+      out: opts.out,
+      source: opts.data,
+      checkpointEvery,
       interrupt: opts.interrupt,
-      save: (iteration, h) => {
-        // A diverged state is not worth resuming: the last finite checkpoint stays.
-        if (nonFiniteWeight(model.networkVariables())) return;
-        const state: CsvCheckpointState = {
-          format: CHECKPOINT_FORMAT,
-          formatVersion: CHECKPOINT_VERSION,
-          tsganVersion: VERSION,
-          backend: tf.getBackend(),
-          fused: fusedKernelsActive(),
-          options,
-          dataPath: resolve(dataPath),
-          dataSha256,
-          iteration,
-          trainingSeconds: secondsBefore + (performance.now() - t0) / 1000,
-          model: model.trainingState(),
-          trainer: trainer.getState(),
-          evaluator: evaluator?.getState() ?? null,
-          history: { iteration: h.iteration, metrics: h.metrics, evaluations: h.evaluations, sparse: h.sparse, gradNormPerStep: h.gradNormPerStep },
-        };
-        // The directory holds only the checkpoint until the finished model replaces it.
-        writeDirAtomic(opts.out, checkpointFiles(state), true);
-      },
+      saved: { options, dataPath: resolve(dataPath), dataSha256 },
+      callbacks: [...(opts.callbacks ?? []), ...monitors, ...(evaluator ? [evaluator] : [])],
+      evaluator,
+      resume: resume?.state,
     });
-    const callbacks = [...(opts.callbacks ?? []), ...monitors, ...(evaluator ? [evaluator] : []), ckpt];
-    const run = await runTraining(trainer, total - done, opts.data, callbacks, history, () =>
-      ckpt.interruptedAt === null ? null : new TsganError(`interrupted at iteration ${ckpt.interruptedAt} of ${total}; the training state is in ${opts.out}; resume with: tsgan train --resume ${opts.out}`, 130),
-    ).catch((e: unknown) => {
-      throw divergedWithCheckpoint(e, opts.out);
-    });
-    run.seconds += secondsBefore;
-    run.iterationsRun += done;
     model.commitAverage();
     const bestIteration = evaluator?.restoreBest() ?? null;
     const meta = modelMeta(model, run, seed, dataset.features, scaler, {
@@ -253,18 +214,112 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
         ...(evaluator ? { trainWindows: train.count } : {}),
     });
     if (evaluator?.best && bestIteration !== null) meta.checkpoint = { ...evaluator.best, lastIteration: run.iterationsRun };
-    try {
-      checkFiniteWeights(model.networkVariables(), opts.data);
-    } catch (e) {
-      throw divergedWithCheckpoint(e, opts.out);
-    }
-    // A checkpoint of this run may be there: it is this run's own output, replaced whole.
-    await saveModelDir(opts.out, model, meta, force || existsSync(join(opts.out, CHECKPOINT_DIR)));
+    await saveCheckpointed(opts.out, model, meta, force, opts.data);
     return meta;
   } finally {
     evaluator?.dispose();
     model.dispose();
   }
+}
+
+/** What a checkpoint holds besides the training state: the run's options, and the data it must find again. */
+export interface CheckpointIdentity {
+  options: Record<string, unknown>;
+  /** The data file's absolute path and SHA-256. */
+  dataPath: string;
+  dataSha256: string;
+}
+
+export interface CheckpointedRun {
+  model: AnyGan;
+  trainer: ModelTrainer;
+  /** The run's iterations in all, from 0. */
+  total: number;
+  /** The model directory, which holds the checkpoint until the finished model replaces it. */
+  out: string;
+  /** Names the data in messages. */
+  source: string;
+  checkpointEvery: number | 'auto';
+  interrupt?: { requested: boolean };
+  saved: CheckpointIdentity;
+  callbacks: Callback[];
+  evaluator?: EvalCallback | null;
+  /** The checkpoint to go on from. */
+  resume?: CsvCheckpointState;
+}
+
+/**
+ * Trains with checkpoints (src/train/checkpointer.ts): puts a resumed run's
+ * state back (the model's, the trainer's with its streams, the evaluator's,
+ * the history), writes the whole state every `checkpointEvery` and on an
+ * interrupt, and counts the seconds and iterations of the run before. An
+ * interrupt is a TsganError (exit 130) saying how to resume.
+ */
+export async function runCheckpointed(r: CheckpointedRun): Promise<Awaited<ReturnType<typeof runTraining>>> {
+  const { model, trainer, total, out, evaluator } = r;
+  let history: History | undefined;
+  let secondsBefore = 0;
+  if (r.resume) {
+    const st = r.resume;
+    if (st.iteration > total || st.trainer.iteration !== st.iteration) throw new TsganError(`${out}: the checkpoint's iteration ${st.iteration} does not fit a run of ${total}`);
+    try {
+      model.restoreTrainingState(st.model);
+      trainer.setState(st.trainer);
+      if (evaluator && st.evaluator) evaluator.setState(st.evaluator);
+    } catch (e) {
+      // A state that passed the schema but does not fit this run's shapes.
+      throw new TsganError(`${join(out, CHECKPOINT_DIR, 'state.json')}: ${(e as Error).message}`);
+    }
+    history = History.from(st.history);
+    secondsBefore = st.trainingSeconds;
+  }
+  const done = r.resume?.iteration ?? 0;
+  const t0 = performance.now();
+  const ckpt = checkpointer({
+    every: r.checkpointEvery,
+    interrupt: r.interrupt,
+    save: (iteration, h) => {
+      // A diverged state is not worth resuming: the last finite checkpoint stays.
+      if (nonFiniteWeight(model.networkVariables())) return;
+      const state: CsvCheckpointState = {
+        format: CHECKPOINT_FORMAT,
+        formatVersion: CHECKPOINT_VERSION,
+        tsganVersion: VERSION,
+        backend: tf.getBackend(),
+        fused: fusedKernelsActive(),
+        options: r.saved.options as CsvCheckpointOptions,
+        dataPath: r.saved.dataPath,
+        dataSha256: r.saved.dataSha256,
+        iteration,
+        trainingSeconds: secondsBefore + (performance.now() - t0) / 1000,
+        model: model.trainingState(),
+        trainer: trainer.getState(),
+        evaluator: evaluator?.getState() ?? null,
+        history: { iteration: h.iteration, metrics: h.metrics, evaluations: h.evaluations, sparse: h.sparse, gradNormPerStep: h.gradNormPerStep },
+      };
+      // The directory holds only the checkpoint until the finished model replaces it.
+      writeDirAtomic(out, checkpointFiles(state), true);
+    },
+  });
+  const run = await runTraining(trainer, total - done, r.source, [...r.callbacks, ckpt], history, () =>
+    ckpt.interruptedAt === null ? null : new TsganError(`interrupted at iteration ${ckpt.interruptedAt} of ${total}; the training state is in ${out}; resume with: tsgan train --resume ${out}`, 130),
+  ).catch((e: unknown) => {
+    throw divergedWithCheckpoint(e, out);
+  });
+  run.seconds += secondsBefore;
+  run.iterationsRun += done;
+  return run;
+}
+
+/** Saves a checkpointed run's finished model over its checkpoint, after the last check that its weights are finite. */
+export async function saveCheckpointed(out: string, model: AnyGan, meta: ModelMeta, force: boolean, source: string): Promise<void> {
+  try {
+    checkFiniteWeights(model.networkVariables(), source);
+  } catch (e) {
+    throw divergedWithCheckpoint(e, out);
+  }
+  // A checkpoint of this run may be there: it is this run's own output, replaced whole.
+  await saveModelDir(out, model, meta, force || existsSync(join(out, CHECKPOINT_DIR)));
 }
 
 /** A divergence (exit 1) that left an earlier, finite checkpoint in `out`: the message says it is there. */
@@ -275,7 +330,7 @@ function divergedWithCheckpoint(e: unknown, out: string): unknown {
 }
 
 /** The SHA-256 of a file's bytes, hex. */
-function fileSha256(path: string): string {
+export function fileSha256(path: string): string {
   return createHash('sha256').update(readDataFile(path)).digest('hex');
 }
 

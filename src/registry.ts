@@ -31,22 +31,25 @@ const COMMON_RUN: readonly OptionDecl[] = [
   BACKEND_OPTION,
 ];
 
+/** Checkpoints for `tsgan train --resume`: the runs of sequence and table models. */
+const CHECKPOINT_OPTION: OptionDecl = {
+  name: 'checkpointEvery',
+  flag: 'checkpoint-every',
+  kind: { type: 'int', min: 0 },
+  target: 'run',
+  default: 'auto',
+  defaultText: `every ${AUTO_CHECKPOINT_SECONDS / 60} minutes of training`,
+  section: 'Output',
+  doc: 'write the whole training state to DIR/checkpoint/ every N iterations (0: never); Ctrl-C writes one too and stops; DIR holds only the checkpoint until the finished model replaces it',
+};
+
 /** The runs of models that learn windows of a table's rows. */
 const SEQUENCE_RUN: readonly OptionDecl[] = [
   { name: 'idColumn', flag: 'id-column', kind: { type: 'text' }, target: 'run', metavar: 'NAME', section: 'Data', doc: 'column that names the series of each row (panel data); windows never cross two series' },
   { name: 'stride', flag: 'stride', kind: { type: 'int', min: 1 }, target: 'run', default: 1, section: 'Data', doc: 'rows between window starts' },
   ...MONITOR_OPTIONS,
   ...EVAL_OPTIONS,
-  {
-    name: 'checkpointEvery',
-    flag: 'checkpoint-every',
-    kind: { type: 'int', min: 0 },
-    target: 'run',
-    default: 'auto',
-    defaultText: `every ${AUTO_CHECKPOINT_SECONDS / 60} minutes of training`,
-    section: 'Output',
-    doc: 'write the whole training state to DIR/checkpoint/ every N iterations (0: never); Ctrl-C writes one too and stops; DIR holds only the checkpoint until the finished model replaces it',
-  },
+  CHECKPOINT_OPTION,
 ];
 
 /** The runs of models that learn single rows (vectors, images). */
@@ -60,6 +63,7 @@ const TABLE_RUN: readonly OptionDecl[] = [
   { name: 'schema', flag: 'schema', kind: { type: 'text' }, target: 'run', metavar: 'FILE', section: 'Data', doc: 'a schema file (tsgan inspect --schema-out, edited) instead of the inferred schema' },
   { name: 'idColumn', flag: 'id-column', kind: { type: 'text' }, target: 'run', metavar: 'NAME', section: 'Data', doc: 'column that names the entity of each row (else suggested, as tsgan inspect shows)' },
   { name: 'timeColumn', flag: 'time-column', kind: { type: 'text' }, target: 'run', metavar: 'NAME', section: 'Data', doc: 'column that orders the rows of an entity (else suggested)' },
+  CHECKPOINT_OPTION,
 ];
 
 /** The models, the default first. A model is its own files plus one line here (or a `registerModel` call from outside). */

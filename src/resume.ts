@@ -22,11 +22,12 @@ import {
 } from './io/checkpoint.js';
 import { trainFromCsv, type CsvCheckpointState, type TrainCsvOptions } from './pipeline.js';
 import type { ModelMeta } from './io/model-dir.js';
+import { trainTable, type TrainTableOptions } from './table-pipeline.js';
 
 const optionsSchema = z.looseObject({
   data: z.string().min(1),
-  // A model this tsgan has registered, which learns sequences (checked again when the run is rebuilt).
-  modelType: z.string().refine((m) => modelNames().includes(m) && modelEntry(m).learns === 'sequences', { error: 'must name a registered model that learns sequences' }).optional(),
+  // A model this tsgan has registered, which learns sequences or tables (checked again when the run is rebuilt).
+  modelType: z.string().refine((m) => modelNames().includes(m) && ['sequences', 'tables'].includes(modelEntry(m).learns), { error: 'must name a registered model that learns sequences or tables' }).optional(),
   iterations: z.number().int().min(1).optional(),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
   seqLen: z.number().int().min(1).optional(),
@@ -93,8 +94,10 @@ export async function resumeTraining(dir: string, opts: ResumeOptions = {}): Pro
   const state = opts.checkpoint ?? readTrainingCheckpoint(dir);
   if (state.tsganVersion !== VERSION) opts.onNotice?.(`tsgan: warning: the checkpoint was written by tsgan ${state.tsganVersion}, this is ${VERSION}; the result may differ from a run straight through`);
   opts.onNotice?.(`tsgan: resuming ${dir} at iteration ${state.iteration}`);
-  return trainFromCsv(
-    { ...(state.options as TrainCsvOptions), out: dir, force: true, callbacks: opts.callbacks, onNotice: opts.onNotice, interrupt: opts.interrupt },
-    { state, dataPath: state.dataPath },
-  );
+  const run = { out: dir, force: true, callbacks: opts.callbacks, onNotice: opts.onNotice, interrupt: opts.interrupt };
+  // A table model's checkpoint holds its schema among the options; trainTable checks it as any schema.
+  if (state.options.modelType !== undefined && modelEntry(state.options.modelType).learns === 'tables') {
+    return trainTable({ ...(state.options as unknown as TrainTableOptions), ...run }, { state, dataPath: state.dataPath });
+  }
+  return trainFromCsv({ ...(state.options as TrainCsvOptions), ...run }, { state, dataPath: state.dataPath });
 }

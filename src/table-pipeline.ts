@@ -18,24 +18,23 @@ import { parseCsv } from './data/csv.js';
 import { tableFromInput, tableToRecords, recordsToJson, type TableInput, type TableRecord } from './data/records.js';
 import { MinMaxScaler } from './data/scaler.js';
 import { modelEntry } from './registry.js';
-import { learner, runBasics, runTraining, modelMeta, yieldToSignals } from './pipeline.js';
-import { checkFiniteWeights } from './train/callbacks.js';
+import { learner, runBasics, runCheckpointed, saveCheckpointed, modelMeta, yieldToSignals, fileSha256, type CsvResume } from './pipeline.js';
 import type { Callback } from './train/loop.js';
 import { checkOutDir, checkOutFile, writeFileAtomic } from './io/atomic.js';
-import { saveModelDir, type AnyGan, type ModelMeta } from './io/model-dir.js';
+import type { AnyGan, ModelMeta } from './io/model-dir.js';
 import { checkLayout } from './io/table-layout.js';
 import { loadModelDir } from './load.js';
 import { sized, checkSampleSize } from './models/size-check.js';
 import type { TableGan } from './models/gan.js';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export interface TrainTableOptions {
   /** Entities over time: a CSV file with a header row, a JSON file (*.json) of records, or records or columns in memory. */
   data: string | TableInput;
   /** Model directory to write. */
   out: string;
-  /** A schema file (tsgan inspect --schema-out, edited); else the schema is inferred. */
-  schema?: string;
+  /** A schema file (tsgan inspect --schema-out, edited) or such a schema as an object; else the schema is inferred. */
+  schema?: string | DataSchema;
   /** Without a schema file: the entity column and the time column (else suggested). */
   idColumn?: string;
   timeColumn?: string;
@@ -46,6 +45,10 @@ export interface TrainTableOptions {
   iterations?: number;
   seed?: number;
   force?: boolean;
+  /** Write the whole training state to `out/checkpoint/` every this many iterations, for `resumeTraining` (0: never; default every few minutes). Needs `data` as a file. */
+  checkpointEvery?: number | 'auto';
+  /** Set `requested` (the CLI does on Ctrl-C) to write a checkpoint after the current iteration and stop. */
+  interrupt?: { requested: boolean };
   callbacks?: Callback[];
   onNotice?: (message: string) => void;
 }
@@ -65,12 +68,18 @@ export function schemaSummary(file: string, schema: DataSchema, entities: number
 }
 
 /** Trains a table model on a CSV and writes its directory (weights, config, and the layout that reads samples back as the table). */
-export async function trainTable(opts: TrainTableOptions): Promise<ModelMeta> {
+export async function trainTable(opts: TrainTableOptions, resume?: CsvResume): Promise<ModelMeta> {
   const entry = learner(opts.modelType, 'tables');
   const { force, seed, iterations } = runBasics(entry, opts);
   const file = typeof opts.data === 'string' ? opts.data : undefined;
-  checkOutDir(opts.out, force, '--out', { inputs: [['--data', file], ['--schema', opts.schema]] });
-  const table = file !== undefined ? readTableFile(file) : tableFromInput(opts.data as TableInput);
+  // A checkpoint finds its data again by path and hash: data in memory has neither.
+  const checkpointEvery = file === undefined ? 0 : (opts.checkpointEvery ?? 'auto');
+  if (checkpointEvery !== 'auto' && (!Number.isInteger(checkpointEvery) || checkpointEvery < 0)) throw new TsganError(`--checkpoint-every must be a whole number, got ${checkpointEvery}`);
+  const dataPath = resume?.dataPath ?? file;
+  if (!resume) checkOutDir(opts.out, force, '--out', { inputs: [['--data', file], ['--schema', typeof opts.schema === 'string' ? opts.schema : undefined]] });
+  const dataSha256 = dataPath !== undefined ? fileSha256(dataPath) : '';
+  if (resume && dataSha256 !== resume.state.dataSha256) throw new TsganError(`${dataPath}: is not the file this training started on (its contents changed); resume needs the same data`);
+  const table = dataPath !== undefined ? readTableFile(dataPath) : tableFromInput(opts.data as TableInput);
   if (table.rows.length === 0) throw new TsganError(`${table.file}: has a header but no rows`);
   const schema = schemaFor(table, opts);
   const enc = encodeTable(table, schema);
@@ -84,12 +93,24 @@ export async function trainTable(opts: TrainTableOptions): Promise<ModelMeta> {
   try {
     const trainer = entry.trainer(model, { data: items, count: enc.entities, itemShape: [itemSize] }, seed, iterations);
     const batch = (model.config as { batchSize?: number }).batchSize;
-    if (batch !== undefined && enc.entities < batch) {
+    if (!resume && batch !== undefined && enc.entities < batch) {
       opts.onNotice?.(`tsgan: warning: ${enc.entities} entities for a batch of ${batch}: every batch holds the same entities, and the model will learn them by heart; use more data or a smaller --batch-size`);
     }
-    const run = await runTraining(trainer, iterations, table.file, [...(opts.callbacks ?? []), yieldToSignals()]);
+    // The checkpoint keeps the schema itself, so that a resumed run encodes the data as this one did.
+    const { callbacks: _c, onNotice: _n, interrupt: _i, out: _o, force: _f, idColumn: _id, timeColumn: _t, data: _d, ...options } = opts;
+    const run = await runCheckpointed({
+      model,
+      trainer,
+      total: iterations,
+      out: opts.out,
+      source: table.file,
+      checkpointEvery,
+      interrupt: opts.interrupt,
+      saved: { options: { ...options, data: file, schema }, dataPath: dataPath === undefined ? '' : resolve(dataPath), dataSha256 },
+      callbacks: [...(opts.callbacks ?? []), yieldToSignals()],
+      resume: resume?.state,
+    });
     model.commitAverage();
-    checkFiniteWeights(model.networkVariables(), table.file);
     const F = enc.layout.features.length;
     const slotNames = enc.layout.features.map((s) => (s.kind === 'category' ? `${s.column}=${s.category}` : s.kind === 'value' ? s.column : `${s.column}:${s.kind}`));
     const idColumn = schema.columns.find((c) => c.role === 'id')?.name;
@@ -103,7 +124,7 @@ export async function trainTable(opts: TrainTableOptions): Promise<ModelMeta> {
       windows: enc.entities,
     });
     meta.table = enc.layout;
-    await saveModelDir(opts.out, model, meta, force);
+    await saveCheckpointed(opts.out, model, meta, force, table.file);
     return meta;
   } finally {
     model.dispose();

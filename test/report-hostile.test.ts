@@ -18,7 +18,10 @@ import { loadEvalData } from '../src/eval/data.js';
 import { evaluateData } from '../src/eval/evaluate.js';
 import { buildReport, CSP } from '../src/report/html.js';
 import { svgToPng } from '../src/report/charts.js';
-import { csvField } from '../src/data/csv.js';
+import { csvField, parseCsv } from '../src/data/csv.js';
+import { inferSchema } from '../src/data/schema.js';
+import { compareTables } from '../src/eval/table.js';
+import { buildTableReport } from '../src/report/table-html.js';
 import type { HistoryData } from '../src/train/loop.js';
 
 const SCRIPT = '<script>alert(1)</script>';
@@ -114,6 +117,26 @@ test('a report from a hostile model directory and CSV header runs nothing and lo
   // The inert inline SVG draws exactly what Vega drew (resvg, a second SVG parser, gives the same pixels): the names still read as written.
   assert.equal(svgs.length, report.charts.length);
   report.charts.forEach((name, i) => assert.ok(svgToPng(svgs[i]).equals(report.images.get(`${name}.png`)!), `${name}: the page's SVG renders as its PNG`));
+});
+
+test('a table report from a hostile table runs nothing: column names and categories with markup are text in the page and its charts', async () => {
+  const dir = tempDir();
+  // A panel whose id, attribute, category and numeric columns carry markup in their names, and whose categories are markup.
+  const [id, attr, cat, x] = [`site${IMG}`, `kind${SCRIPT}`, `state${QUOTED}`, `level${JS}`];
+  const lines = [[id, 'day', attr, cat, x].map(csvField).join(',')];
+  for (let e = 0; e < 24; e++) for (let t = 0; t < 6; t++) lines.push([`s${e}`, t, csvField(e % 2 ? SCRIPT : SVG_ONLOAD), csvField(t % 2 ? IMG : JS), (e + t * 0.5).toFixed(2)].join(','));
+  const file = join(dir, 'panel.csv');
+  writeFileSync(file, lines.join('\n') + '\n');
+  const table = parseCsv(lines.join('\n') + '\n', file);
+  const schema = inferSchema(table, { idColumn: id });
+  assert.equal(schema.columns.find((c) => c.name === attr)!.role, 'attribute');
+  const result = compareTables(table, table, schema);
+  const report = await buildTableReport(table, table, schema, result, { realName: `${file}${SCRIPT}`, syntheticName: `${file}${IMG}`, model: `m${JS}`, seed: 1 });
+  const { html } = report;
+  assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="${CSP}">`));
+  for (const [what, re] of FORBIDDEN) assert.doesNotMatch(html, re, `${what} in the page`);
+  assert.deepEqual(report.charts, ['lengths', 'categories', 'histograms', 'entities']);
+  assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
 });
 
 test('the hostile report in a browser: no dialog, no script, no handler, no request; the names read as written and the styles apply', { skip: chromiumPath() ? false : 'Chromium is not installed' }, async () => {

@@ -15,6 +15,8 @@ import { TsganError } from '../src/errors.js';
 import { setFusedKernels } from '../src/kernels/fused-stack.js';
 import { Rng } from '../src/random.js';
 import type { Callback } from '../src/train/loop.js';
+import { trainTable, type TrainTableOptions } from '../src/table-pipeline.js';
+import { mixedPanel } from '../src/data/mixed-panel.js';
 
 before(engine);
 
@@ -60,16 +62,20 @@ function interruptAt(at: number, interrupt: { requested: boolean }): Callback {
   };
 }
 
-/** Runs `opts` straight, then stopped at each of `stops` in turn and resumed; returns both directories. */
-async function stopAndResume(opts: Omit<TrainCsvOptions, 'out'>, stops: number[]): Promise<{ straight: string; resumed: string }> {
+/** Runs `opts` straight, then stopped at each of `stops` in turn and resumed; returns both directories. `train` is trainFromCsv, or trainTable for a table model. */
+async function stopAndResume<O extends { out: string; interrupt?: { requested: boolean }; callbacks?: Callback[] } = TrainCsvOptions>(
+  opts: Omit<O, 'out'>,
+  stops: number[],
+  train: (o: O) => Promise<unknown> = trainFromCsv as unknown as (o: O) => Promise<unknown>,
+): Promise<{ straight: string; resumed: string }> {
   const dir = tempDir();
   const straight = join(dir, 'straight');
   const resumed = join(dir, 'resumed');
-  await trainFromCsv({ ...opts, out: straight });
+  await train({ ...opts, out: straight } as O);
   for (const [k, at] of stops.entries()) {
     const interrupt = { requested: false };
     const callbacks = [interruptAt(at, interrupt)];
-    const run = k === 0 ? trainFromCsv({ ...opts, out: resumed, interrupt, callbacks }) : resumeTraining(resumed, { interrupt, callbacks });
+    const run = k === 0 ? train({ ...opts, out: resumed, interrupt, callbacks } as O) : resumeTraining(resumed, { interrupt, callbacks });
     await assert.rejects(run, (e: unknown) => e instanceof TsganError && e.exitCode === 130 && new RegExp(`interrupted at iteration ${at} .*resume with: tsgan train --resume`).test(e.message));
     assert.deepEqual(listFiles(resumed), ['checkpoint', 'checkpoint/arrays.bin', 'checkpoint/state.json'], 'only the checkpoint until the model is done');
   }
@@ -84,6 +90,23 @@ test('an RGAN stopped three times and resumed (weight average, evaluations, moni
   const meta = JSON.parse(readFileSync(join(resumed, 'tsgan.json'), 'utf8'));
   assert.equal(meta.iterations, 30);
   assert.equal(meta.history.iteration.length, 30);
+});
+
+test('a dgan (whole tables) stopped twice and resumed writes the same files; the checkpoint keeps its schema', async () => {
+  const data = join(tempDir(), 'panel.csv');
+  writeFileSync(data, mixedPanel({ entities: 30, minLength: 5, maxLength: 12, seed: 3 }).csv);
+  const opts: Omit<TrainTableOptions, 'out'> = { data, modelType: 'dgan', iterations: 16, seed: 4, model: { hidden: 8, attributeHidden: [8], dHidden: [16], auxHidden: [8], batchSize: 10, ema: 0.9 } };
+  const { straight, resumed } = await stopAndResume(opts, [3, 11], trainTable);
+  assert.deepEqual(files(resumed), files(straight));
+  assert.ok(JSON.parse(readFileSync(join(resumed, 'tsgan.json'), 'utf8')).table.schema.columns.length === 10);
+  // The table's checkpoint holds the schema it encoded the data with, and the data's hash.
+  const interrupt = { requested: false };
+  const dir = join(tempDir(), 'm');
+  await assert.rejects(trainTable({ ...opts, out: dir, interrupt, callbacks: [interruptAt(2, interrupt)] }), /interrupted at iteration 2 of 16/);
+  const state = JSON.parse(readFileSync(join(dir, 'checkpoint', 'state.json'), 'utf8'));
+  assert.equal(state.options.schema.columns[0].name, 'site');
+  writeFileSync(data, readFileSync(data, 'utf8') + '\n');
+  await assert.rejects(resumeTraining(dir), /panel\.csv: is not the file this training started on \(its contents changed\); resume needs the same data/);
 });
 
 test('a TimeGAN stopped in each of its three phases and resumed writes the same files', async () => {

@@ -12,7 +12,7 @@ import { compareTables } from '../src/eval/table.js';
 import { Rng } from '../src/random.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, tempDir } from './helpers.js';
+import { runCli, tempDir, listFiles } from './helpers.js';
 
 const draw = (seed: number, minLength = 20, maxLength = 60) => parseCsv(mixedPanel({ entities: 300, minLength, maxLength, seed }).csv, `panel-${seed}.csv`);
 const maxOf = (r: Record<string, { maxDiff?: number; diff?: number; ks?: number }>) => Math.max(...Object.values(r).map((v) => v.maxDiff ?? v.diff ?? v.ks ?? 0));
@@ -123,6 +123,16 @@ test('tsgan eval --table scores two CSVs in the input\'s own shape; window flags
   const saved = JSON.parse(readFileSync(json, 'utf8'));
   assert.ok(saved.lengths.ks > 0.7, `lengths KS ${saved.lengths.ks}`);
   assert.equal(saved.schema.columns[0].role, 'id');
+  // The report: the measures and the table's charts, written beside each other; the JSON after it.
+  const report = join(dir, 'r.html');
+  const withReport = await runCli(['eval', '--table', '--real', a, '--synthetic', b, '--report', report, '--json', json, '--force']);
+  assert.equal(withReport.code, 0, withReport.stderr);
+  const html = readFileSync(report, 'utf8');
+  assert.match(html, /<h1>Synthetic table evaluation<\/h1>/);
+  assert.match(html, /<td>kind&#58; told from the series<\/td><td class="num">\d\.\d{3} synthetic, \d\.\d{3} held-out real<\/td>/);
+  for (const chart of ['lengths', 'categories', 'histograms', 'entities']) assert.ok(html.includes(`<section id="${chart}">`), chart);
+  assert.deepEqual(listFiles(join(dir, 'r-charts')), ['categories.png', 'entities.png', 'histograms.png', 'lengths.png']);
+  assert.match(withReport.stdout, /wrote .*r\.html\nwrote .*r-charts\nwrote .*cmp\.json\n$/);
   const wrong = await runCli(['eval', '--table', '--real', a, '--synthetic', b, '--repeats', '2']);
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /--repeats does not apply with --table\n$/);

@@ -24,22 +24,22 @@ autocorrelation and cross-correlation errors.`,
   options: [
     ...EVAL_FILE_OPTIONS,
     BACKEND_OPTION,
-    { name: 'table', flag: 'table', kind: { type: 'boolean' }, target: 'run', default: false, section: 'Whole tables', doc: "compare REAL and SYNTH as tables in the input's own shape (entities, lengths, category and transition shares, missing and zero shares, numeric KS) instead of windows; takes --id-column, --schema (or --model) and --json; implied by --model of a table model" },
+    { name: 'table', flag: 'table', kind: { type: 'boolean' }, target: 'run', default: false, section: 'Whole tables', doc: "compare REAL and SYNTH as tables in the input's own shape (entities, lengths, category and transition shares, missing and zero shares, numeric KS) instead of windows; takes --id-column, --schema (or --model), --json and --report; implied by --model of a table model" },
     { name: 'schema', flag: 'schema', kind: { type: 'text' }, target: 'run', metavar: 'FILE', section: 'Whole tables', doc: "with --table: the schema (tsgan inspect --schema-out); default: inferred from REAL" },
   ],
 };
 
 /** The flags --table takes; the window measures' others do not apply to it. */
-const TABLE_TAKES = ['real', 'synthetic', 'idColumn', 'schema', 'model', 'json', 'force', 'table', 'backend'];
+const TABLE_TAKES = ['real', 'synthetic', 'idColumn', 'schema', 'model', 'json', 'report', 'seed', 'force', 'table', 'backend'];
 
 export const EVAL_HELP = commandHelp(EVAL);
 
 /** `tsgan eval --table`: whole tables, no training, no engine. */
-function tableCommand(values: OptionValues): number {
+async function tableCommand(values: OptionValues): Promise<number> {
   const other = Object.keys(values).find((k) => !TABLE_TAKES.includes(k));
   if (other !== undefined) throw new TsganError(`--${EVAL.options.find((d) => d.name === other)!.flag} does not apply with --table`);
   const v = values as unknown as TableEvalOptions;
-  const { result, written } = evaluateTableFiles(v);
+  const { result, written } = await evaluateTableFiles(v);
   stdout().write(formatTableComparison(result));
   for (const w of written) stdout().write(`wrote ${w}\n`);
   return 0;

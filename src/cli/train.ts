@@ -89,8 +89,8 @@ export async function trainCommand(args: string[]): Promise<number> {
   checkOutDir(out, Boolean(values.force), '--out', { inputs: [['--data', builtIn ? undefined : data], ['--schema', run.schema as string | undefined]], previous: 'model' });
   await startEngine(values);
   if (entry.learns === 'tables') {
-    const meta = await trainTable({ ...(run as unknown as TrainTableOptions), modelType: model, model: config, ...progress() });
-    report(meta, `${meta.data.series} entities (${meta.data.rows} rows of ${meta.data.columns.join(', ')})`, out);
+    const meta = await onInterrupt((interrupt) => trainTable({ ...(run as unknown as TrainTableOptions), modelType: model, model: config, ...progress(), interrupt }));
+    report(meta, trained(meta), out);
     return 0;
   }
   if (vectors) {
@@ -99,8 +99,15 @@ export async function trainCommand(args: string[]): Promise<number> {
     return 0;
   }
   const meta = await onInterrupt((interrupt) => trainFromCsv({ ...(run as unknown as TrainCsvOptions), modelType: model, model: config, ...progress(), interrupt }));
-  report(meta, `${meta.data.windows} windows of ${meta.data.seqLen} × ${meta.features.length} (${meta.features.join(', ')})`, out);
+  report(meta, trained(meta), out);
   return 0;
+}
+
+/** What a sequence or table model was trained on, for the last line of `tsgan train`. */
+function trained(meta: ModelMeta): string {
+  return meta.table !== undefined
+    ? `${meta.data.series} entities (${meta.data.rows} rows of ${meta.data.columns.join(', ')})`
+    : `${meta.data.windows} windows of ${meta.data.seqLen} × ${meta.features.length} (${meta.features.join(', ')})`;
 }
 
 /**
@@ -135,7 +142,7 @@ async function resumeCommand(values: Values): Promise<number> {
   const checkpoint = readTrainingCheckpoint(dir);
   await startEngine({ backend: checkpoint.backend });
   const meta = await onInterrupt((interrupt) => resumeTraining(dir, { ...progress(), interrupt, checkpoint }));
-  report(meta, `${meta.data.windows} windows of ${meta.data.seqLen} × ${meta.features.length} (${meta.features.join(', ')})`, dir);
+  report(meta, trained(meta), dir);
   return 0;
 }
 

@@ -97,12 +97,14 @@ export function parseSchemaJson(raw: unknown, path: string): DataSchema {
  * inferred with the options. A schema file holds the id and time columns and
  * the missing-value tokens, so the flags that set them are refused beside it.
  */
-export function schemaFor(table: CsvTable, opts: InferOptions & { schema?: string }): DataSchema {
+export function schemaFor(table: CsvTable, opts: InferOptions & { schema?: string | DataSchema }): DataSchema {
   if (opts.schema === undefined) return inferSchema(table, opts);
+  // A schema given as an object (the library's, a checkpoint's) is checked as a file's is.
+  const label = typeof opts.schema === 'string' ? opts.schema : 'schema';
   const given = (['idColumn', 'timeColumn', 'naTokens'] as const).filter((k) => opts[k] !== undefined);
-  if (given.length > 0) throw new TsganError(`${opts.schema}: a schema file holds the id and time columns and the missing-value tokens; give it alone, without ${given.map((k) => ({ idColumn: '--id-column', timeColumn: '--time-column', naTokens: '--na' })[k]).join(', ')}`);
-  const schema = readSchemaFile(opts.schema);
-  checkSchemaFits(schema, table, opts.schema);
+  if (given.length > 0) throw new TsganError(`${label}: a schema file holds the id and time columns and the missing-value tokens; give it alone, without ${given.map((k) => ({ idColumn: '--id-column', timeColumn: '--time-column', naTokens: '--na' })[k]).join(', ')}`);
+  const schema = typeof opts.schema === 'string' ? readSchemaFile(opts.schema) : parseSchemaJson(opts.schema, label);
+  checkSchemaFits(schema, table, label);
   return schema;
 }
 

@@ -13,7 +13,7 @@ import { checkSeed } from '../random.js';
 import { loadEvalData, EVAL_DATA_OPTIONS, type EvalDataOptions } from './data.js';
 import { evaluateData, EVALUATE_OPTIONS, type EvalResult, type EvaluateOptions } from './evaluate.js';
 import { declared, type OptionDecl } from '../config/options.js';
-import { buildReport } from '../report/html.js';
+import { buildReport, type Report } from '../report/html.js';
 import { toJson } from '../io/json.js';
 
 /** Every option of evaluateFiles (and `tsgan eval`), each declared once. */
@@ -48,21 +48,37 @@ export function chartsDirFor(report: string): string {
   return join(dirname(report), basename(report).replace(/\.html?$/i, '') + '-charts');
 }
 
+/**
+ * Checks `--json` and `--report` (with its charts directory) before any work:
+ * never an input, nor a directory around one; --force replaces a previous
+ * output of the same kind only.
+ */
+export function checkEvalOutputs(opts: { json?: string; report?: string }, force: boolean, inputs: [string, string | undefined][]): void {
+  if (opts.json) checkOutFile(opts.json, force, '--json', { inputs });
+  if (!opts.report) return;
+  if (!/\.html?$/i.test(opts.report)) throw new TsganError(`--report must name an .html file, got "${opts.report}"`);
+  if (opts.json && resolve(opts.json) === resolve(opts.report)) throw new TsganError(`--json and --report name the same file ${opts.report}; give two paths`);
+  const all: [string, string | undefined][] = [...inputs, ['--json', opts.json]];
+  checkOutFile(opts.report, force, '--report', { inputs: all });
+  checkOutDir(chartsDirFor(opts.report), force, '--report', {
+    inputs: all,
+    previous: (entries) => entries.every((e) => e.endsWith('.png')),
+    previousName: "a previous report's charts directory (PNG files only)",
+  });
+}
+
+/** Writes a report's charts directory, then its page; returns both paths. */
+export function writeReport(path: string, report: Report, force: boolean): string[] {
+  const dir = chartsDirFor(path);
+  writeDirAtomic(dir, report.images, force);
+  writeFileAtomic(path, report.html, force);
+  return [path, dir];
+}
+
 export async function evaluateFiles(opts: EvalFilesOptions): Promise<EvalFilesResult> {
   const force = opts.force ?? (declared(EVAL_FILE_OPTIONS, 'force').default as boolean);
   // Never an input, nor a directory around one; --force replaces a previous report's charts only.
-  const inputs: [string, string | undefined][] = [['--real', opts.real], ['--synthetic', opts.synthetic], ['--model', opts.model]];
-  if (opts.json) checkOutFile(opts.json, force, '--json', { inputs });
-  if (opts.report) {
-    if (!/\.html?$/i.test(opts.report)) throw new TsganError(`--report must name an .html file, got "${opts.report}"`);
-    if (opts.json && resolve(opts.json) === resolve(opts.report)) throw new TsganError(`--json and --report name the same file ${opts.report}; give two paths`);
-    checkOutFile(opts.report, force, '--report', { inputs: [...inputs, ...(opts.json ? [['--json', opts.json] as [string, string]] : [])] });
-    checkOutDir(chartsDirFor(opts.report), force, '--report', {
-      inputs: [...inputs, ...(opts.json ? [['--json', opts.json] as [string, string]] : [])],
-      previous: (entries) => entries.every((e) => e.endsWith('.png')),
-      previousName: "a previous report's charts directory (PNG files only)",
-    });
-  }
+  checkEvalOutputs(opts, force, [['--real', opts.real], ['--synthetic', opts.synthetic], ['--model', opts.model]]);
   const meta = opts.model ? readModelMeta(opts.model) : undefined;
   if (opts.seed !== undefined) checkSeed(opts.seed, '--seed');
   // The model's panel column, unless given: its real data are read as it was trained on them.
@@ -87,10 +103,7 @@ export async function evaluateFiles(opts: EvalFilesOptions): Promise<EvalFilesRe
         historyNote: modelEntry(meta.model).historyNote,
       },
     });
-    const dir = chartsDirFor(opts.report);
-    writeDirAtomic(dir, report.images, force);
-    writeFileAtomic(opts.report, report.html, force);
-    written.push(opts.report, dir);
+    written.push(...writeReport(opts.report, report, force));
   }
   if (opts.json) {
     writeFileAtomic(opts.json, toJson(result), force);

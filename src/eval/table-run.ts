@@ -7,7 +7,10 @@
 import { readTableFile } from '../data/table.js';
 import type { DataSchema } from '../data/schema.js';
 import { schemaFor } from '../data/schema-file.js';
-import { checkOutFile, writeFileAtomic } from '../io/atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { checkEvalOutputs, writeReport } from './run.js';
+import { buildTableReport } from '../report/table-html.js';
+import { checkSeed } from '../random.js';
 import { toJson } from '../io/json.js';
 import { readModelMeta } from '../load.js';
 import { checkLayout } from '../io/table-layout.js';
@@ -26,17 +29,27 @@ export interface TableEvalOptions {
   idColumn?: string;
   /** Write the comparison as JSON here. */
   json?: string;
+  /** Write an HTML report here (and its charts as PNG beside it, in `<name>-charts/`). */
+  report?: string;
+  /** Seeds the report's choice of entities to show. */
+  seed?: number;
   force?: boolean;
 }
 
-export function evaluateTableFiles(opts: TableEvalOptions): { result: TableComparison; schema: DataSchema; written: string[] } {
+export async function evaluateTableFiles(opts: TableEvalOptions): Promise<{ result: TableComparison; schema: DataSchema; written: string[] }> {
   const force = opts.force ?? false;
-  if (opts.json) checkOutFile(opts.json, force, '--json', { inputs: [['--real', opts.real], ['--synthetic', opts.synthetic], ['--schema', opts.schema], ['--model', opts.model]] });
+  checkEvalOutputs(opts, force, [['--real', opts.real], ['--synthetic', opts.synthetic], ['--schema', opts.schema], ['--model', opts.model]]);
+  if (opts.seed !== undefined) checkSeed(opts.seed, '--seed');
   const real = readTableFile(opts.real);
   const synthetic = readTableFile(opts.synthetic);
   const schema = opts.model !== undefined ? modelSchema(opts) : schemaFor(real, { schema: opts.schema, idColumn: opts.idColumn });
   const result = compareTables(real, synthetic, schema);
   const written: string[] = [];
+  // The report first (it can fail: a full disk, a chart), the JSON last, so that a failure writes no JSON.
+  if (opts.report) {
+    const report = await buildTableReport(real, synthetic, schema, result, { realName: opts.real, syntheticName: opts.synthetic, model: opts.model, seed: opts.seed });
+    written.push(...writeReport(opts.report, report, force));
+  }
   if (opts.json) {
     writeFileAtomic(opts.json, toJson({ schema, ...result }), force);
     written.push(opts.json);

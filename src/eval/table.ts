@@ -37,14 +37,16 @@ export interface TableComparison {
   attributes: Record<string, AttributeRecovery>;
 }
 
-interface Side {
+/** A table read by entity, as the schema describes it. */
+export interface Side {
   table: CsvTable;
   col: (name: string) => string[];
   /** Row indices per entity, in file order. */
   entities: number[][];
 }
 
-function side(table: CsvTable, schema: DataSchema, label: string): Side {
+/** `table` by entity (its id column's blocks), each column's trimmed cells by name; `label` names the side in errors. */
+export function side(table: CsvTable, schema: DataSchema, label: string): Side {
   for (const c of schema.columns) {
     if (c.role !== 'ignored' && !table.header.includes(c.name)) throw new TsganError(`${table.file}: the ${label} table has no column "${c.name}"; its columns are ${table.header.join(', ')}`);
   }

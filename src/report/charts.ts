@@ -163,6 +163,78 @@ export function histogramChart(features: string[], real: Float64Array[], synthet
   };
 }
 
+/** Category shares, real beside synthetic, one panel per column (`shares[column]` maps a category to its share). */
+export function sharesChart(shares: Record<string, { real: Record<string, number>; synthetic: Record<string, number> }>): Chart {
+  const values: Row[] = [];
+  const columns = Object.keys(shares);
+  for (const column of columns) {
+    for (const source of ['real', 'synthetic'] as const) {
+      for (const [category, share] of Object.entries(shares[column][source])) values.push({ column, source, category, share });
+    }
+  }
+  return {
+    name: 'categories',
+    title: 'Category shares',
+    caption: 'Per categorical column, each category\'s share of present cells (a static attribute once per entity): the bars of a pair should be equally tall.',
+    spec: {
+      $schema: SCHEMA,
+      data: { values },
+      facet: { field: 'column', type: 'nominal', sort: columns, title: null },
+      columns: 3,
+      spec: {
+        // A step per category: a fixed width leaves the offset bars a hair wide.
+        width: { step: 26 },
+        height: 120,
+        mark: 'bar',
+        encoding: {
+          x: { field: 'category', type: 'nominal', title: null, axis: { labelLimit: 80 } },
+          xOffset: { field: 'source', type: 'nominal' },
+          y: { field: 'share', type: 'quantitative', title: 'share' },
+          color: { field: 'source', type: 'nominal', scale: SOURCE_COLORS, title: null },
+        },
+      },
+      resolve: { scale: { x: 'independent' } },
+    },
+  };
+}
+
+/**
+ * A few whole entities per value of a static attribute, real beside
+ * synthetic: one numeric feature over each entity's steps, in the data's
+ * units. `groups[value]` holds each side's entities as series.
+ */
+export function entitiesChart(attribute: string, feature: string, groups: Record<string, { real: number[][]; synthetic: number[][] }>): Chart {
+  const values: Row[] = [];
+  const order = Object.keys(groups);
+  for (const value of order) {
+    for (const source of ['real', 'synthetic'] as const) {
+      groups[value][source].forEach((series, i) => series.forEach((v, t) => Number.isFinite(v) && values.push({ group: `${attribute} = ${value}`, source, entity: `${source} ${i}`, id: i, step: t, value: v })));
+    }
+  }
+  return {
+    name: 'entities',
+    title: `Entities by ${attribute}`,
+    caption: `"${feature}" over the steps of a few real and synthetic entities of each ${attribute}, in the data's units: synthetic entities of a value should move like real ones of the same value.`,
+    spec: {
+      $schema: SCHEMA,
+      data: { values },
+      facet: { row: { field: 'group', type: 'nominal', sort: order.map((v) => `${attribute} = ${v}`), title: null }, column: { field: 'source', type: 'nominal', title: null } },
+      spec: {
+        width: 300,
+        height: 100,
+        mark: { type: 'line', strokeWidth: 1.2 },
+        encoding: {
+          x: { field: 'step', type: 'quantitative', title: 'step' },
+          y: { field: 'value', type: 'quantitative', title: feature, scale: { zero: false } },
+          detail: { field: 'entity', type: 'nominal' },
+          color: { field: 'id', type: 'nominal', legend: null, scale: { scheme: 'tableau10' } },
+        },
+      },
+      resolve: { scale: { y: 'shared' } },
+    },
+  };
+}
+
 /** Autocorrelation curves per feature ([features][lags]). */
 export function autocorrelationChart(features: string[], real: number[][], synthetic: number[][]): Chart {
   const values: Row[] = [];

@@ -111,13 +111,7 @@ export async function buildReport(data: EvalData, result: EvalResult, opts: Repo
   const grads = opts.model ? gradPerStepChart(opts.model.history.gradNormPerStep ?? []) : null;
   if (grads) charts.push(grads);
 
-  const images = new Map<string, Buffer>();
-  const figures: string[] = [];
-  for (const c of charts) {
-    const svg = await chartToSvg(c.spec, c.name);
-    images.set(`${c.name}.png`, svgToPng(svg));
-    figures.push(`<section id="${c.name}"><h2>${esc(c.title)}</h2><p class="caption">${esc(c.caption)}</p><div class="chart">${inertSvg(svg)}</div></section>`);
-  }
+  const { images, figures } = await renderCharts(charts);
 
   const rows = formatEvalRows(result)
     .map(([name, value, meaning]) => `<tr><td>${esc(name)}</td><td class="num">${esc(value)}</td><td>${esc(meaning)}</td></tr>`)
@@ -136,13 +130,43 @@ export async function buildReport(data: EvalData, result: EvalResult, opts: Repo
       `.</p><details><summary>Model configuration</summary><pre>${esc(JSON.stringify(m.config ?? null, null, 2) ?? 'null')}</pre></details>`
     : '';
 
-  const html = `<!DOCTYPE html>
+  const html = reportPage(`tsgan evaluation: ${esc(opts.syntheticName)}`, `<h1>Synthetic data evaluation</h1>
+<p class="meta"><b>${esc(opts.syntheticName)}</b> (${num(result.syntheticSequences, 0)} sequences) against <b>${esc(opts.realName)}</b> (${num(result.realSequences, 0)} windows), ${num(seqLen, 0)} steps × ${features.length} features (${esc(features.join(', '))}), scaled by the real data's range. tsgan ${esc(VERSION)}, seed ${num(result.seed, 0)}, ${num(result.repeats, 0)} repeat${result.repeats > 1 ? 's' : ''} of each trained score.</p>
+${warnings}
+<h2>Metrics</h2>
+<table>
+<thead><tr><th>metric</th><th>value</th><th>what it means (lower is better unless said)</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>
+${model}
+${figures.join('\n')}
+`);
+  return { html, images, charts: charts.map((c) => c.name) };
+}
+
+/** Each chart as inline, inert SVG in a section of the page, and as PNG bytes by file name. */
+export async function renderCharts(charts: Chart[]): Promise<{ images: Map<string, Buffer>; figures: string[] }> {
+  const images = new Map<string, Buffer>();
+  const figures: string[] = [];
+  for (const c of charts) {
+    const svg = await chartToSvg(c.spec, c.name);
+    images.set(`${c.name}.png`, svgToPng(svg));
+    figures.push(`<section id="${c.name}"><h2>${esc(c.title)}</h2><p class="caption">${esc(c.caption)}</p><div class="chart">${inertSvg(svg)}</div></section>`);
+  }
+  return { images, figures };
+}
+
+/** The report's page around `body` (already escaped): its policy, its style, and `title` (already escaped). */
+export function reportPage(title: string, body: string): string {
+  return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>tsgan evaluation: ${esc(opts.syntheticName)}</title>
+<title>${title}</title>
 <style>
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto; max-width: 1100px; padding: 0 1em; color: #222; }
 h1 { font-size: 1.5em; margin-bottom: .2em; } h2 { font-size: 1.15em; margin: 1.6em 0 .2em; }
@@ -156,22 +180,9 @@ th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: ta
 </style>
 </head>
 <body>
-<h1>Synthetic data evaluation</h1>
-<p class="meta"><b>${esc(opts.syntheticName)}</b> (${num(result.syntheticSequences, 0)} sequences) against <b>${esc(opts.realName)}</b> (${num(result.realSequences, 0)} windows), ${num(seqLen, 0)} steps × ${features.length} features (${esc(features.join(', '))}), scaled by the real data's range. tsgan ${esc(VERSION)}, seed ${num(result.seed, 0)}, ${num(result.repeats, 0)} repeat${result.repeats > 1 ? 's' : ''} of each trained score.</p>
-${warnings}
-<h2>Metrics</h2>
-<table>
-<thead><tr><th>metric</th><th>value</th><th>what it means (lower is better unless said)</th></tr></thead>
-<tbody>
-${rows}
-</tbody>
-</table>
-${model}
-${figures.join('\n')}
-</body>
+${body}</body>
 </html>
 `;
-  return { html, images, charts: charts.map((c) => c.name) };
 }
 
 /** Windows as nested arrays [count][step][feature]. */

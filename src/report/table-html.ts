@@ -1,0 +1,120 @@
+/**
+ * The report of a whole-table comparison (`tsgan eval --model M --report`,
+ * or `--table --report`): the measures of src/eval/table.ts in a table that
+ * says what each means, then the data — entity lengths, category shares,
+ * numeric columns in the data's units, and a few real and synthetic entities
+ * per value of a static attribute. Same page, policy and escaping as the
+ * window report (src/report/html.ts): names and values come from CSV files
+ * and model files, and are untrusted.
+ */
+import { runStream, type Rng } from '../random.js';
+import { VERSION } from '../version.js';
+import { parseNumber } from '../data/csv.js';
+import { isStatic, missingTest, type DataSchema } from '../data/schema.js';
+import type { CsvTable } from '../data/csv.js';
+import { side, type Side, type TableComparison } from '../eval/table.js';
+import { entitiesChart, histogramChart, sharesChart, type Chart } from './charts.js';
+import { esc, num, renderCharts, reportPage, type Report } from './html.js';
+
+export interface TableReportOptions {
+  realName: string;
+  syntheticName: string;
+  /** The model directory the schema came from, if any. */
+  model?: string;
+  /** Entities shown per attribute value and side. */
+  shown?: number;
+  seed?: number;
+}
+
+const f3 = (v: unknown) => num(v, 3);
+
+/** One row per measure: [what, value, what it means]. */
+function rows(r: TableComparison): [string, string, string][] {
+  const out: [string, string, string][] = [['entities', `${num(r.entities.real, 0)} real, ${num(r.entities.synthetic, 0)} synthetic`, 'how many entities each table holds']];
+  if (r.lengths) out.push(['lengths: KS', f3(r.lengths.ks), `largest gap between the two distributions of rows per entity (mean ${num(r.lengths.real, 1)} real, ${num(r.lengths.synthetic, 1)} synthetic)`]);
+  for (const [c, a] of Object.entries(r.attributes)) {
+    out.push([`${c}: told from the series`, `${f3(a.synthetic)} synthetic, ${f3(a.heldOut)} held-out real`, `a classifier trained on real series predicts ${c}; near the held-out real accuracy, the synthetic series carry it; near ${f3(a.chance)} (chance), they do not (higher is better)`]);
+  }
+  for (const [c, v] of Object.entries(r.categories)) out.push([`${c}: category shares`, `±${f3(v.maxDiff)}`, 'largest difference of a category\'s share, in shares (0.03 is 3 points)']);
+  for (const [c, v] of Object.entries(r.transitions)) out.push([`${c}: transitions`, `±${f3(v.maxDiff)}`, 'largest difference of P(next | this) within entities']);
+  for (const [c, v] of Object.entries(r.numeric)) out.push([`${c}: KS`, f3(v.ks), 'largest gap between the real and synthetic distributions of its values']);
+  for (const [c, v] of Object.entries(r.zeros)) out.push([`${c}: zeros`, `${f3(v.real)} real, ${f3(v.synthetic)} synthetic`, 'share of exact zeros (a point mass)']);
+  for (const [c, v] of Object.entries(r.missing)) if (v.real > 0 || v.synthetic > 0) out.push([`${c}: missing`, `${f3(v.real)} real, ${f3(v.synthetic)} synthetic`, 'share of missing cells']);
+  return out;
+}
+
+/** Up to `k` entities of `entities`, drawn with `rng`, in their order. */
+function some(entities: number[][], k: number, rng: Rng): number[][] {
+  if (entities.length <= k) return entities;
+  return [...rng.sample(entities.length, k)].sort((a, b) => a - b).map((i) => entities[i]);
+}
+
+export async function buildTableReport(real: CsvTable, synthetic: CsvTable, schema: DataSchema, result: TableComparison, opts: TableReportOptions): Promise<Report> {
+  const rng = runStream(opts.seed ?? 0, 'report');
+  const isMissing = missingTest(schema.naTokens);
+  const R = side(real, schema, 'real');
+  const S = side(synthetic, schema, 'synthetic');
+  const charts: Chart[] = [];
+  const lengths = (x: Side) => Float64Array.from(x.entities, (rows) => rows.length);
+  if (result.lengths) {
+    const h = histogramChart(['rows per entity'], [lengths(R)], [lengths(S)], 20);
+    charts.push({ ...h, name: 'lengths', title: 'Entity lengths', caption: 'Rows per entity, as densities on shared bins: the two curves should lie on each other.' });
+  }
+  if (Object.keys(result.categories).length > 0) charts.push(sharesChart(result.categories));
+  const numeric = schema.columns.filter((c) => c.name in result.numeric);
+  if (numeric.length > 0) {
+    const values = (x: Side, name: string, attribute: boolean) => {
+      const cells = x.col(name);
+      const picked = attribute ? x.entities.map((rows) => cells[rows[0]]) : cells;
+      return Float64Array.from(picked.filter((v) => !isMissing(v)).map((v) => parseNumber(v) ?? NaN).filter(Number.isFinite));
+    };
+    const h = histogramChart(
+      numeric.map((c) => c.name),
+      numeric.map((c) => values(R, c.name, isStatic(c))),
+      numeric.map((c) => values(S, c.name, isStatic(c))),
+    );
+    charts.push({ ...h, caption: "Per numeric column, the share of values in each bin, in the data's units (a static attribute once per entity): the curves should lie on each other." });
+  }
+  // A few whole entities per value of the first categorical attribute (or of none), on the first numeric feature.
+  const feature = schema.columns.find((c) => c.role === 'feature' && (c.type === 'continuous' || c.type === 'integer'));
+  const by = schema.columns.find((c) => isStatic(c) && c.role !== 'id' && (c.type === 'categorical' || c.type === 'boolean'));
+  if (feature && R.entities.length > 0 && S.entities.length > 0) {
+    const shown = opts.shown ?? 3;
+    const series = (x: Side, rows: number[]) => {
+      const cells = x.col(feature.name);
+      return rows.map((r) => (isMissing(cells[r]) ? NaN : (parseNumber(cells[r]) ?? NaN)));
+    };
+    const groupsOf = (x: Side) => {
+      const g = new Map<string, number[][]>();
+      const cells = by ? x.col(by.name) : null;
+      for (const rows of x.entities) {
+        const key = cells ? cells[rows[0]] : 'all';
+        g.set(key, [...(g.get(key) ?? []), rows]);
+      }
+      return g;
+    };
+    const gr = groupsOf(R);
+    const gs = groupsOf(S);
+    const groups: Record<string, { real: number[][]; synthetic: number[][] }> = {};
+    for (const key of [...gr.keys()].slice(0, 6)) {
+      groups[key] = { real: some(gr.get(key)!, shown, rng).map((rows) => series(R, rows)), synthetic: some(gs.get(key) ?? [], shown, rng).map((rows) => series(S, rows)) };
+    }
+    charts.push(entitiesChart(by?.name ?? 'entity', feature.name, groups));
+  }
+  const { images, figures } = await renderCharts(charts);
+  const table = rows(result)
+    .map(([name, value, meaning]) => `<tr><td>${esc(name)}</td><td class="num">${esc(value)}</td><td>${esc(meaning)}</td></tr>`)
+    .join('\n');
+  const body = `<h1>Synthetic table evaluation</h1>
+<p class="meta"><b>${esc(opts.syntheticName)}</b> (${num(result.entities.synthetic, 0)} entities) against <b>${esc(opts.realName)}</b> (${num(result.entities.real, 0)} entities), column by column as ${opts.model !== undefined ? `the schema of model <code>${esc(opts.model)}</code>` : 'the schema'} describes them. tsgan ${esc(VERSION)}.</p>
+<h2>Measures</h2>
+<table>
+<thead><tr><th>measure</th><th>value</th><th>what it means (lower is better unless said)</th></tr></thead>
+<tbody>
+${table}
+</tbody>
+</table>
+${figures.join('\n')}
+`;
+  return { html: reportPage(`tsgan evaluation: ${esc(opts.syntheticName)}`, body), images, charts: charts.map((c) => c.name) };
+}
