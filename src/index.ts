@@ -14,7 +14,7 @@ export { MinMaxScaler, type ScalerState } from './data/scaler.js';
 export { makeWindows, type Windows, type WindowOptions } from './data/windows.js';
 export { BatchSampler, type Items } from './data/batches.js';
 export { sineData, sinesToCsv, type SinesOptions } from './data/sines.js';
-export { inferSchema, parseDatetime, NA_TOKENS, type DataSchema, type ColumnSchema, type ColumnRole, type ColumnType, type InferOptions } from './data/schema.js';
+export { inferSchema, parseDatetime, missingTest, isStatic, NA_TOKENS, type DataSchema, type ColumnSchema, type ColumnRole, type ColumnType, type InferOptions } from './data/schema.js';
 export { readSchemaFile, checkSchemaFits } from './data/schema-file.js';
 export { inspectCsv, formatInspection, type Inspection, type InspectOptions } from './data/inspect.js';
 export { mixedPanel, MIXED_PANEL_TRUTH, type MixedPanelOptions } from './data/mixed-panel.js';

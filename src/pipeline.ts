@@ -141,13 +141,9 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
   const entry = learner(opts.modelType, 'sequences');
   const defaults = runDefaults(entry.spec.name);
   const { force, seed, iterations } = runBasics(entry, opts);
-  const checkpointEvery = opts.checkpointEvery ?? (defaults.checkpointEvery as 'auto');
-  if (checkpointEvery !== 'auto' && (!Number.isInteger(checkpointEvery) || checkpointEvery < 0)) throw new TsganError(`--checkpoint-every must be a whole number, got ${checkpointEvery}`);
-  const dataPath = resume?.dataPath ?? opts.data;
-  if (!resume) checkOutDir(opts.out, force, '--out', { inputs: [['--data', opts.data]] });
-  // Checked (a regular file of bounded size) and, on resume, compared before it is parsed.
-  const dataSha256 = fileSha256(dataPath);
-  if (resume && dataSha256 !== resume.state.dataSha256) throw new TsganError(`${dataPath}: is not the file this training started on (its contents changed); resume needs the same data`);
+  const opened = openRun(opts.out, force, opts.data, opts.checkpointEvery ?? (defaults.checkpointEvery as 'auto'), [['--data', opts.data]], resume);
+  const { checkpointEvery, dataSha256 } = opened;
+  const dataPath = opened.dataPath!; // a file: opts.data is one
   const { dataset, scaler, windows } = prepareData(dataPath, { ...opts, seqLen: opts.seqLen ?? (defaults.seqLen as number), stride: opts.stride ?? (defaults.stride as number) });
   if (dataset.skipped.length > 0) {
     opts.onNotice?.(`tsgan: leaving out non-numeric columns: ${dataset.skipped.join(', ')}`);
@@ -220,6 +216,30 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
     evaluator?.dispose();
     model.dispose();
   }
+}
+
+/**
+ * A checkpointed run's start, before its data are parsed: the checkpoint
+ * interval checked (none for data in memory: a checkpoint finds its data
+ * again by path and hash), `out` free for a new run, and on resume the data
+ * file the same bytes as the checkpoint's.
+ */
+export function openRun(
+  out: string,
+  force: boolean,
+  data: string | undefined,
+  every: number | 'auto',
+  inputs: [string, string | undefined][],
+  resume?: CsvResume,
+): { checkpointEvery: number | 'auto'; dataPath: string | undefined; dataSha256: string } {
+  const checkpointEvery = data === undefined ? 0 : every;
+  if (checkpointEvery !== 'auto' && (!Number.isInteger(checkpointEvery) || checkpointEvery < 0)) throw new TsganError(`--checkpoint-every must be a whole number, got ${checkpointEvery}`);
+  const dataPath = resume?.dataPath ?? data;
+  if (!resume) checkOutDir(out, force, '--out', { inputs });
+  // Checked (a regular file of bounded size) and, on resume, compared before it is parsed.
+  const dataSha256 = dataPath !== undefined ? fileSha256(dataPath) : '';
+  if (resume && dataSha256 !== resume.state.dataSha256) throw new TsganError(`${dataPath}: is not the file this training started on (its contents changed); resume needs the same data`);
+  return { checkpointEvery, dataPath, dataSha256 };
 }
 
 /** What a checkpoint holds besides the training state: the run's options, and the data it must find again. */

@@ -18,9 +18,10 @@ import { parseCsv } from './data/csv.js';
 import { tableFromInput, tableToRecords, recordsToJson, type TableInput, type TableRecord } from './data/records.js';
 import { MinMaxScaler } from './data/scaler.js';
 import { modelEntry } from './registry.js';
-import { learner, runBasics, runCheckpointed, saveCheckpointed, modelMeta, yieldToSignals, fileSha256, type CsvResume } from './pipeline.js';
+import { learner, runBasics, runCheckpointed, saveCheckpointed, modelMeta, yieldToSignals, openRun, type CsvResume } from './pipeline.js';
+import { CHECKPOINT_DIR } from './io/checkpoint.js';
 import type { Callback } from './train/loop.js';
-import { checkOutDir, checkOutFile, writeFileAtomic } from './io/atomic.js';
+import { checkOutFile, writeFileAtomic } from './io/atomic.js';
 import type { AnyGan, ModelMeta } from './io/model-dir.js';
 import { checkLayout } from './io/table-layout.js';
 import { loadModelDir } from './load.js';
@@ -72,24 +73,30 @@ export async function trainTable(opts: TrainTableOptions, resume?: CsvResume): P
   const entry = learner(opts.modelType, 'tables');
   const { force, seed, iterations } = runBasics(entry, opts);
   const file = typeof opts.data === 'string' ? opts.data : undefined;
-  // A checkpoint finds its data again by path and hash: data in memory has neither.
-  const checkpointEvery = file === undefined ? 0 : (opts.checkpointEvery ?? 'auto');
-  if (checkpointEvery !== 'auto' && (!Number.isInteger(checkpointEvery) || checkpointEvery < 0)) throw new TsganError(`--checkpoint-every must be a whole number, got ${checkpointEvery}`);
-  const dataPath = resume?.dataPath ?? file;
-  if (!resume) checkOutDir(opts.out, force, '--out', { inputs: [['--data', file], ['--schema', typeof opts.schema === 'string' ? opts.schema : undefined]] });
-  const dataSha256 = dataPath !== undefined ? fileSha256(dataPath) : '';
-  if (resume && dataSha256 !== resume.state.dataSha256) throw new TsganError(`${dataPath}: is not the file this training started on (its contents changed); resume needs the same data`);
-  const table = dataPath !== undefined ? readTableFile(dataPath) : tableFromInput(opts.data as TableInput);
+  const { checkpointEvery, dataPath, dataSha256 } = openRun(opts.out, force, file, opts.checkpointEvery ?? 'auto', [['--data', file], ['--schema', typeof opts.schema === 'string' ? opts.schema : undefined]], resume);
+  // Read where the checkpoint found it, named as the user gave it (the model file records the name).
+  const table = dataPath !== undefined ? { ...readTableFile(dataPath), file: file! } : tableFromInput(opts.data as TableInput);
   if (table.rows.length === 0) throw new TsganError(`${table.file}: has a header but no rows`);
-  const schema = schemaFor(table, opts);
+  // On resume the schema and the model's options are the checkpoint's: their errors name state.json.
+  const fromState = <T>(key: string, f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (!resume || !(e instanceof TsganError)) throw e;
+      throw new TsganError(`${join(opts.out, CHECKPOINT_DIR, 'state.json')}: options.${key === 'schema' ? '' : `${key}: `}${e.message}`);
+    }
+  };
+  const schema = fromState('schema', () => schemaFor(table, opts));
   const enc = encodeTable(table, schema);
   const lengths: number[] = [];
   for (let e = 0; e < enc.entities; e++) lengths.push(enc.running.subarray(e * enc.layout.maxLength, (e + 1) * enc.layout.maxLength).reduce((a, b) => a + b, 0));
   opts.onNotice?.(schemaSummary(table.file, schema, enc.entities, [Math.min(...lengths), Math.max(...lengths)]));
   const items = flatItems(enc);
   const itemSize = items.length / enc.entities;
-  const config = entry.config({ ...opts.model, ...entry.tableShape!(enc.layout) }, iterations);
-  const model = entry.build(sized(config, entry.sizes(config), { items: enc.entities }), seed) as AnyGan;
+  const model = fromState('model', () => {
+    const config = entry.config({ ...opts.model, ...entry.tableShape!(enc.layout) }, iterations);
+    return entry.build(sized(config, entry.sizes(config), { items: enc.entities }), seed) as AnyGan;
+  });
   try {
     const trainer = entry.trainer(model, { data: items, count: enc.entities, itemShape: [itemSize] }, seed, iterations);
     const batch = (model.config as { batchSize?: number }).batchSize;
@@ -105,8 +112,9 @@ export async function trainTable(opts: TrainTableOptions, resume?: CsvResume): P
       out: opts.out,
       source: table.file,
       checkpointEvery,
-      interrupt: opts.interrupt,
-      saved: { options: { ...options, data: file, schema }, dataPath: dataPath === undefined ? '' : resolve(dataPath), dataSha256 },
+      // Data in memory cannot be found again: no checkpoint, on an interrupt either.
+      interrupt: file !== undefined ? opts.interrupt : undefined,
+      saved: { options: { ...options, modelType: entry.spec.name, data: file, schema }, dataPath: dataPath === undefined ? '' : resolve(dataPath), dataSha256 },
       callbacks: [...(opts.callbacks ?? []), yieldToSignals()],
       resume: resume?.state,
     });
@@ -142,8 +150,8 @@ export interface SampleTableOptions {
   force?: boolean;
   /** Static attributes every entity must have: column → value, as in the data (`--where kind=A`). */
   where?: Record<string, string | number | boolean>;
-  /** One entity per request: its static attributes, column → value (`--given attributes.csv` reads them). `source` names them in errors (default "given"). */
-  given?: { rows: Record<string, string | number | boolean>[]; source?: string };
+  /** One entity per request: its static attributes, column → value (`--given attributes.csv` reads them). `source` names them in errors (default "given"), `lines[i]` request i's line in it. */
+  given?: { rows: Record<string, string | number | boolean>[]; source?: string; lines?: number[] };
 }
 
 /** How many candidates per requested entity a request may draw before its attributes are set by hand. */
@@ -176,7 +184,7 @@ export function sampleTable(opts: SampleTableOptions): { csv: string; entities: 
     const model = loaded.model as unknown as TableGan;
     const text = (r: Record<string, string | number | boolean>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v)]));
     const source = opts.given?.source ?? 'given';
-    const requests = opts.given ? opts.given.rows.map((r, i) => staticTargets(layout, text(r), `${source}:${i + 2}`)) : opts.where ? [staticTargets(layout, text(opts.where), '--where')] : null;
+    const requests = opts.given ? opts.given.rows.map((r, i) => staticTargets(layout, text(r), `${source}:${opts.given!.lines?.[i] ?? i + 1}`)) : opts.where ? [staticTargets(layout, text(opts.where), '--where')] : null;
     const { statics, forced } = requests ? drawStatics(model, requests, count, layout, runStream(seed, 'conditions')) : { statics: null, forced: 0 };
     const S = model.staticSlots;
     const items = model.sample(count, new Rng(seed), 256, (z, start) =>

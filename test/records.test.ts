@@ -13,7 +13,7 @@ import { inferSchema, missingTest, NA_TOKENS } from '../src/data/schema.js';
 import { parseJsonTable, tableFromColumns, tableFromRecords, tableToRecords } from '../src/data/records.js';
 import { trainTable, sampleRecords } from '../src/table-pipeline.js';
 import { mixedPanel } from '../src/data/mixed-panel.js';
-import { engine, tempDir, runCli, listFiles } from './helpers.js';
+import { engine, tempDir, runCli, listFiles, STOCK_CSV } from './helpers.js';
 
 before(engine);
 
@@ -43,7 +43,22 @@ test('columns and records in memory: a Date is its ISO string, NaN is missing; u
   assert.throws(() => tableFromRecords([{ a: Infinity }], 'records'), /^TsganError: records:1:1: record 1, key "a": Infinity is not a finite number$/);
   assert.throws(() => tableFromRecords({ a: 1 }, 'records'), /^TsganError: records: expected an array of records \(objects of column → value\), got object$/);
   assert.throws(() => tableFromRecords([], 'records'), /^TsganError: records: no records$/);
-  assert.throws(() => tableFromRecords([{ '': 1 }], 'records'), /^TsganError: records:1:1: empty column name in the header$/);
+  assert.throws(() => tableFromRecords([{ '': 1 }], 'records'), /^TsganError: records:1: record 1, key "": empty column name$/);
+});
+
+test('JSON edge cases: small numbers keep their decimals, keys are trimmed, numeric codes stay strings, and unsafe or sparse input is refused by name', () => {
+  assert.deepEqual(tableFromRecords([{ p: 1e-7, q: -2.5e-8, r: 3e21 }], 'r').rows[0].fields, ['0.0000001', '-0.000000025', '3e+21']);
+  assert.deepEqual(tableFromRecords([{ ' a ': 1, b: 2 }], 'r').header, ['a', 'b']);
+  assert.throws(() => tableFromRecords([{ a: 1 }, { ' a': 2 }], 'r'), /^TsganError: r:2: record 2: key " a" is the column "a" again \(keys are compared trimmed\)$/);
+  assert.throws(() => tableFromRecords(JSON.parse('[{"__proto__": 1}]'), 'r'), /^TsganError: r:1: record 1, key "__proto__": column name "__proto__" is reserved; rename the column$/);
+  assert.throws(() => tableFromRecords([{ id: 9007199254740993 }], 'r'), /^TsganError: r:1:1: record 1, key "id": 9007199254740992 is a whole number beyond 2\^53, which JavaScript cannot hold exactly; write it as a string$/);
+  assert.throws(() => tableFromRecords([{}, {}], 'r'), /^TsganError: r: no record has a key; expected records of column → value$/);
+  const sparse = Array.from({ length: 2000 }, (_, i) => ({ [`k${i}`]: i }));
+  assert.throws(() => tableFromRecords(sparse, 'r'), /^TsganError: r: 2000 records hold 2000 different keys, most of them absent from most records; give every record the same keys$/);
+  // Codes written with leading zeros are categories written as strings, and come back so; plain numbers come back as numbers.
+  const t = tableFromRecords(Array.from({ length: 60 }, (_, i) => ({ code: ['01', '02', '03'][i % 3], level: [1, 2, 3][i % 3], x: i / 7 })), 'r');
+  const back = tableToRecords(t, inferSchema(t), missingTest(NA_TOKENS));
+  assert.deepEqual([back[0].code, back[0].level], ['01', 1]);
 });
 
 test('a bad JSON file is one line naming the file (and the record\'s line), exit 2', async () => {
@@ -52,6 +67,8 @@ test('a bad JSON file is one line naming the file (and the record\'s line), exit
     ['[{"a":1},', /bad\.json: not valid JSON \(/],
     ['{"a":[1,2]}', /bad\.json: expected an array of records \(objects of column → value\), got object$/],
     ['[\n{"a":1},\n  [1, 2]\n]', /bad\.json:3: record 2 is not an object of column → value$/],
+    ['[{"a":1},\n5,\n{"a":2}]', /bad\.json:2: record 2 is not an object of column → value$/],
+    ['[\n{"a":1},\n{"a":2},\n{"a":3,"b\\u0007":4}\n]', /bad\.json:4: record 3, key "b\\x07": column name "b\\x07" holds a control character$/],
     ['[\n{"a":1},\n{"a":{"deep":true}}\n]', /bad\.json:3:1: record 2, key "a": expected a string, number, boolean or null, got an object$/],
     ['  ', /bad\.json: empty file \(expected a JSON array of records\)$/],
   ];
@@ -80,4 +97,14 @@ test('the library fits a table model on records in memory and samples records ty
   assert.ok(samples.every((r) => r.kind === 'B' && typeof r.size === 'number' && typeof r.count === 'number' && Number.isInteger(r.count) && typeof r.flag === 'boolean'));
   assert.ok(samples.every((r) => typeof r.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(r.date as string)));
   assert.deepEqual(sampleRecords({ model: out, count: 4, seed: 2, where: { kind: 'B' } }), samples);
+});
+
+test('JSON samples are for table models: a window model refuses --out *.json before it samples', async () => {
+  const dir = tempDir();
+  const model = join(dir, 'm');
+  assert.equal((await runCli(['train', '--data', STOCK_CSV, '--iterations', '2', '--seq-len', '4', '--batch-size', '8', '--out', model])).code, 0);
+  const r = await runCli(['sample', '--model', model, '--count', '3', '--out', join(dir, 's.json')]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--out .*s\.json: JSON is written for table models \(dgan\); .* holds a model of sequences, whose samples are CSV\n$/);
+  assert.ok(!listFiles(dir).includes('s.json'));
 });

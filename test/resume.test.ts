@@ -92,22 +92,37 @@ test('an RGAN stopped three times and resumed (weight average, evaluations, moni
   assert.equal(meta.history.iteration.length, 30);
 });
 
-test('a dgan (whole tables) stopped twice and resumed writes the same files; the checkpoint keeps its schema', async () => {
-  const data = join(tempDir(), 'panel.csv');
-  writeFileSync(data, mixedPanel({ entities: 30, minLength: 5, maxLength: 12, seed: 3 }).csv);
-  const opts: Omit<TrainTableOptions, 'out'> = { data, modelType: 'dgan', iterations: 16, seed: 4, model: { hidden: 8, attributeHidden: [8], dHidden: [16], auxHidden: [8], batchSize: 10, ema: 0.9 } };
-  const { straight, resumed } = await stopAndResume(opts, [3, 11], trainTable);
-  assert.deepEqual(files(resumed), files(straight));
-  assert.ok(JSON.parse(readFileSync(join(resumed, 'tsgan.json'), 'utf8')).table.schema.columns.length === 10);
-  // The table's checkpoint holds the schema it encoded the data with, and the data's hash.
-  const interrupt = { requested: false };
-  const dir = join(tempDir(), 'm');
-  await assert.rejects(trainTable({ ...opts, out: dir, interrupt, callbacks: [interruptAt(2, interrupt)] }), /interrupted at iteration 2 of 16/);
-  const state = JSON.parse(readFileSync(join(dir, 'checkpoint', 'state.json'), 'utf8'));
-  assert.equal(state.options.schema.columns[0].name, 'site');
-  writeFileSync(data, readFileSync(data, 'utf8') + '\n');
-  await assert.rejects(resumeTraining(dir), /panel\.csv: is not the file this training started on \(its contents changed\); resume needs the same data/);
+test('a dgan (whole tables) stopped twice and resumed writes the same files; the checkpoint keeps its schema and finds its data again', async () => {
+  const home = process.cwd();
+  const here = tempDir();
+  writeFileSync(join(here, 'panel.csv'), mixedPanel({ entities: 30, minLength: 5, maxLength: 12, seed: 3 }).csv);
+  // The data named relative to the working directory, and the model type left to its default, as a library user may.
+  process.chdir(here);
+  const opts: Omit<TrainTableOptions, 'out'> = { data: 'panel.csv', iterations: 16, seed: 4, model: { hidden: 8, attributeHidden: [8], dHidden: [16], auxHidden: [8], batchSize: 10, ema: 0.9 } };
+  try {
+    const { straight, resumed } = await stopAndResume(opts, [3, 11], trainTable);
+    assert.deepEqual(files(resumed), files(straight));
+    const meta = JSON.parse(readFileSync(join(resumed, 'tsgan.json'), 'utf8'));
+    assert.equal(meta.data.file, 'panel.csv');
+    assert.equal(meta.table.schema.columns.length, 10);
+
+    // The checkpoint holds the schema it encoded the data with; a broken one is named in state.json, and changed data are refused.
+    const interrupt = { requested: false };
+    const dir = join(here, 'm');
+    await assert.rejects(trainTable({ ...opts, out: dir, interrupt, callbacks: [interruptAt(2, interrupt)] }), /interrupted at iteration 2 of 16/);
+    const statePath = join(dir, 'checkpoint', 'state.json');
+    const state = JSON.parse(readFileSync(statePath, 'utf8'));
+    assert.deepEqual([state.options.modelType, state.options.schema.columns[0].name], ['dgan', 'site']);
+    state.options.schema.columns[0].role = 'boss';
+    writeFileSync(statePath, JSON.stringify(state));
+    await assert.rejects(resumeTraining(dir), (e: unknown) => e instanceof TsganError && /checkpoint[\\/]state\.json: options\.schema: columns\[0\]\.role: must be one of/.test(e.message));
+    writeFileSync('panel.csv', readFileSync('panel.csv', 'utf8') + '\n');
+    await assert.rejects(resumeTraining(dir), /panel\.csv: is not the file this training started on \(its contents changed\); resume needs the same data/);
+  } finally {
+    process.chdir(home);
+  }
 });
+
 
 test('a TimeGAN stopped in each of its three phases and resumed writes the same files', async () => {
   const { straight, resumed } = await stopAndResume(TIMEGAN, [3, 5, 7, 12, 17]);

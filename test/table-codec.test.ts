@@ -10,7 +10,7 @@ import { parseCsv } from '../src/data/csv.js';
 import { mixedPanel } from '../src/data/mixed-panel.js';
 import { inferSchema } from '../src/data/schema.js';
 import { checkSchemaFits } from '../src/data/schema-file.js';
-import { encodeTable, decodeTable } from '../src/data/table-codec.js';
+import { encodeTable, decodeTable, baseId } from '../src/data/table-codec.js';
 import { Rng } from '../src/random.js';
 import { readFileSync } from 'node:fs';
 import { STOCK_CSV } from './helpers.js';
@@ -90,3 +90,22 @@ test('a date that is not the time column round-trips as a date; a free-text colu
   const asFeature = { ...schema, columns: schema.columns.map((c) => (c.name === 'note' ? { ...c, role: 'feature' as const } : c)) };
   assert.throws(() => encodeTable(real, asFeature), /^TsganError: p\.csv: column "note" is free text, which tsgan cannot generate; make its role "ignored" or its type "categorical"/);
 });
+
+test('a drawn id drawn again is numbered past the names the data already hold, so no two entities share an id', () => {
+  const rows = ['site,day,x'];
+  for (const site of ['north', 'north-2', 'south']) for (let t = 1; t <= 3; t++) rows.push(`${site},${t},${t * 1.5}`);
+  const table = parseCsv(rows.join('\n') + '\n', 'sites.csv');
+  const schema = inferSchema(table);
+  assert.deepEqual([schema.columns[0].drawn, schema.columns[0].categories], [true, ['north', 'north-2', 'south']]);
+  const enc = encodeTable(table, schema);
+  // Every entity draws the first entity's attributes: north, three times.
+  const A = enc.layout.attributes.length;
+  const attributes = Float64Array.from({ length: 3 * A }, (_, i) => enc.attributes[i % A]);
+  const out = parseCsv(decodeTable({ ...enc, attributes }, enc.layout), 'out.csv');
+  assert.deepEqual([...new Set(out.rows.map((r) => r.fields[0]))], ['north', 'north-3', 'north-4']);
+  assert.deepEqual(baseIds(out.rows.map((r) => r.fields[0]), new Set(schema.columns[0].categories)), ['north']);
+});
+
+function baseIds(ids: string[], names: Set<string>): string[] {
+  return [...new Set(ids.map((id) => baseId(id, names)))];
+}

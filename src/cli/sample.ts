@@ -55,12 +55,15 @@ export async function sampleCommand(args: string[]): Promise<number> {
   checkOutFile(opts.out, Boolean(opts.force), '--out', { inputs: [['--model', opts.model], ['--given', given]] });
   const learns = modelEntry(readModelMeta(opts.model).model).learns;
   if (learns !== 'tables' && (where !== undefined || given !== undefined)) throw new TsganError(`--${where !== undefined ? 'where' : 'given'} is for table models (dgan); ${opts.model} holds a model of ${learns}`);
+  if (learns !== 'tables' && /\.json$/i.test(opts.out)) throw new TsganError(`--out ${opts.out}: JSON is written for table models (dgan); ${opts.model} holds a model of ${learns}, whose samples are CSV`);
   await startEngine({ backend });
   if (learns === 'tables') {
     const table = given === undefined ? undefined : readTableFile(given);
-    const rows = table?.rows.map((r) => Object.fromEntries(table.header.map((h, j) => [h, r.fields[j]])));
+    // A blank cell (or a key a JSON record lacks) leaves that attribute to the generator; NA asks for a missing one.
+    const rows = table?.rows.map((r) => Object.fromEntries(table.header.map((h, j) => [h, r.fields[j]]).filter(([, v]) => v.trim() !== '')));
     if (table && rows!.length === 0) throw new TsganError(`${given}: has a header but no rows`);
-    const r = sampleTable({ ...opts, where: where === undefined ? undefined : parseWhere(where), given: table ? { rows: rows!, source: given! } : undefined });
+    const request = table ? { rows: rows!, source: given!, lines: table.rows.map((r) => r.line) } : undefined;
+    const r = sampleTable({ ...opts, where: where === undefined ? undefined : parseWhere(where), given: request });
     if (r.forced > 0) stderr().write(`tsgan: warning: ${r.forced} of ${r.entities} entities did not come up with the requested categories in ${MAX_DRAWS} draws each; their categories were set by hand\n`);
     stdout().write(`wrote ${r.entities} entities (${r.rows} rows) to ${opts.out}\n`);
     return 0;

@@ -83,13 +83,22 @@ export function parseCsvRecords(text: string, file: string): CsvRecord[] {
   return records;
 }
 
+/** What is wrong with a column name, or null: empty, a control character, or a name no object may have. */
+export function badColumnName(name: string): string | null {
+  if (name === '') return 'empty column name in the header';
+  // A line break or escape in a name would split or garble every message that names the column.
+  if (/[\x00-\x08\x0a-\x1f\x7f]/.test(name)) return `column name ${showCell(name)} holds a control character`;
+  // An object keyed by column names would take this one as its prototype.
+  if (name === '__proto__') return 'column name "__proto__" is reserved; rename the column';
+  return null;
+}
+
 /** Column names: none empty, none with a control character, none twice; the first bad one named by `file:line:column`. */
 export function checkHeader(header: string[], file: string, line: number): void {
   const seen = new Map<string, number>();
   header.forEach((name, j) => {
-    if (name === '') throw new TsganError(`${locate(file, line, j + 1)}: empty column name in the header`);
-    // A line break or escape in a name would split or garble every message that names the column.
-    if (/[\x00-\x08\x0a-\x1f\x7f]/.test(name)) throw new TsganError(`${locate(file, line, j + 1)}: column name ${showCell(name)} holds a control character`);
+    const bad = badColumnName(name);
+    if (bad) throw new TsganError(`${locate(file, line, j + 1)}: ${bad}`);
     const prev = seen.get(name);
     if (prev !== undefined) {
       throw new TsganError(`${locate(file, line, j + 1)}: duplicate column name ${showCell(name)} (also column ${prev + 1})`);

@@ -7,7 +7,7 @@
  * JSON types its schema implies.
  */
 import { TsganError, locate } from '../errors.js';
-import { checkHeader, parseNumber, showCell, type CsvTable } from './csv.js';
+import { badColumnName, parseNumber, showCell, type CsvTable } from './csv.js';
 import type { DataSchema } from './schema.js';
 
 export type Cell = string | number | boolean | null;
@@ -23,7 +23,9 @@ function cell(v: unknown, at: () => string): string {
   if (typeof v === 'number') {
     if (Number.isNaN(v)) return '';
     if (!Number.isFinite(v)) throw new TsganError(`${at()}: ${v} is not a finite number`);
-    return String(v);
+    // JSON.parse has already rounded a whole number past 2^53: two ids could now be one.
+    if (Number.isInteger(v) && !Number.isSafeInteger(v) && Math.abs(v) < 1e21) throw new TsganError(`${at()}: ${v} is a whole number beyond 2^53, which JavaScript cannot hold exactly; write it as a string`);
+    return plain(v);
   }
   if (v instanceof Date) {
     if (Number.isNaN(v.getTime())) throw new TsganError(`${at()}: an invalid Date`);
@@ -31,6 +33,16 @@ function cell(v: unknown, at: () => string): string {
   }
   throw new TsganError(`${at()}: expected a string, number, boolean or null, got ${Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : typeof v}`);
 }
+
+/** A number as a CSV would hold it: without an exponent where JavaScript writes one for a small value (1e-7 → 0.0000001), so that its decimals are counted. */
+function plain(v: number): string {
+  const s = String(v);
+  const m = /^(-?\d+)(?:\.(\d+))?e-(\d+)$/.exec(s);
+  return m ? v.toFixed(Math.min(100, (m[2] ?? '').length + Number(m[3]))) : s;
+}
+
+/** Keys × records beyond which sparse records are refused (a table of N records with N different keys would hold N² cells). */
+const MAX_SPARSE_CELLS = 1_000_000;
 
 /**
  * Records → a table: the columns are every key, in the order first seen; a
@@ -41,23 +53,35 @@ export function tableFromRecords(records: unknown, file: string, lines?: number[
   if (!Array.isArray(records)) throw new TsganError(`${file}: expected an array of records (objects of column → value), got ${records === null ? 'null' : typeof records}`);
   if (records.length === 0) throw new TsganError(`${file}: no records`);
   const lineOf = (i: number) => lines?.[i] ?? i + 1;
-  const header: string[] = [];
-  const index = new Map<string, number>();
+  // Column names as a CSV header's are read (trimmed); each key is checked at the first record that has it.
+  const keys: string[] = [];
+  const known = new Set<string>();
+  const names = new Map<string, string>();
+  let values = 0;
   records.forEach((r, i) => {
     if (r === null || typeof r !== 'object' || Array.isArray(r)) throw new TsganError(`${locate(file, lineOf(i))}: record ${i + 1} is not an object of column → value`);
     for (const k of Object.keys(r)) {
-      if (!index.has(k)) {
-        index.set(k, header.length);
-        header.push(k);
-      }
+      values++;
+      if (known.has(k)) continue;
+      const name = k.trim();
+      const twin = names.get(name);
+      if (twin !== undefined) throw new TsganError(`${locate(file, lineOf(i))}: record ${i + 1}: key ${showCell(k)} is the column ${showCell(twin)} again (keys are compared trimmed)`);
+      const bad = badColumnName(name);
+      if (bad) throw new TsganError(`${locate(file, lineOf(i))}: record ${i + 1}, key ${showCell(k)}: ${bad.replace(' in the header', '')}`);
+      names.set(name, k);
+      known.add(k);
+      keys.push(k);
     }
   });
-  checkHeader(header, file, lineOf(0));
+  if (keys.length === 0) throw new TsganError(`${file}: no record has a key; expected records of column → value`);
+  if (keys.length * records.length > Math.max(MAX_SPARSE_CELLS, 10 * values)) {
+    throw new TsganError(`${file}: ${records.length} records hold ${keys.length} different keys, most of them absent from most records; give every record the same keys`);
+  }
   const rows = records.map((r: Record<string, unknown>, i) => ({
     line: lineOf(i),
-    fields: header.map((k, j) => cell(r[k], () => `${locate(file, lineOf(i), j + 1)}: record ${i + 1}, key ${showCell(k)}`)),
+    fields: keys.map((k, j) => cell(Object.hasOwn(r, k) ? r[k] : undefined, () => `${locate(file, lineOf(i), j + 1)}: record ${i + 1}, key ${showCell(k)}`)),
   }));
-  return { file, header, headerLine: lineOf(0), rows };
+  return { file, header: keys.map((k) => k.trim()), headerLine: lineOf(0), rows };
 }
 
 /** Columns (name → values, all of one length) → a table. */
@@ -76,23 +100,29 @@ export function tableFromInput(data: TableInput, file = 'records'): CsvTable {
   return Array.isArray(data) ? tableFromRecords(data, file) : tableFromColumns(data as Record<string, unknown[]>, file);
 }
 
-/** The line each top-level record of a JSON array starts on (strings and nesting skipped). */
+/** The line each element of a top-level JSON array starts on, records or not (strings and nesting skipped). */
 function recordLines(text: string): number[] {
   const out: number[] = [];
   let line = 1;
   let depth = 0;
   let inString = false;
+  let expecting = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '\n') line++;
     if (inString) {
       if (c === '\\') i++;
       else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '[' || c === '{') {
-      if (depth === 1) out.push(line);
-      depth++;
-    } else if (c === ']' || c === '}') depth--;
+      continue;
+    }
+    if (depth === 1 && expecting && !/\s/.test(c) && c !== ']') {
+      out.push(line);
+      expecting = false;
+    }
+    if (c === '"') inString = true;
+    else if (c === '[' || c === '{') expecting = ++depth === 1;
+    else if (c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 1) expecting = true;
   }
   return out;
 }
@@ -116,7 +146,7 @@ function jsonType(schema: DataSchema, name: string): 'number' | 'boolean' | 'str
   const cats = c.categories ?? [];
   // Categories written as numbers (a cluster 0–5) or as JSON's true/false stay so.
   if (c.type === 'boolean' && cats.every((k) => k === 'true' || k === 'false')) return 'boolean';
-  if (c.type === 'categorical' && cats.length > 0 && cats.every((k) => parseNumber(k) !== null)) return 'number';
+  if (c.type === 'categorical' && cats.length > 0 && cats.every((k) => String(parseNumber(k)) === k)) return 'number';
   return 'string';
 }
 

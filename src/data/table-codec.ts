@@ -122,7 +122,7 @@ export function encodeTable(table: CsvTable, schema: DataSchema): EncodedTable {
     for (const v of cells[c.name]) if (isMissing(v)) spellings.set(v, (spellings.get(v) ?? 0) + 1);
     if (spellings.size > 0) missingAs[c.name] = [...spellings].sort((a, b) => b[1] - a[1])[0][0];
   }
-  const hasMissing = (c: ColumnSchema) => c.name in missingAs;
+  const hasMissing = (c: ColumnSchema) => Object.hasOwn(missingAs, c.name);
   const ranges: Record<string, [number, number]> = {};
   for (const c of used.filter(isNumeric)) ranges[c.name] = rangeOf(cells[c.name].filter((v) => !isMissing(v)).map((v) => numberOf(c, v)));
 
@@ -239,7 +239,7 @@ export function decodeTable(enc: Omit<EncodedTable, 'layout'>, layout: CodecLayo
     return out;
   };
   const drawnId = schema.columns.find((c) => c.role === 'id' && c.drawn === true);
-  const drawnIds = uniqueIds();
+  const drawnIds = uniqueIds(drawnId?.categories ?? []);
   for (let e = 0; e < enc.entities; e++) {
     const attr = byColumn(attributes, enc.attributes, e * A);
     const lengthSlot = attr.get('')!.find((s) => s.slot.kind === 'length')!;
@@ -280,22 +280,25 @@ export function decodeTable(enc: Omit<EncodedTable, 'layout'>, layout: CodecLayo
  * ("north", "north-2", …), so that the rows of two entities never merge.
  * `baseId` reads the name back.
  */
-function uniqueIds(): { next: (name: string) => string } {
-  const seen = new Map<string, number>();
+function uniqueIds(names: readonly string[]): { next: (name: string) => string } {
+  const taken = new Set<string>();
+  const known = new Set(names);
   return {
     next: (name) => {
-      const k = (seen.get(name) ?? 0) + 1;
-      seen.set(name, k);
-      return k === 1 ? name : `${name}-${k}`;
+      // The first draw keeps the name; a later one takes the next number that is neither written nor a name of its own (the data may hold north-2).
+      let id = name;
+      for (let k = 2; taken.has(id) || (id !== name && known.has(id)); k++) id = `${name}-${k}`;
+      taken.add(id);
+      return id;
     },
   };
 }
 
 /** A drawn id's name: `id` itself when it is one of `names`, else without uniqueIds' running number. */
-export function baseId(id: string, names: readonly string[]): string {
-  if (names.includes(id)) return id;
+export function baseId(id: string, names: ReadonlySet<string>): string {
+  if (names.has(id)) return id;
   const m = /^(.*)-\d+$/.exec(id);
-  return m && names.includes(m[1]) ? m[1] : id;
+  return m && names.has(m[1]) ? m[1] : id;
 }
 
 function cellOf(c: ColumnSchema, g: { slot: Slot; x: number }[], range: [number, number], layout: CodecLayout, flag: (x: number) => boolean): string {

@@ -36,6 +36,9 @@ export interface Dataset {
 /** The largest CSV tsgan reads: what one JavaScript string can hold, about 512 MiB. */
 export const MAX_CSV_BYTES = 2 ** 29 - 2 ** 16;
 
+/** The largest JSON file tsgan reads: its parsed records take several times its size in memory. */
+export const MAX_JSON_BYTES = 2 ** 26;
+
 /** A data file's bytes: a regular file (a link to one is followed) of at most `max` bytes, checked before reading. */
 export function readDataFile(file: string, max = MAX_CSV_BYTES): Buffer {
   try {
@@ -54,9 +57,9 @@ export function readDataFile(file: string, max = MAX_CSV_BYTES): Buffer {
 
 /** A data file as a table: CSV with a header row, or (named *.json) a JSON array of records. */
 export function readTableFile(file: string): CsvTable {
-  const bytes = readDataFile(file);
-  const text = decodeUtf8(bytes, file);
   const json = /\.json$/i.test(file);
+  const bytes = readDataFile(file, json ? MAX_JSON_BYTES : MAX_CSV_BYTES);
+  const text = decodeUtf8(bytes, file);
   if (text.trim() === '') throw new TsganError(`${file}: empty file (expected ${json ? 'a JSON array of records' : 'a header row and data rows'})`);
   return json ? parseJsonTable(text, file) : parseCsv(text, file);
 }

@@ -9,13 +9,11 @@
  * logistic regression so that the score needs no seed.
  */
 import { parseNumber } from '../data/csv.js';
-import { isStatic, type ColumnSchema, type DataSchema } from '../data/schema.js';
+import type { ColumnSchema, DataSchema } from '../data/schema.js';
+import type { Side } from './table.js';
 
 /** A table read by entity: a column's trimmed cells, and each entity's row indices in order. */
-export interface EntityColumns {
-  col: (name: string) => string[];
-  entities: number[][];
-}
+export type EntityColumns = Pick<Side, 'col' | 'entities'>;
 
 export interface AttributeRecovery {
   /** Accuracy on held-out real entities (FOLDS-fold cross-validation). */
@@ -29,6 +27,10 @@ export interface AttributeRecovery {
 export const FOLDS = 5;
 /** Fewer real entities than this, or one value only: no classifier. */
 export const MIN_ENTITIES = 10;
+/** More values than this: no classifier (a name per entity says nothing a series could carry, and the cost grows with the values). */
+export const MAX_LEVELS = 50;
+/** The classifier learns from at most this many real entities (every k-th), so that its cost stays bounded. */
+export const MAX_ENTITIES = 2000;
 const STEPS = 300;
 const LEARNING_RATE = 0.5;
 const L2 = 1e-2;
@@ -101,8 +103,9 @@ function fit(x: number[][], y: number[], classes: number): (row: number[]) => nu
  */
 export function attributeRecovery(real: EntityColumns, synthetic: EntityColumns, schema: DataSchema, isMissing: (c: string) => boolean): Record<string, AttributeRecovery> {
   const features = schema.columns.filter((c) => c.role === 'feature');
-  const targets = schema.columns.filter((c) => isStatic(c) && (c.type === 'categorical' || c.type === 'boolean'));
-  const out: Record<string, AttributeRecovery> = {};
+  // Static attributes only: a drawn id is one entity per value in the real table, so no held-out entity shares its value.
+  const targets = schema.columns.filter((c) => c.role === 'attribute' && (c.type === 'categorical' || c.type === 'boolean'));
+  const out: Record<string, AttributeRecovery> = Object.create(null);
   if (features.length === 0 || targets.length === 0) return out;
   const xr = summaries(real, features, isMissing);
   const xs = summaries(synthetic, features, isMissing);
@@ -110,8 +113,10 @@ export function attributeRecovery(real: EntityColumns, synthetic: EntityColumns,
     const values = real.col(c.name);
     const labels = real.entities.map((rows) => values[rows[0]]);
     const levels = [...new Set(labels.filter((v) => !isMissing(v)))];
-    const keep = labels.map((v, i) => i).filter((i) => !isMissing(labels[i]));
-    if (keep.length < MIN_ENTITIES || levels.length < 2) continue;
+    const present = labels.map((v, i) => i).filter((i) => !isMissing(labels[i]));
+    const stride = Math.ceil(present.length / MAX_ENTITIES);
+    const keep = present.filter((_, k) => k % stride === 0);
+    if (keep.length < MIN_ENTITIES || levels.length < 2 || levels.length > MAX_LEVELS) continue;
     const y = keep.map((i) => levels.indexOf(labels[i]));
     const x = keep.map((i) => xr[i]);
     let right = 0;

@@ -16,7 +16,7 @@ import { readModelMeta } from '../load.js';
 import { checkLayout } from '../io/table-layout.js';
 import { TsganError } from '../errors.js';
 import { join } from 'node:path';
-import { compareTables, type TableComparison } from './table.js';
+import { compareTables, measureRows, type TableComparison } from './table.js';
 
 export interface TableEvalOptions {
   real: string;
@@ -65,25 +65,10 @@ function modelSchema(opts: TableEvalOptions): DataSchema {
   return checkLayout(meta.table, join(opts.model!, 'tsgan.json')).schema;
 }
 
-const f3 = (x: number) => x.toFixed(3);
-
-/** The comparison as lines for a terminal: one per measure, the largest differences. */
+/** The comparison as lines for a terminal: entities, lengths, then one line per column with its measures. */
 export function formatTableComparison(r: TableComparison): string {
-  const lines: [string, string][] = [['entities', `${r.entities.real} real, ${r.entities.synthetic} synthetic`]];
-  if (r.lengths) lines.push(['lengths', `KS ${f3(r.lengths.ks)} (mean ${r.lengths.real.toFixed(1)} real, ${r.lengths.synthetic.toFixed(1)} synthetic)`]);
-  const columns = new Set([...Object.keys(r.categories), ...Object.keys(r.numeric), ...Object.keys(r.missing)]);
-  for (const c of columns) {
-    const parts: string[] = [];
-    if (r.categories[c]) parts.push(`category shares ±${f3(r.categories[c].maxDiff)}`);
-    if (r.transitions[c]) parts.push(`transitions ±${f3(r.transitions[c].maxDiff)}`);
-    if (r.numeric[c]) parts.push(`KS ${f3(r.numeric[c].ks)}`);
-    const a = r.attributes[c];
-    if (a) parts.push(`told from the series ${f3(a.synthetic)} synthetic, ${f3(a.heldOut)} held-out real (chance ${f3(a.chance)})`);
-    if (r.zeros[c]) parts.push(`zeros ${f3(r.zeros[c].real)} real, ${f3(r.zeros[c].synthetic)} synthetic`);
-    const m = r.missing[c];
-    if (m && (m.real > 0 || m.synthetic > 0)) parts.push(`missing ${f3(m.real)} real, ${f3(m.synthetic)} synthetic`);
-    if (parts.length > 0) lines.push([c, parts.join('; ')]);
-  }
-  const w = lines.reduce((a, [k]) => Math.max(a, k.length), 0);
-  return lines.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n';
+  const lines = new Map<string, string[]>();
+  for (const m of measureRows(r)) lines.set(m.column, [...(lines.get(m.column) ?? []), m.measure === '' ? m.value : `${m.measure} ${m.value}`]);
+  const w = [...lines.keys()].reduce((a, k) => Math.max(a, k.length), 0);
+  return [...lines].map(([k, parts]) => `${k.padEnd(w)}  ${parts.join('; ')}`).join('\n') + '\n';
 }

@@ -56,7 +56,8 @@ export function side(table: CsvTable, schema: DataSchema, label: string): Side {
   };
   const id = schema.columns.find((c) => c.role === 'id');
   // A drawn id is read as the name it was drawn as (north-2 is a north).
-  const col = (name: string) => (id?.drawn && name === id.name ? raw(name).map((v) => baseId(v, id.categories ?? [])) : raw(name));
+  const names = new Set(id?.categories ?? []);
+  const col = (name: string) => (id?.drawn && name === id.name ? raw(name).map((v) => baseId(v, names)) : raw(name));
   const groups = new Map<string, number[]>();
   const ids = id ? raw(id.name) : table.rows.map(() => '');
   ids.forEach((v, i) => {
@@ -68,7 +69,8 @@ export function side(table: CsvTable, schema: DataSchema, label: string): Side {
 }
 
 function shares(values: string[]): Record<string, number> {
-  const out: Record<string, number> = {};
+  // No prototype: a category may be called "constructor".
+  const out: Record<string, number> = Object.create(null);
   for (const v of values) out[v] = (out[v] ?? 0) + 1 / values.length;
   return out;
 }
@@ -92,7 +94,7 @@ function transitions(s: Side, values: string[], isMissing: (c: string) => boolea
       m.set(b, (m.get(b) ?? 0) + 1);
     }
   }
-  const out: Record<string, number> = {};
+  const out: Record<string, number> = Object.create(null);
   for (const [a, m] of counts) {
     const n = [...m.values()].reduce((x, y) => x + y, 0);
     for (const [b, c] of m) out[`${a} → ${b}`] = c / n;
@@ -116,11 +118,11 @@ export function compareTables(real: CsvTable, synthetic: CsvTable, schema: DataS
   const out: TableComparison = {
     entities: { real: R.entities.length, synthetic: S.entities.length },
     lengths: hasId ? { real: mean(lengthsOf(R)), synthetic: mean(lengthsOf(S)), ks: ecdfDistances(lengthsOf(R), lengthsOf(S)).ks } : null,
-    categories: {},
-    transitions: {},
-    missing: {},
-    zeros: {},
-    numeric: {},
+    categories: Object.create(null),
+    transitions: Object.create(null),
+    missing: Object.create(null),
+    zeros: Object.create(null),
+    numeric: Object.create(null),
     attributes: hasId ? attributeRecovery(R, S, schema, isMissing) : {},
   };
   const used = schema.columns.filter((c) => c.role !== 'ignored' && (c.role !== 'id' || isStatic(c)));
@@ -148,4 +150,44 @@ function categorical(out: TableComparison, c: ColumnSchema, R: Side, S: Side, r:
   const present = (v: string[]) => v.filter((x) => !isMissing(x));
   out.categories[c.name] = compareShares(shares(present(r)), shares(present(s)));
   if (c.role === 'feature') out.transitions[c.name] = compareShares(transitions(R, r, isMissing), transitions(S, s, isMissing));
+}
+
+/** One measure of a comparison, as the terminal and the report show it. */
+export interface MeasureRow {
+  /** The column, or "entities" / "lengths". */
+  column: string;
+  measure: string;
+  value: string;
+  /** What it means, in a phrase (for the report). */
+  meaning: string;
+}
+
+const f3 = (x: number) => x.toFixed(3);
+
+/** Every measure of `r`, column by column: entities and lengths first. */
+export function measureRows(r: TableComparison): MeasureRow[] {
+  const out: MeasureRow[] = [{ column: 'entities', measure: '', value: `${r.entities.real} real, ${r.entities.synthetic} synthetic`, meaning: 'how many entities each table holds' }];
+  if (r.lengths) {
+    out.push({ column: 'lengths', measure: 'KS', value: `${f3(r.lengths.ks)} (mean ${r.lengths.real.toFixed(1)} real, ${r.lengths.synthetic.toFixed(1)} synthetic)`, meaning: 'largest gap between the two distributions of rows per entity' });
+  }
+  const columns = new Set([...Object.keys(r.categories), ...Object.keys(r.numeric), ...Object.keys(r.missing)]);
+  const own = <T>(o: Record<string, T>, c: string) => (Object.hasOwn(o, c) ? o[c] : undefined);
+  for (const column of columns) {
+    const add = (measure: string, value: string, meaning: string) => out.push({ column, measure, value, meaning });
+    const cat = own(r.categories, column);
+    if (cat) add('category shares', `±${f3(cat.maxDiff)}`, "largest difference of a category's share, in shares (0.03 is 3 points)");
+    const tr = own(r.transitions, column);
+    if (tr) add('transitions', `±${f3(tr.maxDiff)}`, 'largest difference of P(next | this) within entities');
+    const ks = own(r.numeric, column);
+    if (ks) add('KS', f3(ks.ks), 'largest gap between the real and synthetic distributions of its values');
+    const a = own(r.attributes, column);
+    if (a) {
+      add('told from the series', `${f3(a.synthetic)} synthetic, ${f3(a.heldOut)} held-out real (chance ${f3(a.chance)})`, `a classifier trained on real series predicts ${column}: near the held-out real accuracy, the synthetic series carry it; near chance, they do not (higher is better)`);
+    }
+    const z = own(r.zeros, column);
+    if (z) add('zeros', `${f3(z.real)} real, ${f3(z.synthetic)} synthetic`, 'share of exact zeros (a point mass)');
+    const m = own(r.missing, column);
+    if (m && (m.real > 0 || m.synthetic > 0)) add('missing', `${f3(m.real)} real, ${f3(m.synthetic)} synthetic`, 'share of missing cells');
+  }
+  return out;
 }

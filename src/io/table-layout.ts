@@ -51,6 +51,14 @@ export function checkLayout(raw: unknown, file: string): CodecLayout {
     const bad = layout[key].findIndex((s) => !fits(s, role));
     if (bad >= 0) throw new TsganError(`${file}: table.${key}[${bad}]: column ${describe(layout[key][bad].column)} is not a ${role} column of table.schema`);
   }
+  // Every column the table writes has its slots, the length has one, and the static columns' slots come first (staticSlotCount).
+  for (const c of layout.schema.columns) {
+    const key = isStatic(c) ? 'attributes' : c.role === 'feature' ? 'features' : null;
+    if (key && !layout[key].some((s) => s.column === c.name)) throw new TsganError(`${file}: table.${key}: has no slot for column ${describe(c.name)} of table.schema`);
+  }
+  if (!layout.attributes.some((s) => s.kind === 'length')) throw new TsganError(`${file}: table.attributes: has no length slot`);
+  const statics = layout.attributes.filter((s) => roleOf.get(s.column) === 'attribute').length;
+  if (layout.attributes.slice(0, statics).some((s) => roleOf.get(s.column) !== 'attribute')) throw new TsganError(`${file}: table.attributes: the static columns' slots must come first`);
   const numeric = [...layout.attributes, ...layout.features].filter((s) => ['value', 'min', 'max'].includes(s.kind));
   const noRange = numeric.find((s) => !Object.hasOwn(layout.ranges, s.column));
   if (noRange) throw new TsganError(`${file}: table.ranges: has no range for column ${describe(noRange.column)}`);

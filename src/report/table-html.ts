@@ -12,7 +12,7 @@ import { VERSION } from '../version.js';
 import { parseNumber } from '../data/csv.js';
 import { isStatic, missingTest, type DataSchema } from '../data/schema.js';
 import type { CsvTable } from '../data/csv.js';
-import { side, type Side, type TableComparison } from '../eval/table.js';
+import { measureRows, side, type Side, type TableComparison } from '../eval/table.js';
 import { entitiesChart, histogramChart, sharesChart, type Chart } from './charts.js';
 import { esc, num, renderCharts, reportPage, type Report } from './html.js';
 
@@ -24,23 +24,6 @@ export interface TableReportOptions {
   /** Entities shown per attribute value and side. */
   shown?: number;
   seed?: number;
-}
-
-const f3 = (v: unknown) => num(v, 3);
-
-/** One row per measure: [what, value, what it means]. */
-function rows(r: TableComparison): [string, string, string][] {
-  const out: [string, string, string][] = [['entities', `${num(r.entities.real, 0)} real, ${num(r.entities.synthetic, 0)} synthetic`, 'how many entities each table holds']];
-  if (r.lengths) out.push(['lengths: KS', f3(r.lengths.ks), `largest gap between the two distributions of rows per entity (mean ${num(r.lengths.real, 1)} real, ${num(r.lengths.synthetic, 1)} synthetic)`]);
-  for (const [c, a] of Object.entries(r.attributes)) {
-    out.push([`${c}: told from the series`, `${f3(a.synthetic)} synthetic, ${f3(a.heldOut)} held-out real`, `a classifier trained on real series predicts ${c}; near the held-out real accuracy, the synthetic series carry it; near ${f3(a.chance)} (chance), they do not (higher is better)`]);
-  }
-  for (const [c, v] of Object.entries(r.categories)) out.push([`${c}: category shares`, `±${f3(v.maxDiff)}`, 'largest difference of a category\'s share, in shares (0.03 is 3 points)']);
-  for (const [c, v] of Object.entries(r.transitions)) out.push([`${c}: transitions`, `±${f3(v.maxDiff)}`, 'largest difference of P(next | this) within entities']);
-  for (const [c, v] of Object.entries(r.numeric)) out.push([`${c}: KS`, f3(v.ks), 'largest gap between the real and synthetic distributions of its values']);
-  for (const [c, v] of Object.entries(r.zeros)) out.push([`${c}: zeros`, `${f3(v.real)} real, ${f3(v.synthetic)} synthetic`, 'share of exact zeros (a point mass)']);
-  for (const [c, v] of Object.entries(r.missing)) if (v.real > 0 || v.synthetic > 0) out.push([`${c}: missing`, `${f3(v.real)} real, ${f3(v.synthetic)} synthetic`, 'share of missing cells']);
-  return out;
 }
 
 /** Up to `k` entities of `entities`, drawn with `rng`, in their order. */
@@ -61,7 +44,7 @@ export async function buildTableReport(real: CsvTable, synthetic: CsvTable, sche
     charts.push({ ...h, name: 'lengths', title: 'Entity lengths', caption: 'Rows per entity, as densities on shared bins: the two curves should lie on each other.' });
   }
   if (Object.keys(result.categories).length > 0) charts.push(sharesChart(result.categories));
-  const numeric = schema.columns.filter((c) => c.name in result.numeric);
+  const numeric = schema.columns.filter((c) => Object.hasOwn(result.numeric, c.name));
   if (numeric.length > 0) {
     const values = (x: Side, name: string, attribute: boolean) => {
       const cells = x.col(name);
@@ -95,15 +78,15 @@ export async function buildTableReport(real: CsvTable, synthetic: CsvTable, sche
     };
     const gr = groupsOf(R);
     const gs = groupsOf(S);
-    const groups: Record<string, { real: number[][]; synthetic: number[][] }> = {};
+    const groups: Record<string, { real: number[][]; synthetic: number[][] }> = Object.create(null);
     for (const key of [...gr.keys()].slice(0, 6)) {
       groups[key] = { real: some(gr.get(key)!, shown, rng).map((rows) => series(R, rows)), synthetic: some(gs.get(key) ?? [], shown, rng).map((rows) => series(S, rows)) };
     }
     charts.push(entitiesChart(by?.name ?? 'entity', feature.name, groups));
   }
   const { images, figures } = await renderCharts(charts);
-  const table = rows(result)
-    .map(([name, value, meaning]) => `<tr><td>${esc(name)}</td><td class="num">${esc(value)}</td><td>${esc(meaning)}</td></tr>`)
+  const table = measureRows(result)
+    .map((m) => `<tr><td>${esc(m.measure === '' ? m.column : `${m.column}: ${m.measure}`)}</td><td class="num">${esc(m.value)}</td><td>${esc(m.meaning)}</td></tr>`)
     .join('\n');
   const body = `<h1>Synthetic table evaluation</h1>
 <p class="meta"><b>${esc(opts.syntheticName)}</b> (${num(result.entities.synthetic, 0)} entities) against <b>${esc(opts.realName)}</b> (${num(result.entities.real, 0)} entities), column by column as ${opts.model !== undefined ? `the schema of model <code>${esc(opts.model)}</code>` : 'the schema'} describes them. tsgan ${esc(VERSION)}.</p>
