@@ -77,23 +77,28 @@ export function samplesChart(features: string[], real: number[][][], synthetic: 
     name: 'samples',
     title: 'Sample sequences',
     caption: `${real.length} random real and ${synthetic.length} random synthetic windows per feature, scaled to [0, 1] by the real data's range.`,
+    spec: linesGrid(values, 'feature', features, [260, 90], null, 'sample'),
+  };
+}
+
+/** Lines over steps, one panel per `row` value (in `order`) and source, each line a `detail` value, on one y scale. */
+function linesGrid(values: Row[], row: string, order: string[], [width, height]: [number, number], yTitle: string | null, detail: string): TopLevelSpec {
+  return {
+    $schema: SCHEMA,
+    data: { values },
+    facet: { row: { field: row, type: 'nominal', sort: order, title: null }, column: { field: 'source', type: 'nominal', title: null } },
     spec: {
-      $schema: SCHEMA,
-      data: { values },
-      facet: { row: { field: 'feature', type: 'nominal', sort: features, title: null }, column: { field: 'source', type: 'nominal', title: null } },
-      spec: {
-        width: 260,
-        height: 90,
-        mark: { type: 'line', strokeWidth: 1.2 },
-        encoding: {
-          x: { field: 'step', type: 'quantitative', title: 'step' },
-          y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
-          detail: { field: 'sample', type: 'nominal' },
-          color: { field: 'id', type: 'nominal', legend: null, scale: { scheme: 'tableau10' } },
-        },
+      width,
+      height,
+      mark: { type: 'line', strokeWidth: 1.2 },
+      encoding: {
+        x: { field: 'step', type: 'quantitative', title: 'step' },
+        y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false } },
+        detail: { field: detail, type: 'nominal' },
+        color: { field: 'id', type: 'nominal', legend: null, scale: { scheme: 'tableau10' } },
       },
-      resolve: { scale: { y: 'shared' } },
     },
+    resolve: { scale: { y: 'shared' } },
   };
 }
 
@@ -215,23 +220,7 @@ export function entitiesChart(attribute: string, feature: string, groups: Record
     name: 'entities',
     title: `Entities by ${attribute}`,
     caption: `"${feature}" over the steps of a few real and synthetic entities of each ${attribute}, in the data's units: synthetic entities of a value should move like real ones of the same value.`,
-    spec: {
-      $schema: SCHEMA,
-      data: { values },
-      facet: { row: { field: 'group', type: 'nominal', sort: order.map((v) => `${attribute} = ${v}`), title: null }, column: { field: 'source', type: 'nominal', title: null } },
-      spec: {
-        width: 300,
-        height: 100,
-        mark: { type: 'line', strokeWidth: 1.2 },
-        encoding: {
-          x: { field: 'step', type: 'quantitative', title: 'step' },
-          y: { field: 'value', type: 'quantitative', title: feature, scale: { zero: false } },
-          detail: { field: 'entity', type: 'nominal' },
-          color: { field: 'id', type: 'nominal', legend: null, scale: { scheme: 'tableau10' } },
-        },
-      },
-      resolve: { scale: { y: 'shared' } },
-    },
+    spec: linesGrid(values, 'group', order.map((v) => `${attribute} = ${v}`), [300, 100], feature, 'entity'),
   };
 }
 

@@ -113,9 +113,7 @@ export async function buildReport(data: EvalData, result: EvalResult, opts: Repo
 
   const { images, figures } = await renderCharts(charts);
 
-  const rows = formatEvalRows(result)
-    .map(([name, value, meaning]) => `<tr><td>${esc(name)}</td><td class="num">${esc(value)}</td><td>${esc(meaning)}</td></tr>`)
-    .join('\n');
+  const rows = formatEvalRows(result);
   const warnings =
     result.warnings.length > 0
       ? `<div class="warnings">${result.warnings.map((w) => `<p>⚠ ${esc(w)}</p>`).join('')}</div>`
@@ -134,16 +132,22 @@ export async function buildReport(data: EvalData, result: EvalResult, opts: Repo
 <p class="meta"><b>${esc(opts.syntheticName)}</b> (${num(result.syntheticSequences, 0)} sequences) against <b>${esc(opts.realName)}</b> (${num(result.realSequences, 0)} windows), ${num(seqLen, 0)} steps × ${features.length} features (${esc(features.join(', '))}), scaled by the real data's range. tsgan ${esc(VERSION)}, seed ${num(result.seed, 0)}, ${num(result.repeats, 0)} repeat${result.repeats > 1 ? 's' : ''} of each trained score.</p>
 ${warnings}
 <h2>Metrics</h2>
-<table>
-<thead><tr><th>metric</th><th>value</th><th>what it means (lower is better unless said)</th></tr></thead>
-<tbody>
-${rows}
-</tbody>
-</table>
+${metricsTable('metric', rows)}
 ${model}
 ${figures.join('\n')}
 `);
   return { html, images, charts: charts.map((c) => c.name) };
+}
+
+/** A table of [name, value, what it means] rows, escaped; `head` names the first column. */
+export function metricsTable(head: string, rows: [string, string, string][]): string {
+  const body = rows.map(([name, value, meaning]) => `<tr><td>${esc(name)}</td><td class="num">${esc(value)}</td><td>${esc(meaning)}</td></tr>`).join('\n');
+  return `<table>
+<thead><tr><th>${esc(head)}</th><th>value</th><th>what it means (lower is better unless said)</th></tr></thead>
+<tbody>
+${body}
+</tbody>
+</table>`;
 }
 
 /** Each chart as inline, inert SVG in a section of the page, and as PNG bytes by file name. */

@@ -14,7 +14,7 @@ import { isStatic, missingTest, type DataSchema } from '../data/schema.js';
 import type { CsvTable } from '../data/csv.js';
 import { measureRows, side, type Side, type TableComparison } from '../eval/table.js';
 import { entitiesChart, histogramChart, sharesChart, type Chart } from './charts.js';
-import { esc, num, renderCharts, reportPage, type Report } from './html.js';
+import { esc, metricsTable, num, renderCharts, reportPage, type Report } from './html.js';
 
 export interface TableReportOptions {
   realName: string;
@@ -85,18 +85,11 @@ export async function buildTableReport(real: CsvTable, synthetic: CsvTable, sche
     charts.push(entitiesChart(by?.name ?? 'entity', feature.name, groups));
   }
   const { images, figures } = await renderCharts(charts);
-  const table = measureRows(result)
-    .map((m) => `<tr><td>${esc(m.measure === '' ? m.column : `${m.column}: ${m.measure}`)}</td><td class="num">${esc(m.value)}</td><td>${esc(m.meaning)}</td></tr>`)
-    .join('\n');
+  const rows = measureRows(result).map((m): [string, string, string] => [m.measure === '' ? m.column : `${m.column}: ${m.measure}`, m.value, m.meaning]);
   const body = `<h1>Synthetic table evaluation</h1>
 <p class="meta"><b>${esc(opts.syntheticName)}</b> (${num(result.entities.synthetic, 0)} entities) against <b>${esc(opts.realName)}</b> (${num(result.entities.real, 0)} entities), column by column as ${opts.model !== undefined ? `the schema of model <code>${esc(opts.model)}</code>` : 'the schema'} describes them. tsgan ${esc(VERSION)}.</p>
 <h2>Measures</h2>
-<table>
-<thead><tr><th>measure</th><th>value</th><th>what it means (lower is better unless said)</th></tr></thead>
-<tbody>
-${table}
-</tbody>
-</table>
+${metricsTable('measure', rows)}
 ${figures.join('\n')}
 `;
   return { html: reportPage(`tsgan evaluation: ${esc(opts.syntheticName)}`, body), images, charts: charts.map((c) => c.name) };
