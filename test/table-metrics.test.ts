@@ -28,7 +28,7 @@ test('a table against itself scores 0 everywhere; two draws of the same process 
   const schema = inferSchema(real);
   const self = compareTables(real, real, schema);
   assert.equal(self.lengths!.ks, 0);
-  for (const part of [self.categories, self.transitions, self.missing, self.zeros, self.numeric]) assert.equal(maxOf(part), 0);
+  for (const part of [self.categories, self.transitions, self.missing, self.zeros, self.numeric, self.pairs]) assert.equal(maxOf(part), 0);
 
   // Bounds at the sampling noise of 300 entities (about 12,000 rows), over four other draws.
   for (const seed of [2, 3, 4, 5]) {
@@ -42,6 +42,8 @@ test('a table against itself scores 0 everywhere; two draws of the same process 
     assert.ok(maxOf(other.missing) < 0.01, `${at}: missing ${maxOf(other.missing)}`);
     assert.ok(maxOf(other.zeros) < 0.03, `${at}: zeros ${maxOf(other.zeros)}`);
     assert.ok(other.numeric.size.ks < 0.2 && other.numeric.level.ks < 0.1, `${at}: numeric ${JSON.stringify(other.numeric)}`);
+    assert.equal(other.pairs['kind × size'].measure, 'means by category');
+    assert.ok(other.pairs['kind × size'].diff < 0.35, `${at}: kind × size ${other.pairs['kind × size'].diff}`);
   }
 });
 
@@ -69,6 +71,12 @@ test('each broken property is caught by its own measure', () => {
   // Missing temperatures filled in; all sites of one kind: the missing rate, and the attribute's frequency (counted per entity).
   const filled = compareTables(real, mapColumn(draw(2), 'temp', (c) => (c === 'NA' ? '15.00' : c)), schema);
   assert.ok(filled.missing.temp.diff > 0.04 && filled.missing.temp.real > 0.04, `missing ${JSON.stringify(filled.missing.temp)}`);
+  // Sites of kind B twice as large: the joint distribution of the attributes, while each marginal of kind holds.
+  const other2 = draw(2);
+  const kindCol = other2.header.indexOf('kind');
+  const bigB = compareTables(real, mapColumn(other2, 'size', (c, i) => (other2.rows[i].fields[kindCol] === 'B' ? (2 * Number(c)).toFixed(2) : c)), schema);
+  assert.ok(bigB.pairs['kind × size'].diff > 1, `kind × size ${bigB.pairs['kind × size'].diff}`);
+  assert.ok(bigB.categories.kind.maxDiff < 0.1);
   const oneKind = compareTables(real, mapColumn(draw(2), 'kind', () => 'A'), schema);
   assert.ok(Math.abs(oneKind.categories.kind.maxDiff - oneKind.categories.kind.real.B) < 1e-9 && oneKind.categories.kind.maxDiff > 0.4);
 });

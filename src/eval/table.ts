@@ -35,6 +35,8 @@ export interface TableComparison {
   numeric: Record<string, { ks: number }>;
   /** Categorical static attributes: recovered from the series by a classifier, on held-out real and on synthetic entities (src/eval/attribute.ts). */
   attributes: Record<string, AttributeRecovery>;
+  /** Each pair of static attributes, keyed "a × b": how far their joint distribution moved (see attributePair). */
+  pairs: Record<string, { measure: 'joint shares' | 'means by category' | 'correlation'; diff: number }>;
 }
 
 /** A table read by entity, as the schema describes it. */
@@ -124,7 +126,12 @@ export function compareTables(real: CsvTable, synthetic: CsvTable, schema: DataS
     zeros: Object.create(null),
     numeric: Object.create(null),
     attributes: hasId ? attributeRecovery(R, S, schema, isMissing) : {},
+    pairs: Object.create(null),
   };
+  const statics = hasId ? schema.columns.filter((c) => c.role === 'attribute' && c.type !== 'datetime' && c.type !== 'text') : [];
+  for (let i = 0; i < statics.length; i++) {
+    for (let j = i + 1; j < statics.length; j++) out.pairs[`${statics[i].name} × ${statics[j].name}`] = attributePair(statics[i], statics[j], R, S, isMissing);
+  }
   const used = schema.columns.filter((c) => c.role !== 'ignored' && (c.role !== 'id' || isStatic(c)));
   for (const c of used) {
     // An attribute counts once per entity: a long entity is not more of a site than a short one.
@@ -144,6 +151,45 @@ export function compareTables(real: CsvTable, synthetic: CsvTable, schema: DataS
     }
   }
   return out;
+}
+
+/**
+ * How far the joint distribution of two static attributes moved, one value
+ * per entity: two categories by the largest difference of their joint
+ * shares; a category and a number by the largest difference of the number's
+ * mean within a category, in real standard deviations; two numbers by the
+ * difference of their Pearson correlations. Entities missing either are left out.
+ */
+function attributePair(a: ColumnSchema, b: ColumnSchema, R: Side, S: Side, isMissing: (c: string) => boolean): TableComparison['pairs'][string] {
+  const isCat = (c: ColumnSchema) => c.type === 'categorical' || c.type === 'boolean';
+  const [x, y] = isCat(b) && !isCat(a) ? [b, a] : [a, b]; // a category first
+  const pairsOf = (side: Side) => {
+    const [u, v] = [perEntity(side, side.col(x.name)), perEntity(side, side.col(y.name))];
+    return u.map((p, k) => [p, v[k]]).filter(([p, q]) => !isMissing(p) && !isMissing(q));
+  };
+  const [r, s] = [pairsOf(R), pairsOf(S)];
+  const num = (v: string) => parseNumber(v) ?? NaN;
+  const avg = (v: number[]) => v.reduce((p, q) => p + q, 0) / Math.max(1, v.length);
+  if (isCat(x) && isCat(y)) return { measure: 'joint shares', diff: compareShares(shares(r.map(([p, q]) => `${p} ${q}`)), shares(s.map(([p, q]) => `${p} ${q}`))).maxDiff };
+  if (isCat(x)) {
+    const all = r.map(([, q]) => num(q));
+    const m = avg(all);
+    const sd = Math.sqrt(avg(all.map((v) => (v - m) ** 2))) || 1;
+    let diff = 0;
+    for (const k of new Set(r.map(([p]) => p))) {
+      const within = (t: string[][]) => t.filter(([p]) => p === k).map(([, q]) => num(q));
+      if (within(s).length > 0) diff = Math.max(diff, Math.abs(avg(within(r)) - avg(within(s))) / sd);
+    }
+    return { measure: 'means by category', diff };
+  }
+  const corr = (t: string[][]) => {
+    const [u, v] = [t.map(([p]) => num(p)), t.map(([, q]) => num(q))];
+    const [mu, mv] = [avg(u), avg(v)];
+    const cov = avg(u.map((p, k) => (p - mu) * (v[k] - mv)));
+    const den = Math.sqrt(avg(u.map((p) => (p - mu) ** 2)) * avg(v.map((q) => (q - mv) ** 2)));
+    return den > 0 ? cov / den : 0;
+  };
+  return { measure: 'correlation', diff: Math.abs(corr(r) - corr(s)) };
 }
 
 function categorical(out: TableComparison, c: ColumnSchema, R: Side, S: Side, r: string[], s: string[], isMissing: (c: string) => boolean): void {
@@ -169,6 +215,10 @@ export function measureRows(r: TableComparison): MeasureRow[] {
   const out: MeasureRow[] = [{ column: 'entities', measure: '', value: `${r.entities.real} real, ${r.entities.synthetic} synthetic`, meaning: 'how many entities each table holds' }];
   if (r.lengths) {
     out.push({ column: 'lengths', measure: 'KS', value: `${f3(r.lengths.ks)} (mean ${r.lengths.real.toFixed(1)} real, ${r.lengths.synthetic.toFixed(1)} synthetic)`, meaning: 'largest gap between the two distributions of rows per entity' });
+  }
+  for (const [pair, p] of Object.entries(r.pairs)) {
+    const meaning = { 'joint shares': 'largest difference of the share of a pair of categories, per entity', 'means by category': "largest difference of the number's mean within a category, in real standard deviations", correlation: 'difference of the Pearson correlation of the two, per entity' }[p.measure];
+    out.push({ column: pair, measure: p.measure, value: `±${f3(p.diff)}`, meaning });
   }
   const columns = new Set([...Object.keys(r.categories), ...Object.keys(r.numeric), ...Object.keys(r.missing)]);
   const own = <T>(o: Record<string, T>, c: string) => (Object.hasOwn(o, c) ? o[c] : undefined);
