@@ -231,6 +231,14 @@ test('a broken or missing checkpoint is one line naming the file and the key, ex
       },
       /checkpoint\/state\.json: Adam: the moments of variable \d+ are listed twice/,
     ],
+    [
+      'an optimiser that has stepped without its moments',
+      (s) => {
+        const model = s.model as { optimizers: Record<string, { moments: unknown[] } | null> };
+        return { ...s, model: { ...model, optimizers: { ...model.optimizers, g: { ...model.optimizers.g!, moments: [] } } } };
+      },
+      /checkpoint\/state\.json: Adam: the checkpoint's optimiser has taken steps \(β1 power [\d.e-]+\) but holds no moments/,
+    ],
   ];
   for (const [what, mutate, pattern] of cases) {
     const m = mutate(JSON.parse(good));

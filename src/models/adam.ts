@@ -184,6 +184,9 @@ export class Adam {
       if (!vars[i]) throw new Error(`Adam: the checkpoint names variable ${i}, the model has ${vars.length}`);
       return vars[i];
     };
+    // An optimiser that has stepped holds moments; without them a resumed run would restart them at zero and drift from a run straight through.
+    const stepped = state.fused === false ? (state.iterations ?? 0) > 0 : state.accBeta1 !== Math.fround(this.beta1);
+    if (stepped && state.moments.length === 0) throw new Error(`Adam: the checkpoint's optimiser has taken steps (β1 power ${state.accBeta1}) but holds no moments`);
     const seen = new Set<number>();
     for (const s of state.moments) {
       const size = variable(s.index).size;
