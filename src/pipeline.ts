@@ -569,7 +569,7 @@ export const SAMPLE_OPTIONS: readonly OptionDecl[] = [
     section: 'Options',
     doc: `number of sequences (entities, for a table model; required unless --given); at most ${MAX_SAMPLE_VALUES.toLocaleString('en-US')} values (N × steps × features) per call: run again with another --seed for more`,
   },
-  { name: 'out', flag: 'out', kind: { type: 'text' }, target: 'run', required: true, metavar: 'FILE', section: 'Options', doc: 'CSV file to write (a .png for an image model: a grid of N images)' },
+  { name: 'out', flag: 'out', kind: { type: 'text' }, target: 'run', required: true, metavar: 'FILE', section: 'Options', doc: 'CSV file to write (a .png for an image model: a grid of N images; a .json for a table model: an array of records)' },
   { name: 'seed', flag: 'seed', kind: { type: 'seed' }, target: 'run', default: 0, section: 'Options', doc: 'noise seed, an integer in [0, 4294967295]; the same seed gives the same file' },
   { name: 'force', flag: 'force', kind: { type: 'boolean' }, target: 'run', default: false, section: 'Options', doc: 'overwrite an existing --out file (never a directory, a device, a link, or the model)' },
 ];

@@ -20,7 +20,12 @@ REAL's per-feature min and max first, as in TimeGAN's evaluation.
 Metrics: TimeGAN's discriminative and predictive scores (mean ± std over
 --repeats seeds) and a stronger discriminator, MMD, coverage / precision /
 recall and spread (mode collapse), memorisation (privacy), marginal,
-autocorrelation and cross-correlation errors.`,
+autocorrelation and cross-correlation errors.
+
+With --model of a table model (dgan), or with --table, REAL and SYNTH are
+compared as whole tables in the input's own shape (CSV or JSON): entities,
+lengths, category and transition shares, missing and zero shares, numeric KS,
+pairs of static attributes, and whether the series carry their attributes.`,
   options: [
     ...EVAL_FILE_OPTIONS,
     BACKEND_OPTION,

@@ -15,7 +15,7 @@ import { commandHelp, parseCommand, type Command } from './command.js';
 /** Sampling on request, for table models (src/table-pipeline.ts). */
 const REQUEST_OPTIONS: readonly OptionDecl[] = [
   { name: 'where', flag: 'where', kind: { type: 'text' }, target: 'run', metavar: 'COL=VALUE[,COL=VALUE]', section: 'Table models', doc: 'every entity has these static attributes (a category, a number, a date, as the data write them); the rest of each entity is generated to fit' },
-  { name: 'given', flag: 'given', kind: { type: 'text' }, target: 'run', metavar: 'FILE', section: 'Table models', doc: 'a CSV of static attributes, one entity per row (its columns: some of the model\'s static attributes); replaces --count' },
+  { name: 'given', flag: 'given', kind: { type: 'text' }, target: 'run', metavar: 'FILE', section: 'Table models', doc: 'a CSV or JSON file of static attributes, one entity per row (its columns: some of the model\'s static attributes; a blank cell leaves one to the generator); replaces --count' },
 ];
 
 const SAMPLE: Command = {
@@ -27,8 +27,9 @@ Generates N synthetic sequences from a trained model. The CSV has a header
 For a model of single rows (dense-gan): one row per sample ("sample,<features>"),
 or, with an --out ending in .png, a grid of N images.
 For a table model (dgan): N entities written as the training table — its
-columns, names, types and formats, fresh ids, each entity its own length —
-optionally with static attributes asked for (--where, --given).`,
+columns, names, types and formats, fresh (or drawn) ids, each entity its own
+length — optionally with static attributes asked for (--where, --given); as a
+JSON array of records when --out ends in .json.`,
   options: [...SAMPLE_OPTIONS, { ...BACKEND_OPTION, section: 'Options' }, ...REQUEST_OPTIONS],
 };
 
