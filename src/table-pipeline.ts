@@ -191,7 +191,7 @@ export function sampleTable(opts: SampleTableOptions): { csv: string; entities: 
       // The batch's requested attributes live only for this pass.
       tf.tidy(() => model.generateGiven(z, statics ? tf.tensor2d(statics.subarray(start * S, (start + z.shape[0]) * S), [z.shape[0], S]) : null)),
     );
-    for (const v of items) if (!Number.isFinite(v)) throw new TsganError(`${file}: the model generated a non-finite value; nothing was written`, 1);
+    for (const v of items) if (!Number.isFinite(v)) throw new TsganError(`${file}: the model generated a non-finite value: it is broken (diverged or edited); retrain it; nothing was written`);
     const flags = runStream(seed, 'flags');
     const csv = decodeTable(splitItems(items, count, layout), layout, () => flags.uniform());
     if (opts.out !== undefined) writeFileAtomic(opts.out, /\.json$/i.test(opts.out) ? recordsToJson(asRecords(csv, layout.schema)) : csv, opts.force ?? false);
