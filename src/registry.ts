@@ -22,7 +22,7 @@ import { AUTO_CHECKPOINT_SECONDS } from './train/checkpointer.js';
 
 /** Every training run's options. */
 const COMMON_RUN: readonly OptionDecl[] = [
-  { name: 'data', flag: 'data', kind: { type: 'text' }, target: 'run', required: true, metavar: 'FILE', section: 'Data', doc: 'CSV with a header row' },
+  { name: 'data', flag: 'data', kind: { type: 'text' }, target: 'run', required: true, metavar: 'FILE', section: 'Data', doc: 'CSV with a header row (for a table model also a JSON array of records, *.json)' },
   { name: 'columns', flag: 'columns', kind: { type: 'names' }, target: 'run', defaultText: 'every numeric column', section: 'Data', doc: 'feature columns, in this order' },
   { name: 'iterations', flag: 'iterations', kind: { type: 'int', min: 1 }, target: 'run', default: 1000, section: 'Training', doc: "training iterations (timegan: of the joint phase; its two pre-training phases default to as many)" },
   { name: 'seed', flag: 'seed', kind: { type: 'seed' }, target: 'run', default: 0, section: 'Training', doc: 'seed of the weights, noise and batches, an integer in [0, 4294967295]' },

@@ -82,11 +82,13 @@ export async function trainTable(opts: TrainTableOptions, resume?: CsvResume): P
     try {
       return f();
     } catch (e) {
-      if (!resume || !(e instanceof TsganError)) throw e;
+      // Only the checkpoint's own errors (its schema object is labelled "schema"); a cell of the data names the data.
+      if (!resume || !(e instanceof TsganError) || (key === 'schema' && !e.message.startsWith('schema:'))) throw e;
       throw new TsganError(`${join(opts.out, CHECKPOINT_DIR, 'state.json')}: options.${key === 'schema' ? '' : `${key}: `}${e.message}`);
     }
   };
-  const schema = fromState('schema', () => schemaFor(table, opts));
+  // A checkpoint's schema is the whole story: id and time columns are in it.
+  const schema = fromState('schema', () => schemaFor(table, resume ? { schema: opts.schema } : opts));
   const enc = encodeTable(table, schema);
   const lengths: number[] = [];
   for (let e = 0; e < enc.entities; e++) lengths.push(enc.running.subarray(e * enc.layout.maxLength, (e + 1) * enc.layout.maxLength).reduce((a, b) => a + b, 0));

@@ -110,14 +110,16 @@ test('sampling on request: --where and --given set static attributes and the res
   assert.deepEqual([...firstOf.values()].map((f) => [f[kind], f[gt.header.indexOf('size')]]), [['A', '1.50'], ['B', '3.00'], ['A', '2.25']]);
 
   const bad: [string[], RegExp][] = [
-    [['--where', 'kind=C'], /^tsgan: error: --where: kind=C is not one of its categories \("A", "B"\)$/],
+    [['--where', 'kind=C'], /^tsgan: error: --where: "kind=C" is not one of its categories \("A", "B"\)$/],
     [['--where', 'level=3'], /^tsgan: error: --where: "level" is not a static attribute of this model's table; its static attributes are "kind", "size"$/],
     [['--where', 'size=abc'], /^tsgan: error: --where: size=abc is not a number$/],
     [['--where', 'size=1e9'], /^tsgan: error: --where: size=1e9 is outside the range the model learnt/],
     [['--where', 'kind'], /^tsgan: error: --where: expected COLUMN=VALUE, got "kind"$/],
+    [['--where', '__proto__=1'], /^tsgan: error: --where: "__proto__" is not a static attribute of this model's table; its static attributes are "kind", "size"$/],
+    [['--where', 'kind=A', '--given', given], /^tsgan: error: --where and --given both ask for attributes; give one \(put the common ones in each row of --given\)$/],
   ];
   for (const [args, error] of bad) {
-    const r = await runCli(['sample', '--model', model, '--count', '5', '--out', join(dir, 'x.csv'), ...args]);
+    const r = await runCli(['sample', '--model', model, ...(args.includes('--given') ? [] : ['--count', '5']), '--out', join(dir, 'x.csv'), ...args]);
     assert.equal(r.code, 2, args.join(' '));
     assert.match(r.stderr.split('\n').filter((l) => !l.startsWith('tsgan: TensorFlow')).join('\n').trim(), error, args.join(' '));
   }
@@ -231,7 +233,7 @@ test('an id of a few names (sites north, south, …) is drawn like an attribute:
 
   const bad = await runCli(['sample', '--model', model, '--count', '3', '--out', join(dir, 'x.csv'), '--where', 'site=nowhere']);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /--where: site=nowhere is not one of its categories \("north", "south", "east", "west", "coast", "hills"\)\n$/);
+  assert.match(bad.stderr, /--where: "site=nowhere" is not one of its categories \("north", "south", "east", "west", "coast", "hills"\)\n$/);
 
   // Only an id is drawn: the flag on an attribute is refused by name.
   schema.columns[2].drawn = true;

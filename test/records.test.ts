@@ -6,7 +6,7 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCsv } from '../src/data/csv.js';
 import { inferSchema, missingTest, NA_TOKENS } from '../src/data/schema.js';
@@ -107,4 +107,62 @@ test('JSON samples are for table models: a window model refuses --out *.json bef
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--out .*s\.json: JSON is written for table models \(dgan\); .* holds a model of sequences, whose samples are CSV\n$/);
   assert.ok(!listFiles(dir).includes('s.json'));
+});
+
+test('--force replaces a previous output of the same kind only: never a model\'s file, nor a schema with eval JSON, nor a CSV with a schema', async () => {
+  const dir = tempDir();
+  const data = join(dir, 'p.csv');
+  writeFileSync(data, mixedPanel({ entities: 12, minLength: 4, maxLength: 6, seed: 1 }).csv);
+  const schema = join(dir, 'schema.json');
+  assert.equal((await runCli(['inspect', '--data', data, '--schema-out', schema])).code, 0);
+  assert.equal((await runCli(['inspect', '--data', data, '--schema-out', schema, '--force'])).code, 0, 'a schema over a schema');
+  const model = join(dir, 'm');
+  mkdirSync(model);
+  writeFileSync(join(model, 'tsgan.json'), '{"format":"tsgan-model"}');
+  const samples = join(dir, 's.csv');
+  writeFileSync(samples, 'a,b\n1,2\n');
+  const cases: [string[], RegExp][] = [
+    [['eval', '--table', '--real', data, '--synthetic', data, '--json', schema, '--force'], /schema\.json: is a tsgan-schema file; --force replaces only a previous output of the same kind \(choose another --json\)$/],
+    [['eval', '--table', '--real', data, '--synthetic', data, '--json', join(model, 'tsgan.json'), '--force'], /tsgan\.json: is a file of the model directory .*m; --json never replaces it, even with --force$/],
+    [['inspect', '--data', data, '--schema-out', samples, '--force'], /s\.csv: is not a tsgan-schema file; --force replaces only a previous output of the same kind \(choose another --schema-out\)$/],
+  ];
+  for (const [args, error] of cases) {
+    const snapshot = () => listFiles(dir).filter((f) => statSync(join(dir, f)).isFile()).map((f) => `${f}:${readFileSync(join(dir, f), 'utf8')}`).join('|');
+    const before = snapshot();
+    const r = await runCli(args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.stderr.trim(), error);
+    assert.equal(snapshot(), before, 'nothing changed');
+  }
+});
+
+test('a table is checked against the schema it is read with: an attribute that changes within an entity, a repeated category, a synthetic cell of the wrong kind', async () => {
+  const dir = tempDir();
+  const data = join(dir, 'p.csv');
+  const text = mixedPanel({ entities: 12, minLength: 4, maxLength: 6, seed: 1 }).csv;
+  writeFileSync(data, text);
+  const schemaFile = join(dir, 'schema.json');
+  assert.equal((await runCli(['inspect', '--data', data, '--schema-out', schemaFile])).code, 0);
+  const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
+  const edit = (f: (s: any) => void) => {
+    const s = structuredClone(schema);
+    f(s);
+    writeFileSync(join(dir, 'edited.json'), JSON.stringify(s));
+    return join(dir, 'edited.json');
+  };
+  const level = schema.columns.findIndex((c: { name: string }) => c.name === 'level');
+  const asAttribute = edit((s) => (s.columns[level].role = 'attribute'));
+  const r1 = await runCli(['inspect', '--data', data, '--schema', asAttribute]);
+  assert.equal(r1.code, 2);
+  assert.match(r1.stderr, /p\.csv:3:5: column "level" is a static attribute in .*edited\.json, but it changes within its entity here \("[\d.]+" after "[\d.]+"\); make it a feature\n$/);
+  const state = schema.columns.findIndex((c: { name: string }) => c.name === 'state');
+  const twice = edit((s) => s.columns[state].categories.push(s.columns[state].categories[0]));
+  const r2 = await runCli(['inspect', '--data', data, '--schema', twice]);
+  assert.equal(r2.code, 2);
+  assert.match(r2.stderr, new RegExp(`edited\\.json: columns\\[${state}\\]\\.categories: "\\w+" is listed twice\\n$`));
+  const synthetic = join(dir, 'synthetic.csv');
+  writeFileSync(synthetic, text.replace(/,mid,/, ',zzz,'));
+  const r3 = await runCli(['eval', '--table', '--real', data, '--synthetic', synthetic]);
+  assert.equal(r3.code, 2);
+  assert.match(r3.stderr, /synthetic\.csv:\d+:6: column "state" is categorical in the schema inferred from .*p\.csv, but "zzz" is not one of its categories/);
 });

@@ -124,7 +124,7 @@ test('a table report from a hostile table runs nothing: column names and categor
   // A panel whose id, attribute, category and numeric columns carry markup in their names, and whose categories are markup.
   const [id, attr, cat, x] = [`site${IMG}`, `kind${SCRIPT}`, `state${QUOTED}`, `level${JS}`];
   const lines = [[id, 'day', attr, cat, x].map(csvField).join(',')];
-  for (let e = 0; e < 24; e++) for (let t = 0; t < 6; t++) lines.push([`s${e}`, t, csvField(e % 2 ? SCRIPT : SVG_ONLOAD), csvField(t % 2 ? IMG : JS), (e + t * 0.5).toFixed(2)].join(','));
+  for (let e = 0; e < 24; e++) for (let t = 0; t < 6; t++) lines.push([`s${e}`, t, csvField(e % 2 ? SCRIPT : SVG_ONLOAD), csvField(t % 3 === 0 ? 'p\x07q' : t % 2 ? IMG : JS), (e + t * 0.5).toFixed(2)].join(','));
   const file = join(dir, 'panel.csv');
   writeFileSync(file, lines.join('\n') + '\n');
   const table = parseCsv(lines.join('\n') + '\n', file);

@@ -7,7 +7,7 @@ import { commandHelp, parseCommand, type Command } from './command.js';
 import type { OptionDecl } from '../config/options.js';
 
 const OPTIONS: readonly OptionDecl[] = [
-  { name: 'data', flag: 'data', kind: { type: 'text' }, target: 'run', required: true, metavar: 'FILE', section: 'Options', doc: 'CSV with a header row' },
+  { name: 'data', flag: 'data', kind: { type: 'text' }, target: 'run', required: true, metavar: 'FILE', section: 'Options', doc: 'CSV with a header row, or a JSON array of records (*.json)' },
   { name: 'idColumn', flag: 'id-column', kind: { type: 'text' }, target: 'run', metavar: 'NAME', defaultText: 'suggested: a column whose values come in blocks, one per entity', section: 'Options', doc: 'the column that names the entity of each row' },
   { name: 'timeColumn', flag: 'time-column', kind: { type: 'text' }, target: 'run', metavar: 'NAME', defaultText: 'suggested: a date or whole-number column that grows within every entity', section: 'Options', doc: 'the column that orders each entity\'s rows' },
   { name: 'naTokens', flag: 'na', kind: { type: 'names' }, target: 'run', defaultText: 'NA, N/A, NaN, null, none, -, ?', section: 'Options', doc: 'cells that mean "missing", besides blanks' },
@@ -32,11 +32,11 @@ export async function inspectCommand(args: string[]): Promise<number> {
   const values = parseCommand(INSPECT, args);
   if (values === null) return 0;
   const v = values as { data: string; idColumn?: string; timeColumn?: string; naTokens?: string[]; schema?: string; schemaOut?: string; force?: boolean };
-  if (v.schemaOut !== undefined) checkOutFile(v.schemaOut, Boolean(v.force), '--schema-out', { inputs: [['--data', v.data], ['--schema', v.schema]] });
+  if (v.schemaOut !== undefined) checkOutFile(v.schemaOut, Boolean(v.force), '--schema-out', { inputs: [['--data', v.data], ['--schema', v.schema]], format: 'tsgan-schema' });
   const r = inspectCsv(v.data, v);
   stdout().write(formatInspection(v.data, r));
   if (v.schemaOut !== undefined) {
-    writeFileAtomic(v.schemaOut, toJson(r.schema), Boolean(v.force));
+    writeFileAtomic(v.schemaOut, toJson(r.schema), Boolean(v.force), { flag: '--schema-out', format: 'tsgan-schema' });
     stdout().write(`wrote the schema to ${v.schemaOut}\n`);
   }
   return 0;

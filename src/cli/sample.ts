@@ -6,6 +6,7 @@ import { modelEntry } from '../registry.js';
 import { readTableFile } from '../data/table.js';
 import { BACKEND_OPTION } from '../engine.js';
 import { TsganError } from '../errors.js';
+import { showCell } from '../data/csv.js';
 import type { OptionDecl } from '../config/options.js';
 import { startEngine } from './engine.js';
 import { checkOutFile } from '../io/atomic.js';
@@ -37,12 +38,13 @@ export const SAMPLE_HELP = commandHelp(SAMPLE);
 
 /** "kind=A,size=3" → { kind: 'A', size: '3' }. */
 function parseWhere(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: "__proto__=1" is a column name like any other (and not one of the model's).
+  const out: Record<string, string> = Object.create(null);
   for (const part of text.split(',')) {
     const eq = part.indexOf('=');
-    if (eq <= 0) throw new TsganError(`--where: expected COLUMN=VALUE, got "${part}"`);
+    if (eq <= 0) throw new TsganError(`--where: expected COLUMN=VALUE, got ${showCell(part)}`);
     const column = part.slice(0, eq).trim();
-    if (Object.hasOwn(out, column)) throw new TsganError(`--where: column "${column}" is given twice`);
+    if (Object.hasOwn(out, column)) throw new TsganError(`--where: column ${showCell(column)} is given twice`);
     out[column] = part.slice(eq + 1);
   }
   return out;
@@ -53,6 +55,7 @@ export async function sampleCommand(args: string[]): Promise<number> {
   if (values === null) return 0;
   const { backend, where, given, ...opts } = values as unknown as SampleCsvOptions & { backend?: string; where?: string; given?: string };
   if (opts.count === undefined && given === undefined) throw new TsganError('tsgan sample: --count is required; see tsgan sample --help');
+  if (where !== undefined && given !== undefined) throw new TsganError('--where and --given both ask for attributes; give one (put the common ones in each row of --given)');
   checkOutFile(opts.out, Boolean(opts.force), '--out', { inputs: [['--model', opts.model], ['--given', given]] });
   const learns = modelEntry(readModelMeta(opts.model).model).learns;
   if (learns !== 'tables' && (where !== undefined || given !== undefined)) throw new TsganError(`--${where !== undefined ? 'where' : 'given'} is for table models (dgan); ${opts.model} holds a model of ${learns}`);
@@ -66,7 +69,7 @@ export async function sampleCommand(args: string[]): Promise<number> {
     const request = table ? { rows: rows!, source: given!, lines: table.rows.map((r) => r.line) } : undefined;
     const r = sampleTable({ ...opts, where: where === undefined ? undefined : parseWhere(where), given: request });
     if (r.forced > 0) stderr().write(`tsgan: warning: ${r.forced} of ${r.entities} entities did not come up with the requested categories in ${MAX_DRAWS} draws each; their categories were set by hand\n`);
-    stdout().write(`wrote ${r.entities} entities (${r.rows} rows) to ${opts.out}\n`);
+    stdout().write(`wrote ${r.entities} ${r.entities === 1 ? 'entity' : 'entities'} (${r.rows} rows) to ${opts.out}\n`);
     return 0;
   }
   const r = sampleToCsv(opts);

@@ -133,7 +133,13 @@ export function parseJsonTable(text: string, file: string): CsvTable {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new TsganError(`${file}: not valid JSON (${(e as Error).message})`);
+    // The parser's message quotes the file: its control characters are shown, not sent to the terminal; its offset becomes line and column.
+    const message = (e as Error).message.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    const at = /at position (\d+)/.exec(message);
+    const pos = at ? Number(at[1]) : -1;
+    const before = pos >= 0 ? text.slice(0, pos) : '';
+    const where = pos >= 0 ? locate(file, before.split('\n').length, pos - before.lastIndexOf('\n')) : file;
+    throw new TsganError(`${where}: not valid JSON (${message})`);
   }
   return tableFromRecords(value, file, recordLines(text));
 }

@@ -79,6 +79,8 @@ export function parseSchemaJson(raw: unknown, path: string): DataSchema {
     if ((c.type === 'categorical' || c.type === 'boolean') && c.role !== 'id' && c.role !== 'ignored' && c.categories === undefined) {
       throw new TsganError(`${path}: columns[${i}].categories: a ${c.type} column lists its categories`);
     }
+    const twice = (c.categories ?? []).find((k, n, all) => all.indexOf(k) !== n);
+    if (twice !== undefined) throw new TsganError(`${path}: columns[${i}].categories: ${showCell(twice)} is listed twice`);
     if (c.drawn === true && (c.role !== 'id' || c.type !== 'categorical' || c.categories === undefined)) {
       throw new TsganError(`${path}: columns[${i}].drawn: only an id column of type categorical, with its categories listed, is drawn like an attribute`);
     }
@@ -114,7 +116,7 @@ export function schemaFor(table: CsvTable, opts: InferOptions & { schema?: strin
  * its format). The first contradiction is an error naming the schema file,
  * the column, and the cell by file, line and column.
  */
-export function checkSchemaFits(schema: DataSchema, table: CsvTable, schemaFile: string): void {
+export function checkSchemaFits(schema: DataSchema, table: CsvTable, schemaFile: string, opts: { timeOrder?: boolean } = {}): void {
   const { file, header } = table;
   for (const name of header) {
     if (!schema.columns.some((c) => c.name === name)) throw new TsganError(`${schemaFile}: column ${showCell(name)} of ${file} is not in the schema; add it (role "ignored" leaves it out)`);
@@ -135,11 +137,24 @@ export function checkSchemaFits(schema: DataSchema, table: CsvTable, schemaFile:
       if (why) throw new TsganError(`${locate(file, r.line, j + 1)}: column ${showCell(c.name)} is ${c.type} in ${schemaFile}, but ${showCell(cell)} ${why}`);
     }
   }
-  const time = schema.columns.find((c) => c.role === 'time');
-  if (time) {
-    const idName = schema.columns.find((c) => c.role === 'id')?.name;
-    checkTimeColumn(table, idName === undefined ? -1 : header.indexOf(idName), header.indexOf(time.name), time.type === 'datetime' ? 'datetime' : 'number', isMissing);
+  const idName = schema.columns.find((c) => c.role === 'id')?.name;
+  const idIdx = idName === undefined ? -1 : header.indexOf(idName);
+  // A static attribute holds one value per entity: the first row where it changes within its entity is named.
+  for (const c of schema.columns.filter((x) => x.role === 'attribute')) {
+    const j = header.indexOf(c.name);
+    const first = new Map<string, string>();
+    for (const r of table.rows) {
+      const key = idIdx >= 0 ? r.fields[idIdx].trim() : '';
+      const v = r.fields[j].trim();
+      const was = first.get(key);
+      if (was === undefined) first.set(key, v);
+      else if (was !== v) {
+        throw new TsganError(`${locate(file, r.line, j + 1)}: column ${showCell(c.name)} is a static attribute in ${schemaFile}, but it changes within its entity here (${showCell(r.fields[j])} after ${showCell(was)}); make it a feature`);
+      }
+    }
   }
+  const time = schema.columns.find((c) => c.role === 'time');
+  if (time && opts.timeOrder !== false) checkTimeColumn(table, idIdx, header.indexOf(time.name), time.type === 'datetime' ? 'datetime' : 'number', isMissing);
 }
 
 /** A test of one present cell for a column type: null when it fits, else why not. */

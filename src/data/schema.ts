@@ -54,17 +54,15 @@ export const FEW_LEVELS = 10;
 /** Text columns with at most this many distinct values are categories; more are free text, left out. */
 export const MAX_CATEGORIES = 1000;
 
-/** An id column of names with at most this many values (not codes like s001, s002) means something: it is drawn like an attribute. */
+/** An id column of names with at most this many values (not codes with digits, like s001 or A01B) means something: it is drawn like an attribute. */
 export const MEANINGFUL_IDS = 20;
 
 /** The columns an entity holds one value of: its static attributes, and an id whose values are drawn. */
 export const isStatic = (c: ColumnSchema): boolean => c.role === 'attribute' || (c.role === 'id' && c.drawn === true);
 
-/** Names rather than codes: a few values, and not one stem with running numbers (s001, s002, …). */
+/** Names rather than codes: a few values, none of them numbered (s001, A01B, p1_a are codes; north, GOOG are names). */
 function meaningful(values: string[]): boolean {
-  if (values.length > MEANINGFUL_IDS) return false;
-  const stems = new Set(values.map((v) => v.replace(/\d+$/, '')));
-  return !(stems.size === 1 && values.some((v) => /\d$/.test(v)));
+  return values.length <= MEANINGFUL_IDS && !values.some((v) => /\d/.test(v));
 }
 
 /** Datetime formats tsgan reads and writes back as they were, most specific first. */

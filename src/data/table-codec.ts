@@ -13,7 +13,7 @@
  * where missing, dates at their spacing from the start.
  */
 import { TsganError } from '../errors.js';
-import { csvField, parseNumber, type CsvTable } from './csv.js';
+import { csvField, parseNumber, showCell, type CsvTable } from './csv.js';
 import { isStatic, missingTest, parseDatetime, type ColumnSchema, type DataSchema } from './schema.js';
 
 /** One value's slot in a vector: which column it comes from and what it holds. */
@@ -310,11 +310,14 @@ function cellOf(c: ColumnSchema, g: { slot: Slot; x: number }[], range: [number,
   if (flag(g.find((s) => s.slot.kind === 'missing')?.x ?? 0)) return missing;
   if (flag(g.find((s) => s.slot.kind === 'zero')?.x ?? 0)) return c.type === 'integer' || layout.trimmed.includes(c.name) ? '0' : (0).toFixed(c.decimals ?? 0);
   const v = unscale(g.find((s) => s.slot.kind === 'value')!.x, range);
-  if (c.type === 'datetime') return formatTime(v, c);
+  // A date without a time of day is the nearest day: a requested 2019-12-01 comes back from float32 as 23:59:59.9 the day before.
+  if (c.type === 'datetime') return formatTime(c.format !== undefined && !c.format.includes('HH') ? Math.round(v / DAY_MS) * DAY_MS : v, c);
   if (c.type === 'integer') return String(Math.round(v) + 0);
   const s = fixed(v, c.decimals ?? 6);
   return layout.trimmed.includes(c.name) && s.includes('.') ? s.replace(/\.?0+$/, '') : s;
 }
+
+const DAY_MS = 86_400_000;
 
 /** `v` with `d` decimals, never "-0.00". */
 function fixed(v: number, d: number): string {
@@ -394,8 +397,8 @@ export function staticTargets(layout: CodecLayout, request: Record<string, strin
   for (const [column, raw] of Object.entries(request)) {
     const c = statics.find((x) => x.name === column);
     if (!c) {
-      const names = statics.map((x) => `"${x.name}"`).join(', ');
-      throw new TsganError(`${where}: "${column}" is not a static attribute of this model's table${names ? `; its static attributes are ${names}` : ' (it has none)'}`);
+      const names = statics.map((x) => showCell(x.name)).join(', ');
+      throw new TsganError(`${where}: ${showCell(column)} is not a static attribute of this model's table${names ? `; its static attributes are ${names}` : ' (it has none)'}`);
     }
     const value = raw.trim();
     const missing = isMissing(value);
@@ -413,7 +416,7 @@ export function staticTargets(layout: CodecLayout, request: Record<string, strin
     });
     if (isCategorical(c) && !slots.some((s, k) => s.column === column && out[k] === 1)) {
       const cats = c.categories ?? [];
-      throw new TsganError(`${where}: ${column}=${value} is not one of its categories (${cats.slice(0, 8).map((v) => `"${v}"`).join(', ')}${cats.length > 8 ? ', …' : ''})`);
+      throw new TsganError(`${where}: ${showCell(`${column}=${value}`)} is not one of its categories (${cats.slice(0, 8).map((v) => showCell(v)).join(', ')}${cats.length > 8 ? ', …' : ''})`);
     }
     if (missing && !slots.some((s) => s.column === column && (s.kind === 'missing' || s.category === ''))) throw new TsganError(`${where}: ${column} is never missing in the data the model learnt`);
   }

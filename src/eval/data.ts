@@ -36,8 +36,8 @@ export interface EvalData {
 
 /** The two sides' options (EvalDataOptions' keys), each default declared once. */
 export const EVAL_DATA_OPTIONS: readonly OptionDecl[] = [
-  { name: 'real', flag: 'real', kind: { type: 'text' }, target: 'run', required: true, metavar: 'FILE', section: 'Data', doc: 'real data CSV, as tsgan train reads it (cut into windows of --seq-len steps)' },
-  { name: 'synthetic', flag: 'synthetic', kind: { type: 'text' }, target: 'run', required: true, metavar: 'FILE', section: 'Data', doc: 'synthetic sequences as tsgan sample writes them ("sequence,step,<features>")' },
+  { name: 'real', flag: 'real', kind: { type: 'text' }, target: 'run', required: true, metavar: 'FILE', section: 'Data', doc: 'real data CSV, as tsgan train reads it (cut into windows of --seq-len steps; with a table model or --table: the table, CSV or JSON)' },
+  { name: 'synthetic', flag: 'synthetic', kind: { type: 'text' }, target: 'run', required: true, metavar: 'FILE', section: 'Data', doc: 'synthetic sequences as tsgan sample writes them ("sequence,step,<features>"; with a table model or --table: a table in the real one\'s shape)' },
   { name: 'seqLen', flag: 'seq-len', kind: { type: 'int', min: 2 }, target: 'run', defaultText: "the synthetic sequences' length", section: 'Data', doc: 'steps per sequence' },
   { name: 'columns', flag: 'columns', kind: { type: 'names' }, target: 'run', defaultText: 'every numeric column of REAL', section: 'Data', doc: 'features to compare' },
   { name: 'idColumn', flag: 'id-column', kind: { type: 'text' }, target: 'run', metavar: 'NAME', section: 'Data', doc: 'column that names the series of each REAL row (panel data)' },

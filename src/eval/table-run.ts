@@ -6,7 +6,7 @@
  */
 import { readTableFile } from '../data/table.js';
 import type { DataSchema } from '../data/schema.js';
-import { schemaFor } from '../data/schema-file.js';
+import { checkSchemaFits, schemaFor } from '../data/schema-file.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { checkEvalOutputs, writeReport } from './run.js';
 import { buildTableReport } from '../report/table-html.js';
@@ -43,6 +43,11 @@ export async function evaluateTableFiles(opts: TableEvalOptions): Promise<{ resu
   const real = readTableFile(opts.real);
   const synthetic = readTableFile(opts.synthetic);
   const schema = opts.model !== undefined ? modelSchema(opts) : schemaFor(real, { schema: opts.schema, idColumn: opts.idColumn });
+  const label = opts.model !== undefined ? join(opts.model, 'tsgan.json') : (opts.schema ?? `the schema inferred from ${opts.real}`);
+  if (opts.model !== undefined) checkSchemaFits(schema, real, label);
+  // The synthetic table in the same schema; its ids are new (a drawn one numbered: north-2), and its time steps are what a generator made.
+  const fresh = { ...schema, columns: schema.columns.map((c) => (c.role === 'id' ? { ...c, categories: undefined } : c)) };
+  checkSchemaFits(fresh, synthetic, label, { timeOrder: false });
   const result = compareTables(real, synthetic, schema);
   const written: string[] = [];
   // The report first (it can fail: a full disk, a chart), the JSON last, so that a failure writes no JSON.

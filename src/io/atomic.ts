@@ -27,6 +27,7 @@
  */
 import {
   closeSync,
+  existsSync,
   fsyncSync,
   lstatSync,
   mkdirSync,
@@ -260,6 +261,8 @@ export interface OutputCheckOptions {
   previous?: PreviousOutput;
   /** Say what the directory replaced with `force` is expected to be, in the refusal. */
   previousName?: string;
+  /** For a file: the `format` of the tsgan JSON file written (a schema's "tsgan-schema"); `force` replaces only a file of that format. Without it, only a file that is not a tsgan file. */
+  format?: string;
 }
 
 function kindOf(st: Stats): string | null {
@@ -390,7 +393,34 @@ export function checkOutDir(dir: string, force: boolean, flag = '--out', opts: O
 export function checkOutFile(file: string, force: boolean, flag = '--out', opts: OutputCheckOptions = {}): void {
   const o = { ...opts, flag: opts.flag ?? flag };
   const st = checkTarget(file, 'file', force, o);
-  if (st !== null && !force) throw new TsganError(`${file}: exists; choose another ${o.flag} or pass --force to overwrite it`);
+  if (st === null) return;
+  if (!force) throw new TsganError(`${file}: exists; choose another ${o.flag} or pass --force to overwrite it`);
+  // --force replaces a previous output of the same kind only: never a model's file, nor a tsgan file of another kind.
+  const model = modelDirAround(resolve(file));
+  if (model !== null) throw new TsganError(`${file}: is a file of the model directory ${model}; ${o.flag} never replaces it, even with --force`);
+  const format = tsganFormat(resolve(file), st.size);
+  if (format !== (opts.format ?? null)) {
+    throw new TsganError(`${file}: is ${format !== null ? `a ${format} file` : `not a ${opts.format} file`}; --force replaces only a previous output of the same kind (choose another ${o.flag})`);
+  }
+}
+
+/** The model directory (holding tsgan.json or a checkpoint) that `file` is in, up to two levels up (a network's model.json), or null. */
+function modelDirAround(file: string): string | null {
+  for (let dir = dirname(file), k = 0; k < 2; dir = dirname(dir), k++) {
+    if (existsSync(join(dir, 'tsgan.json')) || existsSync(join(dir, 'checkpoint', 'state.json'))) return dir;
+  }
+  return null;
+}
+
+/** The `format` key of a tsgan JSON file ("tsgan-model", "tsgan-schema", …), or null for any other file. */
+function tsganFormat(file: string, size: number): string | null {
+  if (size > 16 * 2 ** 20) return null;
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as { format?: unknown };
+    return typeof v?.format === 'string' && v.format.startsWith('tsgan') ? v.format : null;
+  } catch {
+    return null;
+  }
 }
 
 // ---------------------------------------------------------------- writes
@@ -471,8 +501,8 @@ export function writeDirAtomic(
 }
 
 /** Writes one file atomically and durably; with `force`, a previous regular file is replaced. */
-export function writeFileAtomic(file: string, data: string | Uint8Array, force: boolean): void {
-  checkOutFile(file, force);
+export function writeFileAtomic(file: string, data: string | Uint8Array, force: boolean, opts: OutputCheckOptions = {}): void {
+  checkOutFile(file, force, opts.flag, opts);
   const tmp = tempName(file, 'tmp');
   try {
     asUserError(file, () => {

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { TsganError } from '../errors.js';
 import { parseSchemaJson } from '../data/schema-file.js';
-import { isStatic } from '../data/schema.js';
+import { isStatic, missingTest } from '../data/schema.js';
 import type { CodecLayout } from '../data/table-codec.js';
 import { obj, list, int, bool, str, finite, oneOf, keyPath, describe } from './model-schema.js';
 
@@ -59,6 +59,39 @@ export function checkLayout(raw: unknown, file: string): CodecLayout {
   if (!layout.attributes.some((s) => s.kind === 'length')) throw new TsganError(`${file}: table.attributes: has no length slot`);
   const statics = layout.attributes.filter((s) => roleOf.get(s.column) === 'attribute').length;
   if (layout.attributes.slice(0, statics).some((s) => roleOf.get(s.column) !== 'attribute')) throw new TsganError(`${file}: table.attributes: the static columns' slots must come first`);
+  // Categories are the schema's, each once per vector, and every one has its slot; a missing cell is spelt as the schema reads one.
+  const columnOf = new Map(layout.schema.columns.map((c) => [c.name, c]));
+  for (const key of ['attributes', 'features'] as const) {
+    layout[key].forEach((s, k) => {
+      if (s.kind !== 'category') return;
+      const c = columnOf.get(s.column)!;
+      if (s.category !== '' && !(c.categories ?? []).includes(s.category ?? '')) throw new TsganError(`${file}: table.${key}[${k}].category: ${describe(s.category ?? '')} is not a category of column ${describe(s.column)} in table.schema`);
+      if (layout[key].findIndex((x) => x.column === s.column && x.kind === 'category' && x.category === s.category) !== k) throw new TsganError(`${file}: table.${key}[${k}]: the category ${describe(s.category ?? '')} of ${describe(s.column)} has two slots`);
+    });
+  }
+  for (const c of layout.schema.columns) {
+    const key = isStatic(c) ? 'attributes' : c.role === 'feature' ? 'features' : null;
+    if (!key || !(c.type === 'categorical' || c.type === 'boolean')) continue;
+    const missing = (c.categories ?? []).find((k) => !layout[key].some((s) => s.column === c.name && s.kind === 'category' && s.category === k));
+    if (missing !== undefined) throw new TsganError(`${file}: table.${key}: has no slot for category ${describe(missing)} of column ${describe(c.name)}`);
+  }
+  const isNa = missingTest(layout.schema.naTokens);
+  for (const [column, spelt] of Object.entries(layout.missingAs)) {
+    if (!columnOf.has(column)) throw new TsganError(`${file}: table.missingAs: column ${describe(column)} is not in table.schema`);
+    if (!isNa(spelt)) throw new TsganError(`${file}: table.missingAs.${column}: ${describe(spelt)} is not a missing cell by table.schema's naTokens`);
+  }
+  for (const [column, [lo, hi]] of Object.entries(layout.ranges)) if (lo > hi) throw new TsganError(`${file}: table.ranges.${column}: starts above its end (${lo} > ${hi})`);
+  for (const key of ['steps', 'starts'] as const) {
+    const r = layout[key];
+    if (r && r[0] > r[1]) throw new TsganError(`${file}: table.${key}: starts above its end (${r[0]} > ${r[1]})`);
+  }
+  if (layout.steps && layout.steps[0] < 0) throw new TsganError(`${file}: table.steps: a time step below 0 (${layout.steps[0]}); times increase within an entity`);
+  // A date column's times stay where a Date can write them (±8.64e15 ms, ECMA-262 §21.4.1.1), all maxLength steps included.
+  const time = layout.schema.columns.find((c) => c.role === 'time');
+  if (time?.type === 'datetime' && layout.steps && layout.starts) {
+    const last = layout.starts[1] + layout.maxLength * layout.steps[1];
+    if (Math.abs(layout.starts[0]) > 8.64e15 || Math.abs(last) > 8.64e15) throw new TsganError(`${file}: table.starts: dates from ${layout.starts[0]} to ${last} ms lie outside what a date can hold`);
+  }
   const numeric = [...layout.attributes, ...layout.features].filter((s) => ['value', 'min', 'max'].includes(s.kind));
   const noRange = numeric.find((s) => !Object.hasOwn(layout.ranges, s.column));
   if (noRange) throw new TsganError(`${file}: table.ranges: has no range for column ${describe(noRange.column)}`);

@@ -37,6 +37,8 @@ export async function chartToSvg(spec: TopLevelSpec, prefix = 'chart'): Promise<
   } finally {
     view.finalize();
   }
+  // XML 1.0 has no place for C0 controls (a category "p\x07q" from a CSV): shown as U+FFFD, so that every SVG parser reads the chart.
+  svg = svg.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '\ufffd');
   const ids = new Map<string, string>();
   for (const m of svg.matchAll(/\bid="([^"]+)"/g)) if (!ids.has(m[1])) ids.set(m[1], `${prefix}-${ids.size}`);
   return svg.replace(/\b(id="|href="#|url\(#)([^")]+)/g, (all, lead: string, id: string) => (ids.has(id) ? lead + ids.get(id) : all));
