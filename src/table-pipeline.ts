@@ -183,6 +183,10 @@ export function sampleTable(opts: SampleTableOptions): { csv: string; entities: 
       if (JSON.stringify((loaded.model.config as unknown as Record<string, unknown>)[k]) !== JSON.stringify(v)) throw new TsganError(`${file}: config.${k}: does not fit the table layout (table: ${JSON.stringify(v)})`);
     }
     checkSampleSize(loaded.model.config, entry.sizes(loaded.model.config), count, { file });
+    // Without an id column, two entities in one file would read back as one.
+    if (count > 1 && !layout.schema.columns.some((c) => c.role === 'id')) {
+      throw new TsganError(`${file}: the table this model learnt has no id column, so ${count} entities in one file would read back as one; sample one at a time (--count 1), or train on data with an id column`);
+    }
     const model = loaded.model as unknown as TableGan;
     const text = (r: Record<string, string | number | boolean>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v)]));
     const source = opts.given?.source ?? 'given';

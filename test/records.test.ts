@@ -166,3 +166,16 @@ test('a table is checked against the schema it is read with: an attribute that c
   assert.equal(r3.code, 2);
   assert.match(r3.stderr, /synthetic\.csv:\d+:6: column "state" is categorical in the schema inferred from .*p\.csv, but "zzz" is not one of its categories/);
 });
+
+test('a table without an id column samples one entity per file: two would read back as one', async () => {
+  const dir = tempDir();
+  const data = join(dir, 'one.csv');
+  writeFileSync(data, ['day,x,y', ...Array.from({ length: 20 }, (_, t) => `${t + 1},${(t * 0.3).toFixed(1)},${t % 3}`)].join('\n') + '\n');
+  const model = join(dir, 'm');
+  const small = ['--hidden', '8', '--attribute-hidden', '8', '--d-hidden', '16', '--aux-hidden', '8', '--batch-size', '1'];
+  assert.equal((await runCli(['train', '--model', 'dgan', '--data', data, '--out', model, '--iterations', '2', ...small])).code, 0);
+  assert.equal((await runCli(['sample', '--model', model, '--count', '1', '--out', join(dir, 'a.csv')])).code, 0);
+  const r = await runCli(['sample', '--model', model, '--count', '2', '--out', join(dir, 'b.csv')]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /tsgan\.json: the table this model learnt has no id column, so 2 entities in one file would read back as one; sample one at a time \(--count 1\), or train on data with an id column\n$/);
+});

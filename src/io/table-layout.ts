@@ -85,7 +85,8 @@ export function checkLayout(raw: unknown, file: string): CodecLayout {
     const r = layout[key];
     if (r && r[0] > r[1]) throw new TsganError(`${file}: table.${key}: starts above its end (${r[0]} > ${r[1]})`);
   }
-  if (layout.steps && layout.steps[0] < 0) throw new TsganError(`${file}: table.steps: a time step below 0 (${layout.steps[0]}); times increase within an entity`);
+  // Times increase within an entity: a step is above 0 wherever an entity has two rows.
+  if (layout.steps && (layout.steps[0] < 0 || (layout.maxLength > 1 && layout.steps[0] <= 0))) throw new TsganError(`${file}: table.steps: a time step of ${layout.steps[0]}; times increase within an entity`);
   // A date column's times stay where a Date can write them (±8.64e15 ms, ECMA-262 §21.4.1.1), all maxLength steps included.
   const time = layout.schema.columns.find((c) => c.role === 'time');
   if (time?.type === 'datetime' && layout.steps && layout.starts) {
