@@ -18,7 +18,7 @@ export { inferSchema, parseDatetime, missingTest, isStatic, NA_TOKENS, type Data
 export { readSchemaFile, checkSchemaFits } from './data/schema-file.js';
 export { inspectCsv, formatInspection, type Inspection, type InspectOptions } from './data/inspect.js';
 export { mixedPanel, MIXED_PANEL_TRUTH, type MixedPanelOptions } from './data/mixed-panel.js';
-export { encodeTable, decodeTable, type EncodedTable, type CodecLayout, type Slot } from './data/table-codec.js';
+export { encodeTable, decodeTable, decodeRows, type EncodedTable, type CodecLayout, type Slot } from './data/table-codec.js';
 
 export { RecurrentStack, runLayer, gateCount, CELL_TYPES, type CellType, type RecurrentStackArgs, type StackApplyOptions } from './nn/recurrent.js';
 export { LayerNormRecurrent, type LayerNormRecurrentArgs } from './nn/layer-norm-layer.js';

@@ -12,9 +12,9 @@ import { Rng, checkSeed, runStream } from './random.js';
 import { TsganError } from './errors.js';
 import { readTableFile } from './data/table.js';
 import { schemaFor } from './data/schema-file.js';
-import { encodeTable, decodeTable, flatItems, splitItems, staticTargets, type CodecLayout } from './data/table-codec.js';
+import { encodeTable, decodeRows, flatItems, splitItems, staticTargets, type CodecLayout } from './data/table-codec.js';
 import { missingTest, type DataSchema } from './data/schema.js';
-import { parseCsv } from './data/csv.js';
+import { tableToCsv, type CsvTable } from './data/csv.js';
 import { tableFromInput, tableToRecords, recordsToJson, type TableInput, type TableRecord } from './data/records.js';
 import { MinMaxScaler } from './data/scaler.js';
 import { modelEntry } from './registry.js';
@@ -76,7 +76,6 @@ export async function trainTable(opts: TrainTableOptions, resume?: CsvResume): P
   const { checkpointEvery, dataPath, dataSha256 } = openRun(opts.out, force, file, opts.checkpointEvery ?? 'auto', [['--data', file], ['--schema', typeof opts.schema === 'string' ? opts.schema : undefined]], resume);
   // Read where the checkpoint found it, named as the user gave it (the model file records the name).
   const table = dataPath !== undefined ? { ...readTableFile(dataPath), file: file! } : tableFromInput(opts.data as TableInput);
-  if (table.rows.length === 0) throw new TsganError(`${table.file}: has a header but no rows`);
   // On resume the schema and the model's options are the checkpoint's: their errors name state.json.
   const fromState = <T>(key: string, f: () => T): T => {
     try {
@@ -166,7 +165,7 @@ export const MAX_DRAWS = 200;
  * requests, how many entities had their categories set by hand because the
  * generator rarely drew them.
  */
-export function sampleTable(opts: SampleTableOptions): { csv: string; entities: number; rows: number; forced: number; schema: DataSchema } {
+export function sampleTable(opts: SampleTableOptions): { csv: string; table: CsvTable; entities: number; rows: number; forced: number; schema: DataSchema } {
   if (opts.out !== undefined) checkOutFile(opts.out, opts.force ?? false, '--out', { inputs: [['--model', opts.model], ['--given', opts.given?.source]] });
   const seed = checkSeed(opts.seed ?? 0);
   if (opts.given && opts.count !== undefined) throw new TsganError('--given sets the number of entities (one per row); leave out --count');
@@ -199,23 +198,24 @@ export function sampleTable(opts: SampleTableOptions): { csv: string; entities: 
     );
     for (const v of items) if (!Number.isFinite(v)) throw new TsganError(`${file}: the model generated a non-finite value: it is broken (diverged or edited); retrain it; nothing was written`);
     const flags = runStream(seed, 'flags');
-    const csv = decodeTable(splitItems(items, count, layout), layout, () => flags.uniform());
-    if (opts.out !== undefined) writeFileAtomic(opts.out, /\.json$/i.test(opts.out) ? recordsToJson(asRecords(csv, layout.schema)) : csv, opts.force ?? false);
-    return { csv, entities: count, rows: csv.split('\n').length - 2, forced, schema: layout.schema };
+    const table = decodeRows(splitItems(items, count, layout), layout, () => flags.uniform());
+    const csv = tableToCsv(table);
+    if (opts.out !== undefined) writeFileAtomic(opts.out, /\.json$/i.test(opts.out) ? recordsToJson(asRecords(table, layout.schema)) : csv, opts.force ?? false);
+    return { csv, table, entities: count, rows: table.rows.length, forced, schema: layout.schema };
   } finally {
     loaded.model.dispose();
   }
 }
 
-/** Sampled CSV text as records typed by the schema (numbers as numbers, missing as null). */
-function asRecords(csv: string, schema: DataSchema): TableRecord[] {
-  return tableToRecords(parseCsv(csv, 'samples'), schema, missingTest(schema.naTokens));
+/** Sampled cells as records typed by the schema (numbers as numbers, missing as null). */
+function asRecords(table: CsvTable, schema: DataSchema): TableRecord[] {
+  return tableToRecords(table, schema, missingTest(schema.naTokens));
 }
 
 /** `sampleTable` for callers who want records rather than CSV text: the same entities, typed as the data were. */
 export function sampleRecords(opts: Omit<SampleTableOptions, 'out' | 'force'>): TableRecord[] {
-  const { csv, schema } = sampleTable(opts);
-  return asRecords(csv, schema);
+  const { table, schema } = sampleTable(opts);
+  return asRecords(table, schema);
 }
 
 /**

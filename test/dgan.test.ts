@@ -28,15 +28,21 @@ const drawn = mixedPanel({ entities: 120, minLength: 10, maxLength: 30, seed: 5 
 // Small networks, so that the suite stays in minutes on two loaded cores.
 const SMALL = ['--hidden', '32', '--attribute-hidden', '32,32', '--d-hidden', '64,64', '--aux-hidden', '32', '--batch-size', '60'];
 
-test('dgan learns the mixed panel and writes the same table back: its columns and formats, lengths, categories and missing cells near the real ones', async () => {
+/** The drawn panel as a CSV in a new directory, and a dgan model of it trained for `iterations` with the small networks. */
+async function panelModel(iterations: number, seed?: string): Promise<{ dir: string; data: string; model: string; train: Awaited<ReturnType<typeof runCli>> }> {
   const dir = tempDir();
   const data = join(dir, 'panel.csv');
   writeFileSync(data, drawn.csv);
+  const model = join(dir, 'm');
+  const train = await runCli(['train', '--model', 'dgan', '--data', data, '--out', model, '--iterations', String(iterations), ...(seed ? ['--seed', seed] : []), ...SMALL]);
+  assert.equal(train.code, 0, train.stderr);
+  return { dir, data, model, train };
+}
+
+test('dgan learns the mixed panel and writes the same table back: its columns and formats, lengths, categories and missing cells near the real ones', async () => {
+  const { dir, data, model, train } = await panelModel(1500, '3');
   const real = parseCsv(drawn.csv, data);
   const schema = inferSchema(real);
-  const model = join(dir, 'm');
-  const train = await runCli(['train', '--model', 'dgan', '--data', data, '--out', model, '--iterations', '1500', '--seed', '3', ...SMALL]);
-  assert.equal(train.code, 0, train.stderr);
   assert.match(train.stderr, /panel\.csv: 120 entities by "site" of 10–30 rows, in the order of "date"; static attributes: kind \(categorical\), size \(continuous\); features: level/);
   assert.match(train.stdout, /trained dgan on 120 entities/);
   assert.ok(listFiles(model).includes('tsgan.json'));
@@ -87,11 +93,7 @@ test('dgan learns the mixed panel and writes the same table back: its columns an
 });
 
 test('sampling on request: --where and --given set static attributes and the rest follows; bad requests are one line, exit 2, nothing written', async () => {
-  const dir = tempDir();
-  const data = join(dir, 'panel.csv');
-  writeFileSync(data, drawn.csv);
-  const model = join(dir, 'm');
-  assert.equal((await runCli(['train', '--model', 'dgan', '--data', data, '--out', model, '--iterations', '20', ...SMALL])).code, 0);
+  const { dir, model } = await panelModel(20);
   const out = join(dir, 'b.csv');
   const w = await runCli(['sample', '--model', model, '--count', '40', '--out', out, '--where', 'kind=B']);
   assert.equal(w.code, 0, w.stderr);
@@ -127,11 +129,7 @@ test('sampling on request: --where and --given set static attributes and the res
 });
 
 test('a table model file is checked before it samples: a tampered layout or a config that does not fit it is one line naming the key', async () => {
-  const dir = tempDir();
-  const data = join(dir, 'panel.csv');
-  writeFileSync(data, drawn.csv);
-  const model = join(dir, 'm');
-  assert.equal((await runCli(['train', '--model', 'dgan', '--data', data, '--out', model, '--iterations', '2', ...SMALL])).code, 0);
+  const { dir, model } = await panelModel(2);
   const file = join(model, 'tsgan.json');
   const original = readFileSync(file, 'utf8');
   const cases: [string, (m: any) => void, RegExp][] = [

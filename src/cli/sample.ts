@@ -65,7 +65,6 @@ export async function sampleCommand(args: string[]): Promise<number> {
     const table = given === undefined ? undefined : readTableFile(given);
     // A blank cell (or a key a JSON record lacks) leaves that attribute to the generator; NA asks for a missing one.
     const rows = table?.rows.map((r) => Object.fromEntries(table.header.map((h, j) => [h, r.fields[j]]).filter(([, v]) => v.trim() !== '')));
-    if (table && rows!.length === 0) throw new TsganError(`${given}: has a header but no rows`);
     const request = table ? { rows: rows!, source: given!, lines: table.rows.map((r) => r.line) } : undefined;
     const r = sampleTable({ ...opts, where: where === undefined ? undefined : parseWhere(where), given: request });
     if (r.forced > 0) stderr().write(`tsgan: warning: ${r.forced} of ${r.entities} entities did not come up with the requested categories in ${MAX_DRAWS} draws each; their categories were set by hand\n`);

@@ -192,6 +192,11 @@ export function csvField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** A table as CSV text: its header and rows, each field quoted where it must be. */
+export function tableToCsv(t: Pick<CsvTable, 'header' | 'rows'>): string {
+  return [t.header, ...t.rows.map((r) => r.fields)].map((f) => f.map(csvField).join(',')).join('\n') + '\n';
+}
+
 /** Float32-precision text of a value (7 significant digits): the same value always gives the same bytes. */
 export function formatValue(v: number): string {
   if (Object.is(v, -0)) return '0';

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { TsganError, locate } from '../errors.js';
 import { parseNumber, showCell, type CsvTable } from './csv.js';
 import { readDataFile, decodeUtf8 } from './table.js';
-import { DATETIME_FORMATS, checkTimeColumn, inferSchema, missingTest, parseDatetime, type DataSchema, type InferOptions } from './schema.js';
+import { DATETIME_FORMATS, changeWithin, checkTimeColumn, inferSchema, missingTest, parseDatetime, type DataSchema, type InferOptions } from './schema.js';
 
 const ROLES = ['id', 'time', 'attribute', 'feature', 'ignored'] as const;
 const TYPES = ['continuous', 'integer', 'categorical', 'boolean', 'datetime', 'text'] as const;
@@ -142,15 +142,10 @@ export function checkSchemaFits(schema: DataSchema, table: CsvTable, schemaFile:
   // A static attribute holds one value per entity: the first row where it changes within its entity is named.
   for (const c of schema.columns.filter((x) => x.role === 'attribute')) {
     const j = header.indexOf(c.name);
-    const first = new Map<string, string>();
-    for (const r of table.rows) {
-      const key = idIdx >= 0 ? r.fields[idIdx].trim() : '';
-      const v = r.fields[j].trim();
-      const was = first.get(key);
-      if (was === undefined) first.set(key, v);
-      else if (was !== v) {
-        throw new TsganError(`${locate(file, r.line, j + 1)}: column ${showCell(c.name)} is a static attribute in ${schemaFile}, but it changes within its entity here (${showCell(r.fields[j])} after ${showCell(was)}); make it a feature`);
-      }
+    const change = changeWithin(table, j, idIdx);
+    if (change) {
+      const r = table.rows[change.row];
+      throw new TsganError(`${locate(file, r.line, j + 1)}: column ${showCell(c.name)} is a static attribute in ${schemaFile}, but it changes within its entity here (${showCell(r.fields[j])} after ${showCell(change.first)}); make it a feature`);
     }
   }
   const time = schema.columns.find((c) => c.role === 'time');

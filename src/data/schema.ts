@@ -207,12 +207,22 @@ function contiguous(groups: Map<string, number[]>): boolean {
 }
 
 /** Whether column `j`'s present values are the same on every row of each entity. */
-function constantWithin(table: CsvTable, j: number, groups: Map<string, number[]>): boolean {
-  for (const rows of groups.values()) {
-    const first = table.rows[rows[0]].fields[j].trim();
-    if (rows.some((i) => table.rows[i].fields[j].trim() !== first)) return false;
+/**
+ * The first row (in file order) where column `j` differs from its entity's
+ * first value, with that value, or null when it is constant within every
+ * entity (entities by column `idIdx`; −1: one series).
+ */
+export function changeWithin(table: CsvTable, j: number, idIdx: number): { row: number; first: string } | null {
+  const first = new Map<string, string>();
+  for (let i = 0; i < table.rows.length; i++) {
+    const r = table.rows[i];
+    const key = idIdx >= 0 ? r.fields[idIdx].trim() : '';
+    const v = r.fields[j].trim();
+    const was = first.get(key);
+    if (was === undefined) first.set(key, v);
+    else if (was !== v) return { row: i, first: was };
   }
-  return true;
+  return null;
 }
 
 /** Whether column `j` never falls down the file (its numbers). */
@@ -320,7 +330,7 @@ export function inferSchema(table: CsvTable, opts: InferOptions = {}): DataSchem
     }
     if (j === timeIdx) return { ...base, role: 'time', why: `${timeWhy}; ${reason}` };
     if (t.type === 'text') return { ...base, role: 'ignored', why: `left out: ${reason}` };
-    if (idIdx >= 0 && groups.size > 1 && constantWithin(table, j, groups)) return { ...base, role: 'attribute', why: `constant within each entity; ${reason}` };
+    if (idIdx >= 0 && groups.size > 1 && changeWithin(table, j, idIdx) === null) return { ...base, role: 'attribute', why: `constant within each entity; ${reason}` };
     return { ...base, role: 'feature', why: reason };
   }) as ColumnSchema[];
   return { format: 'tsgan-schema', formatVersion: 1, naTokens: [...naTokens], columns: columns.map(clean) };

@@ -13,7 +13,7 @@
  * where missing, dates at their spacing from the start.
  */
 import { TsganError } from '../errors.js';
-import { csvField, parseNumber, showCell, type CsvTable } from './csv.js';
+import { parseNumber, showCell, tableToCsv, type CsvTable } from './csv.js';
 import { isStatic, missingTest, parseDatetime, type ColumnSchema, type DataSchema } from './schema.js';
 
 /** One value's slot in a vector: which column it comes from and what it holds. */
@@ -213,22 +213,27 @@ function argmaxCategory(slots: { slot: Slot; x: number }[]): string {
   return best.slot.category ?? '';
 }
 
+/** `decodeRows` as CSV text. */
+export function decodeTable(enc: Omit<EncodedTable, 'layout'>, layout: CodecLayout, draw?: () => number): string {
+  return tableToCsv(decodeRows(enc, layout, draw));
+}
+
 /**
- * Writes encoded (or generated) arrays back as CSV text with the real table's
- * columns, in its order and formats. Entities get fresh ids; an entity runs
+ * Writes encoded (or generated) arrays back as the real table's cells (a
+ * CsvTable named "samples"): its columns, in its order and formats. Entities get fresh ids; an entity runs
  * while its running flag is above 0.5 (at least one row) and no longer than
  * its length attribute says. A missing or zero flag is set when it is above
  * 0.5, or, with `draw` (uniform draws in [0, 1)), with its value as the
  * probability: a generator that learnt a rare flag's rate as a soft value
  * (4.7 % missing cells, each 0.047) then writes it at that rate.
  */
-export function decodeTable(enc: Omit<EncodedTable, 'layout'>, layout: CodecLayout, draw?: () => number): string {
+export function decodeRows(enc: Omit<EncodedTable, 'layout'>, layout: CodecLayout, draw?: () => number): CsvTable {
   const flag = draw ? (x: number) => draw() < x : (x: number) => x > 0.5;
   const { schema, attributes, features, maxLength } = layout;
   const A = attributes.length;
   const F = features.length;
   const header = schema.columns.map((c) => c.name);
-  const lines = [header.map(csvField).join(',')];
+  const written: CsvTable['rows'] = [];
   const byColumn = (slots: Slot[], values: ArrayLike<number>, base: number) => {
     const out = new Map<string, { slot: Slot; x: number }[]>();
     slots.forEach((slot, k) => {
@@ -269,10 +274,10 @@ export function decodeTable(enc: Omit<EncodedTable, 'layout'>, layout: CodecLayo
         if (c.role === 'feature') return cellOf(c, feat.get(c.name)!, isNumeric(c) ? own(c.name) : [0, 0], layout, flag);
         return '';
       });
-      lines.push(fields.map(csvField).join(','));
+      written.push({ line: written.length + 2, fields });
     }
   }
-  return lines.join('\n') + '\n';
+  return { file: 'samples', header, headerLine: 1, rows: written };
 }
 
 /**
