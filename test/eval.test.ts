@@ -13,8 +13,9 @@ import { tf } from '../src/engine.js';
 import { Rng } from '../src/random.js';
 import { loadEvalData, type EvalData, type WindowSet } from '../src/eval/data.js';
 import { discriminativeScore, predictiveScore, predictiveTask } from '../src/eval/posthoc.js';
+import { blockParts } from '../src/eval/blocks.js';
 import { distanceMetrics } from '../src/eval/distance.js';
-import { ecdfDistances, autocorrelation, correlationMatrix, meanAbsDiff } from '../src/eval/stats.js';
+import { ecdfDistances, autocorrelation, correlationMatrix, meanAbsDiff, texture } from '../src/eval/stats.js';
 import { pca2, tsne } from '../src/eval/embed.js';
 import { evaluateWindows } from '../src/eval/evaluate.js';
 import { samplesToCsv } from '../src/io/samples.js';
@@ -83,7 +84,7 @@ test('calibration: uniform noise in the data range is told apart and covers noth
   assert.ok(d.mmd > 0.1, `mmd ${d.mmd}`);
 });
 
-test('calibration: time steps shuffled within windows are caught by the strong discriminator', () => {
+test('calibration: the strong score says 0 for real windows, and catches shuffled or smoothed steps that the reference score misses', () => {
   const T = halfB.seqLen;
   const F = halfB.features;
   const shuffled: WindowSet = { ...halfB, data: halfB.data.slice() };
@@ -92,10 +93,22 @@ test('calibration: time steps shuffled within windows are caught by the strong d
     const p = rng.permutation(T);
     for (let t = 0; t < T; t++) shuffled.data.set(halfB.data.subarray((i * T + p[t]) * F, (i * T + p[t] + 1) * F), (i * T + t) * F);
   }
-  const same = discriminativeScore(halfA, halfB, { seed: 0, variant: 'strong' });
-  const shuf = discriminativeScore(halfA, shuffled, { seed: 0, variant: 'strong' });
+  // Each step the mean of itself and its neighbours: the texture of real prices, smoothed away.
+  const smoothed: WindowSet = { ...halfB, data: halfB.data.slice() };
+  for (let i = 0; i < halfB.count; i++) {
+    for (let t = 1; t + 1 < T; t++) for (let f = 0; f < F; f++) smoothed.data[(i * T + t) * F + f] = (halfB.data[(i * T + t - 1) * F + f] + halfB.data[(i * T + t) * F + f] + halfB.data[(i * T + t + 1) * F + f]) / 3;
+  }
+  // Real test windows from held-out blocks of time, as tsgan eval scores them.
+  const strong = (s: WindowSet) => discriminativeScore(halfA, s, { seed: 0, variant: 'strong', realOrigin: originA });
+  const same = strong(halfB);
   assert.ok(same.score <= 0.05, `strong, real vs real: ${same.score}`);
-  assert.ok(shuf.score >= same.score + 0.15, `strong, shuffled ${shuf.score} vs real ${same.score}`);
+  assert.equal(same.blockRows, 4 * T);
+  for (const [name, s] of [['shuffled', shuffled], ['smoothed', smoothed]] as const) {
+    const caught = strong(s);
+    assert.ok(caught.score >= 0.4, `strong, ${name}: ${caught.score}`);
+  }
+  const weakSmoothed = discriminativeScore(halfA, smoothed, { seed: 0 });
+  assert.ok(weakSmoothed.score <= 0.1, `reference score on smoothed windows: ${weakSmoothed.score} (the reason for the strong one)`);
   // Real vs real never improves on ln 2 for long: early stopping still waits out the reference's 2,000 steps.
   assert.ok(same.iterations >= 2000, `strong classifier stopped after ${same.iterations} steps`);
   // Same values, same marginals: of the untrained metrics only the autocorrelation sees it.
@@ -103,6 +116,32 @@ test('calibration: time steps shuffled within windows are caught by the strong d
   const errSame = meanAbsDiff(acfA, autocorrelation(halfB, 5));
   const errShuf = meanAbsDiff(acfA, autocorrelation(shuffled, 5));
   assert.ok(errShuf > 10 * errSame, `autocorrelation error: shuffled ${errShuf}, real ${errSame}`);
+});
+
+test('calibration: the ideal generator (fresh draws of the Sines process) scores near 0 on the strong score', () => {
+  const a = sineData({ count: 3000, seqLen: 24, features: 5, seed: 0 });
+  const b = sineData({ count: 3000, seqLen: 24, features: 5, seed: 1000 });
+  const r = discriminativeScore(a, b, { seed: 0, variant: 'strong' });
+  assert.ok(r.score <= 0.05, `strong, fresh Sines draws: ${r.score}`);
+  assert.equal(r.testWindows, 600);
+});
+
+test('held-out blocks: no real test window lies within one window of a training or validation window', () => {
+  const T = data.seqLen;
+  const b = blockParts(data.realOrigin, T, [3, 1, 1], new Rng(4));
+  assert.equal(b.blockRows, 4 * T);
+  const kept = b.counts.reduce((x, y) => x + y, 0);
+  // One series of 3,685 rows: about three quarters of its windows survive the gaps, about 60/20/20.
+  assert.ok(kept > 0.6 * data.real.count && kept < data.real.count, `kept ${kept} of ${data.real.count}`);
+  for (const [p, share] of [[0, 0.6], [1, 0.2], [2, 0.2]] as const) assert.ok(Math.abs(b.counts[p] / kept - share) < 0.1, `part ${p}: ${b.counts[p]} of ${kept}`);
+  const starts = [0, 1, 2].map((p) => Array.from(b.part.keys()).filter((w) => b.part[w] === p).map((w) => data.realOrigin[2 * w + 1]));
+  for (const s of starts[2]) {
+    for (const other of [...starts[0], ...starts[1]]) assert.ok(Math.abs(s - other) >= 2 * T, `test window at ${s}, training or validation window at ${other}`);
+  }
+  // Series of one window each (Sines) are dealt one by one, in the shares asked for.
+  const own = Int32Array.from({ length: 2000 }, (_, k) => (k & 1 ? 0 : k >> 1));
+  const c = blockParts(own, T, [3, 1, 1], new Rng(4));
+  assert.deepEqual(c.counts, [600, 200, 200]);
 });
 
 test('calibration: a collapsed synthetic set (one real window repeated) has no coverage and raises the memorisation warning', () => {
@@ -178,6 +217,29 @@ test('correlation matrix and autocorrelation of known sequences', () => {
   const acf = autocorrelation(w, 2);
   assert.ok(Math.abs(acf[0][0] + 1) < 1e-9, `lag 1: ${acf[0][0]}`);
   assert.ok(Math.abs(acf[0][1] - 1) < 1e-9, `lag 2: ${acf[0][1]}`);
+});
+
+test('texture: a random walk has uncorrelated changes, a slow sine none of its wiggles, noise on it many', () => {
+  const T = 24;
+  const n = 500;
+  const rng = new Rng(2);
+  const walk = new Float32Array(n * T);
+  const sine = new Float32Array(n * T);
+  const noisy = new Float32Array(n * T);
+  for (let i = 0; i < n; i++) {
+    const phase = rng.uniform() * 6;
+    for (let t = 0; t < T; t++) {
+      walk[i * T + t] = (t > 0 ? walk[i * T + t - 1] : 0) + rng.normal();
+      sine[i * T + t] = Math.sin(0.1 * t + phase);
+      noisy[i * T + t] = sine[i * T + t] + 0.01 * rng.normal();
+    }
+  }
+  const w = (data: Float32Array): WindowSet => ({ data, count: n, seqLen: T, features: 1 });
+  assert.ok(Math.abs(texture(w(walk)).changeAutocorrelation[0]) < 0.05, `walk: ${texture(w(walk)).changeAutocorrelation[0]}`);
+  assert.ok(texture(w(sine)).changeAutocorrelation[0] > 0.9, `sine: ${texture(w(sine)).changeAutocorrelation[0]}`);
+  // A sine of period 63 steps turns its curvature at most once in 24 steps.
+  assert.ok(texture(w(sine)).wiggles[0] <= 1, `sine wiggles ${texture(w(sine)).wiggles[0]}`);
+  assert.ok(texture(w(noisy)).wiggles[0] > 10, `noisy sine wiggles ${texture(w(noisy)).wiggles[0]}`);
 });
 
 test('PCA finds the direction of a line; t-SNE separates two clusters', () => {

@@ -45,11 +45,15 @@ test('tsgan eval prints the metrics, writes the JSON and a self-contained HTML r
   const report = join(dir, 'report.html');
   const r = await runCli(evalArgs(json, report));
   assert.equal(r.code, 0, r.stderr);
-  for (const name of ['discriminative', 'discriminative (strong)', 'predictive', 'predictive (real data)', 'mmd', 'coverage', 'memorisation', 'spread']) {
+  for (const name of ['discriminative (strong)', 'memorisation', "discriminative (TimeGAN's)", 'predictive', 'predictive (real data)', 'mmd', 'coverage', 'spread', "changes' autocorrelation", 'wiggles']) {
     assert.match(r.stdout, new RegExp(`^${name.replace(/[()]/g, '\\$&')}\\s`, 'm'), `table row ${name}`);
   }
+  // The honest score leads, memorisation beside it, the published one after them.
+  const order = ['discriminative (strong)', 'memorisation', "discriminative (TimeGAN's)"].map((name) => r.stdout.indexOf(`\n${name} `));
+  assert.ok(order[0] >= 0 && order[0] < order[1] && order[1] < order[2], `row order ${order}`);
   const m = JSON.parse(readFileSync(json, 'utf8'));
-  for (const k of ['discriminative', 'predictive']) {
+  assert.equal(m.discriminativeStrong.blockRows, 96);
+  for (const k of ['discriminativeStrong', 'discriminative', 'predictive']) {
     assert.equal(typeof m[k].mean, 'number', k);
     assert.equal(typeof m[k].std, 'number', k);
   }

@@ -17,10 +17,13 @@ const EVAL: Command = {
 Measures how close synthetic sequences are to real ones. Both are scaled by
 REAL's per-feature min and max first, as in TimeGAN's evaluation.
 
-Metrics: TimeGAN's discriminative and predictive scores (mean ± std over
---repeats seeds) and a stronger discriminator, MMD, coverage / precision /
-recall and spread (mode collapse), memorisation (privacy), marginal,
-autocorrelation and cross-correlation errors.
+Metrics, headline first: the strong discriminative score (a two-layer GRU
+on values and changes, trained to convergence, tested on real windows from
+held-out blocks of time) with memorisation beside it; TimeGAN's
+discriminative and predictive scores (mean ± std over --repeats seeds), as
+papers report them; MMD, coverage / precision / recall and spread (mode
+collapse); marginal, autocorrelation and cross-correlation errors; and the
+texture of the changes (their autocorrelation, wiggles).
 
 With --model of a table model (dgan), or with --table, REAL and SYNTH are
 compared as whole tables in the input's own shape (CSV or JSON): entities,

@@ -7,10 +7,14 @@
  * state feeds one logit learns real (1) from synthetic (0): 2,000 Adam steps,
  * each on 128 real and 128 synthetic training windows, after an 80/20 split
  * of each side; score = |0.5 − accuracy on the held-out 20 %|. 0 means the
- * classifier cannot tell them apart. The "strong" variant (tsgan's) gives a
- * bigger network (two GRU layers of 32) a validation split and trains it until
- * the validation loss stops improving, because the reference classifier is
- * too weak to see some defects (time steps shuffled within a window).
+ * classifier cannot tell them apart. The "strong" variant (tsgan's headline)
+ * gives a bigger network (two GRU layers of 32) each step's values and its
+ * change from the step before, a validation split, and trains it until the
+ * validation loss stops improving; its real windows are split 60/20/20 in
+ * blocks of time with a window's gap between parts (blocks.ts), so that it
+ * cannot win by recognising overlapping copies of its training windows. The
+ * reference classifier is too weak to see some defects (time steps shuffled
+ * within a window, smoothed steps).
  *
  * Predictive score (train on synthetic, test on real): a one-layer GRU
  * (hidden = ⌊features / 2⌋) with a sigmoid output per step learns to predict
@@ -30,6 +34,7 @@ import { Rng } from '../random.js';
 import { gather } from '../data/batches.js';
 import { SequenceRegressor, regressorConfig } from '../models/sequence-regressor.js';
 import type { WindowSet } from './data.js';
+import { blockParts } from './blocks.js';
 
 /** TimeGAN's reference step counts: the discriminative classifier's and the predictor's. */
 export const DISCRIMINATIVE_ITERATIONS = 2000;
@@ -45,6 +50,15 @@ export interface DiscriminativeOptions {
   /** 'reference' (TimeGAN's) or 'strong'. */
   variant?: 'reference' | 'strong';
   seed?: number;
+  /**
+   * [series, first row] per real window (EvalData.realOrigin): the strong
+   * variant then tests on real windows from held-out blocks of time, one
+   * window apart from its training windows (blockParts). Without it, every
+   * window is its own series.
+   */
+  realOrigin?: Int32Array;
+  /** The same for the synthetic side (a real-against-real calibration); a generator's windows are independent draws. */
+  syntheticOrigin?: Int32Array;
 }
 
 export interface DiscriminativeResult {
@@ -52,6 +66,10 @@ export interface DiscriminativeResult {
   /** Held-out accuracy. */
   accuracy: number;
   iterations: number;
+  /** Real windows the classifier was tested on (as many synthetic ones beside them). */
+  testWindows: number;
+  /** The strong variant: rows per held-out block, or 0 where the real data were too short for blocks and windows were split at random. */
+  blockRows?: number;
 }
 
 /** `n` random windows of a set (all of them, reordered, when n ≥ count). */
@@ -87,17 +105,32 @@ export function discriminativeScore(real: WindowSet, synthetic: WindowSet, opts:
   const strong = variant === 'strong';
   const rng = new Rng(opts.seed ?? 0);
   const B = opts.batchSize ?? 128;
-  const { seqLen: T, features: F } = real;
+  const T = real.seqLen;
   const n = Math.min(real.count, synthetic.count);
-  const r = subsample(real, n, rng);
-  const s = subsample(synthetic, n, rng);
-  // 80/20 (reference), or 60/20/20 with a validation part (strong); the same cut on both sides.
-  const nTest = Math.max(1, Math.round(0.2 * n));
-  const nVal = strong ? Math.max(1, Math.round(0.2 * n)) : 0;
-  const nTrain = n - nTest - nVal;
-  const parts = (w: WindowSet) => ({ train: split(w, allOf(n), 0, nTrain), val: split(w, allOf(n), nTrain, nTrain + nVal), test: split(w, allOf(n), nTrain + nVal, n) });
-  const R = parts(r);
-  const S = parts(s);
+  let R: Parts;
+  let S: Parts;
+  let blockRows: number | undefined;
+  if (strong) {
+    ({ R, S, blockRows } = heldOutParts(real, synthetic, opts, rng));
+  } else {
+    // The reference's 80/20 of random windows, the same cut on both sides.
+    const r = subsample(real, n, rng);
+    const s = subsample(synthetic, n, rng);
+    const nTest = Math.max(1, Math.round(0.2 * n));
+    const parts = (w: WindowSet): Parts => ({ train: split(w, allOf(n), 0, n - nTest), val: split(w, allOf(n), n - nTest, n - nTest), test: split(w, allOf(n), n - nTest, n) });
+    R = parts(r);
+    S = parts(s);
+  }
+  if (strong) {
+    // Changes beside values: what real and generated windows differ in most is their step-to-step
+    // texture, which a classifier of values alone learns slowly or not at all when it must generalise
+    // to held-out blocks (docs/experiments/2026-12-06-strong-score-held-out-blocks.md).
+    const scale = changeScale(R.train);
+    for (const P of [R, S]) for (const k of ['train', 'val', 'test'] as const) P[k] = withChanges(P[k], scale);
+  }
+  const nTrain = R.train.count;
+  const nVal = R.val.count;
+  const F = R.train.features;
   const model = new SequenceRegressor(
     regressorConfig({
       features: F,
@@ -155,10 +188,73 @@ export function discriminativeScore(real: WindowSet, synthetic: WindowSet, opts:
     for (const p of pReal) if (p > 0.5) correct++;
     for (const p of pFake) if (!(p > 0.5)) correct++;
     const accuracy = correct / (pReal.length + pFake.length);
-    return { score: Math.abs(0.5 - accuracy), accuracy, iterations };
+    return { score: Math.abs(0.5 - accuracy), accuracy, iterations, testWindows: R.test.count, ...(strong ? { blockRows } : {}) };
   } finally {
     model.dispose();
   }
+}
+
+interface Parts {
+  train: WindowSet;
+  val: WindowSet;
+  test: WindowSet;
+}
+
+/** The strong classifier's 60/20/20 shares (train, validation, test). */
+const STRONG_SHARES = [3, 1, 1];
+
+/**
+ * The strong variant's parts: real windows dealt in blocks of time
+ * (blockParts), synthetic ones at random in the same proportions, then each
+ * part cut to the same count on both sides. Real data too short for a block
+ * in every part are split window by window (blockRows 0).
+ */
+function heldOutParts(real: WindowSet, synthetic: WindowSet, opts: DiscriminativeOptions, rng: Rng): { R: Parts; S: Parts; blockRows: number } {
+  const T = real.seqLen;
+  const eachOwn = (w: WindowSet) => Int32Array.from({ length: 2 * w.count }, (_, k) => (k & 1 ? 0 : k >> 1));
+  const dealt = (w: WindowSet, origin: Int32Array | undefined) => {
+    const b = blockParts(origin ?? eachOwn(w), T, STRONG_SHARES, rng);
+    return b.counts.every((c) => c > 0) ? b : { ...blockParts(eachOwn(w), T, STRONG_SHARES, rng), blockRows: 0 };
+  };
+  const r = dealt(real, opts.realOrigin);
+  const s = dealt(synthetic, opts.syntheticOrigin);
+  const members = (part: Int8Array, p: number) => Int32Array.from(part.keys()).filter((i) => part[i] === p);
+  const side = (w: WindowSet, part: Int8Array, counts: number[]): Parts => {
+    const [train, val, test] = counts.map((k, p) => {
+      const all = members(part, p);
+      const idx = all.length > k ? rng.permutation(all.length).subarray(0, k).map((j) => all[j]) : all;
+      return { ...w, data: gather(w.data, w.seqLen * w.features, idx), count: idx.length };
+    });
+    return { train, val, test };
+  };
+  const counts = r.counts.map((c, p) => Math.min(c, s.counts[p]));
+  return { R: side(real, r.part, counts), S: side(synthetic, s.part, counts), blockRows: r.blockRows };
+}
+
+/** Per feature, the standard deviation of step-to-step changes in a window set (in float64, from the float32 values). */
+function changeScale(w: WindowSet): Float64Array {
+  const { count, seqLen: T, features: F, data } = w;
+  const sum = new Float64Array(F);
+  const sq = new Float64Array(F);
+  for (let i = 0; i < count; i++) for (let t = 1; t < T; t++) for (let f = 0; f < F; f++) {
+    const d = data[(i * T + t) * F + f] - data[(i * T + t - 1) * F + f];
+    sum[f] += d;
+    sq[f] += d * d;
+  }
+  const n = Math.max(1, count * (T - 1));
+  return sq.map((q, f) => Math.sqrt(Math.max(q / n - (sum[f] / n) ** 2, 1e-12)));
+}
+
+/** Each step's values, then its change from the step before (0 at the first) in units of `scale`: [count, T, 2F]. */
+function withChanges(w: WindowSet, scale: Float64Array): WindowSet {
+  const { count, seqLen: T, features: F, data } = w;
+  const out = new Float32Array(count * T * 2 * F);
+  for (let i = 0; i < count; i++) for (let t = 0; t < T; t++) for (let f = 0; f < F; f++) {
+    const x = data[(i * T + t) * F + f];
+    out[(i * T + t) * 2 * F + f] = x;
+    out[(i * T + t) * 2 * F + F + f] = t === 0 ? 0 : (x - data[(i * T + t - 1) * F + f]) / scale[f];
+  }
+  return { ...w, data: out, features: 2 * F };
 }
 
 function allOf(n: number): Int32Array {

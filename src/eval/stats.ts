@@ -115,3 +115,38 @@ export function meanAbsDiff(a: number[][], b: number[][], offDiagonalOnly = fals
   );
   return n > 0 ? s / n : 0;
 }
+
+/** Step-to-step changes of every window: [count, T − 1, features]. */
+export function changes(w: WindowSet): WindowSet {
+  const { count, seqLen: T, features: F, data } = w;
+  const out = new Float32Array(count * (T - 1) * F);
+  for (let i = 0; i < count; i++) for (let t = 1; t < T; t++) for (let f = 0; f < F; f++) out[(i * (T - 1) + t - 1) * F + f] = data[(i * T + t) * F + f] - data[(i * T + t - 1) * F + f];
+  return { data: out, count, seqLen: T - 1, features: F };
+}
+
+/**
+ * The texture of a window set, per feature: the lag-1 autocorrelation of its
+ * step-to-step changes (near 0 for a random walk such as a price, near 1 for
+ * a smooth curve), and its wiggles, the sign changes of its second difference
+ * per window (0 or 1 for a slow sine, many for a noisy one). What a strong
+ * classifier sees first where the marginals match (issue 28's diagnosis).
+ */
+export function texture(w: WindowSet): { changeAutocorrelation: number[]; wiggles: number[] } {
+  const { count, seqLen: T, features: F, data } = w;
+  const changeAutocorrelation = T > 2 ? autocorrelation(changes(w), 1).map((r) => r[0]) : new Array<number>(F).fill(0);
+  const wiggles = new Array<number>(F).fill(0);
+  for (let f = 0; f < F; f++) {
+    let n = 0;
+    for (let i = 0; i < count; i++) {
+      let last = 0;
+      for (let t = 2; t < T; t++) {
+        const v = (k: number) => data[(i * T + k) * F + f];
+        const d2 = Math.sign(v(t) - 2 * v(t - 1) + v(t - 2));
+        if (d2 !== 0 && last !== 0 && d2 !== last) n++;
+        if (d2 !== 0) last = d2;
+      }
+    }
+    wiggles[f] = count > 0 ? n / count : 0;
+  }
+  return { changeAutocorrelation, wiggles };
+}
