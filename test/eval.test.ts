@@ -142,6 +142,36 @@ test('held-out blocks: no real test window lies within one window of a training 
   const own = Int32Array.from({ length: 2000 }, (_, k) => (k & 1 ? 0 : k >> 1));
   const c = blockParts(own, T, [3, 1, 1], new Rng(4));
   assert.deepEqual(c.counts, [600, 200, 200]);
+  // Several series of other lengths, ids not in order, windows in any order: the same deal, and every two
+  // windows of different parts (training and validation too) a window apart.
+  const windows: [number, number][] = [];
+  for (const [series, rows] of [[7, 101], [2, 500], [40, 30], [5, 7 * T + 5]]) for (let start = 0; start + T <= rows; start++) windows.push([series, start]);
+  const flat = (ws: [number, number][]) => Int32Array.from(ws.flat());
+  const mixed = new Rng(8).permutation(windows.length);
+  const d = blockParts(flat(windows), T, [3, 1, 1], new Rng(4));
+  const e = blockParts(flat(Array.from(mixed, (i) => windows[i])), T, [3, 1, 1], new Rng(4));
+  mixed.forEach((i, k) => assert.equal(e.part[k], d.part[i], `window ${windows[i]}`));
+  for (let i = 0; i < windows.length; i++) {
+    for (let j = 0; j < windows.length; j++) {
+      if (d.part[i] < 0 || d.part[j] < 0 || d.part[i] === d.part[j] || windows[i][0] !== windows[j][0]) continue;
+      assert.ok(Math.abs(windows[i][1] - windows[j][1]) >= 2 * T, `series ${windows[i][0]}: parts ${d.part[i]} at ${windows[i][1]}, ${d.part[j]} at ${windows[j][1]}`);
+    }
+  }
+  assert.throws(() => blockParts(own, T, [3, 1, 1], new Rng(4), T), /blockRows must be an integer of at least 2 × seqLen/);
+});
+
+test('the strong score says how its real windows were split, and refuses sets too small for its three parts', () => {
+  const a = sineData({ count: 40, seqLen: 8, features: 2, seed: 0 });
+  const b = sineData({ count: 40, seqLen: 8, features: 2, seed: 1 });
+  const withOrigins = Int32Array.from({ length: 80 }, (_, k) => (k & 1 ? 0 : k >> 1));
+  const blocked = discriminativeScore(a, b, { seed: 0, variant: 'strong', iterations: 100, realOrigin: withOrigins });
+  assert.equal(blocked.blockRows, 32);
+  assert.equal(blocked.testWindows, 8);
+  assert.ok(Math.abs(blocked.accuracy - (blocked.accuracyReal + blocked.accuracySynthetic) / 2) < 1e-12);
+  // Without origins the real windows are split one by one, and the result says so.
+  assert.equal(discriminativeScore(a, b, { seed: 0, variant: 'strong', iterations: 100 }).blockRows, 0);
+  const two = { ...b, data: b.data.subarray(0, 2 * 8 * 2), count: 2 };
+  assert.throws(() => discriminativeScore(a, two, { seed: 0, variant: 'strong', iterations: 100 }), /too few windows for the strong discriminative score: 40 real and 2 synthetic/);
 });
 
 test('calibration: a collapsed synthetic set (one real window repeated) has no coverage and raises the memorisation warning', () => {

@@ -62,6 +62,32 @@ export interface EvalDataOptions {
 /** Fewest windows on either side for the 80/20 splits to mean anything. */
 export const MIN_SEQUENCES = 10;
 
+/**
+ * The real side of an evaluation: every window of `seqLen` rows (stride 1) of
+ * each series, scaled by the data's per-feature range (or not), with its origin.
+ */
+export function realWindows(
+  real: ReturnType<typeof tableToDataset>,
+  seqLen: number,
+  opts: { scale?: 'minmax' | 'none'; real: string },
+): Pick<EvalData, 'real' | 'realOrigin' | 'scaler'> {
+  const F = real.features.length;
+  const scaler =
+    opts.scale === 'none'
+      ? new MinMaxScaler({ min: new Array(F).fill(0), max: new Array(F).fill(1) })
+      : MinMaxScaler.fit(real.series.map((s) => s.values), F);
+  const windows = makeWindows(real.series, F, scaler, { seqLen, stride: 1, file: opts.real });
+  const origin = new Int32Array(windows.count * 2);
+  let w = 0;
+  real.series.forEach((s, si) => {
+    for (let start = 0; start + seqLen <= s.rows; start++, w++) {
+      origin[2 * w] = si;
+      origin[2 * w + 1] = start;
+    }
+  });
+  return { real: windows, realOrigin: origin, scaler };
+}
+
 export function loadEvalData(opts: EvalDataOptions): EvalData {
   const realTable = readTableFile(opts.real);
   const idColumn = opts.idColumn ?? (opts.idColumnIfPresent !== undefined && realTable.header.includes(opts.idColumnIfPresent) ? opts.idColumnIfPresent : undefined);
@@ -107,19 +133,7 @@ export function loadEvalData(opts: EvalDataOptions): EvalData {
     throw new TsganError(`length mismatch: --seq-len is ${seqLen} but the sequences in ${opts.synthetic} have ${synthLen} steps`);
   }
 
-  const scaler =
-    opts.scale === 'none'
-      ? new MinMaxScaler({ min: new Array(F).fill(0), max: new Array(F).fill(1) })
-      : MinMaxScaler.fit(real.series.map((s) => s.values), F);
-  const realWin = makeWindows(real.series, F, scaler, { seqLen, stride: 1, file: opts.real });
-  const origin = new Int32Array(realWin.count * 2);
-  let w = 0;
-  real.series.forEach((s, si) => {
-    for (let start = 0; start + seqLen <= s.rows; start++, w++) {
-      origin[2 * w] = si;
-      origin[2 * w + 1] = start;
-    }
-  });
+  const { real: realWin, realOrigin: origin, scaler } = realWindows(real, seqLen, opts);
   const synthWin = makeWindows(synth.series, F, scaler, { seqLen, stride: seqLen, file: opts.synthetic });
   if (realWin.count < MIN_SEQUENCES) {
     throw new TsganError(`${opts.real}: too few sequences: ${realWin.count} windows of ${seqLen} steps; the evaluation needs at least ${MIN_SEQUENCES}`);

@@ -30,6 +30,7 @@
  * real one), and every random choice comes from a seed.
  */
 import { tf } from '../engine.js';
+import { TsganError } from '../errors.js';
 import { Rng } from '../random.js';
 import { gather } from '../data/batches.js';
 import { SequenceRegressor, regressorConfig } from '../models/sequence-regressor.js';
@@ -68,8 +69,17 @@ export interface DiscriminativeResult {
   iterations: number;
   /** Real windows the classifier was tested on (as many synthetic ones beside them). */
   testWindows: number;
-  /** The strong variant: rows per held-out block, or 0 where the real data were too short for blocks and windows were split at random. */
+  /** Held-out accuracy on the real and on the synthetic test windows alone. */
+  accuracyReal: number;
+  accuracySynthetic: number;
+  /**
+   * The strong variant: rows per held-out block, or 0 where the real windows
+   * were split at random (no origins given, or too little data for a block
+   * in every part).
+   */
   blockRows?: number;
+  /** The strong variant: the step whose weights were kept (best validation loss). */
+  bestStep?: number;
 }
 
 /** `n` random windows of a set (all of them, reordered, when n ≥ count). */
@@ -89,11 +99,11 @@ function drawBatch(w: WindowSet, n: number, rng: Rng): Float32Array {
 }
 
 /**
- * The strong classifier: two GRU layers of 32, Adam 3e-3. Measured on the
- * stock data (real half against the other half with time steps shuffled in
- * each window): the reference classifier scores 0.015 there, as on the
- * unshuffled half; this one 0.33 (0.004 on the unshuffled half), stopping
- * after about 1,800 steps.
+ * The strong classifier: two GRU layers of 32, Adam 3e-3, on values and
+ * changes. Measured on the stock data (a real half against the other half
+ * with time steps shuffled, or smoothed, in each window): the reference
+ * classifier scores .015 and .018 there, as on the untouched half; this one
+ * .49 and .49 (.02 on the untouched half; test/eval.test.ts).
  */
 const STRONG_HIDDEN = 32;
 const STRONG_LR = 3e-3;
@@ -112,6 +122,11 @@ export function discriminativeScore(real: WindowSet, synthetic: WindowSet, opts:
   let blockRows: number | undefined;
   if (strong) {
     ({ R, S, blockRows } = heldOutParts(real, synthetic, opts, rng));
+    // Changes beside values: what real and generated windows differ in most is their step-to-step
+    // texture, which a classifier of values alone learns slowly or not at all when it must generalise
+    // to held-out blocks (docs/experiments/2026-12-06-strong-score-held-out-blocks.md).
+    const scale = changeScale(R.train);
+    for (const P of [R, S]) for (const k of ['train', 'val', 'test'] as const) P[k] = withChanges(P[k], scale);
   } else {
     // The reference's 80/20 of random windows, the same cut on both sides.
     const r = subsample(real, n, rng);
@@ -120,13 +135,6 @@ export function discriminativeScore(real: WindowSet, synthetic: WindowSet, opts:
     const parts = (w: WindowSet): Parts => ({ train: split(w, allOf(n), 0, n - nTest), val: split(w, allOf(n), n - nTest, n - nTest), test: split(w, allOf(n), n - nTest, n) });
     R = parts(r);
     S = parts(s);
-  }
-  if (strong) {
-    // Changes beside values: what real and generated windows differ in most is their step-to-step
-    // texture, which a classifier of values alone learns slowly or not at all when it must generalise
-    // to held-out blocks (docs/experiments/2026-12-06-strong-score-held-out-blocks.md).
-    const scale = changeScale(R.train);
-    for (const P of [R, S]) for (const k of ['train', 'val', 'test'] as const) P[k] = withChanges(P[k], scale);
   }
   const nTrain = R.train.count;
   const nVal = R.val.count;
@@ -150,6 +158,7 @@ export function discriminativeScore(real: WindowSet, synthetic: WindowSet, opts:
       model.trainStep(x, labels);
       x.dispose();
     };
+    let bestStep: number | undefined;
     let iterations = opts.iterations ?? (strong ? Math.round(STRONG_CAP * DISCRIMINATIVE_ITERATIONS) : DISCRIMINATIVE_ITERATIONS);
     if (!strong) {
       for (let i = 0; i < iterations; i++) step();
@@ -164,11 +173,13 @@ export function discriminativeScore(real: WindowSet, synthetic: WindowSet, opts:
       let bestWeights: tf.Tensor[] | null = null;
       let since = 0;
       let done = 0;
+      let bestAt = 0;
       while (done < iterations && (since < 5 || done < STRONG_MIN_STEPS)) {
         for (let i = 0; i < 100 && done < iterations; i++, done++) step();
         const loss = tf.tidy(() => model.loss(xVal, yVal).dataSync()[0]);
         if (loss < best - 1e-4) {
           best = loss;
+          bestAt = done;
           since = 0;
           tf.dispose(bestWeights ?? []);
           bestWeights = model.variables.map((v) => tf.clone(v));
@@ -180,15 +191,25 @@ export function discriminativeScore(real: WindowSet, synthetic: WindowSet, opts:
       }
       tf.dispose([xVal, yVal]);
       iterations = done;
+      bestStep = bestAt;
     }
     labels.dispose();
     const pReal = model.predict(R.test.data, R.test.count, T);
     const pFake = model.predict(S.test.data, S.test.count, T);
-    let correct = 0;
-    for (const p of pReal) if (p > 0.5) correct++;
-    for (const p of pFake) if (!(p > 0.5)) correct++;
-    const accuracy = correct / (pReal.length + pFake.length);
-    return { score: Math.abs(0.5 - accuracy), accuracy, iterations, testWindows: R.test.count, ...(strong ? { blockRows } : {}) };
+    let realRight = 0;
+    let fakeRight = 0;
+    for (const p of pReal) if (p > 0.5) realRight++;
+    for (const p of pFake) if (!(p > 0.5)) fakeRight++;
+    const accuracy = (realRight + fakeRight) / (pReal.length + pFake.length);
+    return {
+      score: Math.abs(0.5 - accuracy),
+      accuracy,
+      iterations,
+      testWindows: R.test.count,
+      accuracyReal: realRight / pReal.length,
+      accuracySynthetic: fakeRight / pFake.length,
+      ...(strong ? { blockRows, bestStep } : {}),
+    };
   } finally {
     model.dispose();
   }
@@ -206,8 +227,9 @@ const STRONG_SHARES = [3, 1, 1];
 /**
  * The strong variant's parts: real windows dealt in blocks of time
  * (blockParts), synthetic ones at random in the same proportions, then each
- * part cut to the same count on both sides. Real data too short for a block
- * in every part are split window by window (blockRows 0).
+ * part cut to the same count on both sides. Real windows without origins,
+ * or too few for a block in every part, are split window by window
+ * (blockRows 0). Too few windows for every part on both sides is an error.
  */
 function heldOutParts(real: WindowSet, synthetic: WindowSet, opts: DiscriminativeOptions, rng: Rng): { R: Parts; S: Parts; blockRows: number } {
   const T = real.seqLen;
@@ -216,7 +238,7 @@ function heldOutParts(real: WindowSet, synthetic: WindowSet, opts: Discriminativ
     const b = blockParts(origin ?? eachOwn(w), T, STRONG_SHARES, rng);
     return b.counts.every((c) => c > 0) ? b : { ...blockParts(eachOwn(w), T, STRONG_SHARES, rng), blockRows: 0 };
   };
-  const r = dealt(real, opts.realOrigin);
+  const r = opts.realOrigin ? dealt(real, opts.realOrigin) : { ...blockParts(eachOwn(real), T, STRONG_SHARES, rng), blockRows: 0 };
   const s = dealt(synthetic, opts.syntheticOrigin);
   const members = (part: Int8Array, p: number) => Int32Array.from(part.keys()).filter((i) => part[i] === p);
   const side = (w: WindowSet, part: Int8Array, counts: number[]): Parts => {
@@ -228,6 +250,9 @@ function heldOutParts(real: WindowSet, synthetic: WindowSet, opts: Discriminativ
     return { train, val, test };
   };
   const counts = r.counts.map((c, p) => Math.min(c, s.counts[p]));
+  if (counts.some((c) => c === 0)) {
+    throw new TsganError(`too few windows for the strong discriminative score: ${real.count} real and ${synthetic.count} synthetic leave ${counts.join(' / ')} for training / validation / test`);
+  }
   return { R: side(real, r.part, counts), S: side(synthetic, s.part, counts), blockRows: r.blockRows };
 }
 
