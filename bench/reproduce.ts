@@ -49,12 +49,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sineData, sinesToCsv } from '../src/data/sines.js';
 import { peakTurnover, sinesCoupling, sinesPredictiveFloor } from '../src/eval/sines.js';
-import { loadEvalData, realWindows, type WindowSet } from '../src/eval/data.js';
+import { loadEvalData, pickOrigins, pickWindows, realWindows, type WindowSet } from '../src/eval/data.js';
 import { readTableFile, tableToDataset } from '../src/data/table.js';
 import { blockParts } from '../src/eval/blocks.js';
 import { discriminativeScore } from '../src/eval/posthoc.js';
 import { repeated, type Repeated } from '../src/eval/evaluate.js';
-import { gather } from '../src/data/batches.js';
 import { initEngine } from '../src/engine.js';
 import { Rng } from '../src/random.js';
 import { VERSION } from '../src/version.js';
@@ -265,8 +264,7 @@ async function stocksPeriods(): Promise<Repeated | undefined> {
     const b = blockParts(realOrigin, T, [1, 1], new Rng(dealing), 10 * T);
     const side = (p: number) => {
       const idx = Int32Array.from(b.part.keys()).filter((i) => b.part[i] === p);
-      const origin = Int32Array.from({ length: 2 * idx.length }, (_, k) => realOrigin[2 * idx[k >> 1] + (k & 1)]);
-      return { set: { ...w, data: gather(w.data, T * w.features, idx), count: idx.length }, origin };
+      return { set: pickWindows(w, idx), origin: pickOrigins(realOrigin, idx) };
     };
     const [a, c] = [side(0), side(1)];
     return discriminativeScore(a.set, c.set, { seed: 0, variant: 'strong', realOrigin: a.origin, syntheticOrigin: c.origin }).score;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { engine, STOCK_CSV, tempDir } from './helpers.js';
 import { tf } from '../src/engine.js';
 import { Rng } from '../src/random.js';
-import { loadEvalData, type EvalData, type WindowSet } from '../src/eval/data.js';
+import { loadEvalData, pickOrigins, pickWindows, type EvalData, type WindowSet } from '../src/eval/data.js';
 import { discriminativeScore, predictiveScore, predictiveTask } from '../src/eval/posthoc.js';
 import { blockParts } from '../src/eval/blocks.js';
 import { distanceMetrics } from '../src/eval/distance.js';
@@ -27,14 +27,6 @@ let halfA: WindowSet;
 let halfB: WindowSet;
 let originA: Int32Array;
 
-/** Windows idx of a set, copied. */
-function pick(w: WindowSet, idx: ArrayLike<number>): WindowSet {
-  const size = w.seqLen * w.features;
-  const out = new Float32Array(idx.length * size);
-  for (let k = 0; k < idx.length; k++) out.set(w.data.subarray(idx[k] * size, (idx[k] + 1) * size), k * size);
-  return { ...w, data: out, count: idx.length };
-}
-
 before(async () => {
   await engine();
   // The stock data against itself, written as tsgan sample would write it (first 150 windows, no overlap).
@@ -44,9 +36,9 @@ before(async () => {
   // Two disjoint random halves of the real windows.
   const perm = new Rng(3).permutation(data.real.count);
   const half = data.real.count >> 1;
-  halfA = pick(data.real, perm.subarray(0, half));
-  halfB = pick(data.real, perm.subarray(half));
-  originA = Int32Array.from({ length: 2 * half }, (_, k) => data.realOrigin[2 * perm[k >> 1] + (k & 1)]);
+  halfA = pickWindows(data.real, perm.subarray(0, half));
+  halfB = pickWindows(data.real, perm.subarray(half));
+  originA = pickOrigins(data.realOrigin, perm.subarray(0, half));
 });
 
 /** A long-format CSV of `count` sequences taken from the stock data's rows 24 apart, in its units. */

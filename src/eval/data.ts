@@ -15,6 +15,7 @@ import { readTableFile, tableToDataset } from '../data/table.js';
 import { parseNumber, showCell } from '../data/csv.js';
 import { MinMaxScaler } from '../data/scaler.js';
 import { makeWindows } from '../data/windows.js';
+import { gather } from '../data/batches.js';
 
 /** Windows [count, seqLen, features], flat and scaled. */
 export interface WindowSet {
@@ -57,6 +58,16 @@ export interface EvalDataOptions {
   /** A panel column to use only where REAL has it (the model's, which another file of the same data may lack). */
   idColumnIfPresent?: string;
   scale?: 'minmax' | 'none';
+}
+
+/** Windows `idx` of a set, copied, in that order. */
+export function pickWindows(w: WindowSet, idx: ArrayLike<number>): WindowSet {
+  return { ...w, data: gather(w.data, w.seqLen * w.features, idx), count: idx.length };
+}
+
+/** The origins ([series, first row] per window, see EvalData.realOrigin) of windows `idx`, in that order. */
+export function pickOrigins(origin: Int32Array, idx: ArrayLike<number>): Int32Array {
+  return Int32Array.from({ length: 2 * idx.length }, (_, k) => origin[2 * idx[k >> 1] + (k & 1)]);
 }
 
 /** Fewest windows on either side for the 80/20 splits to mean anything. */

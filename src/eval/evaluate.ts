@@ -9,7 +9,7 @@
  */
 import { TsganError } from '../errors.js';
 import { runStream } from '../random.js';
-import type { EvalData, WindowSet } from './data.js';
+import { pickOrigins, pickWindows, type EvalData, type WindowSet } from './data.js';
 import { discriminativeScore, predictiveScore, subsample, DISCRIMINATIVE_ITERATIONS, PREDICTIVE_ITERATIONS, STRONG_CAP } from './posthoc.js';
 import { defaultsFor, type OptionDecl } from '../config/options.js';
 import { distanceMetrics } from './distance.js';
@@ -168,8 +168,8 @@ export function evaluateWindows(
   const maxSamples = opts.maxSamples ?? DEFAULTS.maxSamples;
   const rng = runStream(seed, 'evaluation');
   const idx = rng.permutation(real.count).subarray(0, Math.min(maxSamples, real.count));
-  const realSub = pick(real, idx);
-  const origin = opts.realOrigin ? Int32Array.from({ length: idx.length * 2 }, (_, k) => opts.realOrigin![2 * idx[k >> 1] + (k & 1)]) : undefined;
+  const realSub = pickWindows(real, idx);
+  const origin = opts.realOrigin ? pickOrigins(opts.realOrigin, idx) : undefined;
   const synthSub = subsample(synthetic, maxSamples, rng);
   const d = distanceMetrics(realSub, synthSub, origin);
   result.mmd = { value: d.mmd, bandwidth: d.mmdBandwidth, samples: Math.min(realSub.count, synthSub.count) };
@@ -216,13 +216,6 @@ export function evaluateWindows(
 /** The evaluation of loaded data (see loadEvalData). */
 export function evaluateData(data: EvalData, opts: EvaluateOptions = {}): EvalResult {
   return evaluateWindows(data.real, data.synthetic, data.features, { ...opts, realOrigin: data.realOrigin });
-}
-
-function pick(w: WindowSet, idx: Int32Array): WindowSet {
-  const size = w.seqLen * w.features;
-  const data = new Float32Array(idx.length * size);
-  idx.forEach((i, k) => data.set(w.data.subarray(i * size, (i + 1) * size), k * size));
-  return { ...w, data, count: idx.length };
 }
 
 function mean(v: number[]): number {

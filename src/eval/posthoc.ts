@@ -34,7 +34,7 @@ import { TsganError } from '../errors.js';
 import { Rng } from '../random.js';
 import { gather } from '../data/batches.js';
 import { SequenceRegressor, regressorConfig } from '../models/sequence-regressor.js';
-import type { WindowSet } from './data.js';
+import { pickWindows, type WindowSet } from './data.js';
 import { blockParts } from './blocks.js';
 
 /** TimeGAN's reference step counts: the discriminative classifier's and the predictor's. */
@@ -233,19 +233,20 @@ const STRONG_SHARES = [3, 1, 1];
  */
 function heldOutParts(real: WindowSet, synthetic: WindowSet, opts: DiscriminativeOptions, rng: Rng): { R: Parts; S: Parts; blockRows: number } {
   const T = real.seqLen;
-  const eachOwn = (w: WindowSet) => Int32Array.from({ length: 2 * w.count }, (_, k) => (k & 1 ? 0 : k >> 1));
+  // Every window its own series: a random split, one window at a time.
+  const byWindow = (w: WindowSet) => ({ ...blockParts(Int32Array.from({ length: 2 * w.count }, (_, k) => (k & 1 ? 0 : k >> 1)), T, STRONG_SHARES, rng), blockRows: 0 });
   const dealt = (w: WindowSet, origin: Int32Array | undefined) => {
-    const b = blockParts(origin ?? eachOwn(w), T, STRONG_SHARES, rng);
-    return b.counts.every((c) => c > 0) ? b : { ...blockParts(eachOwn(w), T, STRONG_SHARES, rng), blockRows: 0 };
+    if (!origin) return byWindow(w);
+    const b = blockParts(origin, T, STRONG_SHARES, rng);
+    return b.counts.every((c) => c > 0) ? b : byWindow(w);
   };
-  const r = opts.realOrigin ? dealt(real, opts.realOrigin) : { ...blockParts(eachOwn(real), T, STRONG_SHARES, rng), blockRows: 0 };
+  const r = dealt(real, opts.realOrigin);
   const s = dealt(synthetic, opts.syntheticOrigin);
   const members = (part: Int8Array, p: number) => Int32Array.from(part.keys()).filter((i) => part[i] === p);
   const side = (w: WindowSet, part: Int8Array, counts: number[]): Parts => {
     const [train, val, test] = counts.map((k, p) => {
       const all = members(part, p);
-      const idx = all.length > k ? rng.permutation(all.length).subarray(0, k).map((j) => all[j]) : all;
-      return { ...w, data: gather(w.data, w.seqLen * w.features, idx), count: idx.length };
+      return pickWindows(w, all.length > k ? rng.permutation(all.length).subarray(0, k).map((j) => all[j]) : all);
     });
     return { train, val, test };
   };

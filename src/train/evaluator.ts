@@ -11,7 +11,7 @@
 import { tf } from '../engine.js';
 import { Rng, runStream } from '../random.js';
 import type { Gan } from '../models/gan.js';
-import type { WindowSet } from '../eval/data.js';
+import { pickOrigins, pickWindows, type WindowSet } from '../eval/data.js';
 import { distanceMetrics } from '../eval/distance.js';
 import { marginalStats } from '../eval/stats.js';
 import { discriminativeScore, subsample } from '../eval/posthoc.js';
@@ -55,11 +55,8 @@ export class EvalCallback implements Callback {
     const rng = runStream(opts.seed ?? 0, 'evaluator');
     const n = Math.min(opts.samples ?? 500, opts.heldOut.count);
     const idx = rng.permutation(opts.heldOut.count).subarray(0, n);
-    const size = opts.heldOut.seqLen * opts.heldOut.features;
-    const data = new Float32Array(n * size);
-    idx.forEach((i, k) => data.set(opts.heldOut.data.subarray(i * size, (i + 1) * size), k * size));
-    this.real = { ...opts.heldOut, data, count: n };
-    if (opts.heldOutOrigin) this.origin = Int32Array.from({ length: 2 * n }, (_, k) => opts.heldOutOrigin![2 * idx[k >> 1] + (k & 1)]);
+    this.real = pickWindows(opts.heldOut, idx);
+    if (opts.heldOutOrigin) this.origin = pickOrigins(opts.heldOutOrigin, idx);
   }
 
   /** Metrics of the generator as it is now. */
