@@ -7,7 +7,7 @@ import { DenseHead } from '../src/nn/dense.js';
 import { Rgan, rganConfig } from '../src/models/rgan.js';
 import { GanTrainer } from '../src/train/gan-trainer.js';
 import { fusedKernelsActive, setFusedKernels } from '../src/kernels/fused-stack.js';
-import { kernelMemoryBytes, matmul, quantileResidual, quantileTargets, setKernelThreads, spoilNextHelperList, kernelHelperRefusals } from '../src/kernels/wasm-kernels.js';
+import { kernelMemoryBytes, matmul, quantileResidual, quantileTargets, setKernelThreads, spoilNextHelperList, kernelHelperRefusals, notifyHelperAgain } from '../src/kernels/wasm-kernels.js';
 import { quantileResidual as quantileResidualJs, quantileTargets as quantileTargetsJs } from '../src/losses/distribution.js';
 import { sineData } from '../src/data/sines.js';
 import { Rng } from '../src/random.js';
@@ -224,6 +224,28 @@ test('a call list the helper thread refuses is run on the main thread: the same 
   assert.deepEqual(spoiled, clean);
   assert.equal(kernelHelperRefusals().length, before + 1);
   assert.match(kernelHelperRefusals().at(-1)!, /call list is for request -1, not \d+/);
+  tf.dispose([x, w]);
+  s.dispose();
+});
+
+test("a request's notify that reaches the helper after it ran the request runs nothing again: outputs and gradients stay those of one thread", (t) => {
+  // The cause of the helper's old fault: the helper ran a request it saw without sleeping, the late notify woke it,
+  // and it ran that list again while this thread wrote the next one over it.
+  t.after(() => {
+    notifyHelperAgain(false);
+    setKernelThreads(2);
+  });
+  const s = new RecurrentStack({ cell: 'gru', layers: 3, hidden: 9, inputSize: 4 }, new Rng(8));
+  const x = tf.tensor3d(new Rng(1).normalArray(8 * 6 * 4), [8, 6, 4]);
+  const w = tf.tensor3d(new Rng(2).normalArray(8 * 6 * 9), [8, 6, 9]);
+  setKernelThreads(1, 0);
+  const one = outputsAndGrads(s, x, w, false);
+  setKernelThreads(2, 0);
+  outputsAndGrads(s, x, w, false); // the helper exists from here
+  const before = kernelHelperRefusals().length;
+  notifyHelperAgain(true);
+  for (let i = 0; i < 200; i++) assert.deepEqual(outputsAndGrads(s, x, w, false), one, `pass ${i}`);
+  assert.equal(kernelHelperRefusals().length, before);
   tf.dispose([x, w]);
   s.dispose();
 });

@@ -28,7 +28,11 @@ let seen = 0;
 for (;;) {
   Atomics.wait(ctl, 0, seen);
   const request = Atomics.load(ctl, 0);
-  if (request === seen) continue; // woken without a new request: the list may be being rewritten
+  // Woken by a request it already ran: the main thread stored the request number, the helper saw it
+  // without sleeping and ran it, and the notify came after. Running the list again raced with the
+  // next list's writing (the 'entry 3 of 6 is not a call' fault under load; Atomics.notify wakes
+  // whoever waits, whatever the value: tc39.es/ecma262/#sec-atomics.notify).
+  if (request === seen) continue;
   seen = request;
   Atomics.store(ctl, 2, 0); // an error belongs to one request: none yet for this one
   let running = false;
