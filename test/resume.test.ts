@@ -129,6 +129,12 @@ test('a TimeGAN stopped in each of its three phases and resumed writes the same 
   assert.deepEqual(files(resumed), files(straight));
 });
 
+test('a TimeGAN with the data critic, stopped in its joint phase and resumed, writes the same files (the critic and its Adam are in the checkpoint)', async () => {
+  const { straight, resumed } = await stopAndResume({ ...TIMEGAN, model: { ...TIMEGAN.model, dataCritic: 1 } }, [12, 15]);
+  assert.ok(listFiles(straight).includes('critic/weights.bin'));
+  assert.deepEqual(files(resumed), files(straight));
+});
+
 test('with the fused kernels off (TF.js Adam), stopped and resumed, the same files', async () => {
   setFusedKernels(false);
   try {

@@ -12,9 +12,10 @@ import { join } from 'node:path';
 import { engine, runCli, tempDir, STOCK_CSV, loadPlainLayersModel } from './helpers.js';
 import { tf } from '../src/engine.js';
 import { Rng } from '../src/random.js';
-import { Timegan, timeganConfig, type TimeganConfig } from '../src/models/timegan.js';
+import { Timegan, timeganConfig, criticInput, batchChangeScale, type TimeganConfig } from '../src/models/timegan.js';
 import { correlationLoss, crossFeatureMask, weakPairMask, momentLoss, quantileLoss, slicedLoss, pairProjections, incrementLoss } from '../src/losses/distribution.js';
 import { TimeganTrainer } from '../src/train/timegan-trainer.js';
+import { nonSaturating } from '../src/losses/gan.js';
 import { GanTrainer } from '../src/train/gan-trainer.js';
 import type { Windows } from '../src/data/windows.js';
 import { sineData } from '../src/data/sines.js';
@@ -135,6 +136,51 @@ test('joint phase: the G step leaves D alone, the D step leaves G, S, E and R al
   tf.dispose([x, z]);
 });
 
+test('--data-critic: a second D reads values and changes; its step trains it alone; its term in G pulls G through it', () => {
+  const x = batch();
+  // C's input: each step's values, then its change from the step before in the real batch's std of changes (0 at step 0).
+  const [input, scale] = tf.tidy(() => {
+    const sc = batchChangeScale(x);
+    return [criticInput(x, sc), sc];
+  });
+  assert.deepEqual(input.shape, [32, 10, 6]);
+  const xs = x.arraySync();
+  const is = input.arraySync();
+  const sc = scale.dataSync();
+  for (const [b, t, f] of [[0, 0, 0], [3, 4, 1], [31, 9, 2]]) {
+    assert.equal(is[b][t][f], xs[b][t][f]);
+    const change = t === 0 ? 0 : xs[b][t][f] - xs[b][t - 1][f];
+    assert.ok(Math.abs(is[b][t][3 + f] * sc[f] - change) < 1e-6, `change at ${b}, ${t}, ${f}`);
+  }
+  tf.dispose([input, scale]);
+
+  const m = small({ dataCritic: 2 });
+  const rng = new Rng(3);
+  const z = m.noise(rng, 32);
+  const others = () => values([...m.generatorNet.variables, ...m.supervisor.variables, ...m.embedder.variables, ...m.recovery.variables, ...m.discriminatorVariables]);
+  const rest = others();
+  const c0 = values(m.critic!.variables);
+  const c = m.jointCriticStep(x, z);
+  assert.equal(c.cUpdated, 1);
+  assert.ok([c.cLoss, c.cAccReal, c.cAccFake].every(Number.isFinite));
+  assert.notDeepEqual(values(m.critic!.variables), c0);
+  assert.deepEqual(others(), rest);
+  // The G step records C's generator loss on its samples, and leaves C alone.
+  const expected = tf.tidy(() => nonSaturating.generator(m.critic!.apply(criticInput(m.generate(z), batchChangeScale(x)))).dataSync()[0]);
+  const c1 = values(m.critic!.variables);
+  const g = m.jointGeneratorStep(x, z, rng);
+  assert.ok(Math.abs(g.gLossX! - expected) < 1e-5 * Math.max(1, expected), `${g.gLossX} vs ${expected}`);
+  assert.deepEqual(values(m.critic!.variables), c1);
+  m.dispose();
+  // Without the critic the networks start the same (C is made last), so only its term can move G differently.
+  const off = stepWith({}, x, z, []);
+  const on = stepWith({ dataCritic: 2 }, x, z, []);
+  assert.equal(off.logs.gLossX, undefined);
+  assert.notDeepEqual(on.g, off.g);
+  assert.throws(() => small().jointCriticStep(x, z), /no data critic/);
+  tf.dispose([x, z]);
+});
+
 test('the trainer runs the three phases in order and leaks no tensors', () => {
   const m = small({}, 3);
   const t = new TimeganTrainer(m, sines, 1, 4);
@@ -149,6 +195,16 @@ test('the trainer runs the three phases in order and leaks no tensors', () => {
   assert.equal(last.phase, 3);
   assert.ok(['dLoss', 'gLossU', 'gLossS', 'gLossV', 'eLoss', 'dAccReal', 'dAccFake'].every((k) => Number.isFinite(last[k])));
   m.dispose();
+
+  // With the data critic: its step runs each joint iteration, and still nothing leaks.
+  const mc = small({ dataCritic: 1 }, 2);
+  const tc = new TimeganTrainer(mc, sines, 1, 4);
+  for (let i = 0; i < 6; i++) tc.trainStep();
+  const held = tf.memory().numTensors;
+  const lc = tc.trainStep();
+  assert.equal(tf.memory().numTensors, held);
+  assert.ok(['cLoss', 'cAccReal', 'cAccFake', 'gLossX'].every((k) => Number.isFinite(lc[k])));
+  mc.dispose();
 });
 
 test('ema: the average of the sampling chain G → S → R starts with the joint phase, and the CLI saves it in the config', async () => {

@@ -109,11 +109,13 @@ export function quantileLoss(x: tf.Tensor3D, xHat: tf.Tensor3D): tf.Scalar {
  * next, whose distribution sets how rough or smooth the series are.
  */
 export function incrementLoss(x: tf.Tensor3D, xHat: tf.Tensor3D): tf.Scalar {
-  const changes = (a: tf.Tensor3D) => {
-    const [B, T, F] = a.shape;
-    return tf.sub(tf.slice(a, [0, 1, 0], [B, T - 1, F]), tf.slice(a, [0, 0, 0], [B, T - 1, F])) as tf.Tensor3D;
-  };
-  return quantileLoss(changes(x), changes(xHat));
+  return quantileLoss(stepChanges(x), stepChanges(xHat));
+}
+
+/** Step-to-step changes x_{t+1} − x_t: [batch, time, features] → [batch, time − 1, features]. */
+export function stepChanges(a: tf.Tensor3D): tf.Tensor3D {
+  const [B, T, F] = a.shape;
+  return tf.sub(tf.slice(a, [0, 1, 0], [B, T - 1, F]), tf.slice(a, [0, 0, 0], [B, T - 1, F])) as tf.Tensor3D;
 }
 
 /** [F, F²]: the F feature axes, then (e_i + e_j)/√2 and (e_i − e_j)/√2 for every pair i < j. */

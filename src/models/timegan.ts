@@ -87,7 +87,7 @@ import type { OptionDecl } from '../config/options.js';
 import { ARCH_OPTIONS, checkArch, sequenceNoise, checkRecurrentMemory, type RecurrentGanArch } from './recurrent-arch.js';
 import { TimeReverse } from '../nn/time-reverse-layer.js';
 import type { Windows } from '../data/windows.js';
-import { momentLoss, correlationLoss, crossFeatureMask, weakPairMask, quantileLoss, pairProjections, slicedLoss, incrementLoss } from '../losses/distribution.js';
+import { momentLoss, correlationLoss, crossFeatureMask, weakPairMask, quantileLoss, pairProjections, slicedLoss, incrementLoss, stepChanges } from '../losses/distribution.js';
 
 /** Every option of TimeGAN (defaults in TIMEGAN_SPEC's declarations; the network shape: see RecurrentGanArch; the supervisor has one layer fewer). */
 export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
@@ -158,6 +158,16 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
   correlationPairs: CorrelationPairs;
   /** The 'weak' pairs' bound on |ρ| over the training windows. */
   correlationThreshold: number;
+  /**
+   * Weight of a second discriminator's term in G's loss (0: off, as the
+   * reference). This critic C reads the synthetic data itself: each step's
+   * values and its change from the step before, divided by the real batch's
+   * std of changes per feature — what tsgan's strong classifier reads
+   * (src/eval/posthoc.ts) and what the latent D cannot see through the
+   * recovery network: the texture of the series. C has D's recurrent shape
+   * (forward only), its loss, learning rate and threshold.
+   */
+  dataCritic: number;
 }
 
 /** G's data-space term (see `momentLoss`). */
@@ -191,6 +201,7 @@ export const TIMEGAN_SPEC: ModelSpec = {
     own({ name: 'correlationLoss', flag: 'corr-loss', kind: { type: 'number', min: 0 }, default: 100, metavar: 'W', doc: "add W × the squared difference of the real and synthetic batches' correlations between a window's values, on the pairs --corr-pairs picks (0: off, as the reference code)" }),
     own({ name: 'correlationPairs', flag: 'corr-pairs', kind: { type: 'choice', choices: CORRELATION_PAIRS }, default: 'weak', doc: 'weak: the pairs whose |correlation| over the training windows is below --corr-threshold (none in Stocks, so the term is off there); all; or only values of different features (cross)' }),
     own({ name: 'correlationThreshold', flag: 'corr-threshold', kind: { type: 'number', min: 0, exclusive: true }, default: 0.3, metavar: 'R', doc: 'the bound for weak pairs, in (0, 1]' }),
+    own({ name: 'dataCritic', flag: 'data-critic', kind: { type: 'number', min: 0 }, default: 0, metavar: 'W', doc: "add W × the adversarial loss of a second discriminator that reads the data itself, each step's values and its change from the step before, as the strong classifier does (0: off, as the reference code)" }),
     own({ name: 'embeddingIterations', flag: 'embedding-iterations', kind: { type: 'int', min: 0 }, defaultText: '--iterations', doc: 'autoencoder-phase iterations' }),
     own({ name: 'supervisedIterations', flag: 'supervised-iterations', kind: { type: 'int', min: 0 }, defaultText: '--iterations', doc: 'supervisor-phase iterations' }),
   ],
@@ -228,6 +239,7 @@ export function timeganConfig(partial: Partial<TimeganConfig> & { features: numb
   if (!(c.correlationLoss >= 0)) throw new TsganError(`correlationLoss must be ≥ 0, got ${c.correlationLoss}`);
   if (!CORRELATION_PAIRS.includes(c.correlationPairs)) throw new TsganError(`correlationPairs must be one of ${CORRELATION_PAIRS.join(', ')}, got ${c.correlationPairs}`);
   if (!(c.correlationThreshold > 0 && c.correlationThreshold <= 1)) throw new TsganError(`correlationThreshold must be in (0, 1], got ${c.correlationThreshold}`);
+  if (!(c.dataCritic >= 0)) throw new TsganError(`dataCritic must be ≥ 0, got ${c.dataCritic}`);
   if (c.correlationPairs === 'cross' && c.features < 2) throw new TsganError(`correlationPairs 'cross' needs at least 2 features, got ${c.features}`);
   checkTrainingConfig(c);
   if (c.model !== 'timegan') throw new TsganError(`config is for model "${c.model}", not timegan`);
@@ -244,11 +256,26 @@ export interface JointGeneratorLogs {
   gLossC?: number;
   gLossW?: number;
   gLossI?: number;
+  gLossX?: number;
   eLoss: number;
   gGradNorm: number;
 }
 
-type OptionalTerm = 'gLossC' | 'gLossW' | 'gLossI';
+type OptionalTerm = 'gLossC' | 'gLossW' | 'gLossI' | 'gLossX';
+
+type OptimizerName = 'e0' | 'e' | 'gs' | 'g' | 'd' | 'c';
+
+/** The data critic's input: values, then changes over `scale` (0 at the first step): [batch, time, 2·features]. */
+export function criticInput(x: tf.Tensor3D, scale: tf.Tensor1D): tf.Tensor3D {
+  const [B, , F] = x.shape;
+  const d = tf.concat([tf.zeros([B, 1, F]), tf.div(stepChanges(x), scale)], 1); // [batch, time, features]
+  return tf.concat([x, d], 2) as tf.Tensor3D;
+}
+
+/** The real batch's std of changes per feature, the critic's unit of change (the strong classifier's is the real training windows', src/eval/posthoc.ts). */
+export function batchChangeScale(x: tf.Tensor3D): tf.Tensor1D {
+  return tf.tidy(() => tf.add(tf.sqrt(tf.moments(stepChanges(x), [0, 1]).variance), 1e-6) as tf.Tensor1D);
+}
 
 export class Timegan extends Gan {
   /** Its D judges the embedder's latent sequences: GanTrainer's data-space steps would be wrong for it (the type refuses it there). */
@@ -263,7 +290,9 @@ export class Timegan extends Gan {
   readonly discriminatorNet: SequenceNetwork;
   /** D's backward stack, run on the reversed sequence; null unless `bidirectional`. */
   readonly discriminatorBack: RecurrentStack | null;
-  private opts: Record<'e0' | 'e' | 'gs' | 'g' | 'd', Adam> | null = null;
+  /** The data critic (see `dataCritic`): [batch, time, 2·features] → logits [batch, time, 1]; null when off. */
+  readonly critic: SequenceNetwork | null;
+  private opts: Partial<Record<OptimizerName, Adam>> | null = null;
   /** The correlation term's pairs: undefined until set, null for all pairs, else a [T·F, T·F] 0/1 mask. */
   private correlationMask: tf.Tensor2D | null | undefined = undefined;
   /** The 'sliced' term's directions, made at its first use. */
@@ -288,6 +317,7 @@ export class Timegan extends Gan {
     this.discriminatorNet = net(H * config.pac, layers, 1, 'linear', rng.fork(), config.bidirectional ? 2 * H : H);
     // Forked after the other five, so that the one-directional networks start the same either way.
     this.discriminatorBack = config.bidirectional ? stack(H * config.pac, layers, rng.fork()) : null;
+    this.critic = config.dataCritic > 0 ? net(2 * F, layers, 1, 'linear', rng.fork()) : null;
   }
 
   /**
@@ -336,7 +366,8 @@ export class Timegan extends Gan {
   private bidirectionalVariables: tf.Variable[] | null = null;
 
   override networkVariables(): Record<string, tf.Variable[]> {
-    return { generator: this.generatorVariables, embedder: this.embedder.variables, discriminator: this.discriminatorVariables };
+    const nets = { generator: this.generatorVariables, embedder: this.embedder.variables, discriminator: this.discriminatorVariables };
+    return this.critic ? { ...nets, critic: this.critic.variables } : nets;
   }
 
   noise(rng: Rng, count: number): tf.Tensor3D {
@@ -376,24 +407,28 @@ export class Timegan extends Gan {
     });
   }
 
-  private optimizer(name: 'e0' | 'e' | 'gs' | 'g' | 'd'): Adam {
+  private optimizerNames(): OptimizerName[] {
+    return this.critic ? ['e0', 'e', 'gs', 'g', 'd', 'c'] : ['e0', 'e', 'gs', 'g', 'd'];
+  }
+
+  private optimizer(name: OptimizerName): Adam {
     const { lrG, lrD, lrE, beta1, beta2, clipNorm } = this.config;
-    const adam = (learningRate: number) => new Adam({ learningRate, beta1, beta2, clipNorm });
-    // One Adam per objective, as the reference's five solvers.
-    this.opts ??= { e0: adam(lrE), e: adam(lrE), gs: adam(lrG), g: adam(lrG), d: adam(lrD) };
-    return this.opts[name];
+    const rate: Record<OptimizerName, number> = { e0: lrE, e: lrE, gs: lrG, g: lrG, d: lrD, c: lrD };
+    // One Adam per objective, as the reference's five solvers (and the critic's).
+    this.opts ??= Object.fromEntries(this.optimizerNames().map((n) => [n, new Adam({ learningRate: rate[n], beta1, beta2, clipNorm })]));
+    return this.opts[name]!;
   }
 
   protected override namedOptimizers(create: boolean): Record<string, Adam | null> {
     if (create) this.optimizer('d');
-    return this.opts ? { ...this.opts } : { e0: null, e: null, gs: null, g: null, d: null };
+    return Object.fromEntries(this.optimizerNames().map((n) => [n, this.opts?.[n] ?? null]));
   }
 
   /**
    * One Adam update of `vars` on `loss` with the optimiser of that objective,
    * applied only if `apply(loss value)` says so (the D threshold).
    */
-  private update(name: 'e0' | 'e' | 'gs' | 'g' | 'd', vars: tf.Variable[], loss: () => tf.Scalar, apply: (value: number) => boolean = () => true): { value: number; norm: number } {
+  private update(name: OptimizerName, vars: tf.Variable[], loss: () => tf.Scalar, apply: (value: number) => boolean = () => true): { value: number; norm: number } {
     const { value, grads } = tf.variableGrads(loss, vars);
     const v = value.dataSync()[0];
     const norm = apply(v) ? this.optimizer(name).step(grads) : globalNorm(Object.values(grads));
@@ -488,12 +523,46 @@ export class Timegan extends Gan {
 
   /** The G terms beyond the reference's that are on, with their weights and the names they are recorded under. */
   private optionalTerms(x: tf.Tensor3D, xHat: tf.Tensor3D, corr: boolean): { key: OptionalTerm; weight: number; value: tf.Scalar }[] {
-    const { correlationLoss: wc, slicedLoss: ws, incrementLoss: wi } = this.config;
+    const { correlationLoss: wc, slicedLoss: ws, incrementLoss: wi, dataCritic: wx } = this.config;
     return [
       ...(corr ? [{ key: 'gLossC' as const, weight: wc, value: correlationLoss(x, xHat, this.correlationMask!) }] : []),
       ...(ws > 0 ? [{ key: 'gLossW' as const, weight: ws, value: slicedLoss(x, xHat, this.slices()) }] : []),
       ...(wi > 0 ? [{ key: 'gLossI' as const, weight: wi, value: incrementLoss(x, xHat) }] : []),
+      ...(this.critic ? [{ key: 'gLossX' as const, weight: wx, value: this.loss.generator(this.critic.apply(criticInput(xHat, batchChangeScale(x)), { frozen: true })) }] : []),
     ];
+  }
+
+  /** Phase 3, the data critic's part (when on): real x against x̂ = R(S(G(z))), thresholded as D. */
+  jointCriticStep(x: tf.Tensor3D, z: tf.Tensor3D): { cLoss: number; cAccReal: number; cAccFake: number; cUpdated: number } {
+    const critic = this.critic;
+    if (!critic) throw new TsganError('jointCriticStep: this TimeGAN has no data critic (dataCritic is 0)');
+    const thresholded = this.loss.thresholdable;
+    let acc: tf.Tensor | null = null;
+    let updated = 0;
+    // C's inputs come from networks this step does not update: computed off the gradient tape.
+    const [real, fake] = tf.tidy(() => {
+      const scale = batchChangeScale(x);
+      return [criticInput(x, scale), criticInput(this.generate(z), scale)];
+    });
+    const r = this.update(
+      'c',
+      critic.variables,
+      () =>
+        tf.tidy(() => {
+          const yReal = critic.apply(real, { constantInput: true });
+          const yFake = critic.apply(fake, { constantInput: true });
+          acc = tf.keep(tf.stack(this.accuracies(yReal, yFake)));
+          return tf.add(this.loss.dReal(yReal), this.loss.dFake(yFake)) as tf.Scalar;
+        }),
+      (value) => {
+        updated = !thresholded || value > this.config.dThreshold ? 1 : 0;
+        return updated === 1;
+      },
+    );
+    tf.dispose([real, fake]);
+    const [cAccReal, cAccFake] = Array.from((acc as unknown as tf.Tensor).dataSync());
+    tf.dispose(acc!);
+    return { cLoss: r.value, cAccReal, cAccFake, cUpdated: updated };
   }
 
   /** Phase 3, discriminator part: applied only while the loss is above the threshold. */
@@ -547,6 +616,7 @@ export class Timegan extends Gan {
       { inputSize: c.hidden, layers: c.layers, passes: 2 },
       { inputSize: c.hidden, layers: Math.max(1, c.layers - 1), passes: 2 },
       { inputSize: c.hidden * c.pac, layers: c.layers, passes: c.bidirectional ? 6 : 3 },
+      ...(this.critic ? [{ inputSize: 2 * c.features, layers: c.layers, passes: 3 }] : []),
     ]);
   }
 
@@ -565,7 +635,10 @@ export class Timegan extends Gan {
     generator.setWeights(this.generatorVariables);
     embedder.setWeights(this.embedder.variables);
     discriminator.setWeights(this.discriminatorVariables);
-    return { generator, embedder, discriminator };
+    if (!this.critic) return { generator, embedder, discriminator };
+    const critic = tf.sequential({ name: 'critic', layers: this.critic.layers('critic') });
+    critic.setWeights(this.critic.variables);
+    return { generator, embedder, discriminator, critic };
   }
 
   /**
@@ -619,7 +692,7 @@ export class Timegan extends Gan {
   }
 
   protected disposeNetworks(): void {
-    for (const n of [this.embedder, this.recovery, this.generatorNet, this.supervisor, this.discriminatorNet]) n.dispose();
+    for (const n of [this.embedder, this.recovery, this.generatorNet, this.supervisor, this.discriminatorNet, this.critic]) n?.dispose();
     this.discriminatorBack?.dispose();
     if (this.opts) for (const o of Object.values(this.opts)) o.dispose();
     tf.dispose(this.correlationMask ?? []);

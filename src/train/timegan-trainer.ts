@@ -91,9 +91,11 @@ export class TimeganTrainer implements Trainable {
     const x = this.batch();
     const z = this.model.noise(this.noiseRng, x.shape[0]);
     const d = this.model.jointDiscriminatorStep(x, z, this.noiseRng, this.progress);
+    // The data critic (when on) judges the same real and noise batches as D.
+    const c = this.model.critic ? this.model.jointCriticStep(x, z) : {};
     tf.dispose([x, z]);
     // The average (`ema`) starts with the joint phase, where G is first trained.
     this.model.updateAverage();
-    return { phase: 3, ...d, ...g, gLoss: g.gLossU };
+    return { phase: 3, ...d, ...c, ...g, gLoss: g.gLossU };
   }
 }

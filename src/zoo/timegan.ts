@@ -29,6 +29,7 @@ const configSchema = obj({
   correlationLoss: atLeast0(),
   correlationPairs: oneOf(['weak', 'all', 'cross']).optional(),
   correlationThreshold: z.number({ error: 'must be a number in (0, 1]' }).refine((v) => v > 0 && v <= 1, { error: 'must be a number in (0, 1]' }).optional(),
+  dataCritic: atLeast0().optional(),
 }).refine(pacDivides, pacMessage);
 
 /** What the correlation term will compare, in a line (with 'weak' pairs it can be nothing). */
@@ -58,7 +59,12 @@ export const TIMEGAN: ModelEntry<TimeganConfig, Timegan> = {
       { input: H * pac, layers: L },
     ];
     if (bidirectional) stacks.push({ input: H * pac, layers: L });
-    return recurrentSizes(c, stacks, [[H, H], [H, F], [H, H], [H, H], [bidirectional ? 2 * H : H, 1]], Math.max(noise, F * pac, H * pac));
+    const heads: [number, number][] = [[H, H], [H, F], [H, H], [H, H], [bidirectional ? 2 * H : H, 1]];
+    if ((c.dataCritic ?? 0) > 0) {
+      stacks.push({ input: 2 * F, layers: L }); // the data critic
+      heads.push([H, 1]);
+    }
+    return recurrentSizes(c, stacks, heads, Math.max(noise, F * pac, H * pac, 2 * F));
   },
   trainer(model, data, seed, iterations) {
     if (!('seqLen' in data)) throw new TsganError('TimeGAN trains on windows of a sequence');
