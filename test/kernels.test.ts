@@ -7,7 +7,7 @@ import { DenseHead } from '../src/nn/dense.js';
 import { Rgan, rganConfig } from '../src/models/rgan.js';
 import { GanTrainer } from '../src/train/gan-trainer.js';
 import { fusedKernelsActive, setFusedKernels } from '../src/kernels/fused-stack.js';
-import { kernelMemoryBytes, matmul, quantileResidual, quantileTargets, setKernelThreads, spoilNextHelperList, kernelHelperRefusals, notifyHelperAgain } from '../src/kernels/wasm-kernels.js';
+import { kernelMemoryBytes, matmul, quantileResidual, quantileTargets, setKernelThreads, spoilNextHelperList, kernelHelperRefusals, notifyHelperAgain, helperStaleWakeups } from '../src/kernels/wasm-kernels.js';
 import { quantileResidual as quantileResidualJs, quantileTargets as quantileTargetsJs } from '../src/losses/distribution.js';
 import { sineData } from '../src/data/sines.js';
 import { Rng } from '../src/random.js';
@@ -243,8 +243,12 @@ test("a request's notify that reaches the helper after it ran the request runs n
   setKernelThreads(2, 0);
   outputsAndGrads(s, x, w, false); // the helper exists from here
   const before = kernelHelperRefusals().length;
+  const wakeups = helperStaleWakeups();
+  assert.ok(wakeups >= 0, 'the helper thread is running');
   notifyHelperAgain(true);
   for (let i = 0; i < 200; i++) assert.deepEqual(outputsAndGrads(s, x, w, false), one, `pass ${i}`);
+  // Every request but the last has had its extra wake-up handled by the time the next one is done.
+  assert.ok(helperStaleWakeups() - wakeups >= 200, `${helperStaleWakeups() - wakeups} extra wake-ups`);
   assert.equal(kernelHelperRefusals().length, before);
   tf.dispose([x, w]);
   s.dispose();

@@ -18,7 +18,7 @@ const { module, memory, control, calls, errorText } = workerData as {
 const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error('fused kernel aborted'); } } });
 const exports = instance.exports as Record<string, (...a: number[]) => void>;
 const fns = KERNEL_FUNCTIONS.map((name) => exports[name]);
-const ctl = new Int32Array(control); // [0] request number, [1] done number, [2] error (1: list refused before any call ran, 2: a call failed), [3] ready, [4] the request the error is of
+const ctl = new Int32Array(control); // [0] request number, [1] done number, [2] error (1: list refused before any call ran, 2: a call failed), [3] ready, [4] the request the error is of, [5] wake-ups without a new request
 const list = new Float64Array(calls);
 
 Atomics.store(ctl, 3, 1); // ready
@@ -32,7 +32,10 @@ for (;;) {
   // without sleeping and ran it, and the notify came after. Running the list again raced with the
   // next list's writing (the 'entry 3 of 6 is not a call' fault under load; Atomics.notify wakes
   // whoever waits, whatever the value: tc39.es/ecma262/#sec-atomics.notify).
-  if (request === seen) continue;
+  if (request === seen) {
+    Atomics.add(ctl, 5, 1);
+    continue;
+  }
   seen = request;
   Atomics.store(ctl, 2, 0); // an error belongs to one request: none yet for this one
   let running = false;

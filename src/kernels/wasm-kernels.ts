@@ -133,7 +133,7 @@ class Helper {
   private seq = 0;
 
   constructor(kernels: Kernels) {
-    const control = new SharedArrayBuffer(20); // five Int32 slots: see kernel-worker.ts
+    const control = new SharedArrayBuffer(24); // six Int32 slots: see kernel-worker.ts
     const calls = new SharedArrayBuffer(8 * 4096);
     this.ctl = new Int32Array(control);
     this.list = new Float64Array(calls);
@@ -180,7 +180,8 @@ class Helper {
       if (done === this.seq) break;
       Atomics.wait(this.ctl, 1, done, 60_000);
     }
-    if (this.notifyAgain) Atomics.notify(this.ctl, 0);
+    // The helper goes back to waiting after each request: notify until the extra wake-up has reached it.
+    if (this.notifyAgain) while (Atomics.notify(this.ctl, 0) === 0);
     const error = Atomics.exchange(this.ctl, 2, 0);
     if (error === 0) return true;
     // An error of an earlier request is not this one's (the worker clears it on each request; checked twice).
@@ -198,6 +199,10 @@ class Helper {
   spoilNext = false;
   /** Test hook: each request is notified once more after it ran, as a notify that arrives late does. */
   notifyAgain = false;
+  /** Wake-ups the helper had without a new request (it ran nothing for them). */
+  get staleWakeups(): number {
+    return Atomics.load(this.ctl, 5);
+  }
 }
 
 interface Call {
@@ -370,8 +375,8 @@ function run(a: Kernels, lists: Call[][]): void {
     // Even when this thread's half throws: the next call must not rewrite the list the helper is still reading.
     if (useHelper) helped = helper!.wait();
   }
-  // The helper refused its list before running any of it (it should not: the fault once seen under load, a late
-  // notify, is closed in kernel-worker.ts): the same calls here give the same sums, bit for bit as with one thread.
+  // The helper refused its list before running any of it (it should not: the fault seen three times under load, a
+  // late notify, is closed in kernel-worker.ts): the same calls here give the same sums, bit for bit as with one thread.
   if (!helped) for (const c of lists[1]) (a.k[c.fn] as Fn)(...c.args);
 }
 
@@ -384,6 +389,11 @@ export function kernelHelperRefusals(): readonly string[] {
 /** Test hook: every request to the helper is notified again after it ran (see Helper.notifyAgain). */
 export function notifyHelperAgain(on: boolean): void {
   if (helper) helper.notifyAgain = on;
+}
+
+/** Wake-ups the helper thread had without a new request, for tests (-1 while there is no helper). */
+export function helperStaleWakeups(): number {
+  return helper ? helper.staleWakeups : -1;
 }
 
 /** Test hook: makes the helper refuse the next list it is given (see Helper.spoilNext). */

@@ -1,5 +1,5 @@
 // Stress test of the helper hand-over protocol (old c410c55 worker logic vs HEAD logic).
-// usage: node stress.mjs <old|head> <seconds> <injectEvery (0 = never)> <injectMs>
+// usage: node stress.mjs <old|head> <seconds> <injectEvery (0 = never)> <injectMs> <workerEvery (0 = never)>
 // Kernel calls are simulated by short sleeps (little CPU). "inject" sleeps on the main thread
 // between Atomics.store(ctl,0,seq) and Atomics.notify(ctl,0), standing in for a preemption there.
 import { Worker, isMainThread, workerData } from 'node:worker_threads';
