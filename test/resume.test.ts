@@ -133,6 +133,11 @@ test('a TimeGAN with the data critic, stopped in its joint phase and resumed, wr
   const { straight, resumed } = await stopAndResume({ ...TIMEGAN, model: { ...TIMEGAN.model, dataCritic: 1 } }, [12, 15]);
   assert.ok(listFiles(straight).includes('critic/weights.bin'));
   assert.deepEqual(files(resumed), files(straight));
+  // The saved critic loads back with the rest of the model.
+  const { loadModelDir } = await import('../src/load.js');
+  const loaded = loadModelDir(resumed);
+  assert.ok(loaded.model.networkVariables().critic.length > 0);
+  loaded.model.dispose();
 });
 
 test('with the fused kernels off (TF.js Adam), stopped and resumed, the same files', async () => {

@@ -15,7 +15,7 @@ import { Rng } from '../src/random.js';
 import { Timegan, timeganConfig, criticInput, batchChangeScale, type TimeganConfig } from '../src/models/timegan.js';
 import { correlationLoss, crossFeatureMask, weakPairMask, momentLoss, quantileLoss, slicedLoss, pairProjections, incrementLoss } from '../src/losses/distribution.js';
 import { TimeganTrainer } from '../src/train/timegan-trainer.js';
-import { nonSaturating } from '../src/losses/gan.js';
+import { makeLoss } from '../src/losses/gan.js';
 import { GanTrainer } from '../src/train/gan-trainer.js';
 import type { Windows } from '../src/data/windows.js';
 import { sineData } from '../src/data/sines.js';
@@ -166,7 +166,7 @@ test('--data-critic: a second D reads values and changes; its step trains it alo
   assert.notDeepEqual(values(m.critic!.variables), c0);
   assert.deepEqual(others(), rest);
   // The G step records C's generator loss on its samples, and leaves C alone.
-  const expected = tf.tidy(() => nonSaturating.generator(m.critic!.apply(criticInput(m.generate(z), batchChangeScale(x)))).dataSync()[0]);
+  const expected = tf.tidy(() => makeLoss(m.config.loss).generator(m.critic!.apply(criticInput(m.generate(z), batchChangeScale(x)))).dataSync()[0]);
   const c1 = values(m.critic!.variables);
   const g = m.jointGeneratorStep(x, z, rng);
   assert.ok(Math.abs(g.gLossX! - expected) < 1e-5 * Math.max(1, expected), `${g.gLossX} vs ${expected}`);
@@ -178,6 +178,15 @@ test('--data-critic: a second D reads values and changes; its step trains it alo
   assert.equal(off.logs.gLossX, undefined);
   assert.notDeepEqual(on.g, off.g);
   assert.throws(() => small().jointCriticStep(x, z), /no data critic/);
+  assert.throws(() => small({ dataCritic: 1, loss: 'wgan-gp' }), /dataCritic has no gradient penalty/);
+  // Above the threshold's reach, C is held still, as D is.
+  const held = small({ dataCritic: 1, dThreshold: 1e9 });
+  const ch = values(held.critic!.variables);
+  const r = held.jointCriticStep(x, z);
+  assert.equal(r.cUpdated, 0);
+  assert.ok(Number.isFinite(r.cLoss) && Number.isFinite(r.cGradNorm));
+  assert.deepEqual(values(held.critic!.variables), ch);
+  held.dispose();
   tf.dispose([x, z]);
 });
 

@@ -165,7 +165,9 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
    * std of changes per feature — what tsgan's strong classifier reads
    * (src/eval/posthoc.ts) and what the latent D cannot see through the
    * recovery network: the texture of the series. C has D's recurrent shape
-   * (forward only), its loss, learning rate and threshold.
+   * (forward only), its loss, learning rate and threshold (on C's two terms,
+   * where D's loss has three), and no packing, instance noise or gradient
+   * penalty (so not with 'wgan-gp').
    */
   dataCritic: number;
 }
@@ -240,6 +242,7 @@ export function timeganConfig(partial: Partial<TimeganConfig> & { features: numb
   if (!CORRELATION_PAIRS.includes(c.correlationPairs)) throw new TsganError(`correlationPairs must be one of ${CORRELATION_PAIRS.join(', ')}, got ${c.correlationPairs}`);
   if (!(c.correlationThreshold > 0 && c.correlationThreshold <= 1)) throw new TsganError(`correlationThreshold must be in (0, 1], got ${c.correlationThreshold}`);
   if (!(c.dataCritic >= 0)) throw new TsganError(`dataCritic must be ≥ 0, got ${c.dataCritic}`);
+  if (c.dataCritic > 0 && c.loss === 'wgan-gp') throw new TsganError("dataCritic has no gradient penalty, which 'wgan-gp' needs: use it with bce, lsgan or hinge");
   if (c.correlationPairs === 'cross' && c.features < 2) throw new TsganError(`correlationPairs 'cross' needs at least 2 features, got ${c.features}`);
   checkTrainingConfig(c);
   if (c.model !== 'timegan') throw new TsganError(`config is for model "${c.model}", not timegan`);
@@ -272,9 +275,13 @@ export function criticInput(x: tf.Tensor3D, scale: tf.Tensor1D): tf.Tensor3D {
   return tf.concat([x, d], 2) as tf.Tensor3D;
 }
 
-/** The real batch's std of changes per feature, the critic's unit of change (the strong classifier's is the real training windows', src/eval/posthoc.ts). */
+/**
+ * The real batch's std of changes per feature, the critic's unit of change
+ * (the strong classifier's is the real training windows', src/eval/posthoc.ts),
+ * at least 1e-3: a feature that hardly moves must not magnify G's changes.
+ */
 export function batchChangeScale(x: tf.Tensor3D): tf.Tensor1D {
-  return tf.tidy(() => tf.add(tf.sqrt(tf.moments(stepChanges(x), [0, 1]).variance), 1e-6) as tf.Tensor1D);
+  return tf.tidy(() => tf.maximum(tf.add(tf.sqrt(tf.moments(stepChanges(x), [0, 1]).variance), 1e-6), 1e-3) as tf.Tensor1D);
 }
 
 export class Timegan extends Gan {
@@ -533,7 +540,7 @@ export class Timegan extends Gan {
   }
 
   /** Phase 3, the data critic's part (when on): real x against x̂ = R(S(G(z))), thresholded as D. */
-  jointCriticStep(x: tf.Tensor3D, z: tf.Tensor3D): { cLoss: number; cAccReal: number; cAccFake: number; cUpdated: number } {
+  jointCriticStep(x: tf.Tensor3D, z: tf.Tensor3D): { cLoss: number; cAccReal: number; cAccFake: number; cGradNorm: number; cUpdated: number } {
     const critic = this.critic;
     if (!critic) throw new TsganError('jointCriticStep: this TimeGAN has no data critic (dataCritic is 0)');
     const thresholded = this.loss.thresholdable;
@@ -562,7 +569,7 @@ export class Timegan extends Gan {
     tf.dispose([real, fake]);
     const [cAccReal, cAccFake] = Array.from((acc as unknown as tf.Tensor).dataSync());
     tf.dispose(acc!);
-    return { cLoss: r.value, cAccReal, cAccFake, cUpdated: updated };
+    return { cLoss: r.value, cAccReal, cAccFake, cGradNorm: r.norm, cUpdated: updated };
   }
 
   /** Phase 3, discriminator part: applied only while the loss is above the threshold. */
