@@ -73,6 +73,10 @@
  * training windows have nearly uncorrelated (|ρ| < 0.3): Sines' pairs of
  * different waves, and none in Stocks, whose every pair moves with the
  * price level — there the term is off.
+ * Off by default, `dataCritic` adds a second discriminator on the data itself
+ * (values and changes, what the strong classifier reads); it moved the
+ * texture but not the strong score, and crowded a Stocks generator
+ * (docs/experiments/2026-12-06-data-critic.md).
  */
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
