@@ -66,7 +66,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../..');
 const bin = join(root, 'bin/tsgan.js');
 
-type DataSet = 'sines' | 'stocks' | 'weather';
+const DATA_SETS = ['sines', 'stocks', 'weather'] as const;
+type DataSet = (typeof DATA_SETS)[number];
 
 /** TimeGAN's Table 2; Weather is not in it. */
 const PUBLISHED: Partial<Record<DataSet, { disc: string; pred: string; discTarget: number; predTarget: number }>> = {
@@ -90,7 +91,7 @@ const iterationArgs = values.iterations ? ['--iterations', values.iterations] : 
 let iterationsRun = 0;
 const seeds = values.seeds!.split(',').map(Number);
 const sets = values.data!.split(',') as DataSet[];
-for (const s of sets) if (!['sines', 'stocks', 'weather'].includes(s)) throw new Error(`--data: unknown data set "${s}" (sines, stocks, weather)`);
+for (const s of sets) if (!DATA_SETS.includes(s)) throw new Error(`--data: unknown data set "${s}" (${DATA_SETS.join(', ')})`);
 const out = values.out!;
 mkdirSync(out, { recursive: true });
 
@@ -112,11 +113,14 @@ function sinesShape(real: string, synthetic: string): { real: Shape; synthetic: 
   return { real: check(d.real), synthetic: check(d.synthetic) };
 }
 
-/** The data, its options, the windows to sample, and how TimeGAN's evaluation scales it (min-max for Stocks; Sines as generated). */
-function dataFor(set: DataSet): { file: string; extra: string[]; windows: number; scale: 'none' | 'minmax' } {
+/** The data, its options, the windows to sample, and how TimeGAN's evaluation scales it (min-max for Stocks and Weather; Sines as generated). */
+function dataFor(set: DataSet): { file: string; extra: string[]; columns?: string[]; windows: number; scale: 'none' | 'minmax' } {
   if (set === 'stocks') return { file: join(root, 'data/stock_data.csv'), extra: [], windows: 3662, scale: 'minmax' };
-  // The numeric columns; the categorical weather label is not a TimeGAN feature.
-  if (set === 'weather') return { file: join(root, 'data/seattle-weather.csv'), extra: ['--columns', 'precipitation,temp_max,temp_min,wind'], windows: 1438, scale: 'minmax' };
+  if (set === 'weather') {
+    // The numeric columns; the categorical weather label is not a TimeGAN feature.
+    const columns = ['precipitation', 'temp_max', 'temp_min', 'wind'];
+    return { file: join(root, 'data/seattle-weather.csv'), extra: ['--columns', columns.join(',')], columns, windows: 1438, scale: 'minmax' };
+  }
   const file = join(out, 'sines.csv');
   if (!existsSync(file)) writeFileSync(file, sinesToCsv(sineData({ count: 10000, seqLen: 24, features: 5, seed: 0 })));
   return { file, extra: ['--id-column', 'id'], windows: 10000, scale: 'none' };
@@ -268,9 +272,8 @@ async function realPeriods(set: DataSet): Promise<Repeated> {
   process.stderr.write(`\n== ${set}: real periods against other real periods (the strong score's floor)\n`);
   await initEngine();
   const d = dataFor(set);
-  const columns = d.extra[0] === '--columns' ? d.extra[1].split(',') : undefined;
   const T = 24;
-  const { real: w, realOrigin } = realWindows(tableToDataset(readTableFile(d.file), { columns }), T, { real: d.file, scale: 'minmax' });
+  const { real: w, realOrigin } = realWindows(tableToDataset(readTableFile(d.file), { columns: d.columns }), T, { real: d.file, scale: 'minmax' });
   const runs = [11, 12, 13].map((dealing) => {
     const b = blockParts(realOrigin, T, [1, 1], new Rng(dealing), 10 * T);
     const side = (p: number) => {

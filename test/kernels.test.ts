@@ -197,25 +197,28 @@ test('a reversed stack (the backward half of a bidirectional network) reads from
   }
 });
 
+/** A stack of `cell` (4 inputs, 9 units) with an input and output weights for outputsAndGrads: the thread tests' case. */
+function threadCase(cell: 'gru' | 'lstm', layers: number, batch: number, time: number) {
+  const s = new RecurrentStack({ cell, layers, hidden: 9, inputSize: 4 }, new Rng(8));
+  const x = tf.tensor3d(new Rng(1).normalArray(batch * time * 4), [batch, time, 4]);
+  const w = tf.tensor3d(new Rng(2).normalArray(batch * time * 9), [batch, time, 9]);
+  return { s, x, w, dispose: () => (tf.dispose([x, w]), s.dispose()) };
+}
+
 test('one thread and two threads give bit-identical outputs and gradients', (t) => {
   t.after(() => setKernelThreads(2));
-  const s = new RecurrentStack({ cell: 'gru', layers: 2, hidden: 9, inputSize: 4 }, new Rng(8));
-  const x = tf.tensor3d(new Rng(1).normalArray(7 * 5 * 4), [7, 5, 4]);
-  const w = tf.tensor3d(new Rng(2).normalArray(7 * 5 * 9), [7, 5, 9]);
+  const { s, x, w, dispose } = threadCase('gru', 2, 7, 5);
   setKernelThreads(1, 0);
   const one = outputsAndGrads(s, x, w, false);
   setKernelThreads(2, 0);
   const two = outputsAndGrads(s, x, w, false);
   assert.deepEqual(two, one);
-  tf.dispose([x, w]);
-  s.dispose();
+  dispose();
 });
 
 test('a call list the helper thread refuses is run on the main thread: the same outputs and gradients, and the refusal is recorded', (t) => {
   t.after(() => setKernelThreads(2));
-  const s = new RecurrentStack({ cell: 'lstm', layers: 2, hidden: 9, inputSize: 4 }, new Rng(8));
-  const x = tf.tensor3d(new Rng(1).normalArray(7 * 5 * 4), [7, 5, 4]);
-  const w = tf.tensor3d(new Rng(2).normalArray(7 * 5 * 9), [7, 5, 9]);
+  const { s, x, w, dispose } = threadCase('lstm', 2, 7, 5);
   setKernelThreads(2, 0);
   const clean = outputsAndGrads(s, x, w, false);
   const before = kernelHelperRefusals().length;
@@ -224,8 +227,7 @@ test('a call list the helper thread refuses is run on the main thread: the same 
   assert.deepEqual(spoiled, clean);
   assert.equal(kernelHelperRefusals().length, before + 1);
   assert.match(kernelHelperRefusals().at(-1)!, /call list is for request -1, not \d+/);
-  tf.dispose([x, w]);
-  s.dispose();
+  dispose();
 });
 
 test("a request's notify that reaches the helper after it ran the request runs nothing again: outputs and gradients stay those of one thread", (t) => {
@@ -235,9 +237,7 @@ test("a request's notify that reaches the helper after it ran the request runs n
     notifyHelperAgain(false);
     setKernelThreads(2);
   });
-  const s = new RecurrentStack({ cell: 'gru', layers: 3, hidden: 9, inputSize: 4 }, new Rng(8));
-  const x = tf.tensor3d(new Rng(1).normalArray(8 * 6 * 4), [8, 6, 4]);
-  const w = tf.tensor3d(new Rng(2).normalArray(8 * 6 * 9), [8, 6, 9]);
+  const { s, x, w, dispose } = threadCase('gru', 3, 8, 6);
   setKernelThreads(1, 0);
   const one = outputsAndGrads(s, x, w, false);
   setKernelThreads(2, 0);
@@ -250,8 +250,7 @@ test("a request's notify that reaches the helper after it ran the request runs n
   // Every request but the last has had its extra wake-up handled by the time the next one is done.
   assert.ok(helperStaleWakeups() - wakeups >= 200, `${helperStaleWakeups() - wakeups} extra wake-ups`);
   assert.equal(kernelHelperRefusals().length, before);
-  tf.dispose([x, w]);
-  s.dispose();
+  dispose();
 });
 
 test('a configuration too large for 32-bit WebAssembly is refused up front with a clear message', () => {

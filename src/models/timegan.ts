@@ -423,10 +423,12 @@ export class Timegan extends Gan {
   }
 
   private optimizer(name: OptimizerName): Adam {
-    const { lrG, lrD, lrE, beta1, beta2, clipNorm } = this.config;
-    const rate: Record<OptimizerName, number> = { e0: lrE, e: lrE, gs: lrG, g: lrG, d: lrD, c: lrD };
-    // One Adam per objective, as the reference's five solvers (and the critic's).
-    this.opts ??= Object.fromEntries(this.optimizerNames().map((n) => [n, new Adam({ learningRate: rate[n], beta1, beta2, clipNorm })]));
+    if (!this.opts) {
+      const { lrG, lrD, lrE, beta1, beta2, clipNorm } = this.config;
+      const rate: Record<OptimizerName, number> = { e0: lrE, e: lrE, gs: lrG, g: lrG, d: lrD, c: lrD };
+      // One Adam per objective, as the reference's five solvers (and the critic's).
+      this.opts = Object.fromEntries(this.optimizerNames().map((n) => [n, new Adam({ learningRate: rate[n], beta1, beta2, clipNorm })]));
+    }
     return this.opts[name]!;
   }
 
