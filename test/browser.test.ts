@@ -18,7 +18,7 @@ before(async () => {
 });
 
 /** Trains a small model through the CLI, then runs its generator in the browser and in tsgan on one noise batch. */
-async function generatorInBrowser(args: string[]) {
+async function generatorInBrowser(args: string[], registerLayers = false) {
   const out = join(tempDir(), 'model');
   const r = await runCli(['train', '--data', STOCK_CSV, '--out', out, '--seed', '4', '--batch-size', '32', ...args]);
   assert.equal(r.code, 0, r.stderr);
@@ -26,7 +26,7 @@ async function generatorInBrowser(args: string[]) {
   // 13 steps where the model was trained on 24: the exported networks take any length.
   const z = tf.tidy(() => tf.slice(loaded.model.noise(new Rng(9), 3) as tf.Tensor3D, [0, 0, 0], [3, 13, -1])); // [batch, time, noise]
   const ours = loaded.model.generate(z);
-  const page = await predictInBrowser(join(out, 'generator'), { shape: z.shape, values: z.dataSync() });
+  const page = await predictInBrowser(join(out, 'generator'), { shape: z.shape, values: z.dataSync() }, { registerLayers });
   const expected = { shape: ours.shape, values: Array.from(ours.dataSync()) };
   tf.dispose([z, ours]);
   loaded.model.dispose();
@@ -52,6 +52,16 @@ test('a TimeGAN generator (the chain G → S → R) runs in Chromium with TF.js 
     '--model', 'timegan', '--iterations', '5', '--embedding-iterations', '5', '--supervised-iterations', '5', '--layers', '1', '--hidden', '6',
   ]);
   assert.deepEqual(page.shape, [3, 13, 6]);
+  assert.deepEqual(page.external, []);
+  assertSame(page, expected);
+});
+
+test('a TimeGAN generator with causal attention blocks runs in Chromium with TF.js and tsgan\'s layer module registered, and gives tsgan\'s samples', { skip }, async () => {
+  const { page, expected } = await generatorInBrowser(
+    ['--model', 'timegan', '--attention', 'g', '--attention-heads', '2', '--attention-placement', 'interleaved', '--iterations', '5', '--embedding-iterations', '5', '--supervised-iterations', '5', '--layers', '2', '--hidden', '6'],
+    true,
+  );
+  assert.deepEqual(page.layers.slice(0, 4), ['GRU', 'TsganSelfAttention', 'GRU', 'TsganSelfAttention']);
   assert.deepEqual(page.external, []);
   assertSame(page, expected);
 });

@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { withChromium } from './chromium.js';
 
 export interface BrowserRun {
@@ -32,14 +33,20 @@ export interface BrowserRun {
 // file:// could not fetch the model files, as a page served over HTTP can.
 const ORIGIN = 'http://tsgan.invalid';
 
+// tsgan's layer registration as a page imports it ('tsgan/layers'): one module with no imports.
+const LAYERS_MODULE = fileURLToPath(new URL('../src/nn/attention-block.js', import.meta.url));
+
 /**
  * Loads `modelDir/model.json` with `tf.loadLayersModel` in a page on TF.js's
  * cpu backend (deterministic, and present in every browser) and runs it on
- * `input` (row-major values of `shape`).
+ * `input` (row-major values of `shape`). With `registerLayers`, the page
+ * first imports tsgan's layer module and registers its layers with the
+ * page's TF.js, as a page that loads a model with attention blocks does.
  */
-export async function predictInBrowser(modelDir: string, input: { shape: number[]; values: ArrayLike<number> }): Promise<BrowserRun> {
+export async function predictInBrowser(modelDir: string, input: { shape: number[]; values: ArrayLike<number> }, opts: { registerLayers?: boolean } = {}): Promise<BrowserRun> {
   const bundle = readFileSync(createRequire(import.meta.url).resolve('@tensorflow/tfjs/dist/tf.min.js'));
-  const page = `<!DOCTYPE html><html><head><meta charset="utf-8"><script src="/tf.min.js"></script></head><body></body></html>`;
+  const register = opts.registerLayers ? `<script type="module">import { registerTsganLayers } from '/tsgan-layers.js'; registerTsganLayers(window.tf);</script>` : '';
+  const page = `<!DOCTYPE html><html><head><meta charset="utf-8"><script src="/tf.min.js"></script>${register}</head><body></body></html>`;
   return withChromium(async (browser) => {
     const tab = await browser.newPage();
     const external: string[] = [];
@@ -51,6 +58,7 @@ export async function predictInBrowser(modelDir: string, input: { shape: number[
       }
       if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: page });
       if (url.pathname === '/tf.min.js') return route.fulfill({ contentType: 'text/javascript', body: bundle });
+      if (url.pathname === '/tsgan-layers.js' && opts.registerLayers) return route.fulfill({ contentType: 'text/javascript', body: readFileSync(LAYERS_MODULE) });
       if (url.pathname.startsWith('/model/')) {
         // Only the directory's own files (model.json, weights.bin): no path leaves it.
         const name = url.pathname.slice('/model/'.length);
@@ -95,7 +103,8 @@ if (process.argv[1] && resolve(process.argv[1]).endsWith('browser-model.js')) {
   const inShape: (number | null)[] = json.modelTopology.config.layers[0].config.batch_input_shape;
   const shape = inShape.map((d, i) => (i === 0 ? 2 : d ?? 24));
   const values = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => ((i * 7919) % 1000) / 1000);
-  const r = await predictInBrowser(dir, { shape, values });
+  // A model with tsgan's own layers needs them registered in the page first.
+  const r = await predictInBrowser(dir, { shape, values }, { registerLayers: JSON.stringify(json.modelTopology).includes('"Tsgan') });
   process.stdout.write(`TF.js ${r.tfjs} (${r.backend}) in Chromium: ${r.layers.join(' → ')}; input [${shape.join(', ')}] → output [${r.shape.join(', ')}]; external requests: ${r.external.length}\n`);
   process.exit(r.external.length > 0 ? 1 : 0);
 }

@@ -120,7 +120,16 @@ export const archShape = {
   noise: oneOf(['uniform', 'normal']).optional(),
   chrono: bool().optional(),
   layerNorm: bool().optional(),
+  attention: oneOf(['none', 'g', 'd', 'both']).optional(),
+  attentionBlocks: sizeOf('attentionBlocks').optional(),
+  attentionHeads: sizeOf('attentionHeads').optional(),
+  attentionPlacement: oneOf(['top', 'interleaved']).optional(),
 };
+
+/** With attention on, its heads split the hidden width: they must divide it. */
+export const headsDivide = (c: { attention?: string; attentionHeads?: number; hidden: number }) =>
+  (c.attention ?? 'none') === 'none' || c.hidden % (c.attentionHeads ?? 4) === 0;
+export const headsMessage = { error: 'must divide config.hidden', path: ['attentionHeads'] };
 
 export const pacDivides = (c: { batchSize?: number; pac?: number }) => c.batchSize === undefined || c.pac === undefined || c.batchSize % c.pac === 0;
 export const pacMessage = { error: 'must be a multiple of config.pac', path: ['batchSize'] };

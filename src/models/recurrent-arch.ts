@@ -9,6 +9,7 @@ import { CELL_TYPES, type CellType } from '../nn/recurrent.js';
 import { TsganError } from '../errors.js';
 import { checkFusedMemory } from '../kernels/fused-stack.js';
 import { defaultsFor, type OptionDecl } from '../config/options.js';
+import type { AttentionPlacement, SequenceAttentionArgs } from '../nn/sequence-network.js';
 
 export type NoiseKind = 'uniform' | 'normal';
 
@@ -43,7 +44,25 @@ export interface RecurrentGanArch {
    * as slow as plain TF.js. Saved models need tsgan's layer class to load.
    */
   layerNorm: boolean;
+  /**
+   * Which networks have self-attention blocks (src/nn/attention-block.ts):
+   * 'g' the generator (causal: step t attends to steps ≤ t), 'd' the
+   * discriminator (each step attends to the whole window), 'both', or 'none'.
+   * They run on TF.js ops beside the fused recurrent kernels, and a saved
+   * model loads with tsgan's layer registered (`registerTsganLayers`).
+   */
+  attention: AttentionIn;
+  /** Attention blocks on top of each such network's recurrent layers (with placement 'top'). */
+  attentionBlocks: number;
+  /** Heads per block; they must divide `hidden`. */
+  attentionHeads: number;
+  /** 'top': the blocks follow the recurrent stack; 'interleaved': one block after each recurrent layer. */
+  attentionPlacement: AttentionPlacement;
 }
+
+export type AttentionIn = 'none' | 'g' | 'd' | 'both';
+export const ATTENTION_IN: readonly AttentionIn[] = ['none', 'g', 'd', 'both'];
+export const ATTENTION_PLACEMENTS: readonly AttentionPlacement[] = ['top', 'interleaved'];
 
 /** The options of a recurrent GAN's network shape (rgan, timegan). */
 // In the order of the saved config's keys (which the golden files fix).
@@ -57,6 +76,10 @@ export const ARCH_OPTIONS: readonly OptionDecl[] = [
   { name: 'noiseDim', flag: 'noise-dim', kind: { type: 'int', min: 1 }, target: 'model', defaultText: 'the number of features', section: 'Model', doc: "noise values per step (TimeGAN's z_dim)" },
   { name: 'chrono', flag: 'chrono', kind: { type: 'boolean' }, target: 'model', default: false, section: 'Stability toolkit', doc: 'chrono-initialised gates (GRU/LSTM) against vanishing gradients over long sequences (Tallec & Ollivier 2018)' },
   { name: 'layerNorm', flag: 'layer-norm', kind: { type: 'boolean' }, target: 'model', default: false, section: 'Stability toolkit', doc: 'layer-normalised cells (Ba et al. 2016); they run on TF.js ops, not the fused kernels (several times slower), and load with tsgan\'s layer class' },
+  { name: 'attention', flag: 'attention', kind: { type: 'choice', choices: ATTENTION_IN }, target: 'model', default: 'none', section: 'Model', doc: 'self-attention blocks (multi-head, sinusoidal positions) in the generator (causal), the discriminator, both, or none; saved models load with tsgan\'s layer registered' },
+  { name: 'attentionBlocks', flag: 'attention-blocks', kind: { type: 'int', min: 1 }, target: 'model', default: 1, section: 'Model', doc: 'attention blocks on top of each such network\'s recurrent layers' },
+  { name: 'attentionHeads', flag: 'attention-heads', kind: { type: 'int', min: 1 }, target: 'model', default: 4, section: 'Model', doc: 'heads per attention block; they must divide --hidden' },
+  { name: 'attentionPlacement', flag: 'attention-placement', kind: { type: 'choice', choices: ATTENTION_PLACEMENTS }, target: 'model', default: 'top', section: 'Model', doc: 'top: the blocks follow the recurrent layers; interleaved: one block after each recurrent layer' },
 ];
 
 /** The network-shape defaults of rgan and timegan (noiseDim: the number of features). */
@@ -73,6 +96,20 @@ export function checkArch(c: RecurrentGanArch): void {
   }
   if (!CELL_TYPES.includes(c.cell)) throw new TsganError(`unknown cell "${c.cell}"; use one of ${CELL_TYPES.join(', ')}`);
   if (c.noise !== 'uniform' && c.noise !== 'normal') throw new TsganError(`unknown noise "${c.noise}"; use uniform or normal`);
+  if (!ATTENTION_IN.includes(c.attention)) throw new TsganError(`unknown attention "${c.attention}"; use one of ${ATTENTION_IN.join(', ')}`);
+  if (!ATTENTION_PLACEMENTS.includes(c.attentionPlacement)) throw new TsganError(`unknown attentionPlacement "${c.attentionPlacement}"; use top or interleaved`);
+  for (const k of ['attentionBlocks', 'attentionHeads'] as const) {
+    if (!Number.isInteger(c[k]) || c[k] < 1) throw new TsganError(`${k} must be a positive integer, got ${c[k]}`);
+  }
+  if (c.attention !== 'none' && c.hidden % c.attentionHeads !== 0) {
+    throw new TsganError(`attentionHeads (${c.attentionHeads}) must divide hidden (${c.hidden}): each head reads hidden / heads of the width`);
+  }
+}
+
+/** A network's attention blocks under `c`, for the generator ('g') or the discriminator ('d'); undefined for none. */
+export function attentionFor(c: RecurrentGanArch, net: 'g' | 'd'): SequenceAttentionArgs | undefined {
+  if (c.attention !== net && c.attention !== 'both') return undefined;
+  return { blocks: c.attentionBlocks, heads: c.attentionHeads, causal: net === 'g', placement: c.attentionPlacement };
 }
 
 /** Per-step noise for `count` sequences: [count, seqLen, noiseDim]. */

@@ -15,7 +15,7 @@ import { TsganError } from '../errors.js';
 import { SequenceNetwork } from '../nn/sequence-network.js';
 import { Gan, stackPass, type DiscriminatePass, checkTrainingConfig, withTrainingDefaults, GAN_TRAINING_OPTIONS, type GanTrainingConfig } from './gan.js';
 import { specDefaults, type ModelSpec } from './spec.js';
-import { ARCH_OPTIONS, checkArch, sequenceNoise, checkRecurrentMemory, type RecurrentGanArch } from './recurrent-arch.js';
+import { ARCH_OPTIONS, attentionFor, checkArch, sequenceNoise, checkRecurrentMemory, type RecurrentGanArch } from './recurrent-arch.js';
 
 /** Every option of the recurrent GAN (defaults in RGAN_SPEC's declarations). Saved with every model. */
 export interface RganConfig extends GanTrainingConfig, RecurrentGanArch {
@@ -65,8 +65,8 @@ export class Rgan extends Gan {
     const { cell, layers, hidden } = config;
     const chronoInit = config.chrono ? config.seqLen : undefined;
     const layerNorm = config.layerNorm;
-    this.generatorNet = new SequenceNetwork({ cell, layers, hidden, inputSize: config.noiseDim, chronoInit, layerNorm, units: config.features, activation: 'sigmoid' }, gRng);
-    this.discriminatorNet = new SequenceNetwork({ cell, layers, hidden, inputSize: config.features * config.pac, chronoInit, layerNorm, units: 1 }, dRng);
+    this.generatorNet = new SequenceNetwork({ cell, layers, hidden, inputSize: config.noiseDim, chronoInit, layerNorm, units: config.features, activation: 'sigmoid', attention: attentionFor(config, 'g') }, gRng);
+    this.discriminatorNet = new SequenceNetwork({ cell, layers, hidden, inputSize: config.features * config.pac, chronoInit, layerNorm, units: 1, attention: attentionFor(config, 'd') }, dRng);
   }
 
   get generatorVariables(): tf.Variable[] {

@@ -16,6 +16,7 @@
 import { TsganError } from '../errors.js';
 import { estimateStackBytes, WASM_MAX_BYTES } from '../kernels/wasm-kernels.js';
 import type { CellType } from '../nn/recurrent.js';
+import { attentionParameters } from '../nn/attention.js';
 
 export const MAX_PARAMETERS = 2 ** 27;
 export const MAX_INIT_FLOPS = 6e10;
@@ -37,6 +38,8 @@ export const SIZE_RANGES = {
   classes: [2, 65536],
   /** Each entry of dense-gan's gHidden / dHidden; the lists hold 1 to 64 entries. */
   denseHidden: [1, 65536],
+  attentionBlocks: [1, 64],
+  attentionHeads: [1, 4096],
   gSteps: [1, 1000],
   dSteps: [1, 1000],
 } as const;
@@ -53,6 +56,10 @@ export interface SizedConfig {
   layerNorm?: boolean;
   pac?: number;
   bidirectional?: boolean;
+  attention?: string;
+  attentionBlocks?: number;
+  attentionHeads?: number;
+  attentionPlacement?: string;
   batchSize?: number;
   dataDim?: number;
   gHidden?: number[];
@@ -76,6 +83,8 @@ const FLAGS: Record<string, string> = {
   batchSize: '--batch-size',
   noiseDim: '--noise-dim',
   pac: '--pac',
+  attentionBlocks: '--attention-blocks',
+  attentionHeads: '--attention-heads',
   gHidden: '--g-hidden',
   dHidden: '--d-hidden',
   features: '--columns',
@@ -98,6 +107,8 @@ export interface NetworkSizes {
   /** Its recurrent stacks and its dense layers [in, out]. */
   stacks: Stack[];
   dense: [number, number][];
+  /** The width of each self-attention block. */
+  attention?: number[];
   /** The config key an oversized network is reported on, and the keys that drive its size. */
   main: string;
   drivers: string[];
@@ -114,21 +125,36 @@ export interface NetworkSizes {
 /**
  * The sizes of a recurrent model: `stacks` and `dense` as it builds them;
  * `widestInput`: the widest input any of its stacks takes (D's packed one
- * included), which sets one pass's activations.
+ * included), which sets one pass's activations; `attention`: the width of
+ * each self-attention block, whose [time × time] scores per head add to a
+ * pass's bytes.
  */
-export function recurrentSizes(c: SizedConfig, stacks: Stack[], dense: [number, number][], widestInput: number): NetworkSizes {
+export function recurrentSizes(c: SizedConfig, stacks: Stack[], dense: [number, number][], widestInput: number, attention: number[] = []): NetworkSizes {
   const H = c.hidden ?? 1;
   const F = c.features ?? 1;
+  const T = c.seqLen ?? 1;
+  const heads = c.attentionHeads ?? 1;
+  // Per block and item: scores and their softmax per head, kept for the backward, and some ten [time, width] activations.
+  const attentionBytes = (batch: number) => attention.reduce((sum, d) => sum + 4 * batch * (2 * heads * T * T + 10 * T * d), 0);
   return {
     stacks,
     dense,
+    attention,
     main: 'hidden',
     drivers: ['hidden', 'layers', 'features', 'noiseDim'],
-    itemValues: (c.seqLen ?? 1) * F,
+    itemValues: T * F,
     itemText: `${c.seqLen} steps × ${c.features} features`,
-    batchBytes: (batch) => estimateStackBytes({ cell: c.cell ?? 'gru', batch, time: c.seqLen ?? 1, inputSize: widestInput, hidden: H, headUnits: Math.max(F, H) }, c.layers ?? 1, 1),
+    batchBytes: (batch) => estimateStackBytes({ cell: c.cell ?? 'gru', batch, time: T, inputSize: widestInput, hidden: H, headUnits: Math.max(F, H) }, c.layers ?? 1, 1) + attentionBytes(batch),
     batchKey: 'seqLen',
+    ...(attention.length > 0 ? { batchDrivers: ['batchSize', 'seqLen', 'hidden', 'layers', 'attentionHeads', 'attentionBlocks'] } : {}),
   };
+}
+
+/** The attention blocks' widths in a recurrent GAN's networks: `g` and `d` the widths of G's and D's top (D's is 2·hidden when bidirectional). */
+export function attentionWidths(c: SizedConfig, g: number, d: number): number[] {
+  const where = c.attention ?? 'none';
+  const count = (w: number) => (c.attentionPlacement === 'interleaved' ? Array(c.layers ?? 1).fill(c.hidden ?? 1) : Array(c.attentionBlocks ?? 1).fill(w));
+  return [...(where === 'g' || where === 'both' ? count(g) : []), ...(where === 'd' || where === 'both' ? count(d) : [])];
 }
 
 /** [in, out] of each dense layer of a chain of widths (input, hidden..., output). */
@@ -137,7 +163,7 @@ export function layerChain(widths: number[]): [number, number][] {
 }
 
 /** Parameter count and initialisation work (multiply-adds of the orthogonal kernels' Gram–Schmidt) of a config's networks. */
-export function estimateModelSize(c: SizedConfig, { stacks, dense }: Pick<NetworkSizes, 'stacks' | 'dense'>): { parameters: number; initFlops: number } {
+export function estimateModelSize(c: SizedConfig, { stacks, dense, attention }: Pick<NetworkSizes, 'stacks' | 'dense' | 'attention'>): { parameters: number; initFlops: number } {
   const H = c.hidden ?? 1;
   const G = GATES[c.cell ?? 'gru'] ?? 3;
   let parameters = 0;
@@ -151,6 +177,7 @@ export function estimateModelSize(c: SizedConfig, { stacks, dense }: Pick<Networ
     }
   }
   for (const [i, o] of dense) parameters += i * o + o;
+  for (const d of attention ?? []) parameters += attentionParameters(d);
   return { parameters, initFlops: initFlops + parameters };
 }
 

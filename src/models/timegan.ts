@@ -82,13 +82,14 @@ import { tf } from '../engine.js';
 import { Rng } from '../random.js';
 import { RecurrentStack, layerWeightList, type StackApplyOptions } from '../nn/recurrent.js';
 import { recurrentStackLayers, denseLayers } from '../nn/export.js';
-import { SequenceNetwork } from '../nn/sequence-network.js';
+import { SequenceNetwork, type SequenceAttentionArgs } from '../nn/sequence-network.js';
+import { dense } from '../nn/dense.js';
 import { TsganError } from '../errors.js';
 import { Adam, globalNorm } from './adam.js';
 import { Gan, stackPass, type DiscriminatePass, GAN_TRAINING_OPTIONS, checkTrainingConfig, featureMatchingLoss, lastStep, withTrainingDefaults, type GanTrainingConfig } from './gan.js';
 import { specDefaults, type ModelSpec } from './spec.js';
 import type { OptionDecl } from '../config/options.js';
-import { ARCH_OPTIONS, checkArch, sequenceNoise, checkRecurrentMemory, type RecurrentGanArch } from './recurrent-arch.js';
+import { ARCH_OPTIONS, attentionFor, checkArch, sequenceNoise, checkRecurrentMemory, type RecurrentGanArch } from './recurrent-arch.js';
 import { TimeReverse } from '../nn/time-reverse-layer.js';
 import type { Windows } from '../data/windows.js';
 import { momentLoss, correlationLoss, crossFeatureMask, weakPairMask, quantileLoss, pairProjections, slicedLoss, incrementLoss, stepChanges } from '../losses/distribution.js';
@@ -247,6 +248,9 @@ export function timeganConfig(partial: Partial<TimeganConfig> & { features: numb
   if (!(c.correlationThreshold > 0 && c.correlationThreshold <= 1)) throw new TsganError(`correlationThreshold must be in (0, 1], got ${c.correlationThreshold}`);
   if (!(c.dataCritic >= 0)) throw new TsganError(`dataCritic must be ≥ 0, got ${c.dataCritic}`);
   if (c.dataCritic > 0 && c.loss === 'wgan-gp') throw new TsganError("dataCritic has no gradient penalty, which 'wgan-gp' needs: use it with bce, lsgan or hinge");
+  if (c.bidirectional && c.attentionPlacement === 'interleaved' && (c.attention === 'd' || c.attention === 'both')) {
+    throw new TsganError("attentionPlacement 'interleaved' in D needs a forward-only D (bidirectional false): the bidirectional D's blocks read both directions' states, on top");
+  }
   if (c.correlationPairs === 'cross' && c.features < 2) throw new TsganError(`correlationPairs 'cross' needs at least 2 features, got ${c.features}`);
   checkTrainingConfig(c);
   if (c.model !== 'timegan') throw new TsganError(`config is for model "${c.model}", not timegan`);
@@ -319,13 +323,13 @@ export class Timegan extends Gan {
     const { cell, layers, hidden: H, features: F } = config;
     const arch = (inputSize: number, depth: number) => ({ cell, layers: depth, hidden: H, inputSize, chronoInit: config.chrono ? config.seqLen : undefined, layerNorm: config.layerNorm });
     const stack = (inputSize: number, depth: number, r: Rng) => new RecurrentStack(arch(inputSize, depth), r);
-    const net = (inputSize: number, depth: number, units: number, activation: 'sigmoid' | 'linear', r: Rng, headInputSize = H) =>
-      new SequenceNetwork({ ...arch(inputSize, depth), units, activation, headInputSize }, r);
+    const net = (inputSize: number, depth: number, units: number, activation: 'sigmoid' | 'linear', r: Rng, headInputSize = H, attention?: SequenceAttentionArgs) =>
+      new SequenceNetwork({ ...arch(inputSize, depth), units, activation, headInputSize, attention }, r);
     this.embedder = net(F, layers, H, 'sigmoid', rng.fork());
     this.recovery = net(H, layers, F, 'sigmoid', rng.fork());
-    this.generatorNet = net(config.noiseDim, layers, H, 'sigmoid', rng.fork());
+    this.generatorNet = net(config.noiseDim, layers, H, 'sigmoid', rng.fork(), H, attentionFor(config, 'g'));
     this.supervisor = net(H, Math.max(1, layers - 1), H, 'sigmoid', rng.fork());
-    this.discriminatorNet = net(H * config.pac, layers, 1, 'linear', rng.fork(), config.bidirectional ? 2 * H : H);
+    this.discriminatorNet = net(H * config.pac, layers, 1, 'linear', rng.fork(), config.bidirectional ? 2 * H : H, attentionFor(config, 'd'));
     // Forked after the other five, so that the one-directional networks start the same either way.
     this.discriminatorBack = config.bidirectional ? stack(H * config.pac, layers, rng.fork()) : null;
     this.critic = config.dataCritic > 0 ? net(2 * F, layers, 1, 'linear', rng.fork()) : null;
@@ -394,6 +398,7 @@ export class Timegan extends Gan {
   discriminate(h: tf.Tensor, pass: DiscriminatePass = {}): tf.Tensor {
     const opts = stackPass(pass);
     if (!this.discriminatorBack) return this.discriminatorNet.apply(h, opts);
+    if (this.discriminatorNet.hasAttention) return tf.tidy(() => dense(this.discriminatorFeatures(h, pass), this.discriminatorNet.head));
     return tf.tidy(() => {
       // head([f; b]) = f·W[:H] + b·W[H:] + bias: each half of the head runs
       // beside its own stack (in the stack's kernel call on the fused path),
@@ -414,7 +419,8 @@ export class Timegan extends Gan {
       const forward = this.discriminatorNet.rnn.apply(h as tf.Tensor3D, opts);
       // The backward stack reads step T first; its output comes back in time order.
       const backward = this.discriminatorBack!.apply(h as tf.Tensor3D, { ...opts, reversed: true });
-      return tf.concat([forward, backward], 2);
+      // Attention blocks (if any) read both directions' states at every step.
+      return this.discriminatorNet.attend(tf.concat([forward, backward], 2) as tf.Tensor3D);
     });
   }
 
@@ -656,7 +662,7 @@ export class Timegan extends Gan {
 
   /**
    * The bidirectional D as a functional model (both stacks side by side,
-   * their states concatenated, the head) and the variables behind each of
+   * their states concatenated, any attention blocks, the head) and the variables behind each of
    * its weighted layers.
    */
   private bidirectionalModel(): { model: tf.LayersModel; sources: Map<tf.layers.Layer, tf.Variable[]> } {
@@ -672,7 +678,9 @@ export class Timegan extends Gan {
     const reversed = new TimeReverse({ name: 'discriminator_reverse_in' }).apply(input) as tf.SymbolicTensor;
     const back = new TimeReverse({ name: 'discriminator_reverse_out' }).apply(chain(stackLayers(this.discriminatorBack!, 'discriminator_back'), reversed)) as tf.SymbolicTensor;
     const both = tf.layers.concatenate({ axis: -1, name: 'discriminator_concat' }).apply([forward, back]) as tf.SymbolicTensor;
-    return { model: tf.model({ name: 'discriminator', inputs: input, outputs: chain(head, both) }), sources };
+    const blocks = d.stages[0]!.attention;
+    const attention = d.attentionLayers('discriminator').map((layer, k) => (sources.set(layer, blocks[k]!.variables), layer));
+    return { model: tf.model({ name: 'discriminator', inputs: input, outputs: chain(head, chain(attention, both)) }), sources };
   }
 
   /**

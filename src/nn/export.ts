@@ -10,12 +10,16 @@ import type { RecurrentStack } from './recurrent.js';
 import type { DenseHead, Mlp } from './dense.js';
 import { LayerNormRecurrent } from './layer-norm-layer.js';
 
-/** @param lastReturnsSequences false: the top layer returns its last state only (for a classifier). */
-export function recurrentStackLayers(stack: RecurrentStack, prefix: string, lastReturnsSequences = true): tf.layers.Layer[] {
-  return stack.layers.map((_, l) => {
+/**
+ * @param lastReturnsSequences false: the top layer returns its last state only (for a classifier).
+ * @param first the index of the stack's first layer in the network (a network with interleaved attention runs one stack per layer).
+ */
+export function recurrentStackLayers(stack: RecurrentStack, prefix: string, lastReturnsSequences = true, first = 0): tf.layers.Layer[] {
+  return stack.layers.map((_, i) => {
+    const l = first + i;
     const common = {
       units: stack.hidden,
-      returnSequences: l < stack.layers.length - 1 || lastReturnsSequences,
+      returnSequences: i < stack.layers.length - 1 || lastReturnsSequences,
       name: `${prefix}_${stack.cell}_${l}`,
       kernelInitializer: 'zeros',
       recurrentInitializer: 'zeros',

@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { Timegan, timeganConfig, TIMEGAN_SPEC, type TimeganConfig } from '../models/timegan.js';
 import { TimeganTrainer } from '../train/timegan-trainer.js';
-import { recurrentSizes, SIZE_RANGES, type Stack } from '../models/size-check.js';
-import { obj, archShape, trainingShape, pacDivides, pacMessage, int, positive, atLeast0, finite, sizeOf, count, bool, oneOf } from '../io/model-schema.js';
+import { recurrentSizes, attentionWidths, SIZE_RANGES, type Stack } from '../models/size-check.js';
+import { obj, archShape, trainingShape, pacDivides, pacMessage, headsDivide, headsMessage, int, positive, atLeast0, finite, sizeOf, count, bool, oneOf } from '../io/model-schema.js';
 import { TsganError } from '../errors.js';
 import type { Windows } from '../data/windows.js';
 import type { ModelEntry } from './entry.js';
@@ -30,7 +30,7 @@ const configSchema = obj({
   correlationPairs: oneOf(['weak', 'all', 'cross']).optional(),
   correlationThreshold: z.number({ error: 'must be a number in (0, 1]' }).refine((v) => v > 0 && v <= 1, { error: 'must be a number in (0, 1]' }).optional(),
   dataCritic: atLeast0().optional(),
-}).refine(pacDivides, pacMessage);
+}).refine(pacDivides, pacMessage).refine(headsDivide, headsMessage);
 
 /** What the correlation term will compare, in a line (with 'weak' pairs it can be nothing). */
 function correlationNotice(c: TimeganConfig, { pairs, of }: { pairs: number; of: number }): string {
@@ -64,7 +64,7 @@ export const TIMEGAN: ModelEntry<TimeganConfig, Timegan> = {
       stacks.push({ input: 2 * F, layers: L }); // the data critic
       heads.push([H, 1]);
     }
-    return recurrentSizes(c, stacks, heads, Math.max(noise, F * pac, H * pac, 2 * F));
+    return recurrentSizes(c, stacks, heads, Math.max(noise, F * pac, H * pac, 2 * F), attentionWidths(c, H, bidirectional ? 2 * H : H));
   },
   trainer(model, data, seed, iterations) {
     if (!('seqLen' in data)) throw new TsganError('TimeGAN trains on windows of a sequence');
