@@ -6,7 +6,9 @@
  * prints tsgan's numbers beside the published ones, with the training time.
  * Every step goes through the CLI, as a user would run it.
  *
- *   npm run reproduce -- [--iterations N] [--seeds 1,2,3] [--data sines,stocks,weather] [--repeats 10] [--out DIR] [--resume]
+ *   npm run reproduce -- [--model timegan] [--iterations N] [--seeds 1,2,3] [--data sines,stocks,weather] [--repeats 10] [--out DIR] [--resume]
+ *
+ * `--model` trains another registered model (vaegan, rgan) the same way.
  *
  * A full run takes hours (per model on 2 cores: 26–29 minutes of training
  * alone, about 45 beside another training, and 10–20 of evaluation).
@@ -83,10 +85,12 @@ const { values } = parseArgs({
     repeats: { type: 'string', default: '10' },
     out: { type: 'string', default: 'reproduce-runs' },
     extra: { type: 'string', default: '' },
+    model: { type: 'string', default: 'timegan' },
     resume: { type: 'boolean', default: false },
   },
 });
-// Default: the model's own default (`tsgan train --model timegan`); --iterations overrides it.
+// Default: the model's own default (`tsgan train --model M`, timegan unless --model); --iterations overrides it.
+const model = values.model!;
 const iterationArgs = values.iterations ? ['--iterations', values.iterations] : [];
 let iterationsRun = 0;
 const seeds = values.seeds!.split(',').map(Number);
@@ -163,8 +167,10 @@ function reusableModel(modelDir: string, seed: number): boolean {
   if (!existsSync(file)) return false;
   const meta = JSON.parse(readFileSync(file, 'utf8'));
   if (meta.seed !== seed) throw new Error(`--resume: ${file} was trained with seed ${meta.seed}, not ${seed}`);
-  if (values.iterations && meta.config.embeddingIterations !== Number(values.iterations)) {
-    throw new Error(`--resume: ${file} was trained with ${meta.config.embeddingIterations} iterations per phase, not ${values.iterations}`);
+  if (meta.model !== model) throw new Error(`--resume: ${file} is a ${meta.model} model, not ${model}`);
+  const per = meta.config.embeddingIterations ?? meta.iterations;
+  if (values.iterations && per !== Number(values.iterations)) {
+    throw new Error(`--resume: ${file} was trained with ${per} iterations per phase, not ${values.iterations}`);
   }
   return true;
 }
@@ -177,15 +183,15 @@ for (const set of sets) {
     mkdirSync(dir, { recursive: true });
     const extra = values.extra ? values.extra.split(' ') : [];
     const how = [values.iterations ? `${values.iterations} iterations per phase` : '', values.extra!].filter(Boolean);
-    process.stderr.write(`\n== ${set}, seed ${seed}: TimeGAN ${how.length ? `(${how.join(', ')})` : 'with its defaults'}\n`);
+    process.stderr.write(`\n== ${set}, seed ${seed}: ${model} ${how.length ? `(${how.join(', ')})` : 'with its defaults'}\n`);
     const modelDir = join(dir, 'model');
     // Each step reruns when its output is missing or an earlier step ran again (its input changed).
     let rerun = !(values.resume && reusableModel(modelDir, seed));
     let trainSeconds: number | undefined;
-    if (rerun) trainSeconds = tsgan(['train', '--model', 'timegan', '--data', d.file, ...d.extra, ...iterationArgs, '--seed', String(seed), '--out', modelDir, '--force', ...extra]).seconds;
+    if (rerun) trainSeconds = tsgan(['train', '--model', model, '--data', d.file, ...d.extra, ...iterationArgs, '--seed', String(seed), '--out', modelDir, '--force', ...extra]).seconds;
     else process.stderr.write(`reusing the model trained in ${modelDir}\n`);
     const meta = JSON.parse(readFileSync(join(modelDir, 'tsgan.json'), 'utf8'));
-    iterationsRun = meta.config.embeddingIterations;
+    iterationsRun = meta.config.embeddingIterations ?? meta.iterations;
     const samples = join(dir, 'synthetic.csv');
     const samplesHash = join(dir, 'synthetic.sha256');
     let hash: string | undefined;
@@ -299,7 +305,7 @@ const f4 = (x: number) => x.toFixed(4).replace(/^0/, '');
 const lines = [
   `## TimeGAN reproduction (tsgan ${VERSION}, ${new Date().toISOString().slice(0, 10)})`,
   '',
-  `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}; \`--model timegan\` defaults, ${iterationsRun} iterations per phase, seeds ${seeds.join(', ')}, ${values.repeats} metric repeats per model${values.extra ? `, extra options \`${values.extra}\`` : ''}. Lower is better; mean ± std over seeds (one seed: over the metric's repeats).`,
+  `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}; \`--model ${model}\` defaults, ${iterationsRun} iterations per phase, seeds ${seeds.join(', ')}, ${values.repeats} metric repeats per model${values.extra ? `, extra options \`${values.extra}\`` : ''}. Lower is better; mean ± std over seeds (one seed: over the metric's repeats).`,
   '',
   '| data | metric | tsgan | TimeGAN (published) | target met | real-data baseline | coverage | memorisation | training time (fastest seed) |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',

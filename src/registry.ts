@@ -16,6 +16,7 @@ import { RGAN } from './zoo/rgan.js';
 import { TIMEGAN } from './zoo/timegan.js';
 import { DENSE_GAN } from './zoo/dense-gan.js';
 import { DGAN } from './zoo/dgan.js';
+import { VAEGAN } from './zoo/vaegan.js';
 import { MONITOR_OPTIONS } from './train/monitors.js';
 import { EVAL_OPTIONS } from './train/evaluator.js';
 import { AUTO_CHECKPOINT_SECONDS } from './train/checkpointer.js';
@@ -67,7 +68,7 @@ const TABLE_RUN: readonly OptionDecl[] = [
 ];
 
 /** The models, the default first. A model is its own files plus one line here (or a `registerModel` call from outside). */
-const MODELS: ModelEntry[] = [RGAN, TIMEGAN, DENSE_GAN, DGAN] as unknown as ModelEntry[];
+const MODELS: ModelEntry[] = [RGAN, TIMEGAN, VAEGAN, DENSE_GAN, DGAN] as unknown as ModelEntry[];
 
 /** Kinds of model file that are not GANs (`tsgan classify`'s). */
 const OTHER_FILE_KINDS: Readonly<Record<string, FileKind>> = { classifier: CLASSIFIER_KIND };

@@ -54,7 +54,7 @@ function labelled(path: string): string {
   return path;
 }
 
-test('fixed-seed runs of rgan, timegan, dense-gan and the classifier write the recorded files, byte for byte', async () => {
+test('fixed-seed runs of rgan, timegan, vaegan, dense-gan and the classifier write the recorded files, byte for byte', async () => {
   const dir = tempDir();
   const small = ['--layers', '2', '--hidden', '6', '--batch-size', '16', '--seq-len', '8', '--seed', '7'];
   const runs: Record<string, Record<string, string>> = {};
@@ -66,6 +66,11 @@ test('fixed-seed runs of rgan, timegan, dense-gan and the classifier write the r
   await ok(['train', '--model', 'timegan', '--data', STOCK_CSV, '--out', join(dir, 'timegan'), ...small, '--iterations', '6', '--embedding-iterations', '4', '--supervised-iterations', '4', '--diversity-every', '3']);
   await ok(['sample', '--model', join(dir, 'timegan'), '--count', '5', '--seed', '3', '--out', join(dir, 'timegan', 'samples.csv')]);
   runs.timegan = digests(join(dir, 'timegan'));
+
+  // The VAE-GAN with attention blocks in G and D (recorded when they were added, issue 28).
+  await ok(['train', '--model', 'vaegan', '--data', STOCK_CSV, '--out', join(dir, 'vaegan'), ...small, '--iterations', '8', '--attention', 'both', '--attention-heads', '2']);
+  await ok(['sample', '--model', join(dir, 'vaegan'), '--count', '5', '--seed', '3', '--out', join(dir, 'vaegan', 'samples.csv')]);
+  runs.vaegan = digests(join(dir, 'vaegan'));
 
   await ok(['train', '--model', 'dense-gan', '--data', STOCK_CSV, '--out', join(dir, 'dense'), '--g-hidden', '8', '--d-hidden', '8', '--batch-size', '16', '--iterations', '10', '--seed', '7']);
   await ok(['sample', '--model', join(dir, 'dense'), '--count', '5', '--seed', '3', '--out', join(dir, 'dense', 'samples.csv')]);

@@ -129,6 +129,12 @@ test('a TimeGAN stopped in each of its three phases and resumed writes the same 
   assert.deepEqual(files(resumed), files(straight));
 });
 
+test('a VAE-GAN with attention in its decoder, stopped twice and resumed, writes the same files (the encoder and its Adam are in the checkpoint)', async () => {
+  const { straight, resumed } = await stopAndResume({ ...TIMEGAN, modelType: 'vaegan', iterations: 12, model: { layers: 1, hidden: 4, batchSize: 8, attention: 'g', attentionHeads: 2, ema: 0.9 } }, [4, 9]);
+  assert.ok(listFiles(straight).includes('encoder/weights.bin'));
+  assert.deepEqual(files(resumed), files(straight));
+});
+
 test('a TimeGAN with the data critic, stopped in its joint phase and resumed, writes the same files (the critic and its Adam are in the checkpoint)', async () => {
   const { straight, resumed } = await stopAndResume({ ...TIMEGAN, model: { ...TIMEGAN.model, dataCritic: 1 } }, [12, 15]);
   assert.ok(listFiles(straight).includes('critic/weights.bin'));
