@@ -10,7 +10,8 @@
  * BENCH_SECONDS sets the seconds per measurement (default 10); BENCH_ONLY=matmul
  * runs the matmul table alone, BENCH_ONLY=terms the table of TimeGAN's
  * generator terms (bench/terms.ts) alone, BENCH_ONLY=tables whole-entity
- * generation at the size of issue 27 (bench/tables.ts) alone.
+ * generation at the size of issue 27 (bench/tables.ts) alone, BENCH_ONLY=attention
+ * TimeGAN's joint iteration with self-attention blocks (bench/attention.ts) alone.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { VERSION } from '../src/version.js';
 import { matmulRepeat, kernelBuild, kernelThreads } from '../src/kernels/wasm-kernels.js';
 import { Rng } from '../src/random.js';
 import { termsTable } from './terms.js';
+import { attentionTable } from './attention.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../..');
@@ -165,7 +167,7 @@ say();
 // is measured in alternating rounds and its best round is reported.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const best = (rs: Result[]) => rs.reduce((a, b) => (b.its_per_s > a.its_per_s ? b : a));
-// BENCH_ONLY=matmul or =terms skips the training workloads (a quick look at one table).
+// BENCH_ONLY=matmul, =terms or =attention skips the training workloads (a quick look at one table).
 const only = process.env.BENCH_ONLY;
 // Whole tables run in their own process (their peak RSS is their own): BENCH_ONLY=tables, or after the rest.
 const tables = () => say(execFileSync(process.execPath, [join(here, 'tables.js')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trimEnd());
@@ -196,12 +198,17 @@ for (const c of only ? [] : CASES) {
   );
 }
 say();
-if (only !== 'matmul') {
-  await initEngine('wasm');
+if (only !== 'matmul') await initEngine('wasm');
+if (only !== 'matmul' && only !== 'attention') {
   for (const l of termsTable(SECONDS / 2, ROUNDS)) say(l);
   say();
 }
 if (only === 'terms') process.exit(0);
+if (only !== 'matmul') {
+  for (const l of attentionTable(SECONDS / 2, ROUNDS)) say(l);
+  say();
+}
+if (only === 'attention') process.exit(0);
 const shapes = [[128, 24, 72], [128, 48, 72], [128, 128, 384], [128, 256, 384], [384, 12800, 128]];
 const mm = matmulTable(shapes, torchVersion !== null);
 const [one, two, blas1, blas2] = [mm.one!, mm.two!, mm.blas1, mm.blas2];

@@ -17,7 +17,7 @@ const T = 24;
 const F = 6;
 
 /** Best milliseconds per call of each function over `rounds` alternating rounds of about `seconds` each. */
-function race(fns: Record<string, () => void>, rounds: number, seconds: number): Record<string, number> {
+export function race(fns: Record<string, () => void>, rounds: number, seconds: number): Record<string, number> {
   const best: Record<string, number> = {};
   for (const fn of Object.values(fns)) for (let i = 0; i < 3; i++) fn(); // compiled and warm before any is timed
   for (let r = 0; r < rounds; r++) {

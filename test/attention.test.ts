@@ -1,5 +1,5 @@
 /**
- * Self-attention blocks (src/nn/attention-block.ts): the block against a
+ * Self-attention blocks (src/nn/portable-layers.ts): the block against a
  * plain-JavaScript reference, causality, positions, the identity start,
  * learning what a forward recurrent network cannot, GANs with attention that
  * train without leaking tensors, and saved models that load with tsgan's
@@ -12,8 +12,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { engine, runCli, tempDir, STOCK_CSV, loadPlainLayersModel } from './helpers.js';
 import { tf } from '../src/engine.js';
 import { Rng } from '../src/random.js';
-import { AttentionLayer } from '../src/nn/attention.js';
-import { positionCode } from '../src/nn/attention-block.js';
+import { AttentionLayer, SelfAttentionLayer } from '../src/nn/attention.js';
+import { positionCode, registerTsganLayers } from '../src/nn/portable-layers.js';
+import { TimeReverse } from '../src/nn/time-reverse-layer.js';
 import { SequenceNetwork } from '../src/nn/sequence-network.js';
 import { Adam } from '../src/models/adam.js';
 import { Rgan, rganConfig } from '../src/models/rgan.js';
@@ -241,4 +242,38 @@ test('attention flags and saved configs are checked: heads that do not divide --
   assert.equal(s.code, 2);
   assert.match(s.stderr, /tsgan\.json: config\.attentionHeads: must divide config\.hidden/);
   assert.doesNotMatch(s.stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('with attention in a forward-only D (interleaved), feature matching reads the states the head reads, and a joint G step with it is finite', () => {
+  const data = sineData({ count: 48, seqLen: 10, features: 2, seed: 2 });
+  const gan = new Timegan(timeganConfig({ features: 2, seqLen: 10, layers: 2, hidden: 8, batchSize: 16, attention: 'd', attentionHeads: 2, attentionPlacement: 'interleaved', bidirectional: false, featureMatching: true }, 2), 5);
+  const h = tf.tidy(() => tf.randomUniform([3, 10, 8], 0, 1, 'float32', 4));
+  const [features, states] = [gan.discriminatorFeatures(h), gan.discriminatorNet.hiddenStates(h)];
+  assert.equal(maxAbsDiff(features, states), 0);
+  assert.throws(() => gan.discriminatorNet.rnn, /one stack per layer/);
+  const trainer = new TimeganTrainer(gan, data, 1, 2);
+  let m = trainer.trainStep();
+  for (let i = 0; i < 5; i++) m = trainer.trainStep();
+  assert.ok(Object.values(m).every((v) => Number.isFinite(v)), JSON.stringify(m));
+  tf.dispose([h, features, states]);
+  gan.dispose();
+});
+
+test('WGAN-GP through an attention D: the gradient penalty (a second derivative through the blocks) trains finite and leaks nothing', () => {
+  const data = sineData({ count: 64, seqLen: 8, features: 2, seed: 1 });
+  const gan = new Rgan(rganConfig({ features: 2, seqLen: 8, layers: 1, hidden: 8, batchSize: 16, attention: 'd', attentionHeads: 2, loss: 'wgan-gp' }), 3);
+  const trainer = new GanTrainer(gan, data, 1, 4);
+  trainer.trainStep();
+  const before = tf.memory().numTensors;
+  const m = trainer.trainStep();
+  assert.equal(tf.memory().numTensors, before);
+  assert.ok(Number.isFinite(m.dLoss) && Number.isFinite(m.gLoss), JSON.stringify(m));
+  gan.dispose();
+});
+
+test('tsgan/layers registers the portable layers once per TF.js and gives back the classes tsgan uses', () => {
+  const layers = registerTsganLayers(tf);
+  assert.equal(layers, registerTsganLayers(tf));
+  assert.equal(layers.TimeReverse, TimeReverse);
+  assert.equal(layers.SelfAttention, SelfAttentionLayer);
 });

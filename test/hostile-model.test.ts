@@ -240,7 +240,7 @@ const CASES: Case[] = [
   { name: 'formatVersion as a string', mutate: meta((m) => void (m.formatVersion = '1')), error: re(TSGAN, String.raw`formatVersion: must be an integer in \[1, 1\], got "1"$`) },
   { name: 'a newer formatVersion', mutate: meta((m) => void (m.formatVersion = 99)), error: re(TSGAN, 'formatVersion: format version 99 is newer than this tsgan') },
   { name: 'another format', mutate: meta((m) => void (m.format = 'keras')), error: re(TSGAN, 'format: not a tsgan model file \\(format "keras"') },
-  { name: 'an unknown model', mutate: meta((m) => void (m.model = 'gpt')), error: re(TSGAN, 'model: must be one of rgan, timegan, dense-gan, dgan, classifier, got "gpt"$') },
+  { name: 'an unknown model', mutate: meta((m) => void (m.model = 'gpt')), error: re(TSGAN, 'model: must be one of rgan, timegan, vaegan, dense-gan, dgan, classifier, got "gpt"$') },
   { name: 'config.model differs from model', mutate: meta((m) => void (m.config.model = 'timegan')), error: re(TSGAN, 'config\\.model: must be "rgan", got "timegan"$') },
   { name: 'history lengths disagree', mutate: meta((m) => void m.history.metrics.dLoss.pop()), error: re(TSGAN, 'history\\.metrics\\.dLoss: has 4 values for 5 iterations$') },
 

@@ -12,6 +12,7 @@ import { optionsReference, trainHelp } from '../src/cli/train.js';
 import { allTrainOptions, runDefaults, trainOptions, modelNames } from '../src/registry.js';
 import { RGAN_DEFAULTS } from '../src/models/rgan.js';
 import { TIMEGAN_DEFAULTS } from '../src/models/timegan.js';
+import { VAEGAN_DEFAULTS } from '../src/models/vaegan.js';
 import { DENSE_GAN_DEFAULTS } from '../src/models/dense-gan.js';
 import { DGAN_DEFAULTS } from '../src/models/dgan.js';
 
@@ -30,7 +31,7 @@ test('every flag of tsgan train is in its help once per section, with its declar
 });
 
 test("the models' defaults objects are the declarations' defaults", () => {
-  const cases: [string, Record<string, unknown>][] = [['rgan', RGAN_DEFAULTS], ['timegan', TIMEGAN_DEFAULTS], ['dense-gan', DENSE_GAN_DEFAULTS], ['dgan', DGAN_DEFAULTS]];
+  const cases: [string, Record<string, unknown>][] = [['rgan', RGAN_DEFAULTS], ['timegan', TIMEGAN_DEFAULTS], ['vaegan', VAEGAN_DEFAULTS], ['dense-gan', DENSE_GAN_DEFAULTS], ['dgan', DGAN_DEFAULTS]];
   for (const [model, defaults] of cases) {
     for (const d of trainOptions(model)) {
       if (d.target !== 'model' || d.default === undefined) continue;
@@ -41,7 +42,7 @@ test("the models' defaults objects are the declarations' defaults", () => {
   assert.equal(RGAN_DEFAULTS.beta1, 0.5);
   assert.equal(runDefaults('timegan').iterations, 10000);
   assert.equal(runDefaults('rgan').seqLen, 24);
-  assert.deepEqual(modelNames(), ['rgan', 'timegan', 'dense-gan', 'dgan']);
+  assert.deepEqual(modelNames(), ['rgan', 'timegan', 'vaegan', 'dense-gan', 'dgan']);
 });
 
 test('a flag is checked against its declaration, and one the model does not take names the models that do', async () => {
@@ -54,8 +55,8 @@ test('a flag is checked against its declaration, and one the model does not take
     [['--model', 'timegan', '--gamma', '-1'], /--gamma must be a number ≥ 0, got "-1"/],
     [['--loss', 'mse'], /--loss must be one of bce, lsgan, hinge, wgan-gp, got "mse"/],
     [['--g-hidden', '8'], /--g-hidden applies to --model dense-gan only/],
-    [['--model', 'dense-gan', '--cell', 'gru'], /--cell applies to --model rgan, timegan and dgan only/],
-    [['--model', 'dense-gan', '--feature-matching'], /--feature-matching applies to --model rgan and timegan only/],
+    [['--model', 'dense-gan', '--cell', 'gru'], /--cell applies to --model rgan, timegan, vaegan and dgan only/],
+    [['--model', 'dense-gan', '--feature-matching'], /--feature-matching applies to --model rgan, timegan and vaegan only/],
     [['--model', 'timegan', '--bidirectional', '--no-bidirectional'], /--bidirectional and --no-bidirectional contradict each other/],
   ];
   for (const [args, pattern] of cases) {

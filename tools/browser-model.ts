@@ -34,7 +34,7 @@ export interface BrowserRun {
 const ORIGIN = 'http://tsgan.invalid';
 
 // tsgan's layer registration as a page imports it ('tsgan/layers'): one module with no imports.
-const LAYERS_MODULE = fileURLToPath(new URL('../src/nn/attention-block.js', import.meta.url));
+const LAYERS_MODULE = fileURLToPath(new URL('../src/nn/portable-layers.js', import.meta.url));
 
 /**
  * Loads `modelDir/model.json` with `tf.loadLayersModel` in a page on TF.js's

@@ -70,7 +70,7 @@ export interface ModelMeta {
   checkpoint?: { iteration: number; metric: string; value: number; lastIteration: number };
   /** A table model's codec layout: how its generated arrays read back as the input's table (src/io/table-layout.ts checks it). */
   table?: CodecLayout;
-  /** Network name → its LayersModel file (generator and discriminator; TimeGAN also embedder). */
+  /** Network name → its LayersModel file (generator and discriminator; TimeGAN also embedder and maybe critic; the VAE-GAN encoder). */
   files: Record<string, string>;
 }
 

@@ -23,6 +23,7 @@ import { TsganError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { LOSS_NAMES } from '../losses/gan.js';
 import { SIZE_RANGES, MAX_PARAMETERS } from '../models/size-check.js';
+import { ARCH_DEFAULTS, ATTENTION_IN, ATTENTION_PLACEMENTS } from '../models/recurrent-arch.js';
 
 export const FORMAT = 'tsgan-model';
 export const FORMAT_VERSION = 1;
@@ -120,15 +121,15 @@ export const archShape = {
   noise: oneOf(['uniform', 'normal']).optional(),
   chrono: bool().optional(),
   layerNorm: bool().optional(),
-  attention: oneOf(['none', 'g', 'd', 'both']).optional(),
+  attention: oneOf(ATTENTION_IN).optional(),
   attentionBlocks: sizeOf('attentionBlocks').optional(),
   attentionHeads: sizeOf('attentionHeads').optional(),
-  attentionPlacement: oneOf(['top', 'interleaved']).optional(),
+  attentionPlacement: oneOf(ATTENTION_PLACEMENTS).optional(),
 };
 
 /** With attention on, its heads split the hidden width: they must divide it. */
 export const headsDivide = (c: { attention?: string; attentionHeads?: number; hidden: number }) =>
-  (c.attention ?? 'none') === 'none' || c.hidden % (c.attentionHeads ?? 4) === 0;
+  (c.attention ?? ARCH_DEFAULTS.attention) === 'none' || c.hidden % (c.attentionHeads ?? ARCH_DEFAULTS.attentionHeads) === 0;
 export const headsMessage = { error: 'must divide config.hidden', path: ['attentionHeads'] };
 
 export const pacDivides = (c: { batchSize?: number; pac?: number }) => c.batchSize === undefined || c.pac === undefined || c.batchSize % c.pac === 0;

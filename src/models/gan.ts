@@ -173,7 +173,7 @@ export abstract class Gan {
   }
   /** D's last hidden layer on packed input, for feature matching. */
   discriminatorFeatures(_x: tf.Tensor): tf.Tensor {
-    throw new TsganError('feature matching is available for the recurrent GANs (rgan, timegan)');
+    throw new TsganError('feature matching is available for the recurrent GANs (rgan, timegan, vaegan)');
   }
   /** Releases the networks' variables (the optimisers are released by `dispose`). */
   protected abstract disposeNetworks(): void;

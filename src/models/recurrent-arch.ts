@@ -1,5 +1,5 @@
 /**
- * What rgan and timegan share: the shape of their recurrent networks, its
+ * What rgan, timegan and vaegan share: the shape of their recurrent networks, its
  * defaults and checks, their per-step noise, and the check that a batch's
  * recurrent passes fit in 32-bit WebAssembly.
  */
@@ -13,7 +13,7 @@ import type { AttentionPlacement, SequenceAttentionArgs } from '../nn/sequence-n
 
 export type NoiseKind = 'uniform' | 'normal';
 
-/** The shape of a recurrent GAN's networks (rgan and timegan); defaults in ARCH_OPTIONS. */
+/** The shape of a recurrent GAN's networks (rgan, timegan, vaegan); defaults in ARCH_OPTIONS. */
 export interface RecurrentGanArch {
   /** Features per step of the data (set from the data). */
   features: number;
@@ -45,7 +45,7 @@ export interface RecurrentGanArch {
    */
   layerNorm: boolean;
   /**
-   * Which networks have self-attention blocks (src/nn/attention-block.ts):
+   * Which networks have self-attention blocks (src/nn/portable-layers.ts):
    * 'g' the generator (causal: step t attends to steps ≤ t), 'd' the
    * discriminator (each step attends to the whole window), 'both', or 'none'.
    * They run on TF.js ops beside the fused recurrent kernels, and a saved
@@ -64,7 +64,7 @@ export type AttentionIn = 'none' | 'g' | 'd' | 'both';
 export const ATTENTION_IN: readonly AttentionIn[] = ['none', 'g', 'd', 'both'];
 export const ATTENTION_PLACEMENTS: readonly AttentionPlacement[] = ['top', 'interleaved'];
 
-/** The options of a recurrent GAN's network shape (rgan, timegan). */
+/** The options of a recurrent GAN's network shape (rgan, timegan, vaegan). */
 // In the order of the saved config's keys (which the golden files fix).
 export const ARCH_OPTIONS: readonly OptionDecl[] = [
   // TimeGAN's reference settings: GRU, 3 layers of 24, windows of 24.
@@ -77,12 +77,12 @@ export const ARCH_OPTIONS: readonly OptionDecl[] = [
   { name: 'chrono', flag: 'chrono', kind: { type: 'boolean' }, target: 'model', default: false, section: 'Stability toolkit', doc: 'chrono-initialised gates (GRU/LSTM) against vanishing gradients over long sequences (Tallec & Ollivier 2018)' },
   { name: 'layerNorm', flag: 'layer-norm', kind: { type: 'boolean' }, target: 'model', default: false, section: 'Stability toolkit', doc: 'layer-normalised cells (Ba et al. 2016); they run on TF.js ops, not the fused kernels (several times slower), and load with tsgan\'s layer class' },
   { name: 'attention', flag: 'attention', kind: { type: 'choice', choices: ATTENTION_IN }, target: 'model', default: 'none', section: 'Model', doc: 'self-attention blocks (multi-head, sinusoidal positions) in the generator (causal), the discriminator, both, or none; saved models load with tsgan\'s layer registered' },
-  { name: 'attentionBlocks', flag: 'attention-blocks', kind: { type: 'int', min: 1 }, target: 'model', default: 1, section: 'Model', doc: 'attention blocks on top of each such network\'s recurrent layers' },
+  { name: 'attentionBlocks', flag: 'attention-blocks', kind: { type: 'int', min: 1 }, target: 'model', default: 1, section: 'Model', doc: 'attention blocks on top of each such network\'s recurrent layers (with --attention-placement top)' },
   { name: 'attentionHeads', flag: 'attention-heads', kind: { type: 'int', min: 1 }, target: 'model', default: 4, section: 'Model', doc: 'heads per attention block; they must divide --hidden' },
   { name: 'attentionPlacement', flag: 'attention-placement', kind: { type: 'choice', choices: ATTENTION_PLACEMENTS }, target: 'model', default: 'top', section: 'Model', doc: 'top: the blocks follow the recurrent layers; interleaved: one block after each recurrent layer' },
 ];
 
-/** The network-shape defaults of rgan and timegan (noiseDim: the number of features). */
+/** The network-shape defaults of rgan, timegan and vaegan (noiseDim: the number of features). */
 export const ARCH_DEFAULTS = {
   ...(defaultsFor(ARCH_OPTIONS, 'run') as { seqLen: number }),
   ...(defaultsFor(ARCH_OPTIONS, 'model') as Omit<RecurrentGanArch, 'features' | 'noiseDim' | 'seqLen'>),
@@ -100,6 +100,9 @@ export function checkArch(c: RecurrentGanArch): void {
   if (!ATTENTION_PLACEMENTS.includes(c.attentionPlacement)) throw new TsganError(`unknown attentionPlacement "${c.attentionPlacement}"; use top or interleaved`);
   for (const k of ['attentionBlocks', 'attentionHeads'] as const) {
     if (!Number.isInteger(c[k]) || c[k] < 1) throw new TsganError(`${k} must be a positive integer, got ${c[k]}`);
+  }
+  if (c.attentionPlacement === 'interleaved' && c.attentionBlocks !== 1) {
+    throw new TsganError(`attentionBlocks (${c.attentionBlocks}) must be 1 with attentionPlacement 'interleaved', which puts one block after each recurrent layer`);
   }
   if (c.attention !== 'none' && c.hidden % c.attentionHeads !== 0) {
     throw new TsganError(`attentionHeads (${c.attentionHeads}) must divide hidden (${c.hidden}): each head reads hidden / heads of the width`);

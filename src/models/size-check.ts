@@ -17,6 +17,7 @@ import { TsganError } from '../errors.js';
 import { estimateStackBytes, WASM_MAX_BYTES } from '../kernels/wasm-kernels.js';
 import type { CellType } from '../nn/recurrent.js';
 import { attentionParameters } from '../nn/attention.js';
+import { ARCH_DEFAULTS } from './recurrent-arch.js';
 
 export const MAX_PARAMETERS = 2 ** 27;
 export const MAX_INIT_FLOPS = 6e10;
@@ -44,7 +45,7 @@ export const SIZE_RANGES = {
   dSteps: [1, 1000],
 } as const;
 
-/** The shape-driving part of every model config (rgan, timegan, dense-gan, classifier). */
+/** The shape-driving part of every model config (rgan, timegan, vaegan, dense-gan, classifier). */
 export interface SizedConfig {
   model: string;
   features?: number;
@@ -133,15 +134,15 @@ export function recurrentSizes(c: SizedConfig, stacks: Stack[], dense: [number, 
   const H = c.hidden ?? 1;
   const F = c.features ?? 1;
   const T = c.seqLen ?? 1;
-  const heads = c.attentionHeads ?? 1;
-  // Per block and item: scores and their softmax per head, kept for the backward, and some ten [time, width] activations.
-  const attentionBytes = (batch: number) => attention.reduce((sum, d) => sum + 4 * batch * (2 * heads * T * T + 10 * T * d), 0);
+  const heads = c.attentionHeads ?? ARCH_DEFAULTS.attentionHeads;
+  // Per block and item: some six [heads, time, time] tensors (scores, scaled, masked, softmax, and their gradients) and some ten [time, width] activations.
+  const attentionBytes = (batch: number) => attention.reduce((sum, d) => sum + 4 * batch * (6 * heads * T * T + 10 * T * d), 0);
   return {
     stacks,
     dense,
     attention,
     main: 'hidden',
-    drivers: ['hidden', 'layers', 'features', 'noiseDim'],
+    drivers: ['hidden', 'layers', 'features', 'noiseDim', ...(attention.length > 0 ? ['attentionBlocks'] : [])],
     itemValues: T * F,
     itemText: `${c.seqLen} steps × ${c.features} features`,
     batchBytes: (batch) => estimateStackBytes({ cell: c.cell ?? 'gru', batch, time: T, inputSize: widestInput, hidden: H, headUnits: Math.max(F, H) }, c.layers ?? 1, 1) + attentionBytes(batch),
@@ -153,7 +154,7 @@ export function recurrentSizes(c: SizedConfig, stacks: Stack[], dense: [number, 
 /** The attention blocks' widths in a recurrent GAN's networks: `g` and `d` the widths of G's and D's top (D's is 2·hidden when bidirectional). */
 export function attentionWidths(c: SizedConfig, g: number, d: number): number[] {
   const where = c.attention ?? 'none';
-  const count = (w: number) => (c.attentionPlacement === 'interleaved' ? Array(c.layers ?? 1).fill(c.hidden ?? 1) : Array(c.attentionBlocks ?? 1).fill(w));
+  const count = (w: number) => (c.attentionPlacement === 'interleaved' ? Array(c.layers ?? 1).fill(c.hidden ?? 1) : Array(c.attentionBlocks ?? ARCH_DEFAULTS.attentionBlocks).fill(w));
   return [...(where === 'g' || where === 'both' ? count(g) : []), ...(where === 'd' || where === 'both' ? count(d) : [])];
 }
 

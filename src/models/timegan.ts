@@ -249,7 +249,7 @@ export function timeganConfig(partial: Partial<TimeganConfig> & { features: numb
   if (!(c.dataCritic >= 0)) throw new TsganError(`dataCritic must be ≥ 0, got ${c.dataCritic}`);
   if (c.dataCritic > 0 && c.loss === 'wgan-gp') throw new TsganError("dataCritic has no gradient penalty, which 'wgan-gp' needs: use it with bce, lsgan or hinge");
   if (c.bidirectional && c.attentionPlacement === 'interleaved' && (c.attention === 'd' || c.attention === 'both')) {
-    throw new TsganError("attentionPlacement 'interleaved' in D needs a forward-only D (bidirectional false): the bidirectional D's blocks read both directions' states, on top");
+    throw new TsganError("attentionPlacement 'interleaved' in D needs a forward-only D (bidirectional false, --no-bidirectional): the bidirectional D's blocks read both directions' states, on top");
   }
   if (c.correlationPairs === 'cross' && c.features < 2) throw new TsganError(`correlationPairs 'cross' needs at least 2 features, got ${c.features}`);
   checkTrainingConfig(c);
@@ -414,7 +414,7 @@ export class Timegan extends Gan {
   /** D's top states: [batch, time, hidden], or [batch, time, 2·hidden] (forward, backward) when bidirectional. */
   override discriminatorFeatures(h: tf.Tensor, pass: DiscriminatePass = {}): tf.Tensor {
     const opts = stackPass(pass);
-    if (!this.discriminatorBack) return this.discriminatorNet.rnn.apply(h as tf.Tensor3D, opts);
+    if (!this.discriminatorBack) return this.discriminatorNet.hiddenStates(h, opts);
     return tf.tidy(() => {
       const forward = this.discriminatorNet.rnn.apply(h as tf.Tensor3D, opts);
       // The backward stack reads step T first; its output comes back in time order.

@@ -17,7 +17,9 @@
  *
  * averaged over the batch (TimeVAE's loss: its reconstruction weight 3 and
  * sum over the window; the adversarial term on prior samples, which is what
- * a VAE's blurry samples lack). Sampling decodes z ~ N(0, I).
+ * a VAE's blurry samples lack). Sampling decodes z ~ N(0, I). With `ema`,
+ * the saved decoder is its moving average (what samples), the encoder its
+ * last weights.
  */
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
@@ -52,6 +54,9 @@ export const VAEGAN_SPEC: ModelSpec = {
     own({ name: 'reconWeight', flag: 'recon-weight', kind: { type: 'number', min: 0 }, default: 3, metavar: 'W', doc: "weight of the window's summed squared reconstruction error against the KL term (TimeVAE's 3)" }),
     own({ name: 'advWeight', flag: 'adv-weight', kind: { type: 'number', min: 0 }, default: 1, metavar: 'W', doc: "weight of the decoder's adversarial term on prior samples (0: a plain VAE)" }),
   ],
+  // The prior of a VAE's latent is N(0, I): held, not offered.
+  defaults: { noise: 'normal' },
+  fixed: ['noise'],
 };
 
 export const VAEGAN_DEFAULTS = {
@@ -68,6 +73,7 @@ export function vaeganConfig(partial: Partial<VaeganConfig> & { features: number
   for (const k of ['reconWeight', 'advWeight'] as const) {
     if (!(c[k] >= 0) || !Number.isFinite(c[k])) throw new TsganError(`${k} must be a number ≥ 0, got ${c[k]}`);
   }
+  if (c.noise !== 'normal') throw new TsganError(`the VAE-GAN's latent prior is N(0, I): noise must be "normal", got "${c.noise}"`);
   if (c.model !== 'vaegan') throw new TsganError(`config is for model "${c.model}", not vaegan`);
   return c;
 }
@@ -158,12 +164,20 @@ export class Vaegan extends Gan {
     });
   }
 
+  /** The encoder's and decoder's one Adam (the VAE objective's). */
+  private get vaeOptimizer(): Adam {
+    const { lrG, beta1, beta2, clipNorm } = this.config;
+    this.optVae ??= new Adam({ learningRate: lrG, beta1, beta2, clipNorm });
+    return this.optVae;
+  }
+
   /**
    * One update of encoder and decoder on a real batch (see the file's
-   * header); D is frozen. `noiseRng` draws ε and the prior samples.
+   * header); D is frozen. `noiseRng` draws ε, the prior samples and the
+   * instance noise on what D judges, annealed to `progress`.
    */
-  vaeStep(real: tf.Tensor3D, noiseRng: Rng): VaeStepMetrics {
-    this.optVae ??= new Adam({ learningRate: this.config.lrG, beta1: this.config.beta1, beta2: this.config.beta2, clipNorm: this.config.clipNorm });
+  vaeStep(real: tf.Tensor3D, noiseRng: Rng, progress = 0): VaeStepMetrics {
+    const opt = this.vaeOptimizer;
     const [B, T] = real.shape;
     const { noiseDim: L, reconWeight, advWeight } = this.config;
     const eps = tf.tensor2d(noiseRng.normalArray(B * L), [B, L]);
@@ -179,14 +193,14 @@ export class Vaegan extends Gan {
         const sq = tf.square(tf.sub(real, rec));
         const recon = tf.div(tf.sum(sq), B); // per window, summed over its values
         const kl = tf.div(tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logVar), tf.square(mu)), tf.exp(logVar)))), B);
-        const fake = this.generate(prior);
+        const fake = this.withInstanceNoise(this.generate(prior), noiseRng, progress);
         const adv = this.config.featureMatching
-          ? featureMatchingLoss(this.discriminatorFeatures(this.pack(real)), this.discriminatorFeatures(this.pack(fake)))
+          ? featureMatchingLoss(this.discriminatorFeatures(this.pack(this.withInstanceNoise(real, noiseRng, progress))), this.discriminatorFeatures(this.pack(fake)))
           : this.loss.generator(this.discriminate(this.pack(fake), { frozen: true }));
         parts = [tf.keep(adv), tf.keep(tf.mean(sq)), tf.keep(kl)];
         return tf.addN([tf.mul(reconWeight, recon), kl, tf.mul(advWeight, adv)]) as tf.Scalar;
       }, vars);
-      const norm = this.optVae!.step(grads);
+      const norm = opt.step(grads);
       return tf.stack([value, norm]);
     });
     const [gLoss, reconLoss, klLoss] = parts.map((t) => t.dataSync()[0]);
@@ -197,8 +211,7 @@ export class Vaegan extends Gan {
 
   protected override namedOptimizers(create: boolean): Record<string, Adam | null> {
     const base = super.namedOptimizers(create);
-    if (create) this.optVae ??= new Adam({ learningRate: this.config.lrG, beta1: this.config.beta1, beta2: this.config.beta2, clipNorm: this.config.clipNorm });
-    return { vae: this.optVae, d: base.d };
+    return { vae: create ? this.vaeOptimizer : this.optVae, d: base.d };
   }
 
   /** Refuses, before any work, a batch whose recurrent passes would not fit in 32-bit WebAssembly. */

@@ -1,15 +1,15 @@
 /**
  * Self-attention blocks with trainable variables, for the sequence networks
  * (src/nn/sequence-network.ts). The block itself, and the layer a saved
- * model loads with, are in attention-block.ts; this file draws the weights
+ * model loads with, are in portable-layers.ts; this file draws the weights
  * from a seed and exports them as that layer.
  */
 import { tf } from '../engine.js';
 import type { Rng } from '../random.js';
 import { glorotUniform } from './init.js';
-import { attentionBlock, attentionWeightShapes, registerTsganLayers, ATTENTION_WEIGHT_NAMES, type AttentionShape, type AttentionWeights } from './attention-block.js';
+import { attentionBlock, attentionWeightShapes, registerTsganLayers, ATTENTION_WEIGHT_NAMES, type AttentionShape, type AttentionWeights } from './portable-layers.js';
 
-export const SelfAttentionLayer = registerTsganLayers(tf);
+export const SelfAttentionLayer = registerTsganLayers(tf).SelfAttention;
 
 export interface AttentionArgs extends AttentionShape {
   /** Width of the sequence it reads and returns; `heads` must divide it. */

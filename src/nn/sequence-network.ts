@@ -2,7 +2,7 @@
  * The sequence network every recurrent model is built from: a deep recurrent
  * stack with a dense head on each step, run as one fused call, exported as
  * plain TF.js layers. Optionally with self-attention blocks
- * (src/nn/attention-block.ts): on top of the stack, or one after each
+ * (src/nn/portable-layers.ts): on top of the stack, or one after each
  * recurrent layer (the stack then runs as one fused call per layer).
  */
 import { tf } from '../engine.js';
@@ -11,7 +11,7 @@ import { RecurrentStack, type RecurrentStackArgs, type StackApplyOptions } from 
 import { DenseHead, dense, type Activation } from './dense.js';
 import { recurrentStackLayers, denseLayers } from './export.js';
 import { AttentionLayer } from './attention.js';
-import type { AttentionShape } from './attention-block.js';
+import type { AttentionShape } from './portable-layers.js';
 
 export type AttentionPlacement = 'top' | 'interleaved';
 
@@ -39,8 +39,7 @@ interface Stage {
 }
 
 export class SequenceNetwork {
-  /** The recurrent stack (with 'interleaved' attention, its first layer: see `stages`). */
-  readonly rnn: RecurrentStack;
+  private readonly stack: RecurrentStack;
   readonly head: DenseHead;
   /** The stack(s) and attention blocks in order: one stage without attention or with 'top' blocks, one per layer with 'interleaved'. */
   readonly stages: readonly Stage[];
@@ -52,14 +51,20 @@ export class SequenceNetwork {
     const stacks = interleaved
       ? Array.from({ length: stack.layers }, (_, l) => new RecurrentStack({ ...stack, layers: 1, inputSize: l === 0 ? stack.inputSize : stack.hidden }, rng))
       : [new RecurrentStack(stack, rng)];
-    this.rnn = stacks[0]!;
-    this.head = new DenseHead({ inputSize: headInputSize ?? this.rnn.hidden, units, activation }, headRng);
+    this.stack = stacks[0]!;
+    this.head = new DenseHead({ inputSize: headInputSize ?? this.stack.hidden, units, activation }, headRng);
     const blocks = (count: number, dim: number) => Array.from({ length: count }, () => new AttentionLayer({ dim, heads: attention!.heads, causal: attention!.causal }, rng));
-    const width = headInputSize ?? this.rnn.hidden;
+    const width = headInputSize ?? this.stack.hidden;
     this.stages = stacks.map((rnn, i) => ({
       rnn,
       attention: !attention || attention.blocks === 0 ? [] : interleaved ? blocks(1, stack.hidden) : i === stacks.length - 1 ? blocks(attention.blocks, width) : [],
     }));
+  }
+
+  /** The whole recurrent stack; a network with interleaved attention has one per layer instead (see `stages`). */
+  get rnn(): RecurrentStack {
+    if (this.stages.length > 1) throw new Error('this network interleaves attention with its recurrent layers: it has one stack per layer (stages)');
+    return this.stack;
   }
 
   /** Whether any attention block runs (else the stack and head are one fused call). */

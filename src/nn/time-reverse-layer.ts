@@ -5,21 +5,11 @@
  * output reversed back) saves as a standard LayersModel. tfjs-layers'
  * Bidirectional wrapper does this per layer; tsgan's bidirectional
  * discriminator runs each direction as one whole stack (one fused kernel
- * call each), so it needs the reversal as a layer of its own. Registered on
- * import, like LayerNormRecurrent.
+ * call each), so it needs the reversal as a layer of its own. Defined in
+ * the import-free module a page registers (portable-layers.ts); registered
+ * on import.
  */
 import { tf } from '../engine.js';
+import { registerTsganLayers } from './portable-layers.js';
 
-export class TimeReverse extends tf.layers.Layer {
-  static readonly className = 'TsganTimeReverse';
-
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.reverse(Array.isArray(inputs) ? inputs[0]! : inputs, 1);
-  }
-}
-
-tf.serialization.registerClass(TimeReverse);
+export const TimeReverse = registerTsganLayers(tf).TimeReverse;

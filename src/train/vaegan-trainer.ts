@@ -53,7 +53,7 @@ export class VaeganTrainer implements Trainable {
       real.dispose();
     }
     const real = this.sampler.next(take);
-    const v = this.model.vaeStep(real as tf.Tensor3D, this.noiseRng);
+    const v = this.model.vaeStep(real as tf.Tensor3D, this.noiseRng, this.progress);
     real.dispose();
     this.model.updateAverage();
     return { ...d, ...v };

@@ -108,26 +108,46 @@ export interface SelfAttentionLayerArgs extends AttentionShape {
   name?: string;
 }
 
-/** The attention layer's class, as registerTsganLayers returns it. */
-export type SelfAttentionLayerClass = new (args: SelfAttentionLayerArgs) => TF.layers.Layer;
-
-const registered = new WeakMap<object, SelfAttentionLayerClass>();
-
-/**
- * Registers tsgan's layer classes with this TF.js (`tf.loadLayersModel` then
- * reads a model that uses them) and returns the attention layer's class.
- * Safe to call more than once.
- */
-export function registerTsganLayers(tf: Tf): SelfAttentionLayerClass {
-  const known = registered.get(tf);
-  if (known) return known;
-  const cls = defineLayer(tf);
-  tf.serialization.registerClass(cls);
-  registered.set(tf, cls);
-  return cls;
+/** tsgan's portable layer classes, as registerTsganLayers returns them. */
+export interface TsganLayers {
+  SelfAttention: new (args: SelfAttentionLayerArgs) => TF.layers.Layer;
+  /** Reverses [batch, time, features] in time (TimeGAN's bidirectional D). */
+  TimeReverse: new (args: { name?: string }) => TF.layers.Layer;
 }
 
-function defineLayer(tf: Tf) {
+const registered = new WeakMap<object, TsganLayers>();
+
+/**
+ * Registers tsgan's portable layer classes (TsganSelfAttention,
+ * TsganTimeReverse) with this TF.js, so that `tf.loadLayersModel` reads a
+ * model that uses them, and returns them. Safe to call more than once.
+ * (Layer-normalised cells, `--layer-norm`, are not among them: they need
+ * tsgan itself.)
+ */
+export function registerTsganLayers(tf: Tf): TsganLayers {
+  const known = registered.get(tf);
+  if (known) return known;
+  const layers: TsganLayers = { SelfAttention: defineAttention(tf), TimeReverse: defineTimeReverse(tf) };
+  for (const cls of Object.values(layers)) tf.serialization.registerClass(cls);
+  registered.set(tf, layers);
+  return layers;
+}
+
+function defineTimeReverse(tf: Tf) {
+  return class TimeReverse extends tf.layers.Layer {
+    static readonly className = 'TsganTimeReverse';
+
+    override computeOutputShape(inputShape: TF.Shape | TF.Shape[]): TF.Shape {
+      return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as TF.Shape;
+    }
+
+    override call(inputs: Tensor | Tensor[]): Tensor {
+      return tf.reverse(Array.isArray(inputs) ? inputs[0]! : inputs, 1);
+    }
+  };
+}
+
+function defineAttention(tf: Tf) {
   return class SelfAttention extends tf.layers.Layer {
     static readonly className = 'TsganSelfAttention';
     readonly heads: number;
