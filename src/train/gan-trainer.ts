@@ -20,8 +20,8 @@ export function windowItems(w: Windows): Items {
 export type DataSpaceGan = Gan & { readonly latentDiscriminator?: false };
 
 export class GanTrainer implements Trainable {
-  private readonly sampler: BatchSampler;
-  private readonly noiseRng: Rng;
+  protected readonly sampler: BatchSampler;
+  protected readonly noiseRng: Rng;
 
   private it = 0;
   /** Share of the generator's training done as of the last step, in [0, 1]: anneals the instance noise; monitors read it. */
@@ -54,7 +54,7 @@ export class GanTrainer implements Trainable {
   }
 
   trainStep(): Metrics {
-    const { batchSize, dSteps, pac, featureMatching } = this.model.config;
+    const { batchSize, dSteps, pac } = this.model.config;
     this.progress = this.iterations > 0 ? this.it / this.iterations : 0;
     this.it++;
     // PacGAN needs whole packs: the batch is cut to a multiple of pac.
@@ -68,10 +68,17 @@ export class GanTrainer implements Trainable {
       d = this.model.discriminatorStep(real, this.noiseRng, this.progress);
       real.dispose();
     }
-    const realG = featureMatching ? this.sampler.next(take) : undefined;
+    const g = this.generatorUpdate(n, take);
+    this.model.updateAverage();
+    // gLoss beside dLoss, then the rest: the order of the saved history's columns.
+    return { dLoss: d.dLoss, gLoss: g.gLoss, dAccReal: d.dAccReal, dAccFake: d.dAccFake, dGradNorm: d.dGradNorm, ...g };
+  }
+
+  /** The iteration's generator update on `n` items (`take` per real batch); a model with another objective overrides it. */
+  protected generatorUpdate(n: number, take: number): Metrics {
+    const realG = this.model.config.featureMatching ? this.sampler.next(take) : undefined;
     const g = this.model.generatorStep(n, this.noiseRng, realG, this.progress);
     realG?.dispose();
-    this.model.updateAverage();
-    return { dLoss: d.dLoss, gLoss: g.gLoss, dAccReal: d.dAccReal, dAccFake: d.dAccFake, dGradNorm: d.dGradNorm, gGradNorm: g.gGradNorm };
+    return { gLoss: g.gLoss, gGradNorm: g.gGradNorm };
   }
 }
