@@ -10,7 +10,7 @@
  * Simard & Frasconi 1994; Pascanu, Mikolov & Bengio 2013).
  */
 import { tf } from '../engine.js';
-import { CELL_TYPES, type CellType, type StackApplyOptions } from '../nn/recurrent.js';
+import { CELL_TYPES, lastState, type CellType, type StackApplyOptions } from '../nn/recurrent.js';
 import { SequenceNet } from './sequence-net.js';
 import { recurrentStackLayers, denseLayers } from '../nn/export.js';
 import { TsganError } from '../errors.js';
@@ -79,7 +79,7 @@ export class SequenceClassifier extends SequenceNet {
 
   /** x [batch, time, features] → class logits [batch, classes], from the last step. `opts`: see StackApplyOptions. */
   logits(x: tf.Tensor3D, opts: StackApplyOptions = {}): tf.Tensor2D {
-    return tf.tidy(() => this.head.apply(this.lastHidden(this.rnn.apply(x, opts))) as tf.Tensor2D);
+    return tf.tidy(() => this.head.apply(lastState(this.rnn.apply(x, opts))) as tf.Tensor2D);
   }
 
   /** Mean softmax cross-entropy against integer labels. */

@@ -36,12 +36,6 @@ export abstract class SequenceNet {
     return this.opt;
   }
 
-  /** The stack's hidden state at the last step: [batch, time, hidden] → [batch, hidden]. */
-  protected lastHidden(h: tf.Tensor3D): tf.Tensor2D {
-    const [B, T, H] = h.shape;
-    return tf.reshape(tf.slice(h, [0, T - 1, 0], [B, 1, H]), [B, H]);
-  }
-
   /** `f` over x ([count, seqLen, features], flat) in batches; `per` output values per sequence. */
   protected predictInBatches(x: Float32Array, count: number, seqLen: number, features: number, per: number, batchSize: number, f: (xb: tf.Tensor3D) => tf.Tensor): Float32Array {
     const out = new Float32Array(count * per);

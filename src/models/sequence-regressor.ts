@@ -11,7 +11,7 @@
  * counterpart is SequenceClassifier.
  */
 import { tf } from '../engine.js';
-import { CELL_TYPES, type CellType, type StackApplyOptions } from '../nn/recurrent.js';
+import { CELL_TYPES, lastState, type CellType, type StackApplyOptions } from '../nn/recurrent.js';
 import { SequenceNet } from './sequence-net.js';
 import { TsganError } from '../errors.js';
 import { bceWithLogitsAgainst } from '../losses/gan.js';
@@ -85,7 +85,7 @@ export class SequenceRegressor extends SequenceNet {
   logits(x: tf.Tensor3D, opts: StackApplyOptions = {}): tf.Tensor {
     // At every step the (linear) head runs in the stack's own kernel call.
     if (this.config.target === 'every') return this.rnn.applyWithHead(x, this.head, opts);
-    return tf.tidy(() => this.head.apply(this.lastHidden(this.rnn.apply(x, opts)))); // [batch, time, hidden] → last step
+    return tf.tidy(() => this.head.apply(lastState(this.rnn.apply(x, opts)))); // [batch, time, hidden] → last step
   }
 
   private activate(logits: tf.Tensor): tf.Tensor {

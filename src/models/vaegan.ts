@@ -24,11 +24,11 @@
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
 import { TsganError } from '../errors.js';
-import { RecurrentStack } from '../nn/recurrent.js';
+import { RecurrentStack, lastState } from '../nn/recurrent.js';
 import { DenseHead, dense } from '../nn/dense.js';
 import { recurrentStackLayers, denseLayers } from '../nn/export.js';
 import { SequenceNetwork } from '../nn/sequence-network.js';
-import { Adam, globalNorm } from './adam.js';
+import { Adam } from './adam.js';
 import { Gan, stackPass, type DiscriminatePass, checkTrainingConfig, withTrainingDefaults, featureMatchingLoss, GAN_TRAINING_OPTIONS, type GanTrainingConfig } from './gan.js';
 import { specDefaults, type ModelSpec } from './spec.js';
 import type { OptionDecl } from '../config/options.js';
@@ -155,9 +155,7 @@ export class Vaegan extends Gan {
   /** q(z|x)'s mean and log-variance: [batch, time, features] → two [batch, latent]. */
   encode(x: tf.Tensor3D): { mu: tf.Tensor2D; logVar: tf.Tensor2D } {
     return tf.tidy(() => {
-      const h = this.encoder.apply(x, { constantInput: true }); // [batch, time, hidden]
-      const [B, T, H] = h.shape;
-      const stats = dense(tf.reshape(tf.slice(h, [0, T - 1, 0], [B, 1, H]), [B, H]), this.encoderHead); // [batch, 2·latent]
+      const stats = dense(lastState(this.encoder.apply(x, { constantInput: true })), this.encoderHead); // [batch, 2·latent]
       const [mu, logVar] = tf.split(stats, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
       // Bounded so that exp(log σ²) can neither overflow nor vanish early in training.
       return { mu, logVar: tf.clipByValue(logVar, -10, 10) as tf.Tensor2D };

@@ -8,7 +8,7 @@
  * computes exactly what tsgan trained.
  */
 import { tf } from '../engine.js';
-import { runLayer, gateCount, layerNormShapes, type CellType, type LayerTensors } from './recurrent.js';
+import { runLayer, lastState, gateCount, layerNormShapes, type CellType, type LayerTensors } from './recurrent.js';
 
 export interface LayerNormRecurrentArgs {
   /** 'rnn', 'lstm' or 'gru'. */
@@ -62,9 +62,7 @@ export class LayerNormRecurrent extends tf.layers.Layer {
       const [kernel, recurrentKernel, bias, gainX, gainH, gainC, shiftC] = this.weightsInOrder.map((w) => w.read());
       const w: LayerTensors = { kernel, recurrentKernel, bias, norm: { gainX, gainH, gainC, shiftC } };
       const seq = runLayer(this.cell, w, x, this.units); // [batch, time, units]
-      if (this.returnSequences) return seq;
-      const [B, T, H] = seq.shape;
-      return tf.reshape(tf.slice(seq, [0, T - 1, 0], [B, 1, H]), [B, H]);
+      return this.returnSequences ? seq : lastState(seq);
     });
   }
 

@@ -56,8 +56,13 @@ export interface AttentionShape {
   causal: boolean;
 }
 
-/** The sinusoidal position code (Vaswani et al. 2017, §3.5): [time, dim]. */
+const positionCodes = new Map<string, Float32Array>();
+
+/** The sinusoidal position code (Vaswani et al. 2017, §3.5): [time, dim]; made once per shape (every block call reads it), read only. */
 export function positionCode(T: number, dim: number): Float32Array {
+  const key = `${T}x${dim}`;
+  const known = positionCodes.get(key);
+  if (known) return known;
   const pe = new Float32Array(T * dim);
   for (let t = 0; t < T; t++) {
     for (let i = 0; i < dim; i++) {
@@ -65,6 +70,7 @@ export function positionCode(T: number, dim: number): Float32Array {
       pe[t * dim + i] = i % 2 === 0 ? Math.sin(angle) : Math.cos(angle);
     }
   }
+  positionCodes.set(key, pe);
   return pe;
 }
 

@@ -216,6 +216,12 @@ function layerNorm(v: tf.Tensor, gain: tf.Tensor, shift?: tf.Tensor): tf.Tensor2
   return (shift ? tf.add(n, shift) : n) as tf.Tensor2D;
 }
 
+/** A sequence's last step: [batch, time, units] → [batch, units] (a classifier's, an encoder's summary). */
+export function lastState(h: tf.Tensor3D): tf.Tensor2D {
+  const [B, T, U] = h.shape;
+  return tf.reshape(tf.slice(h, [0, T - 1, 0], [B, 1, U]), [B, U]);
+}
+
 /** One recurrent layer over the whole sequence. */
 export function runLayer(cell: CellType, w: LayerTensors, x: tf.Tensor3D, H: number): tf.Tensor3D {
   const [B, T, F] = x.shape;
