@@ -61,6 +61,7 @@ import { blockParts } from '../src/eval/blocks.js';
 import { discriminativeScore } from '../src/eval/posthoc.js';
 import { repeated, type Repeated } from '../src/eval/evaluate.js';
 import { initEngine } from '../src/engine.js';
+import { loadModelDir } from '../src/load.js';
 import { Rng } from '../src/random.js';
 import { VERSION } from '../src/version.js';
 
@@ -144,6 +145,8 @@ interface Row {
   predBaseline: number;
   coverage: number;
   recall: number;
+  /** The strong score of the real windows through the model's own encoder and decoder (tsgan eval --reconstruction); absent for a model without an encoder, or metrics made before it. */
+  reconstruction?: number;
   warnings: string[];
   /** Sines only: the shape checks (peakTurnover, sinesCoupling) of the real and the synthetic waves. */
   shape?: { real: Shape; synthetic: Shape };
@@ -159,6 +162,15 @@ function evaluated(file: string): boolean {
   const m = JSON.parse(readFileSync(file, 'utf8'));
   // Per-run block sizes and per-class accuracies came with the current protocol (values and changes, held-out blocks).
   return m.repeats === Number(values.repeats) && Array.isArray(m.discriminativeStrong?.blockRows) && typeof m.discriminativeStrong?.accuracyReal === 'number';
+}
+
+/** Whether the model in `dir` has an encoder, so that its decoder's own reconstructions can be scored (timegan, vaegan). */
+async function hasEncoder(dir: string): Promise<boolean> {
+  await initEngine();
+  const { model } = loadModelDir(dir);
+  const has = typeof model.reconstruct === 'function';
+  model.dispose();
+  return has;
 }
 
 /** `--resume`: a finished model of this seed (and of the asked iterations) in `modelDir`. */
@@ -210,7 +222,7 @@ for (const set of sets) {
     if (rerun) {
       tsgan([
         'eval', '--real', d.file, ...d.extra, '--scale', d.scale, '--synthetic', join(dir, 'synthetic.csv'), '--repeats', values.repeats!, '--seed', String(seed),
-        '--json', join(dir, 'metrics.json'), '--report', join(dir, 'report.html'), '--model', modelDir, '--force',
+        '--json', join(dir, 'metrics.json'), '--report', join(dir, 'report.html'), '--model', modelDir, '--force', ...(await hasEncoder(modelDir) ? ['--reconstruction'] : []),
       ]);
     }
     // Evaluating does not touch the samples: a hash taken above still holds.
@@ -230,6 +242,7 @@ for (const set of sets) {
       predBaseline: m.predictive.baseline.mean,
       coverage: m.coverage.value,
       recall: m.coverage.recall,
+      reconstruction: m.reconstruction?.mean,
       warnings: m.warnings,
       shape: set === 'sines' ? sinesShape(d.file, samples) : undefined,
     });
@@ -334,10 +347,11 @@ for (const set of sets) {
   lines.push(`| ${set} | predictive | ${f4(pred)} ± ${f4(spread(r.map((x) => x.pred), r.map((x) => x.predStd)))} | ${p.pred} | ${met(pred, p.predTarget)} | ${f4(mean(r.map((x) => x.predBaseline)))} (real data) | | | |`);
 }
 // Per model: the seeds' spread above hides which seed missed, and training times differ when runs shared the machine.
-lines.push('', "| data | seed | discriminative (strong) (± over repeats) | discriminative (TimeGAN's) | predictive | coverage | recall | memorisation | training time |", '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+lines.push('', "| data | seed | discriminative (strong) (± over repeats) | the decoder's own reconstructions (strong) | discriminative (TimeGAN's) | predictive | coverage | recall | memorisation | training time |", '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) {
-  lines.push(`| ${r.set} | ${r.seed} | ${f3(r.strong)} ± ${f3(r.strongStd)} | ${f3(r.disc)} ± ${f3(r.discStd)} | ${f4(r.pred)} | ${f3(r.coverage)} | ${f3(r.recall)} | ${(100 * r.memorised).toFixed(1)} % | ${(r.trainSeconds / 60).toFixed(1)} min |`);
+  lines.push(`| ${r.set} | ${r.seed} | ${f3(r.strong)} ± ${f3(r.strongStd)} | ${r.reconstruction === undefined ? '—' : f3(r.reconstruction)} | ${f3(r.disc)} ± ${f3(r.discStd)} | ${f4(r.pred)} | ${f3(r.coverage)} | ${f3(r.recall)} | ${(100 * r.memorised).toFixed(1)} % | ${(r.trainSeconds / 60).toFixed(1)} min |`);
 }
+lines.push('', "The decoder's own reconstructions: real windows through the model's encoder and the decoder its samples leave through, scored by the strong classifier (`tsgan eval --reconstruction`); near .5, no generator in front of that decoder can pass. — where the model has no encoder, or its metrics were made before the column.");
 lines.push('', 'Training times are as each model recorded them: a training that shared the machine with other jobs took longer than one alone would.');
 if (ideal) {
   lines.push(

@@ -110,12 +110,17 @@ test('calibration: the strong score says 0 for real windows, and catches shuffle
   assert.ok(errShuf > 10 * errSame, `autocorrelation error: shuffled ${errShuf}, real ${errSame}`);
 });
 
-test('calibration: the ideal generator (fresh draws of the Sines process) scores near 0 on the strong score', () => {
+test('calibration: the ideal generator (fresh draws of the Sines process) scores near 0 on the strong score, and the same draws with noise of sd 0.001 near 0.5', () => {
   const a = sineData({ count: 3000, seqLen: 24, features: 5, seed: 0 });
   const b = sineData({ count: 3000, seqLen: 24, features: 5, seed: 1000 });
   const r = discriminativeScore(a, b, { seed: 0, variant: 'strong' });
   assert.ok(r.score <= 0.05, `strong, fresh Sines draws: ${r.score}`);
   assert.equal(r.testWindows, 600);
+  // Its resolution: white noise of sd 0.001 (a tenth of a per cent of the range) on the same draws is told.
+  const z = new Rng(7).normalArray(b.data.length);
+  const noisy = { ...b, data: b.data.map((v, i) => v + 0.001 * z[i]) };
+  const n = discriminativeScore(a, noisy, { seed: 0, variant: 'strong' });
+  assert.ok(n.score >= 0.4, `strong, fresh Sines draws with noise of sd 0.001: ${n.score}`);
 });
 
 test('held-out blocks: no real test window lies within one window of a training or validation window', () => {

@@ -99,6 +99,12 @@ test('phase 1 trains the autoencoder, phase 2 the supervisor; each touches only 
   let e = e0;
   for (let i = 0; i < 150; i++) e = m.embeddingStep(x).eLoss;
   assert.ok(e < e0 / 2, `reconstruction √MSE ${e0} → ${e}`);
+  // reconstruct is that trip, R(E(x)), as tsgan eval --reconstruction uses it.
+  const rec = m.reconstruct(x);
+  assert.deepEqual(rec.shape, x.shape);
+  const rms = tf.tidy(() => tf.sqrt(tf.mean(tf.square(tf.sub(rec, x)))).dataSync()[0]);
+  assert.ok(Math.abs(rms - e) < 0.2 * e, `R(E(x)) √MSE ${rms}, the last step's ${e}`);
+  rec.dispose();
   assert.deepEqual(values([...m.generatorNet.variables, ...m.supervisor.variables, ...m.discriminatorVariables]), others1);
   const others2 = values([...m.embedder.variables, ...m.recovery.variables, ...m.generatorNet.variables, ...m.discriminatorVariables]);
   const s0 = m.supervisedStep(x).sLoss;

@@ -46,6 +46,8 @@ export interface EvaluateOptions {
    * need it; without it every real window counts as its own series.
    */
   realOrigin?: Int32Array;
+  /** Real windows through the model's autoencoder (reconstruction.ts): their strong score is measured too. */
+  reconstructed?: WindowSet;
 }
 
 export interface Repeated {
@@ -68,17 +70,13 @@ export interface EvalResult {
    * convergence, tested on real windows from held-out blocks of `blockRows`
    * rows per run (0: split by window); `testWindows` per run and side.
    */
-  discriminativeStrong?: Repeated & {
-    accuracy: number;
-    /** Held-out accuracy on the real and on the synthetic test windows alone (mean over runs): a score from real windows called synthetic shows here. */
-    accuracyReal: number;
-    accuracySynthetic: number;
-    iterations: number[];
-    /** Per run, the step whose weights were scored (best validation loss). */
-    bestSteps: number[];
-    blockRows: number[];
-    testWindows: number[];
-  };
+  discriminativeStrong?: StrongResult;
+  /**
+   * The strong score of the real windows through the model's own
+   * autoencoder (`--reconstruction`): where it is near 0.5, the decoder
+   * every sample passes through is already told from real data.
+   */
+  reconstruction?: StrongResult;
   /** MAE on real data of a next-step predictor trained on synthetic data; `baseline`: trained on real. */
   predictive?: Repeated & { baseline: Repeated; iterations: number };
   mmd: { value: number; bandwidth: number; samples: number };
@@ -91,6 +89,23 @@ export interface EvalResult {
   texture: { real: ReturnType<typeof texture>; synthetic: ReturnType<typeof texture> };
   warnings: string[];
 }
+
+/**
+ * The strong score's runs: a two-layer classifier trained to convergence,
+ * tested on real windows from held-out blocks of `blockRows` rows per run
+ * (0: split by window); `testWindows` per run and side.
+ */
+export type StrongResult = Repeated & {
+    accuracy: number;
+    /** Held-out accuracy on the real and on the synthetic test windows alone (mean over runs): a score from real windows called synthetic shows here. */
+    accuracyReal: number;
+    accuracySynthetic: number;
+    iterations: number[];
+    /** Per run, the step whose weights were scored (best validation loss). */
+    bestSteps: number[];
+    blockRows: number[];
+    testWindows: number[];
+};
 
 /** Coverage below this, or spread below SPREAD_WARN, flags mode collapse. */
 export const COVERAGE_WARN = 0.2;
@@ -130,24 +145,28 @@ export function evaluateWindows(
   }
   if (!opts.quick) {
     const disc = [];
-    const strong = [];
     const discIterations = opts.discriminativeIterations ?? DEFAULTS.discriminativeIterations;
     // The strong score first: it is the one that says whether the data can be told from real data.
-    for (let r = 0; r < repeats; r++) {
-      const cap = opts.strongIterations ?? Math.round(STRONG_CAP * discIterations);
-      strong.push(discriminativeScore(real, synthetic, { seed: seed + r, variant: 'strong', iterations: cap, realOrigin: opts.realOrigin }));
-    }
-    result.discriminativeStrong = {
-      ...repeated(strong.map((d) => d.score)),
-      accuracy: mean(strong.map((d) => d.accuracy)),
-      accuracyReal: mean(strong.map((d) => d.accuracyReal)),
-      accuracySynthetic: mean(strong.map((d) => d.accuracySynthetic)),
-      iterations: strong.map((d) => d.iterations),
-      bestSteps: strong.map((d) => d.bestStep ?? d.iterations),
-      blockRows: strong.map((d) => d.blockRows ?? 0),
-      testWindows: strong.map((d) => d.testWindows),
+    const cap = opts.strongIterations ?? Math.round(STRONG_CAP * discIterations);
+    const strongRuns = (other: WindowSet): StrongResult => {
+      const runs = Array.from({ length: repeats }, (_, r) => discriminativeScore(real, other, { seed: seed + r, variant: 'strong', iterations: cap, realOrigin: opts.realOrigin }));
+      return {
+        ...repeated(runs.map((d) => d.score)),
+        accuracy: mean(runs.map((d) => d.accuracy)),
+        accuracyReal: mean(runs.map((d) => d.accuracyReal)),
+        accuracySynthetic: mean(runs.map((d) => d.accuracySynthetic)),
+        iterations: runs.map((d) => d.iterations),
+        bestSteps: runs.map((d) => d.bestStep ?? d.iterations),
+        blockRows: runs.map((d) => d.blockRows ?? 0),
+        testWindows: runs.map((d) => d.testWindows),
+      };
     };
+    result.discriminativeStrong = strongRuns(synthetic);
     log(`discriminative (strong) ${fmt(result.discriminativeStrong)}`);
+    if (opts.reconstructed) {
+      result.reconstruction = strongRuns(opts.reconstructed);
+      log(`discriminative (strong) of the model's reconstructions ${fmt(result.reconstruction)}`);
+    }
     const byWindow = result.discriminativeStrong.blockRows.filter((b) => b === 0).length;
     if (byWindow > 0) {
       warnings.push(
@@ -239,6 +258,7 @@ export function formatEvalRows(r: EvalResult): [string, string, string][] {
     rows.push(['discriminative (strong)', fmt(r.discriminativeStrong), `|0.5 − accuracy| of a two-layer GRU trained to convergence, ${test}; 0 = indistinguishable, 0.5 = always told`]);
     rows.push(['memorisation', memorised(r), 'synthetic windows closer to a real one than real ones are to each other (a low score by copying shows here)']);
   }
+  if (r.reconstruction) rows.push(['reconstruction (strong)', fmt(r.reconstruction), "the strong score of the real windows through the model's own encoder and decoder: near 0.5, the decoder every sample leaves through is told already"]);
   if (r.discriminative) rows.push([r.discriminativeStrong ? "discriminative (TimeGAN's)" : 'discriminative', fmt(r.discriminative), "the same for TimeGAN's post-hoc classifier (one small GRU, 2,000 steps): the score papers report"]);
   if (r.predictive) {
     rows.push(['predictive', fmt(r.predictive), 'MAE on real data of a next-step predictor trained on synthetic data']);

@@ -6,7 +6,8 @@
  */
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkOutDir, checkOutFile, writeDirAtomic, writeFileAtomic } from '../io/atomic.js';
-import { readModelMeta } from '../load.js';
+import { loadModelDir, readModelMeta } from '../load.js';
+import { reconstructWindows } from './reconstruction.js';
 import { modelEntry } from '../registry.js';
 import { TsganError } from '../errors.js';
 import { checkSeed } from '../random.js';
@@ -24,6 +25,15 @@ export const EVAL_FILE_OPTIONS: readonly OptionDecl[] = [
   { name: 'report', flag: 'report', kind: { type: 'text' }, target: 'run', metavar: 'FILE.html', section: 'Output', doc: 'write an HTML report (PNG charts go to FILE-charts/ beside it)' },
   { name: 'model', flag: 'model', kind: { type: 'text' }, target: 'run', metavar: 'DIR', section: 'Output', doc: "model directory: adds its training history to the report" },
   { name: 'force', flag: 'force', kind: { type: 'boolean' }, target: 'run', default: false, section: 'Output', doc: 'overwrite existing --json / --report files' },
+  {
+    name: 'reconstruction',
+    flag: 'reconstruction',
+    kind: { type: 'boolean' },
+    target: 'run',
+    default: false,
+    section: 'Scores',
+    doc: "with --model of a timegan or vaegan: the strong score of the real windows through the model's own encoder and decoder as well (one more classifier per repeat); near 0.5, the decoder every sample leaves through is told from real data already",
+  },
 ];
 
 export interface EvalFilesOptions extends EvalDataOptions, EvaluateOptions {
@@ -34,6 +44,8 @@ export interface EvalFilesOptions extends EvalDataOptions, EvaluateOptions {
   /** Model directory whose history goes into the report. */
   model?: string;
   force?: boolean;
+  /** Also score the real windows through the model's autoencoder (needs `model`). */
+  reconstruction?: boolean;
 }
 
 export interface EvalFilesResult {
@@ -81,10 +93,13 @@ export async function evaluateFiles(opts: EvalFilesOptions): Promise<EvalFilesRe
   checkEvalOutputs(opts, force, [['--real', opts.real], ['--synthetic', opts.synthetic], ['--model', opts.model]]);
   const meta = opts.model ? readModelMeta(opts.model) : undefined;
   if (opts.seed !== undefined) checkSeed(opts.seed, '--seed');
+  if (opts.reconstruction && !opts.model) throw new TsganError('--reconstruction needs --model, the model directory whose encoder and decoder to use');
+  if (opts.reconstruction && opts.quick) throw new TsganError('--reconstruction is a trained score, which --quick skips; drop one of them');
   // The model's panel column, unless given: its real data are read as it was trained on them.
   const data = loadEvalData({ ...opts, idColumnIfPresent: meta?.data?.idColumn });
   const t0 = performance.now();
-  const result = evaluateData(data, opts);
+  const reconstructed = opts.reconstruction ? reconstructionOf(opts.model!, data) : undefined;
+  const result = evaluateData(data, { ...opts, reconstructed });
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
   const written: string[] = [];
   // The report first (it can fail: a full disk, a chart), the JSON last, so that a failure writes no JSON.
@@ -110,4 +125,14 @@ export async function evaluateFiles(opts: EvalFilesOptions): Promise<EvalFilesRe
     written.unshift(opts.json);
   }
   return { result, written, seconds };
+}
+
+/** The real windows through the model in `dir` (its networks built, used and released here). */
+function reconstructionOf(dir: string, data: ReturnType<typeof loadEvalData>) {
+  const { meta, model, scaler } = loadModelDir(dir);
+  try {
+    return reconstructWindows(model, scaler, meta.features, data, dir);
+  } finally {
+    model.dispose();
+  }
 }

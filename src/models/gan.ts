@@ -171,6 +171,12 @@ export abstract class Gan {
     const y = this.discriminate(tf.concat(parts, 0), opts);
     return tf.split(y, parts.map((p) => p.shape[0]), 0);
   }
+  /**
+   * Autoencoding models (timegan, vaegan): real windows [batch, time, features]
+   * through their encoder and the decoder their samples come out of, in the
+   * scaled data space. What the decoder loses here, samples lose too.
+   */
+  reconstruct?(x: tf.Tensor3D): tf.Tensor3D;
   /** D's last hidden layer on packed input, for feature matching. */
   discriminatorFeatures(_x: tf.Tensor): tf.Tensor {
     throw new TsganError('feature matching is available for the recurrent GANs (rgan, timegan, vaegan)');

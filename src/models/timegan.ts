@@ -394,6 +394,11 @@ export class Timegan extends Gan {
     return tf.tidy(() => this.recovery.apply(this.supervisor.apply(this.generatorNet.apply(z))));
   }
 
+  /** R(E(x)): every sample leaves through R, so this bounds what R lets through. */
+  override reconstruct(x: tf.Tensor3D): tf.Tensor3D {
+    return tf.tidy(() => this.recovery.apply(this.embedder.apply(x, { constantInput: true })));
+  }
+
   /** D on packed latent sequences: [batch, time, hidden·pac] → logits [batch, time, 1]. */
   discriminate(h: tf.Tensor, pass: DiscriminatePass = {}): tf.Tensor {
     const opts = stackPass(pass);
@@ -459,7 +464,7 @@ export class Timegan extends Gan {
   /** Phase 1: the autoencoder alone. Returns √MSE(x, x̃). */
   embeddingStep(x: tf.Tensor3D): { eLoss: number } {
     const r = this.update('e0', [...this.embedder.variables, ...this.recovery.variables], () =>
-      tf.tidy(() => tf.mul(10, tf.sqrt(mse(x, this.recovery.apply(this.embedder.apply(x, { constantInput: true }))))) as tf.Scalar),
+      tf.tidy(() => tf.mul(10, tf.sqrt(mse(x, this.reconstruct(x)))) as tf.Scalar),
     );
     return { eLoss: r.value / 10 };
   }

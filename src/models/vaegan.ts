@@ -162,6 +162,14 @@ export class Vaegan extends Gan {
     });
   }
 
+  /** G(μ(x)): the decoder at the posterior mean, repeated at every step as in sampling. */
+  override reconstruct(x: tf.Tensor3D): tf.Tensor3D {
+    return tf.tidy(() => {
+      const { mu } = this.encode(x); // [batch, latent]
+      return this.generate(tf.add(tf.zeros([x.shape[0], this.config.seqLen, this.config.noiseDim]), tf.expandDims(mu, 1))); // [batch, time, latent] in
+    });
+  }
+
   /** The encoder's and decoder's one Adam (the VAE objective's). */
   private get vaeOptimizer(): Adam {
     const { lrG, beta1, beta2, clipNorm } = this.config;
