@@ -12,7 +12,7 @@ import { engine, STOCK_CSV, tempDir } from './helpers.js';
 import { tf } from '../src/engine.js';
 import { Rng } from '../src/random.js';
 import { loadEvalData, pickOrigins, pickWindows, type EvalData, type WindowSet } from '../src/eval/data.js';
-import { discriminativeScore, predictiveScore, predictiveTask } from '../src/eval/posthoc.js';
+import { heldOutParts, discriminativeScore, predictiveScore, predictiveTask } from '../src/eval/posthoc.js';
 import { blockParts } from '../src/eval/blocks.js';
 import { distanceMetrics } from '../src/eval/distance.js';
 import { ecdfDistances, autocorrelation, correlationMatrix, meanAbsDiff, texture } from '../src/eval/stats.js';
@@ -155,6 +155,18 @@ test('held-out blocks: no real test window lies within one window of a training 
     }
   }
   assert.throws(() => blockParts(own, T, [3, 1, 1], new Rng(4), T), /blockRows must be an integer of at least 2 × seqLen/);
+});
+
+test('paired windows (a model\'s reconstructions of the real ones) go to their real window\'s part, so no copy of a test window is trained on', () => {
+  const T = data.seqLen;
+  const copy = { ...data.real, data: data.real.data.slice() };
+  const { R, S } = heldOutParts(data.real, copy, { realOrigin: data.realOrigin, paired: true }, new Rng(3));
+  for (const k of ['train', 'val', 'test'] as const) {
+    assert.ok(R[k].count > 0);
+    assert.deepEqual(S[k].data, R[k].data, `${k}: the reconstructions are those of the real windows in the part`);
+  }
+  assert.equal(R.test.data.length, R.test.count * T * data.real.features);
+  assert.throws(() => heldOutParts(data.real, { ...copy, count: copy.count - 1 }, { realOrigin: data.realOrigin, paired: true }, new Rng(3)), /paired windows/);
 });
 
 test('the strong score says how its real windows were split, and refuses sets too small for its three parts', () => {

@@ -57,7 +57,9 @@ export async function evalCommand(args: string[]): Promise<number> {
   const values = parseCommand(EVAL, args);
   if (values === null) return 0;
   // A table model's evaluation is of tables: --model says so without --table.
-  if (values.table || (typeof values.model === 'string' && readModelMeta(values.model).table !== undefined)) return tableCommand(values);
+  const tableModel = typeof values.model === 'string' && readModelMeta(values.model).table !== undefined;
+  if (tableModel && values.reconstruction) throw new TsganError(`--reconstruction: ${values.model as string} holds a table model; it applies to sequence models with an encoder (timegan, vaegan)`);
+  if (values.table || tableModel) return tableCommand(values);
   if (values.schema !== undefined) throw new TsganError('--schema applies to --table only');
   const { backend, ...opts } = values as unknown as EvalFilesOptions & { backend?: string };
   await startEngine({ backend });

@@ -96,15 +96,15 @@ export interface EvalResult {
  * (0: split by window); `testWindows` per run and side.
  */
 export type StrongResult = Repeated & {
-    accuracy: number;
-    /** Held-out accuracy on the real and on the synthetic test windows alone (mean over runs): a score from real windows called synthetic shows here. */
-    accuracyReal: number;
-    accuracySynthetic: number;
-    iterations: number[];
-    /** Per run, the step whose weights were scored (best validation loss). */
-    bestSteps: number[];
-    blockRows: number[];
-    testWindows: number[];
+  accuracy: number;
+  /** Held-out accuracy on the real and on the synthetic test windows alone (mean over runs): a score from real windows called synthetic shows here. */
+  accuracyReal: number;
+  accuracySynthetic: number;
+  iterations: number[];
+  /** Per run, the step whose weights were scored (best validation loss). */
+  bestSteps: number[];
+  blockRows: number[];
+  testWindows: number[];
 };
 
 /** Coverage below this, or spread below SPREAD_WARN, flags mode collapse. */
@@ -148,8 +148,8 @@ export function evaluateWindows(
     const discIterations = opts.discriminativeIterations ?? DEFAULTS.discriminativeIterations;
     // The strong score first: it is the one that says whether the data can be told from real data.
     const cap = opts.strongIterations ?? Math.round(STRONG_CAP * discIterations);
-    const strongRuns = (other: WindowSet): StrongResult => {
-      const runs = Array.from({ length: repeats }, (_, r) => discriminativeScore(real, other, { seed: seed + r, variant: 'strong', iterations: cap, realOrigin: opts.realOrigin }));
+    const strongRuns = (other: WindowSet, paired = false): StrongResult => {
+      const runs = Array.from({ length: repeats }, (_, r) => discriminativeScore(real, other, { seed: seed + r, variant: 'strong', iterations: cap, realOrigin: opts.realOrigin, paired }));
       return {
         ...repeated(runs.map((d) => d.score)),
         accuracy: mean(runs.map((d) => d.accuracy)),
@@ -164,7 +164,7 @@ export function evaluateWindows(
     result.discriminativeStrong = strongRuns(synthetic);
     log(`discriminative (strong) ${fmt(result.discriminativeStrong)}`);
     if (opts.reconstructed) {
-      result.reconstruction = strongRuns(opts.reconstructed);
+      result.reconstruction = strongRuns(opts.reconstructed, true);
       log(`discriminative (strong) of the model's reconstructions ${fmt(result.reconstruction)}`);
     }
     const byWindow = result.discriminativeStrong.blockRows.filter((b) => b === 0).length;

@@ -60,6 +60,12 @@ export interface DiscriminativeOptions {
   realOrigin?: Int32Array;
   /** The same for the synthetic side (a real-against-real calibration); a generator's windows are independent draws. */
   syntheticOrigin?: Int32Array;
+  /**
+   * Synthetic window i is made from real window i (a reconstruction): each
+   * goes to its real window's part, so that no copy of a test window is
+   * trained on.
+   */
+  paired?: boolean;
 }
 
 export interface DiscriminativeResult {
@@ -231,7 +237,7 @@ const STRONG_SHARES = [3, 1, 1];
  * or too few for a block in every part, are split window by window
  * (blockRows 0). Too few windows for every part on both sides is an error.
  */
-function heldOutParts(real: WindowSet, synthetic: WindowSet, opts: DiscriminativeOptions, rng: Rng): { R: Parts; S: Parts; blockRows: number } {
+export function heldOutParts(real: WindowSet, synthetic: WindowSet, opts: DiscriminativeOptions, rng: Rng): { R: Parts; S: Parts; blockRows: number } {
   const T = real.seqLen;
   // Every window its own series: a random split, one window at a time.
   const byWindow = (w: WindowSet) => ({ ...blockParts(Int32Array.from({ length: 2 * w.count }, (_, k) => (k & 1 ? 0 : k >> 1)), T, STRONG_SHARES, rng), blockRows: 0 });
@@ -240,8 +246,9 @@ function heldOutParts(real: WindowSet, synthetic: WindowSet, opts: Discriminativ
     const b = blockParts(origin, T, STRONG_SHARES, rng);
     return b.counts.every((c) => c > 0) ? b : byWindow(w);
   };
+  if (opts.paired && real.count !== synthetic.count) throw new Error(`paired windows: ${real.count} real, ${synthetic.count} synthetic`);
   const r = dealt(real, opts.realOrigin);
-  const s = dealt(synthetic, opts.syntheticOrigin);
+  const s = opts.paired ? r : dealt(synthetic, opts.syntheticOrigin);
   const members = (part: Int8Array, p: number) => Int32Array.from(part.keys()).filter((i) => part[i] === p);
   const side = (w: WindowSet, part: Int8Array, counts: number[]): Parts => {
     const [train, val, test] = counts.map((k, p) => {

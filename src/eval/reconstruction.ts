@@ -28,15 +28,18 @@ export function reconstructWindows(model: Gan, modelScaler: MinMaxScaler, modelF
   }
   const { seqLen: T, features: F, count } = data.real;
   const modelSeqLen = model.itemShape[0];
-  if (modelSeqLen !== T) throw new TsganError(`--reconstruction: ${modelDir} makes windows of ${modelSeqLen} steps, the evaluation's have ${T}; pass --seq-len ${modelSeqLen}`);
+  if (modelSeqLen !== T) throw new TsganError(`--reconstruction: ${modelDir} makes windows of ${modelSeqLen} steps, the synthetic sequences have ${T}: score this model's own samples`);
   const out = new Float32Array(count * T * F);
   for (let start = 0; start < count; start += BATCH) {
     const n = Math.min(BATCH, count - start);
     const raw = data.scaler.inverse(data.real.data.subarray(start * T * F, (start + n) * T * F));
-    const x = tf.tensor3d(modelScaler.transform(raw), [n, T, F]); // [batch, time, features], the model's scaling
-    const y = reconstruct(x);
-    const values = y.dataSync();
-    tf.dispose([x, y]);
+    const y = tf.tidy(() => reconstruct(tf.tensor3d(modelScaler.transform(raw), [n, T, F]))); // [batch, time, features], the model's scaling
+    let values: Float32Array;
+    try {
+      values = y.dataSync() as Float32Array;
+    } finally {
+      y.dispose();
+    }
     out.set(data.scaler.transform(modelScaler.inverse(values)), start * T * F);
   }
   return { data: out, count, seqLen: T, features: F };

@@ -166,7 +166,7 @@ export class Vaegan extends Gan {
   override reconstruct(x: tf.Tensor3D): tf.Tensor3D {
     return tf.tidy(() => {
       const { mu } = this.encode(x); // [batch, latent]
-      return this.generate(tf.add(tf.zeros([x.shape[0], this.config.seqLen, this.config.noiseDim]), tf.expandDims(mu, 1))); // [batch, time, latent] in
+      return this.generate(tf.tile(tf.expandDims(mu, 1), [1, this.config.seqLen, 1])); // [batch, time, latent]: μ at every step
     });
   }
 
