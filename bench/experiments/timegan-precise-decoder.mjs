@@ -29,6 +29,7 @@ const w = { ...windows, data: windows.data.map((v) => m + (1 - 2 * m) * v) };
 const model = new Timegan(timeganConfig({ features: w.features, seqLen: 24, lrE, embeddingIterations: ne, supervisedIterations: Number(a['supervised-iterations']) }, Number(a.iterations)), seed);
 const trainer = new TimeganTrainer(model, w, seed, Number(a.iterations));
 const ends = trainer.phaseEnds;
+// Adam's rate is private: tsgan's fused Adam (the wasm and cpu backends) reads it on every step; a real schedule needs an API.
 const opt = (name) => model['optimizer'](name);
 const t0 = Date.now();
 for (let it = 1; it <= ends[2]; it++) {
