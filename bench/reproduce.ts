@@ -182,7 +182,7 @@ function reusableModel(modelDir: string, seed: number): boolean {
   if (meta.model !== model) throw new Error(`--resume: ${file} is a ${meta.model} model, not ${model}`);
   const per = meta.config.embeddingIterations ?? meta.iterations;
   if (values.iterations && per !== Number(values.iterations)) {
-    throw new Error(`--resume: ${file} was trained with ${per} iterations per phase, not ${values.iterations}`);
+    throw new Error(`--resume: ${file} was trained with ${per} iterations${meta.config.embeddingIterations !== undefined ? ' per phase' : ''}, not ${values.iterations}`);
   }
   return true;
 }
@@ -194,7 +194,7 @@ for (const set of sets) {
     const dir = join(out, `${set}-seed${seed}`);
     mkdirSync(dir, { recursive: true });
     const extra = values.extra ? values.extra.split(' ') : [];
-    const how = [values.iterations ? `${values.iterations} iterations per phase` : '', values.extra!].filter(Boolean);
+    const how = [values.iterations ? `${values.iterations} iterations${model === 'timegan' ? ' per phase' : ''}` : '', values.extra!].filter(Boolean);
     process.stderr.write(`\n== ${set}, seed ${seed}: ${model} ${how.length ? `(${how.join(', ')})` : 'with its defaults'}\n`);
     const modelDir = join(dir, 'model');
     // Each step reruns when its output is missing or an earlier step ran again (its input changed).
