@@ -179,7 +179,8 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
     if (!resume && batch !== undefined && train.count < batch) {
       opts.onNotice?.(`tsgan: warning: ${train.count} training windows for a batch of ${batch}: every batch holds the same windows, and the model will learn them by heart; use more data, or a smaller --seq-len or --batch-size`);
     }
-    if (trainer.notice) opts.onNotice?.(trainer.notice);
+    // Said when the run began; on resume it would precede a broken checkpoint's one-line error.
+    if (trainer.notice && !resume) opts.onNotice?.(trainer.notice);
     const monitors = ganMonitors(model, trainer.items, seed, opts);
     const { callbacks: _c, onNotice: _n, interrupt: _i, out: _o, force: _f, ...options } = opts;
     const run = await runCheckpointed({

@@ -40,7 +40,7 @@ function assertSame(page: { shape: number[]; values: number[] }, expected: { sha
 }
 
 test('an RGAN generator runs in Chromium with TF.js alone and gives tsgan\'s samples', { skip }, async () => {
-  const { page, expected } = await generatorInBrowser(['--iterations', '5', '--layers', '2', '--hidden', '8']);
+  const { page, expected } = await generatorInBrowser(['--model', 'rgan', '--iterations', '5', '--layers', '2', '--hidden', '8']);
   assert.equal(page.backend, 'cpu');
   assert.deepEqual(page.layers, ['GRU', 'GRU', 'Dense']);
   assert.deepEqual(page.external, []);

@@ -7,7 +7,8 @@ import { engine, tempDir, runCli, runBin, STOCK_CSV, listFiles } from './helpers
 
 before(engine);
 
-const TINY = ['--layers', '1', '--hidden', '4', '--batch-size', '8', '--iterations', '2', '--seq-len', '6'];
+// The fastest model: these tests are of the CLI's contract, which every model shares.
+const TINY = ['--model', 'rgan', '--layers', '1', '--hidden', '4', '--batch-size', '8', '--iterations', '2', '--seq-len', '6'];
 
 function fixture(dir: string, name: string, text: string): string {
   const p = join(dir, name);
@@ -129,10 +130,13 @@ test('train → sample on the stock data: long format in the data\'s units, byte
     v.forEach((x, f) => assert.ok(x >= min[f] - 1e-6 * Math.abs(min[f]) && x <= max[f] * (1 + 1e-6), `feature ${f}: ${x} outside [${min[f]}, ${max[f]}]`));
   }
   const meta = JSON.parse(readFileSync(join(dir, 'model-a', 'tsgan.json'), 'utf8'));
-  assert.equal(meta.iterations, 5);
+  // Without --model: the default, TimeGAN, with --iterations in each of its three phases.
+  assert.equal(meta.model, 'timegan');
+  assert.equal(meta.iterations, 15);
+  assert.equal(meta.config.embeddingIterations, 5);
   assert.equal(meta.seed, 7);
   assert.deepEqual(meta.features, ['Open', 'High', 'Low', 'Close', 'Adj_Close', 'Volume']);
-  assert.equal(meta.history.metrics.dLoss.length, 5);
+  assert.equal(meta.history.iteration.length, 15);
   assert.equal(meta.config.hidden, 6);
   assert.equal(meta.config.batchSize, 16);
 });
@@ -161,7 +165,7 @@ test('demo writes the sine data, a model and 1,000 synthetic sequences, and neve
   const dir = join(tempDir(), 'demo');
   const r = await runCli(['demo', '--out', dir, '--iterations', '2']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /tsgan demo: trained 2 iterations/);
+  assert.match(r.stdout, /tsgan demo: trained TimeGAN, 2 iterations in each of its three phases, in /);
   assert.match(r.stdout, /sine_5 /);
   const files = listFiles(dir);
   for (const f of ['sines.csv', 'model/tsgan.json', 'model/generator/model.json', 'synthetic.csv']) assert.ok(files.includes(f), f);

@@ -131,5 +131,5 @@ test('tsgan train --model dense-gan --data mnist writes sample grids and a model
   assert.ok(vals.every((v) => v >= 0 && v <= 1), 'pixels back in the data\'s [0, 1]');
   const bad = await runCli(['train', '--model', 'dense-gan', '--data', 'mnist', '--out', join(dir, 'x'), '--cell', 'gru']);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /--cell applies to --model rgan, timegan, vaegan and dgan only/);
+  assert.match(bad.stderr, /--cell applies to --model timegan, rgan, vaegan and dgan only/);
 });

@@ -17,7 +17,7 @@ import { blockParts } from '../src/eval/blocks.js';
 import { distanceMetrics } from '../src/eval/distance.js';
 import { ecdfDistances, autocorrelation, correlationMatrix, meanAbsDiff, texture } from '../src/eval/stats.js';
 import { pca2, tsne } from '../src/eval/embed.js';
-import { evaluateWindows } from '../src/eval/evaluate.js';
+import { evaluateWindows, toldRuns } from '../src/eval/evaluate.js';
 import { samplesToCsv } from '../src/io/samples.js';
 import { sineData, sinesToCsv } from '../src/data/sines.js';
 import { SequenceRegressor, regressorConfig } from '../src/models/sequence-regressor.js';
@@ -121,6 +121,12 @@ test('calibration: the ideal generator (fresh draws of the Sines process) scores
   const noisy = { ...b, data: b.data.map((v, i) => v + 0.001 * z[i]) };
   const n = discriminativeScore(a, noisy, { seed: 0, variant: 'strong' });
   assert.ok(n.score >= 0.4, `strong, fresh Sines draws with noise of sd 0.001: ${n.score}`);
+  // "Told" is a difference beyond chance: the ideal generator's run is not, the noisy draws' run is.
+  const told = (d: { score: number; testWindows: number }) => toldRuns({ runs: [d.score], testWindows: [d.testWindows] });
+  assert.equal(told(r), 0, `fresh Sines draws told (score ${r.score})`);
+  assert.equal(told(n), 1);
+  assert.equal(told({ score: 0.04, testWindows: 600 }), 0); // 3 standard errors of a coin over 1,200 windows: 0.0433
+  assert.equal(told({ score: 0.045, testWindows: 600 }), 1);
 });
 
 test('held-out blocks: no real test window lies within one window of a training or validation window', () => {

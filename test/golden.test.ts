@@ -59,7 +59,7 @@ test('fixed-seed runs of rgan, timegan, vaegan, dense-gan and the classifier wri
   const small = ['--layers', '2', '--hidden', '6', '--batch-size', '16', '--seq-len', '8', '--seed', '7'];
   const runs: Record<string, Record<string, string>> = {};
 
-  await ok(['train', '--data', STOCK_CSV, '--out', join(dir, 'rgan'), ...small, '--iterations', '12', '--ema', '0.9', '--diversity-every', '5', '--grad-steps-every', '5']);
+  await ok(['train', '--model', 'rgan', '--data', STOCK_CSV, '--out', join(dir, 'rgan'), ...small, '--iterations', '12', '--ema', '0.9', '--diversity-every', '5', '--grad-steps-every', '5']);
   await ok(['sample', '--model', join(dir, 'rgan'), '--count', '5', '--seed', '3', '--out', join(dir, 'rgan', 'samples.csv')]);
   runs.rgan = digests(join(dir, 'rgan'));
 

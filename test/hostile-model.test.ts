@@ -49,7 +49,7 @@ before(async () => {
   await engine();
   root = tempDir();
   base = join(root, 'base');
-  await ok(['train', '--data', STOCK_CSV, '--iterations', '5', '--seq-len', '4', '--batch-size', '8', '--layers', '1', '--hidden', '4', '--out', base]);
+  await ok(['train', '--model', 'rgan', '--data', STOCK_CSV, '--iterations', '5', '--seq-len', '4', '--batch-size', '8', '--layers', '1', '--hidden', '4', '--out', base]);
   tgBase = join(root, 'tg');
   await ok(['train', '--model', 'timegan', '--data', STOCK_CSV, '--iterations', '2', '--embedding-iterations', '1', '--supervised-iterations', '1', '--seq-len', '4', '--batch-size', '8', '--layers', '1', '--hidden', '4', '--out', tgBase]);
   labelled = labelledCsv(join(root, 'labelled.csv'));
@@ -240,7 +240,7 @@ const CASES: Case[] = [
   { name: 'formatVersion as a string', mutate: meta((m) => void (m.formatVersion = '1')), error: re(TSGAN, String.raw`formatVersion: must be an integer in \[1, 1\], got "1"$`) },
   { name: 'a newer formatVersion', mutate: meta((m) => void (m.formatVersion = 99)), error: re(TSGAN, 'formatVersion: format version 99 is newer than this tsgan') },
   { name: 'another format', mutate: meta((m) => void (m.format = 'keras')), error: re(TSGAN, 'format: not a tsgan model file \\(format "keras"') },
-  { name: 'an unknown model', mutate: meta((m) => void (m.model = 'gpt')), error: re(TSGAN, 'model: must be one of rgan, timegan, vaegan, dense-gan, dgan, classifier, got "gpt"$') },
+  { name: 'an unknown model', mutate: meta((m) => void (m.model = 'gpt')), error: re(TSGAN, 'model: must be one of timegan, rgan, vaegan, dense-gan, dgan, classifier, got "gpt"$') },
   { name: 'config.model differs from model', mutate: meta((m) => void (m.config.model = 'timegan')), error: re(TSGAN, 'config\\.model: must be "rgan", got "timegan"$') },
   { name: 'history lengths disagree', mutate: meta((m) => void m.history.metrics.dLoss.pop()), error: re(TSGAN, 'history\\.metrics\\.dLoss: has 4 values for 5 iterations$') },
 
@@ -321,12 +321,12 @@ test('sample refuses to write a NaN or an infinity, naming where it is', () => {
 
 test('train refuses sizes over the bounds before it builds anything, naming the flags to reduce', async () => {
   const out = join(tempDir(), 'm');
-  const r = await runCli(['train', '--data', STOCK_CSV, '--hidden', '4096', '--layers', '4', '--iterations', '1', '--out', out]);
+  const r = await runCli(['train', '--model', 'rgan', '--data', STOCK_CSV, '--hidden', '4096', '--layers', '4', '--iterations', '1', '--out', out]);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /tsgan: error: the networks would hold about .* parameters .* reduce --hidden \(4096\), --layers \(4\)/);
-  const r0 = await runCli(['train', '--data', STOCK_CSV, '--hidden', '12000', '--layers', '1', '--iterations', '1', '--out', out]);
+  const r0 = await runCli(['train', '--model', 'rgan', '--data', STOCK_CSV, '--hidden', '12000', '--layers', '1', '--iterations', '1', '--out', out]);
   assert.match(r0.stderr, /tsgan: error: --hidden must be in \[1, 4096\], got 12000/);
-  const r2 = await runCli(['train', '--data', STOCK_CSV, '--hidden', '3000', '--layers', '1', '--iterations', '1', '--out', out]);
+  const r2 = await runCli(['train', '--model', 'rgan', '--data', STOCK_CSV, '--hidden', '3000', '--layers', '1', '--iterations', '1', '--out', out]);
   assert.equal(r2.code, 2, r2.stderr);
   assert.match(r2.stderr, /tsgan: error: initialising the recurrent kernels .* reduce --hidden \(3000\), --layers \(1\)/);
   assert.equal(existsSync(out), false);

@@ -26,8 +26,8 @@ test('every flag of tsgan train is in its help once per section, with its declar
     if (!d.flag) continue;
     assert.match(help, new RegExp(`--(\\[no-\\])?${d.flag}\\b`), d.flag);
   }
-  assert.match(help, /--iterations N .*\(default 1000; timegan\s+10000; dense-gan 5000; dgan\s+2000\)/s);
-  assert.match(help, /--beta1 X .*\(default 0\.5; timegan 0\.9\)/);
+  assert.match(help, /--iterations N .*\(default 10000; rgan\s+1000; vaegan\s+1000; dense-gan 5000; dgan\s+2000\)/s);
+  assert.match(help, /--beta1 X .*\(default 0\.9; rgan 0\.5; vaegan 0\.5;\s+dense-gan 0\.5; dgan 0\.5\)/s);
 });
 
 test("the models' defaults objects are the declarations' defaults", () => {
@@ -42,7 +42,7 @@ test("the models' defaults objects are the declarations' defaults", () => {
   assert.equal(RGAN_DEFAULTS.beta1, 0.5);
   assert.equal(runDefaults('timegan').iterations, 10000);
   assert.equal(runDefaults('rgan').seqLen, 24);
-  assert.deepEqual(modelNames(), ['rgan', 'timegan', 'vaegan', 'dense-gan', 'dgan']);
+  assert.deepEqual(modelNames(), ['timegan', 'rgan', 'vaegan', 'dense-gan', 'dgan']);
 });
 
 test('a flag is checked against its declaration, and one the model does not take names the models that do', async () => {
@@ -51,12 +51,12 @@ test('a flag is checked against its declaration, and one the model does not take
     [['--layers', '0'], /--layers must be an integer ≥ 1, got "0"/],
     [['--beta1', '1'], /--beta1 must be a number in \[0, 1\), got "1"/],
     [['--lr-g', '0'], /--lr-g must be a positive number, got "0"/],
-    [['--gamma', '-1'], /--gamma applies to --model timegan only/],
+    [['--model', 'rgan', '--gamma', '-1'], /--gamma applies to --model timegan only/],
     [['--model', 'timegan', '--gamma', '-1'], /--gamma must be a number ≥ 0, got "-1"/],
     [['--loss', 'mse'], /--loss must be one of bce, lsgan, hinge, wgan-gp, got "mse"/],
     [['--g-hidden', '8'], /--g-hidden applies to --model dense-gan only/],
-    [['--model', 'dense-gan', '--cell', 'gru'], /--cell applies to --model rgan, timegan, vaegan and dgan only/],
-    [['--model', 'dense-gan', '--feature-matching'], /--feature-matching applies to --model rgan, timegan and vaegan only/],
+    [['--model', 'dense-gan', '--cell', 'gru'], /--cell applies to --model timegan, rgan, vaegan and dgan only/],
+    [['--model', 'dense-gan', '--feature-matching'], /--feature-matching applies to --model timegan, rgan and vaegan only/],
     [['--model', 'timegan', '--bidirectional', '--no-bidirectional'], /--bidirectional and --no-bidirectional contradict each other/],
   ];
   for (const [args, pattern] of cases) {

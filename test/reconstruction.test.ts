@@ -65,7 +65,7 @@ test('tsgan eval --reconstruction reports the strong score of the reconstruction
   const json = join(dir, 'metrics.json');
   const r = await runCli(['eval', '--real', STOCK_CSV, '--synthetic', synth, '--model', timegan, '--reconstruction', '--repeats', '2', '--disc-iterations', '60', '--pred-iterations', '50', '--json', json, '--seed', '3']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^reconstruction \(strong\)\s+0\.\d{4} ± 0\.\d{4}\s/m);
+  assert.match(r.stdout, /^reconstruction \(strong\)\s+0\.\d{4} ± 0\.\d{4}, told in \d of 2\s/m);
   const m = JSON.parse(readFileSync(json, 'utf8'));
   assert.equal(m.reconstruction.runs.length, 2);
   for (const v of m.reconstruction.runs) assert.ok(v >= 0 && v <= 0.5, `score ${v}`);
@@ -77,7 +77,7 @@ test('tsgan eval --reconstruction reports the strong score of the reconstruction
 
 test('--reconstruction refuses, in one line and exit 2, what it cannot reconstruct', async () => {
   const rgan = join(dir, 'rgan');
-  const t = await runCli(['train', '--data', STOCK_CSV, '--out', rgan, '--seq-len', '8', '--layers', '1', '--hidden', '4', '--iterations', '2', '--seed', '1']);
+  const t = await runCli(['train', '--model', 'rgan', '--data', STOCK_CSV, '--out', rgan, '--seq-len', '8', '--layers', '1', '--hidden', '4', '--iterations', '2', '--seed', '1']);
   assert.equal(t.code, 0, t.stderr);
   // The same samples cut to 6 steps: not this model's windows.
   const short = join(dir, 'short.csv');

@@ -29,7 +29,7 @@ before(async () => {
   dir = tempDir();
   model = join(dir, 'model');
   synth = join(dir, 'synth.csv');
-  const t = await runCli(['train', '--data', STOCK_CSV, '--out', model, '--iterations', '60', '--eval-every', '30', '--layers', '1', '--seed', '3']);
+  const t = await runCli(['train', '--model', 'rgan', '--data', STOCK_CSV, '--out', model, '--iterations', '60', '--eval-every', '30', '--layers', '1', '--seed', '3']);
   assert.equal(t.code, 0, t.stderr);
   const s = await runCli(['sample', '--model', model, '--count', '300', '--out', synth, '--seed', '1']);
   assert.equal(s.code, 0, s.stderr);

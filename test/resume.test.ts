@@ -34,6 +34,7 @@ function files(dir: string): Record<string, string> {
 
 const RGAN: Omit<TrainCsvOptions, 'out'> = {
   data: STOCK_CSV,
+  modelType: 'rgan',
   seqLen: 8,
   iterations: 30,
   seed: 11,
@@ -197,7 +198,7 @@ test('a TimeGAN killed with kill -9 at 20 random points, resumed each time, writ
 test('Ctrl-C during tsgan train writes a checkpoint and says how to resume; tsgan train --resume finishes it', async () => {
   const dir = tempDir();
   const out = join(dir, 'm');
-  const args = ['--data', STOCK_CSV, '--seq-len', '8', '--layers', '2', '--hidden', '8', '--batch-size', '16', '--iterations', '100000', '--out', out];
+  const args = ['--model', 'rgan', '--data', STOCK_CSV, '--seq-len', '8', '--layers', '2', '--hidden', '8', '--batch-size', '16', '--iterations', '100000', '--out', out];
   const r = await new Promise<{ code: number | null; stderr: string }>((done) => {
     const p = spawn(process.execPath, [BIN, 'train', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -270,6 +271,23 @@ test('a broken or missing checkpoint is one line naming the file and the key, ex
   }
   const none = await runCli(['train', '--resume', join(dir, 'nothing')]);
   assert.match(none.stderr, /nothing: no such directory to resume/);
+});
+
+test("a broken TimeGAN checkpoint is one line too: the run's notices are not said again on resume", async () => {
+  const out = join(tempDir(), 'm');
+  const interrupt = { requested: false };
+  const notices: string[] = [];
+  await assert.rejects(trainFromCsv({ ...TIMEGAN, out, interrupt, callbacks: [interruptAt(3, interrupt)], onNotice: (m) => notices.push(m) }));
+  assert.ok(notices.some((m) => /the correlation term/.test(m)), notices.join('\n'));
+  const state = join(out, 'checkpoint/state.json');
+  const s = JSON.parse(readFileSync(state, 'utf8'));
+  s.trainer.sampler.pos = 1e6;
+  writeFileSync(state, JSON.stringify(s));
+  const r = await runCli(['train', '--resume', out]);
+  assert.equal(r.code, 2, r.stderr);
+  const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('tsgan: TensorFlow.js') && !l.startsWith('tsgan: resuming'));
+  assert.deepEqual(lines.length, 1, r.stderr);
+  assert.match(lines[0], /^tsgan: error: .*state\.json: sampler\.pos: 1000000 is outside/);
 });
 
 test('resume puts back a checkpoint a kill left set aside between its renames, and goes on', async () => {

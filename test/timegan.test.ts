@@ -436,7 +436,7 @@ test('--corr-loss: a term that sees waves coupled which the data has independent
   assert.throws(() => small({ correlationLoss: -1 }), /correlationLoss must be ≥ 0, got -1/);
   assert.throws(() => small({ correlationPairs: 'some' as 'all' }), /correlationPairs must be one of weak, all, cross, got some/);
   assert.throws(() => small({ correlationThreshold: 0 }), /correlationThreshold must be in \(0, 1\], got 0/);
-  const r = await runCli(['train', '--data', STOCK_CSV, '--out', join(tempDir(), 'x'), '--corr-loss', '5']);
+  const r = await runCli(['train', '--model', 'rgan', '--data', STOCK_CSV, '--out', join(tempDir(), 'x'), '--corr-loss', '5']);
   assert.match(r.stderr, /--corr-loss applies to --model timegan only/);
 });
 
@@ -497,7 +497,7 @@ test("--corr-pairs weak (the default): the term compares only pairs the data has
 });
 
 test('TimeGAN-only options are refused for other models', async () => {
-  const r = await runCli(['train', '--data', STOCK_CSV, '--out', join(tempDir(), 'x'), '--gamma', '2']);
+  const r = await runCli(['train', '--model', 'rgan', '--data', STOCK_CSV, '--out', join(tempDir(), 'x'), '--gamma', '2']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--gamma applies to --model timegan only/);
 });

@@ -44,12 +44,12 @@ const ARGS = ['--model', 'toy-mlp', '--seq-len', '8', '--toy-width', '12', '--it
 test('a registered toy model trains, saves, loads, samples and evaluates through the CLI, byte-identical to the library', async () => {
   const dir = tempDir();
   const csv = data(dir);
-  assert.deepEqual(modelNames(), ['rgan', 'timegan', 'vaegan', 'dense-gan', 'dgan', 'toy-mlp']);
+  assert.deepEqual(modelNames(), ['timegan', 'rgan', 'vaegan', 'dense-gan', 'dgan', 'toy-mlp']);
 
   // Help and the flag checks know it, from its declarations alone.
   const help = await runCli(['train', '--help']);
   assert.match(help.stdout, /\nToy \(--model toy-mlp\):\n  --noise-dim N {8}noise values per step \(default 4\)\n  --toy-width N {8}units of each network's hidden layer \(default 16\)\n/);
-  assert.match(help.stdout, /--model rgan\|timegan\|vaegan\|dense-gan\|dgan\|toy-mlp/);
+  assert.match(help.stdout, /--model timegan\|rgan\|vaegan\|dense-gan\|dgan\|toy-mlp/);
   const wrong = await runCli(['train', '--model', 'rgan', '--data', csv, '--out', join(dir, 'x'), '--toy-width', '3']);
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /--toy-width applies to --model toy-mlp only/);

@@ -12,8 +12,8 @@ const DEMO: Command = {
   intro: `Usage: tsgan demo [options]
 
 Makes TimeGAN's Sines data set (1,000 sequences of 24 steps, 5 features),
-trains a recurrent GAN on it briefly, samples 1,000 synthetic sequences, and
-prints real and synthetic statistics side by side.`,
+trains the default model (TimeGAN) on it briefly, samples 1,000 synthetic
+sequences, and prints real and synthetic statistics side by side.`,
   options: [...DEMO_OPTIONS, { ...BACKEND_OPTION, section: 'Options' }],
 };
 
@@ -30,7 +30,7 @@ export async function demoCommand(args: string[]): Promise<number> {
   // --force replaces only a previous demo's files (sines.csv, model/, synthetic.csv).
   if (opts.out !== undefined) checkOutDir(opts.out, opts.force, '--out', { previous: (entries) => entries.every((e) => DEMO_FILES.includes(e)), previousName: 'a previous tsgan demo directory' });
   await startEngine({ backend });
-  const bar = progressBar({ stream: stderr(), show: ['dLoss', 'gLoss', 'dAccReal', 'dAccFake'] });
+  const bar = progressBar({ stream: stderr(), show: ['phase', 'eLoss', 'sLoss', 'dLoss', 'gLoss'] });
   const r = await runDemo({ ...opts, callbacks: [bar], onNotice: (m) => bar.write(m) });
   const rows = r.summary.map((s) =>
     [s.feature, s.real.mean, s.synthetic.mean, s.real.std, s.synthetic.std, s.real.meanStep, s.synthetic.meanStep]
@@ -39,7 +39,7 @@ export async function demoCommand(args: string[]): Promise<number> {
   );
   stdout().write(
     [
-      `tsgan demo: trained ${r.iterations} iterations in ${r.trainingSeconds.toFixed(1)} s`,
+      `tsgan demo: trained TimeGAN, ${r.phaseIterations} iterations in each of its three phases, in ${r.trainingSeconds.toFixed(1)} s`,
       '',
       `feature   mean:real  synthetic  std:real  synthetic  |Δ|:real  synthetic`,
       ...rows,
@@ -49,7 +49,7 @@ export async function demoCommand(args: string[]): Promise<number> {
       `synthetic data   ${r.syntheticFile}`,
       '',
       `next: tsgan eval --real ${r.dataFile} --id-column id --scale none --synthetic ${r.syntheticFile} --report report.html`,
-      `      tsgan train --model timegan --data ${r.dataFile} --id-column id --out my-model`,
+      `      tsgan train --data ${r.dataFile} --id-column id --out my-model   (the same model at its full length)`,
       '',
     ].join('\n'),
   );

@@ -26,9 +26,10 @@ const HELP_INTRO = `Usage: tsgan train --data FILE.csv --out DIR [options]
        tsgan train --resume DIR
 
 Trains a GAN and writes a model directory: a recurrent GAN on the numeric
-columns of a CSV (--model rgan, the default, --model timegan, or the
-VAE-GAN hybrid --model vaegan), the classic dense GAN on handwritten digits or fixed-width vectors
-(--model dense-gan), or a whole-entity GAN on a table of entities with
+columns of a CSV (--model timegan, the default; the plain recurrent GAN
+--model rgan; or the VAE-GAN hybrid --model vaegan), the classic dense GAN
+on handwritten digits or fixed-width vectors (--model dense-gan), or a
+whole-entity GAN on a table of entities with
 static attributes, typed columns, missing cells and their own lengths
 (--model dgan). Every option is documented in docs/options.md.
 
