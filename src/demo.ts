@@ -88,6 +88,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     iterations: phaseIterations,
     seed,
     force,
+    modelType: 'timegan',
     model: {},
     callbacks: opts.callbacks,
     onNotice: opts.onNotice,

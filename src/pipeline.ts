@@ -191,7 +191,8 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
       source: opts.data,
       checkpointEvery,
       interrupt: opts.interrupt,
-      saved: { options, dataPath: resolve(dataPath), dataSha256 },
+      // The model by name, so that a resumed run is the same model whatever the default is then.
+      saved: { options: { ...options, modelType: entry.spec.name }, dataPath: resolve(dataPath), dataSha256 },
       callbacks: [...(opts.callbacks ?? []), ...monitors, ...(evaluator ? [evaluator] : [])],
       evaluator,
       resume: resume?.state,

@@ -99,5 +99,6 @@ export async function resumeTraining(dir: string, opts: ResumeOptions = {}): Pro
   if (state.options.modelType !== undefined && modelEntry(state.options.modelType).learns === 'tables') {
     return trainTable({ ...(state.options as unknown as TrainTableOptions), ...run }, { state, dataPath: state.dataPath });
   }
-  return trainFromCsv({ ...(state.options as TrainCsvOptions), ...run }, { state, dataPath: state.dataPath });
+  // A checkpoint without a model name was written by the library when rgan was the default (before TimeGAN, 2026-12-07).
+  return trainFromCsv({ modelType: 'rgan', ...(state.options as TrainCsvOptions), ...run }, { state, dataPath: state.dataPath });
 }

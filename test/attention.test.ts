@@ -208,7 +208,7 @@ test('a TimeGAN with attention in its generator and its bidirectional D: a joint
 test('tsgan train --attention g: the saved generator loads with plain TF.js once tsgan\'s layer is registered, and the directory samples what the model sampled', async () => {
   const dir = tempDir();
   const out = join(dir, 'att');
-  const r = await runCli(['train', '--data', STOCK_CSV, '--out', out, '--iterations', '5', '--layers', '2', '--hidden', '8', '--attention', 'g', '--attention-heads', '2', '--batch-size', '16', '--seed', '2']);
+  const r = await runCli(['train', '--model', 'rgan', '--data', STOCK_CSV, '--out', out, '--iterations', '5', '--layers', '2', '--hidden', '8', '--attention', 'g', '--attention-heads', '2', '--batch-size', '16', '--seed', '2']);
   assert.equal(r.code, 0, r.stderr);
   const saved = JSON.parse(readFileSync(join(out, 'tsgan.json'), 'utf8')).config;
   assert.deepEqual([saved.attention, saved.attentionBlocks, saved.attentionHeads, saved.attentionPlacement], ['g', 1, 2, 'top']);

@@ -12,7 +12,7 @@ import { engine, STOCK_CSV, tempDir } from './helpers.js';
 import { tf } from '../src/engine.js';
 import { Rng } from '../src/random.js';
 import { loadEvalData, pickOrigins, pickWindows, type EvalData, type WindowSet } from '../src/eval/data.js';
-import { heldOutParts, discriminativeScore, predictiveScore, predictiveTask } from '../src/eval/posthoc.js';
+import { heldOutParts, discriminativeScore, predictiveScore, predictiveTask, disjointWindows } from '../src/eval/posthoc.js';
 import { blockParts } from '../src/eval/blocks.js';
 import { distanceMetrics } from '../src/eval/distance.js';
 import { ecdfDistances, autocorrelation, correlationMatrix, meanAbsDiff, texture } from '../src/eval/stats.js';
@@ -95,9 +95,14 @@ test('calibration: the strong score says 0 for real windows, and catches shuffle
   const same = strong(halfB);
   assert.ok(same.score <= 0.05, `strong, real vs real: ${same.score}`);
   assert.equal(same.blockRows, 4 * T);
+  // Test windows cut every row share rows: far fewer count as independent, and real against real is not "told".
+  const told = (d: { score: number; testWindows: number; testIndependent?: number }) => toldRuns({ runs: [d.score], testWindows: [d.testWindows], testIndependent: [d.testIndependent!] });
+  assert.ok(same.testIndependent! > 0 && same.testIndependent! * 5 < same.testWindows, `${same.testIndependent} independent of ${same.testWindows}`);
+  assert.equal(told(same), 0);
   for (const [name, s] of [['shuffled', shuffled], ['smoothed', smoothed]] as const) {
     const caught = strong(s);
     assert.ok(caught.score >= 0.4, `strong, ${name}: ${caught.score}`);
+    assert.equal(told(caught), 1, name);
   }
   const weakSmoothed = discriminativeScore(halfA, smoothed, { seed: 0 });
   assert.ok(weakSmoothed.score <= 0.1, `reference score on smoothed windows: ${weakSmoothed.score} (the reason for the strong one)`);
@@ -122,11 +127,25 @@ test('calibration: the ideal generator (fresh draws of the Sines process) scores
   const n = discriminativeScore(a, noisy, { seed: 0, variant: 'strong' });
   assert.ok(n.score >= 0.4, `strong, fresh Sines draws with noise of sd 0.001: ${n.score}`);
   // "Told" is a difference beyond chance: the ideal generator's run is not, the noisy draws' run is.
+  // Every Sines window is its own series, so every test window counts.
+  assert.equal(r.testIndependent, r.testWindows);
   const told = (d: { score: number; testWindows: number }) => toldRuns({ runs: [d.score], testWindows: [d.testWindows] });
   assert.equal(told(r), 0, `fresh Sines draws told (score ${r.score})`);
   assert.equal(told(n), 1);
   assert.equal(told({ score: 0.04, testWindows: 600 }), 0); // 3 standard errors of a coin over 1,200 windows: 0.0433
   assert.equal(told({ score: 0.045, testWindows: 600 }), 1);
+});
+
+test('disjointWindows counts the windows that share no row, per series', () => {
+  // Series 0: windows starting at rows 0..47 (stride 1); series 1: rows 0 and 30; T = 24.
+  const origin: number[] = [];
+  for (let r = 0; r < 48; r++) origin.push(0, r);
+  origin.push(1, 0, 1, 30);
+  const all = Int32Array.from({ length: 50 }, (_, i) => i);
+  assert.equal(disjointWindows(Int32Array.from(origin), all, 24), 2 + 2);
+  // Order does not matter; a subset counts only its own windows (rows 5 and 28 overlap, 5 and 29 do not).
+  assert.equal(disjointWindows(Int32Array.from(origin), Int32Array.from([29, 5, 49]), 24), 3);
+  assert.equal(disjointWindows(Int32Array.from(origin), Int32Array.from([28, 5]), 24), 1);
 });
 
 test('held-out blocks: no real test window lies within one window of a training or validation window', () => {

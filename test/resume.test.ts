@@ -273,6 +273,20 @@ test('a broken or missing checkpoint is one line naming the file and the key, ex
   assert.match(none.stderr, /nothing: no such directory to resume/);
 });
 
+test('a checkpoint names its model; one written without a name (when rgan was the default) resumes as rgan', async () => {
+  const out = join(tempDir(), 'm');
+  const interrupt = { requested: false };
+  await assert.rejects(trainFromCsv({ ...RGAN, iterations: 6, evalEvery: undefined, out, interrupt, callbacks: [interruptAt(3, interrupt)] }));
+  const state = join(out, 'checkpoint/state.json');
+  const s = JSON.parse(readFileSync(state, 'utf8'));
+  assert.equal(s.options.modelType, 'rgan');
+  delete s.options.modelType;
+  writeFileSync(state, JSON.stringify(s));
+  const meta = await resumeTraining(out);
+  assert.equal(meta.model, 'rgan');
+  assert.equal(meta.iterations, 6);
+});
+
 test("a broken TimeGAN checkpoint is one line too: the run's notices are not said again on resume", async () => {
   const out = join(tempDir(), 'm');
   const interrupt = { requested: false };

@@ -49,7 +49,7 @@ export async function demoCommand(args: string[]): Promise<number> {
       `synthetic data   ${r.syntheticFile}`,
       '',
       `next: tsgan eval --real ${r.dataFile} --id-column id --scale none --synthetic ${r.syntheticFile} --report report.html`,
-      `      tsgan train --data ${r.dataFile} --id-column id --out my-model   (the same model at its full length)`,
+      `      tsgan train --data ${r.dataFile} --id-column id --out my-model   # the same model at its full length`,
       '',
     ].join('\n'),
   );

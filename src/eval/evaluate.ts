@@ -105,12 +105,15 @@ export type StrongResult = Repeated & {
   bestSteps: number[];
   blockRows: number[];
   testWindows: number[];
+  /** Per run, the real test windows that share no row (DiscriminativeResult.testIndependent); absent in evaluations made before it. */
+  testIndependent?: number[];
 };
 
 /**
  * A run "tells" the two sides apart when its held-out accuracy is further
- * from 0.5 than TOLD_Z standard errors of a fair coin over its test windows
- * (both sides: 2 × testWindows): chance alone does that in 3 runs of 1,000.
+ * from 0.5 than TOLD_Z standard errors of a fair coin tossed once per
+ * independent test window (real windows that share no row, and as many
+ * synthetic ones): chance alone does that in 3 runs of 1,000.
  */
 export const TOLD_Z = 3;
 
@@ -118,9 +121,11 @@ export const TOLD_Z = 3;
  * The runs of a strong score that told the sides apart (TOLD_Z). The mean
  * hides a classifier that finds a difference in some runs and not in others
  * (near its resolution, which depends on its seed): "told in k of n" does not.
+ * Evaluations made before testIndependent count every test window, which
+ * overstates the evidence where windows overlap (one long series).
  */
-export function toldRuns(r: Pick<StrongResult, 'runs' | 'testWindows'>): number {
-  return r.runs.filter((score, i) => score > (TOLD_Z * 0.5) / Math.sqrt(2 * r.testWindows[i])).length;
+export function toldRuns(r: Pick<StrongResult, 'runs' | 'testWindows' | 'testIndependent'>): number {
+  return r.runs.filter((score, i) => score > (TOLD_Z * 0.5) / Math.sqrt(2 * (r.testIndependent?.[i] ?? r.testWindows[i]))).length;
 }
 
 /** Coverage below this, or spread below SPREAD_WARN, flags mode collapse. */
@@ -175,6 +180,7 @@ export function evaluateWindows(
         bestSteps: runs.map((d) => d.bestStep ?? d.iterations),
         blockRows: runs.map((d) => d.blockRows ?? 0),
         testWindows: runs.map((d) => d.testWindows),
+        testIndependent: runs.map((d) => d.testIndependent ?? d.testWindows),
       };
     };
     result.discriminativeStrong = strongRuns(synthetic);

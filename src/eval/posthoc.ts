@@ -75,6 +75,13 @@ export interface DiscriminativeResult {
   iterations: number;
   /** Real windows the classifier was tested on (as many synthetic ones beside them). */
   testWindows: number;
+  /**
+   * The strong variant: how many of those real test windows share no row
+   * with one another (a window cut every row from one long series repeats
+   * its neighbours' rows): the count a test of chance may treat as
+   * independent. Every window where each is its own series.
+   */
+  testIndependent?: number;
   /** Held-out accuracy on the real and on the synthetic test windows alone. */
   accuracyReal: number;
   accuracySynthetic: number;
@@ -126,8 +133,9 @@ export function discriminativeScore(real: WindowSet, synthetic: WindowSet, opts:
   let R: Parts;
   let S: Parts;
   let blockRows: number | undefined;
+  let testIndependent: number | undefined;
   if (strong) {
-    ({ R, S, blockRows } = heldOutParts(real, synthetic, opts, rng));
+    ({ R, S, blockRows, testIndependent } = heldOutParts(real, synthetic, opts, rng));
     // Changes beside values: what real and generated windows differ in most is their step-to-step
     // texture, which a classifier of values alone learns slowly or not at all when it must generalise
     // to held-out blocks (docs/experiments/2026-12-06-strong-score-held-out-blocks.md).
@@ -214,7 +222,7 @@ export function discriminativeScore(real: WindowSet, synthetic: WindowSet, opts:
       testWindows: R.test.count,
       accuracyReal: realRight / pReal.length,
       accuracySynthetic: fakeRight / pFake.length,
-      ...(strong ? { blockRows, bestStep } : {}),
+      ...(strong ? { blockRows, bestStep, testIndependent } : {}),
     };
   } finally {
     model.dispose();
@@ -237,7 +245,7 @@ const STRONG_SHARES = [3, 1, 1];
  * or too few for a block in every part, are split window by window
  * (blockRows 0). Too few windows for every part on both sides is an error.
  */
-export function heldOutParts(real: WindowSet, synthetic: WindowSet, opts: DiscriminativeOptions, rng: Rng): { R: Parts; S: Parts; blockRows: number } {
+export function heldOutParts(real: WindowSet, synthetic: WindowSet, opts: DiscriminativeOptions, rng: Rng): { R: Parts; S: Parts; blockRows: number; testIndependent: number } {
   const T = real.seqLen;
   // Every window its own series: a random split, one window at a time.
   const byWindow = (w: WindowSet) => ({ ...blockParts(Int32Array.from({ length: 2 * w.count }, (_, k) => (k & 1 ? 0 : k >> 1)), T, STRONG_SHARES, rng), blockRows: 0 });
@@ -250,10 +258,13 @@ export function heldOutParts(real: WindowSet, synthetic: WindowSet, opts: Discri
   const r = dealt(real, opts.realOrigin);
   const s = opts.paired ? r : dealt(synthetic, opts.syntheticOrigin);
   const members = (part: Int8Array, p: number) => Int32Array.from(part.keys()).filter((i) => part[i] === p);
+  const picked: Int32Array[] = [];
   const side = (w: WindowSet, part: Int8Array, counts: number[]): Parts => {
     const [train, val, test] = counts.map((k, p) => {
       const all = members(part, p);
-      return pickWindows(w, all.length > k ? rng.permutation(all.length).subarray(0, k).map((j) => all[j]) : all);
+      const chosen = all.length > k ? rng.permutation(all.length).subarray(0, k).map((j) => all[j]) : all;
+      picked.push(chosen);
+      return pickWindows(w, chosen);
     });
     return { train, val, test };
   };
@@ -261,7 +272,25 @@ export function heldOutParts(real: WindowSet, synthetic: WindowSet, opts: Discri
   if (counts.some((c) => c === 0)) {
     throw new TsganError(`too few windows for the strong discriminative score: ${real.count} real and ${synthetic.count} synthetic leave ${counts.join(' / ')} for training / validation / test`);
   }
-  return { R: side(real, r.part, counts), S: side(synthetic, s.part, counts), blockRows: r.blockRows };
+  const R = side(real, r.part, counts);
+  const testIndependent = opts.realOrigin && r.blockRows > 0 ? disjointWindows(opts.realOrigin, picked[2], T) : counts[2];
+  return { R, S: side(synthetic, s.part, counts), blockRows: r.blockRows, testIndependent };
+}
+
+/** The most windows of `chosen` (by origin: [series, first row] per window) that share no row: greedily, in time order per series. */
+export function disjointWindows(origin: Int32Array, chosen: Int32Array, seqLen: number): number {
+  const order = Array.from(chosen).sort((a, b) => origin[2 * a] - origin[2 * b] || origin[2 * a + 1] - origin[2 * b + 1]);
+  let n = 0;
+  let series = -1;
+  let free = 0; // the first row not yet used in this series
+  for (const w of order) {
+    if (origin[2 * w] !== series) [series, free] = [origin[2 * w], -Infinity];
+    if (origin[2 * w + 1] >= free) {
+      n++;
+      free = origin[2 * w + 1] + seqLen;
+    }
+  }
+  return n;
 }
 
 /** Per feature, the standard deviation of step-to-step changes in a window set (in float64, from the float32 values). */
