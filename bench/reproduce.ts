@@ -67,9 +67,8 @@ import { readTableFile, tableToDataset } from '../src/data/table.js';
 import { blockParts } from '../src/eval/blocks.js';
 import { discriminativeScore } from '../src/eval/posthoc.js';
 import { repeated, toldRuns, TOLD_Z, type Repeated } from '../src/eval/evaluate.js';
-import { defaultModel, runDefaults } from '../src/registry.js';
+import { defaultModel, modelEntry, runDefaults } from '../src/registry.js';
 import { initEngine } from '../src/engine.js';
-import { loadModelDir } from '../src/load.js';
 import { Rng } from '../src/random.js';
 import { VERSION } from '../src/version.js';
 
@@ -208,13 +207,10 @@ function evaluated(file: string, anyRepeats = false): boolean {
   return Array.isArray(m.discriminativeStrong?.testWindows) && Array.isArray(m.discriminativeStrong?.blockRows) && typeof m.discriminativeStrong?.accuracyReal === 'number';
 }
 
-/** Whether the model in `dir` has an encoder, so that its decoder's own reconstructions can be scored (timegan, vaegan). */
-async function hasEncoder(dir: string): Promise<boolean> {
-  await initEngine();
-  const { model } = loadModelDir(dir);
-  const has = typeof model.reconstruct === 'function';
-  model.dispose();
-  return has;
+/** Whether the model in `dir` has an encoder, so that its decoder's own reconstructions can be scored (timegan, vaegan): read from its tsgan.json. */
+function hasEncoder(dir: string): boolean {
+  const meta = JSON.parse(readFileSync(join(dir, 'tsgan.json'), 'utf8'));
+  return modelEntry(meta.config.model).encodes === true;
 }
 
 /** `--resume`: a finished model of this variant, seed (and of the asked iterations) in `modelDir`. */
@@ -280,7 +276,7 @@ async function runOne(variant: string, set: DataSet, seed: number): Promise<Row 
   if (rerun) {
     tsgan([
       'eval', '--real', d.file, ...d.extra, '--scale', d.scale, '--synthetic', samples, '--repeats', repeats, '--seed', String(seed),
-      '--json', join(dir, 'metrics.json'), '--report', join(dir, 'report.html'), '--model', modelDir, '--force', ...(await hasEncoder(modelDir) ? ['--reconstruction'] : []),
+      '--json', join(dir, 'metrics.json'), '--report', join(dir, 'report.html'), '--model', modelDir, '--force', ...(hasEncoder(modelDir) ? ['--reconstruction'] : []),
     ]);
   }
   // Evaluating does not touch the samples: a hash taken above still holds.

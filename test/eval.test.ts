@@ -136,6 +136,17 @@ test('calibration: the ideal generator (fresh draws of the Sines process) scores
   assert.equal(told({ score: 0.045, testWindows: 600 }), 1);
 });
 
+test('a series too short for held-out blocks is split window by window, and its overlapping test windows do not all count as independent', () => {
+  // One series of 60 rows, windows of 8 steps at stride 1: blocks of 32 rows leave a part empty.
+  const T = 8, F = 1, count = 53;
+  const w: WindowSet = { data: new Float32Array(count * T * F).map((_, i) => Math.sin(i)), count, seqLen: T, features: F };
+  const origin = Int32Array.from({ length: 2 * count }, (_, k) => (k & 1 ? k >> 1 : 0));
+  const p = heldOutParts(w, w, { seed: 0, variant: 'strong', realOrigin: origin }, new Rng(0));
+  assert.equal(p.blockRows, 0);
+  assert.ok(p.testIndependent >= 1 && p.testIndependent < p.R.test.count, `${p.testIndependent} independent of ${p.R.test.count}`);
+  assert.ok(p.testIndependent <= Math.ceil(60 / T), `${p.testIndependent} windows of ${T} rows in 60 rows`);
+});
+
 test('disjointWindows counts the windows that share no row, per series', () => {
   // Series 0: windows starting at rows 0..47 (stride 1); series 1: rows 0 and 30; T = 24.
   const origin: number[] = [];

@@ -13,6 +13,7 @@ import { engine, runCli, tempDir, STOCK_CSV } from './helpers.js';
 import { loadModelDir } from '../src/load.js';
 import { loadEvalData } from '../src/eval/data.js';
 import { reconstructWindows } from '../src/eval/reconstruction.js';
+import { modelEntry, modelNames } from '../src/registry.js';
 
 let dir: string;
 let timegan: string;
@@ -95,5 +96,16 @@ test('--reconstruction refuses, in one line and exit 2, what it cannot reconstru
     assert.equal(r.code, 2, `${extra.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);
     assert.equal(r.stderr.trim().split('\n').filter((l) => !l.startsWith('tsgan: TensorFlow.js')).length, 1, r.stderr);
+  }
+});
+
+test('the registry says which sequence models have an encoder, and exactly those reconstruct', () => {
+  const encoders = modelNames().filter((n) => modelEntry(n).learns === 'sequences' && modelEntry(n).encodes);
+  assert.deepEqual(encoders.sort(), ['timegan', 'vaegan']);
+  for (const name of modelNames().filter((n) => modelEntry(n).learns === 'sequences')) {
+    const entry = modelEntry(name);
+    const model = entry.build(entry.config({ features: 2, seqLen: 4, hidden: 4, layers: 1 }), 0);
+    assert.equal(typeof model.reconstruct === 'function', entry.encodes === true, name);
+    model.dispose();
   }
 });

@@ -273,7 +273,8 @@ export function heldOutParts(real: WindowSet, synthetic: WindowSet, opts: Discri
     throw new TsganError(`too few windows for the strong discriminative score: ${real.count} real and ${synthetic.count} synthetic leave ${counts.join(' / ')} for training / validation / test`);
   }
   const R = side(real, r.part, counts);
-  const testIndependent = opts.realOrigin && r.blockRows > 0 ? disjointWindows(opts.realOrigin, picked[2], T) : counts[2];
+  // Windows split one by one still overlap in time where they have origins: count those that share no row.
+  const testIndependent = opts.realOrigin ? disjointWindows(opts.realOrigin, picked[2], T) : counts[2];
   return { R, S: side(synthetic, s.part, counts), blockRows: r.blockRows, testIndependent };
 }
 

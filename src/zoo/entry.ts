@@ -57,6 +57,8 @@ export interface ModelEntry<C extends ModelConfig = ModelConfig, M extends Gan =
   trainer(model: M, data: Windows | Items, seed: number, iterations: number): ModelTrainer;
   /** How a saved config is read: its schema, and the fill-in of keys that older files of the current format lack. */
   saved: { schema: z.ZodType; migrate?: (config: Record<string, unknown>) => Record<string, unknown> };
+  /** Has an encoder: its models' `reconstruct` sends real windows through it and the decoder (`tsgan eval --reconstruction`). Default false. */
+  encodes?: boolean;
   /** A sentence the report adds under the training history, where the curves read differently from a plain GAN's. */
   historyNote?: string;
   /**

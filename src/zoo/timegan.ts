@@ -43,6 +43,7 @@ function correlationNotice(c: TimeganConfig, { pairs, of }: { pairs: number; of:
 export const TIMEGAN: ModelEntry<TimeganConfig, Timegan> = {
   spec: TIMEGAN_SPEC,
   learns: 'sequences',
+  encodes: true,
   config: (values, iterations) => timeganConfig(values as Partial<TimeganConfig> & { features: number }, iterations),
   build: (config, seed) => new Timegan(config, seed),
   sizes(c) {

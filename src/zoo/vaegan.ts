@@ -11,6 +11,7 @@ import type { ModelEntry } from './entry.js';
 export const VAEGAN: ModelEntry<VaeganConfig, Vaegan> = {
   spec: VAEGAN_SPEC,
   learns: 'sequences',
+  encodes: true,
   config: (values) => vaeganConfig(values as Partial<VaeganConfig> & { features: number }),
   build: (config, seed) => new Vaegan(config, seed),
   sizes(c) {
