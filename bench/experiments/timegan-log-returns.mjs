@@ -10,14 +10,7 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-const D = new URL('../../dist/src/', import.meta.url).href;
-const { initEngine } = await import(`${D}engine.js`);
-const { prepareData } = await import(`${D}pipeline.js`);
-const { Timegan, timeganConfig } = await import(`${D}models/timegan.js`);
-const { TimeganTrainer } = await import(`${D}train/timegan-trainer.js`);
-const { samplesToCsv } = await import(`${D}io/samples.js`);
-const { Rng } = await import(`${D}random.js`);
-await initEngine('wasm');
+const { prepareData, trainTimegan, samplesToCsv, Rng } = await import('./timegan-common.mjs');
 const { values: a } = parseArgs({
   options: {
     data: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string', default: '1' },
@@ -58,15 +51,7 @@ const derivedPath = join(a.out, 'derived.csv');
 const header = [...names.map((n) => `log_${n}`), ...names.map((n) => `ret_${n}`), ...(volNorm ? ['log_vol'] : [])];
 writeFileSync(derivedPath, [header.join(','), ...derived.map((r) => r.join(','))].join('\n') + '\n');
 const { scaler, windows } = prepareData(derivedPath, { seqLen, stride: 1 });
-const model = new Timegan(timeganConfig({ features: windows.features, seqLen }, iterations), seed);
-const trainer = new TimeganTrainer(model, windows, seed, iterations);
-const t0 = Date.now();
-for (let it = 1; it <= trainer.phaseEnds[2]; it++) {
-  const r = trainer.trainStep();
-  if (it % 1000 === 0) console.error(`it ${it} phase ${r.phase} ${((Date.now() - t0) / 60000).toFixed(1)} min`);
-}
-const minutes = (Date.now() - t0) / 60000;
-model.commitAverage();
+const { model, minutes } = trainTimegan(windows, seed, iterations);
 const count = windows.count;
 const d = scaler.inverse(model.sample(count, new Rng(seed))); // [count, seqLen, F]: log levels, returns (, log volatility)
 const out = new Float64Array(count * seqLen * k);

@@ -7,14 +7,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-const D = new URL('../../dist/src/', import.meta.url).href;
-const { initEngine } = await import(`${D}engine.js`);
-const { prepareData } = await import(`${D}pipeline.js`);
-const { Timegan, timeganConfig } = await import(`${D}models/timegan.js`);
-const { TimeganTrainer } = await import(`${D}train/timegan-trainer.js`);
-const { samplesToCsv } = await import(`${D}io/samples.js`);
-const { Rng } = await import(`${D}random.js`);
-await initEngine('wasm');
+const { prepareData, Timegan, timeganConfig, TimeganTrainer, samplesToCsv, Rng, tf } = await import('./timegan-common.mjs');
 const { values: a } = parseArgs({
   options: {
     data: { type: 'string' }, 'id-column': { type: 'string' }, out: { type: 'string' }, seed: { type: 'string', default: '1' },
@@ -46,7 +39,6 @@ const unmargined = scaled.map((v) => (v - m) / (1 - 2 * m));
 mkdirSync(a.out, { recursive: true });
 writeFileSync(join(a.out, 'synthetic.csv'), samplesToCsv(scaler.inverse(unmargined), count, 24, dataset.features));
 // Real windows through E and R, the same way: what the decoder lets through.
-const { tf } = await import(`${D}engine.js`);
 const x = tf.tensor3d(w.data, [w.count, 24, w.features]);
 const rec = model.reconstruct(x);
 const recValues = rec.dataSync().map((v) => (v - m) / (1 - 2 * m));

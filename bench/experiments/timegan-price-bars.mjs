@@ -16,14 +16,7 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-const D = new URL('../../dist/src/', import.meta.url).href;
-const { initEngine } = await import(`${D}engine.js`);
-const { prepareData } = await import(`${D}pipeline.js`);
-const { Timegan, timeganConfig } = await import(`${D}models/timegan.js`);
-const { TimeganTrainer } = await import(`${D}train/timegan-trainer.js`);
-const { samplesToCsv } = await import(`${D}io/samples.js`);
-const { Rng } = await import(`${D}random.js`);
-await initEngine('wasm');
+const { prepareData, trainTimegan, samplesToCsv, Rng } = await import('./timegan-common.mjs');
 const { values: a } = parseArgs({
   options: { data: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string', default: '1' }, iterations: { type: 'string', default: '10000' }, check: { type: 'boolean', default: false }, gap: { type: 'boolean', default: false } },
 });
@@ -54,16 +47,7 @@ mkdirSync(a.out, { recursive: true });
 const derivedPath = join(a.out, 'derived.csv');
 writeFileSync(derivedPath, [a.gap ? 'log_close,log_sigma,gap,day,upper,lower,log_volume,volume_change' : 'log_close,z,log_sigma,body,upper,lower,log_volume', ...derived.map((r) => r.join(','))].join('\n') + '\n');
 const { scaler, windows } = prepareData(derivedPath, { seqLen, stride: 1 });
-const model = new Timegan(timeganConfig({ features: windows.features, seqLen }, iterations), seed);
-const trainer = new TimeganTrainer(model, windows, seed, iterations);
-const t0 = Date.now();
-// --check: no training; the real windows themselves go through the inverse (it must give them back).
-for (let it = 1; !a.check && it <= trainer.phaseEnds[2]; it++) {
-  const r = trainer.trainStep();
-  if (it % 1000 === 0) console.error(`it ${it} phase ${r.phase} ${((Date.now() - t0) / 60000).toFixed(1)} min`);
-}
-const minutes = (Date.now() - t0) / 60000;
-model.commitAverage();
+const { model, minutes } = trainTimegan(windows, seed, iterations, a.check);
 const count = windows.count, F = windows.features;
 const d = scaler.inverse(a.check ? windows.data : model.sample(count, new Rng(seed))); // [count, seqLen, F]
 const out = new Float64Array(count * seqLen * names.length);
