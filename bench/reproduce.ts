@@ -207,12 +207,6 @@ function evaluated(file: string, anyRepeats = false): boolean {
   return Array.isArray(m.discriminativeStrong?.testWindows) && Array.isArray(m.discriminativeStrong?.blockRows) && typeof m.discriminativeStrong?.accuracyReal === 'number';
 }
 
-/** Whether the model in `dir` has an encoder, so that its decoder's own reconstructions can be scored (timegan, vaegan): read from its tsgan.json. */
-function hasEncoder(dir: string): boolean {
-  const meta = JSON.parse(readFileSync(join(dir, 'tsgan.json'), 'utf8'));
-  return modelEntry(meta.config.model).encodes === true;
-}
-
 /** `--resume`: a finished model of this variant, seed (and of the asked iterations) in `modelDir`. */
 function reusableModel(modelDir: string, variant: string, seed: number): boolean {
   const file = join(modelDir, 'tsgan.json');
@@ -276,7 +270,9 @@ async function runOne(variant: string, set: DataSet, seed: number): Promise<Row 
   if (rerun) {
     tsgan([
       'eval', '--real', d.file, ...d.extra, '--scale', d.scale, '--synthetic', samples, '--repeats', repeats, '--seed', String(seed),
-      '--json', join(dir, 'metrics.json'), '--report', join(dir, 'report.html'), '--model', modelDir, '--force', ...(hasEncoder(modelDir) ? ['--reconstruction'] : []),
+      '--json', join(dir, 'metrics.json'), '--report', join(dir, 'report.html'), '--model', modelDir, '--force',
+      // A model with an encoder: its decoder's own reconstructions are scored too (timegan, vaegan).
+      ...(modelEntry(meta.config.model).encodes ? ['--reconstruction'] : []),
     ]);
   }
   // Evaluating does not touch the samples: a hash taken above still holds.

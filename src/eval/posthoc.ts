@@ -258,24 +258,24 @@ export function heldOutParts(real: WindowSet, synthetic: WindowSet, opts: Discri
   const r = dealt(real, opts.realOrigin);
   const s = opts.paired ? r : dealt(synthetic, opts.syntheticOrigin);
   const members = (part: Int8Array, p: number) => Int32Array.from(part.keys()).filter((i) => part[i] === p);
-  const picked: Int32Array[] = [];
-  const side = (w: WindowSet, part: Int8Array, counts: number[]): Parts => {
-    const [train, val, test] = counts.map((k, p) => {
+  // Per part (train, validation, test), `counts[p]` of its windows at random: their indices.
+  const chosen = (part: Int8Array, counts: number[]): Int32Array[] =>
+    counts.map((k, p) => {
       const all = members(part, p);
-      const chosen = all.length > k ? rng.permutation(all.length).subarray(0, k).map((j) => all[j]) : all;
-      picked.push(chosen);
-      return pickWindows(w, chosen);
+      return all.length > k ? rng.permutation(all.length).subarray(0, k).map((j) => all[j]) : all;
     });
+  const side = (w: WindowSet, idx: Int32Array[]): Parts => {
+    const [train, val, test] = idx.map((i) => pickWindows(w, i));
     return { train, val, test };
   };
   const counts = r.counts.map((c, p) => Math.min(c, s.counts[p]));
   if (counts.some((c) => c === 0)) {
     throw new TsganError(`too few windows for the strong discriminative score: ${real.count} real and ${synthetic.count} synthetic leave ${counts.join(' / ')} for training / validation / test`);
   }
-  const R = side(real, r.part, counts);
+  const realIdx = chosen(r.part, counts);
   // Windows split one by one still overlap in time where they have origins: count those that share no row.
-  const testIndependent = opts.realOrigin ? disjointWindows(opts.realOrigin, picked[2], T) : counts[2];
-  return { R, S: side(synthetic, s.part, counts), blockRows: r.blockRows, testIndependent };
+  const testIndependent = opts.realOrigin ? disjointWindows(opts.realOrigin, realIdx[2], T) : counts[2];
+  return { R: side(real, realIdx), S: side(synthetic, chosen(s.part, counts)), blockRows: r.blockRows, testIndependent };
 }
 
 /** The most windows of `chosen` (by origin: [series, first row] per window) that share no row: greedily, in time order per series. */
