@@ -1,0 +1,158 @@
+// What the strong classifier tells on Sines, taken apart: a wave's shape (its texture and precision)
+// and the distribution of the waves' frequencies and phases. Experiment code
+// (docs/experiments/2026-12-07-sines-shape-or-distribution.md); run `npx tsc` first.
+//   node bench/experiments/sines-shape-or-distribution.mjs departures [--seeds 1,2]
+//     fresh draws of the Sines process, each departing from it in one way, against other fresh draws
+//   node bench/experiments/sines-shape-or-distribution.mjs samples --real bench/reproduce-results/sines.csv [--seeds 1] [--keep DIR] FILE...
+//     each samples file (tsgan sample's CSV) as it is, smoothed, and moved onto the sine family;
+//     --redraw: also on the family with the phases, then the frequencies, drawn afresh from U(0, 0.1),
+//     and with each feature's frequencies dealt to other windows
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+const D = new URL('../../dist/src/', import.meta.url).href;
+const { initEngine } = await import(`${D}engine.js`);
+const { discriminativeScore } = await import(`${D}eval/posthoc.js`);
+const { loadEvalData } = await import(`${D}eval/data.js`);
+const { samplesToCsv } = await import(`${D}io/samples.js`);
+const { Rng } = await import(`${D}random.js`);
+await initEngine('wasm');
+
+const { values: a, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { seeds: { type: 'string', default: '1' }, real: { type: 'string' }, keep: { type: 'string' }, redraw: { type: 'boolean', default: false } },
+});
+const seeds = a.seeds.split(',').map(Number);
+const T = 24, F = 5, N = 10000;
+const strong = (R, S, origin) => seeds.map((seed) => discriminativeScore(R, S, { variant: 'strong', iterations: 5000, seed, realOrigin: origin }).score);
+const fmt = (xs) => xs.map((x) => x.toFixed(3)).join(', ');
+
+/** Least squares of y on the columns of B ([rows][k]), rows `from`.. only: the [T][T] map y → fit at every row. */
+function fitMatrix(B, from) {
+  const k = B[0].length, M = Array.from({ length: k }, () => new Array(k + T).fill(0));
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) for (let t = from; t < T; t++) M[i][j] += B[t][i] * B[t][j];
+    for (let t = from; t < T; t++) M[i][k + t] = B[t][i];
+  }
+  for (let c = 0; c < k; c++) { // Gauss–Jordan: M becomes [I | (BᵀB)⁻¹Bᵀ]
+    const p = M[c][c];
+    for (let j = 0; j < k + T; j++) M[c][j] /= p;
+    for (let r = 0; r < k; r++) if (r !== c) { const m = M[r][c]; for (let j = 0; j < k + T; j++) M[r][j] -= m * M[c][j]; }
+  }
+  return B.map((row) => Array.from({ length: T }, (_, s) => row.reduce((acc, b, i) => acc + b * M[i][k + s], 0)));
+}
+
+/** A wave of the Sines process with frequency f and phase p, in the data's units. */
+const sine = (f, p) => (t) => (Math.sin(f * t + p) + 1) / 2;
+
+if (positionals[0] === 'departures') {
+  const cubic = (eps) => (f, p, rng) => {
+    const c = [0, 0, 0].map(() => rng.uniform() * 2 - 1);
+    return (t) => { const u = (2 * t) / (T - 1) - 1; return sine(f, p)(t) + eps * (c[0] * u + c[1] * u * u + c[2] * u ** 3); };
+  };
+  // The best polynomial of a degree through each real wave: a departure of the same shape in every window.
+  const poly = (deg) => {
+    const P = fitMatrix(Array.from({ length: T }, (_, t) => Array.from({ length: deg + 1 }, (_, k) => ((2 * t) / (T - 1) - 1) ** k)), 0);
+    return (f, p) => { const y = Array.from({ length: T }, (_, t) => sine(f, p)(t)); return (t) => P[t].reduce((acc, m, s) => acc + m * y[s], 0); };
+  };
+  const amplitude = (d) => (f, p, rng) => { const A = 1 + (rng.uniform() * 2 - 1) * d; return (t) => (A * Math.sin(f * t + p) + 1) / 2; };
+  const cases = {
+    'none (fresh draws)': (f, p) => sine(f, p),
+    'white noise, sd .001': (f, p, rng) => (t) => sine(f, p)(t) + 0.001 * rng.normal(),
+    'amplitude ×U(.99, 1.01)': amplitude(0.01),
+    'amplitude ×U(.95, 1.05)': amplitude(0.05),
+    'offset U(−.005, .005)': (f, p, rng) => { const o = (rng.uniform() * 2 - 1) * 0.005; return (t) => sine(f, p)(t) + o; },
+    'random cubic, .003': cubic(0.003),
+    'random cubic, .01': cubic(0.01),
+    'best cubic through the wave': poly(3),
+    'best quartic through the wave': poly(4),
+    'frequency ×1.2 (U(0, .12))': (f, p) => sine(1.2 * f, p),
+  };
+  const draw = (seed, wave) => {
+    const rng = new Rng(seed), data = new Float32Array(N * T * F);
+    for (let i = 0; i < N; i++) for (let k = 0; k < F; k++) {
+      const w = wave(rng.uniform() * 0.1, rng.uniform() * 0.1, rng);
+      for (let t = 0; t < T; t++) data[(i * T + t) * F + k] = w(t);
+    }
+    return { data, count: N, seqLen: T, features: F };
+  };
+  const real = draw(1, cases['none (fresh draws)']);
+  // Scaled by the real side's range per feature, as tsgan eval scales.
+  const lo = new Array(F).fill(Infinity), hi = new Array(F).fill(-Infinity);
+  real.data.forEach((v, i) => { lo[i % F] = Math.min(lo[i % F], v); hi[i % F] = Math.max(hi[i % F], v); });
+  const scale = (w) => ({ ...w, data: w.data.map((v, i) => (v - lo[i % F]) / (hi[i % F] - lo[i % F])) });
+  console.log(`| fresh draws against other fresh draws, departing by | strong (seeds ${a.seeds}) |\n| --- | --- |`);
+  for (const [name, wave] of Object.entries(cases)) console.log(`| ${name} | ${fmt(strong(scale(real), scale(draw(2, wave))))} |`);
+} else if (positionals[0] === 'samples') {
+  if (!a.real || positionals.length < 2) throw new Error('samples: give --real and at least one samples file');
+  const FREQS = Array.from({ length: 260 }, (_, i) => 0.0005 * (i + 1)); // the fit's grid of frequencies, 0.0005–0.13
+  /**
+   * Per (window, feature) of raw [n, T, F] values: the frequency and phase of the nearest wave of the
+   * family, 0.5 + 0.5 sin(f t + p), and the amplitude of the best free fit (0.5 on a real wave). At each
+   * f of the grid, p is the free fit's phase; f is the one whose family wave is nearest.
+   */
+  function fitWaves(raw, n) {
+    const best = new Float64Array(n * F).fill(Infinity), fit = new Float64Array(n * F * 3);
+    for (const f of FREQS) {
+      const s = Array.from({ length: T }, (_, t) => Math.sin(f * t)), c = Array.from({ length: T }, (_, t) => Math.cos(f * t));
+      let ss = 0, sc = 0, cc = 0;
+      for (let t = 0; t < T; t++) { ss += s[t] * s[t]; sc += s[t] * c[t]; cc += c[t] * c[t]; }
+      const det = ss * cc - sc * sc;
+      for (let w = 0; w < n * F; w++) {
+        const i = Math.floor(w / F), k = w % F;
+        let ys = 0, yc = 0, yy = 0;
+        for (let t = 0; t < T; t++) { const y = raw[(i * T + t) * F + k] - 0.5; ys += y * s[t]; yc += y * c[t]; yy += y * y; }
+        const A = (cc * ys - sc * yc) / det, B = (ss * yc - sc * ys) / det; // A sin + B cos = amplitude · sin(f t + p)
+        const p = Math.atan2(B, A), cp = Math.cos(p), sp = Math.sin(p);
+        // Σ (y − 0.5 sin(f t + p))², with sin(f t + p) = cos p · sin f t + sin p · cos f t
+        const err = yy - (cp * ys + sp * yc) + 0.25 * (cp * cp * ss + 2 * cp * sp * sc + sp * sp * cc);
+        if (err < best[w]) { best[w] = err; fit.set([f, p, 2 * Math.hypot(A, B)], 3 * w); }
+      }
+    }
+    return fit;
+  }
+  /** Shares of values in ten bins over [0, 0.1], and the total variation from uniform (mass outside counts). */
+  const histogram = (fit, j) => {
+    const h = new Array(10).fill(0);
+    for (let w = 0; w < fit.length / 3; w++) { const b = Math.floor(fit[3 * w + j] / 0.01); if (b >= 0 && b < 10) h[b]++; }
+    const share = h.map((x) => x / (fit.length / 3));
+    return { share, tv: (share.reduce((acc, x) => acc + Math.abs(x - 0.1), 0) + 1 - share.reduce((x, y) => x + y, 0)) / 2 };
+  };
+  // Degree 4 through steps 1.. (the samples' first step is the least precise) evaluated at every step: smooth, off the family by < 2e-4.
+  const SMOOTH = fitMatrix(Array.from({ length: T }, (_, t) => Array.from({ length: 5 }, (_, k) => ((2 * t) / (T - 1) - 1) ** k)), 1);
+  console.log(`| samples | frequency shares in tenths of [0, 0.1] | phase shares, the same | TV of frequency / phase from uniform | strong, as sampled | smoothed (degree 4) | on the sine family (the nearest family wave) |${a.redraw ? ' the same, phases drawn afresh | the same, frequencies drawn afresh | the same, frequencies dealt to other windows |' : ''}\n| --- | --- | --- | --- | --- | --- | --- |${a.redraw ? ' --- | --- | --- |' : ''}`);
+  for (const file of [a.real, ...positionals.slice(1)]) {
+    const isReal = file === a.real;
+    // The real file stands in as its own "samples" for the fit's reference row only (scores left out).
+    const ed = loadEvalData({ real: a.real, synthetic: isReal ? positionals[1] : file, idColumn: 'id' });
+    const side = isReal ? ed.real : ed.synthetic;
+    const raw = ed.scaler.inverse(side.data), n = side.count;
+    const fit = fitWaves(raw, n);
+    const hf = histogram(fit, 0), hp = histogram(fit, 1);
+    const row = [file.split('/').slice(-3).join('/'), hf.share.map((x) => x.toFixed(2)).join(' '), hp.share.map((x) => x.toFixed(2)).join(' '), `${hf.tv.toFixed(2)} / ${hp.tv.toFixed(2)}`];
+    if (!isReal) {
+      const smooth = new Float64Array(raw.length), onFamily = new Float64Array(raw.length);
+      const newPhase = new Float64Array(raw.length), newFrequency = new Float64Array(raw.length), rng = new Rng(1);
+      // Each feature's fitted frequencies dealt to other windows: the marginal kept, their ties to the phase and the other features cut.
+      const shuffledFrequency = new Float64Array(raw.length), order = Array.from({ length: F }, () => rng.permutation(n));
+      for (let i = 0; i < n; i++) for (let k = 0; k < F; k++) {
+        const w = i * F + k, wave = sine(fit[3 * w], fit[3 * w + 1]);
+        const withPhase = sine(fit[3 * w], rng.uniform() * 0.1), withFrequency = sine(rng.uniform() * 0.1, fit[3 * w + 1]);
+        for (let t = 0; t < T; t++) {
+          newPhase[(i * T + t) * F + k] = withPhase(t);
+          newFrequency[(i * T + t) * F + k] = withFrequency(t);
+          shuffledFrequency[(i * T + t) * F + k] = sine(fit[3 * (order[k][i] * F + k)], fit[3 * w + 1])(t);
+          onFamily[(i * T + t) * F + k] = wave(t);
+          smooth[(i * T + t) * F + k] = SMOOTH[t].reduce((acc, m, s) => acc + m * raw[(i * T + s) * F + k], 0);
+        }
+      }
+      const as = (x) => ({ ...side, data: ed.scaler.transform(x) });
+      if (a.keep) for (const [tag, x] of [['smooth', smooth], ['family', onFamily]]) writeFileSync(join(a.keep, `${file.split('/').slice(-3, -1).join('-')}-${tag}.csv`), samplesToCsv(x, n, T, ed.features));
+      row.push(fmt(strong(ed.real, side, ed.realOrigin)), fmt(strong(ed.real, as(smooth), ed.realOrigin)), fmt(strong(ed.real, as(onFamily), ed.realOrigin)));
+      if (a.redraw) row.push(...[newPhase, newFrequency, shuffledFrequency].map((x) => fmt(strong(ed.real, as(x), ed.realOrigin))));
+    } else row.push(...new Array(a.redraw ? 6 : 3).fill(''));
+    console.log(`| ${row.join(' | ')} |`);
+  }
+} else {
+  throw new Error('the first argument is departures or samples');
+}
