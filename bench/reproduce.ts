@@ -71,6 +71,7 @@ import { defaultModel, modelEntry, runDefaults } from '../src/registry.js';
 import { initEngine } from '../src/engine.js';
 import { Rng } from '../src/random.js';
 import { VERSION } from '../src/version.js';
+import { TsganError } from '../src/errors.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../..');
@@ -101,6 +102,19 @@ const VARIANTS: Record<string, { model: string; args: string[]; iterations?: num
 /** The variant `tsgan train` runs without --model: the registry's default at its defaults. */
 const DEFAULT_VARIANT = Object.keys(VARIANTS).find((v) => VARIANTS[v].model === defaultModel().spec.name && VARIANTS[v].args.length === 0 && VARIANTS[v].iterations === undefined)!;
 
+// A bad flag or a failed step ends in one line, as tsgan's own errors do (2: the user's input; TSGAN_DEBUG=1 for the stack).
+process.on('uncaughtException', (e: Error & { code?: string }) => {
+  const input = e instanceof TsganError ? e.exitCode === 2 : (e.code ?? '').startsWith('ERR_PARSE_ARGS');
+  process.stderr.write(`reproduce: ${input || e instanceof TsganError ? 'error' : 'internal error'}: ${e.message}\n`);
+  if (process.env.TSGAN_DEBUG === '1') process.stderr.write(`${e.stack}\n`);
+  process.exit(e instanceof TsganError ? e.exitCode : input ? 2 : 1);
+});
+const USAGE = `Usage: npm run reproduce -- [--models ${Object.keys(VARIANTS).join(',')}] [--iterations N] [--seeds 1,2,3] [--data ${DATA_SETS.join(',')}] [--repeats 10] [--extra "--flag value"] [--out DIR] [--resume | --kept]
+Trains, samples and evaluates every model with tsgan's CLI and prints one table (bench/reproduce.ts says more; docs/timegan.md#results the results).\n`;
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 const { values } = parseArgs({
   options: {
     models: { type: 'string', default: Object.keys(VARIANTS).join(',') },
@@ -117,14 +131,22 @@ const { values } = parseArgs({
 // --kept: the table of what DIR holds, nothing trained or evaluated (samples are drawn again to check their hash).
 if (values.kept) values.resume = true;
 const variants = values.models!.split(',');
-for (const v of variants) if (!VARIANTS[v]) throw new Error(`--models: unknown model "${v}" (${Object.keys(VARIANTS).join(', ')})`);
+for (const v of variants) if (!VARIANTS[v]) throw new TsganError(`--models: unknown model "${v}" (${Object.keys(VARIANTS).join(', ')})`);
 /** A variant's own iterations, else --iterations, else its model's default (`tsgan train --model M`; timegan: per phase). */
 const iterationsOf = (variant: string): number => VARIANTS[variant].iterations ?? (values.iterations ? Number(values.iterations) : (runDefaults(VARIANTS[variant].model).iterations as number));
 /** The default model's row stands for `tsgan train` without options only when no option changed it. */
 const defaultsChanged = Boolean(values.iterations || values.extra);
-const seeds = values.seeds!.split(',').map(Number);
+/** A flag's whole number, or one line naming the flag. */
+function whole(flag: string, text: string, min: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min) throw new TsganError(`--${flag}: expected an integer ≥ ${min}, got "${text}"`);
+  return n;
+}
+if (values.iterations !== undefined) whole('iterations', values.iterations, 1);
+if (values.repeats !== undefined) whole('repeats', values.repeats, 1);
+const seeds = values.seeds!.split(',').map((x) => whole('seeds', x, 0));
 const sets = values.data!.split(',') as DataSet[];
-for (const s of sets) if (!DATA_SETS.includes(s)) throw new Error(`--data: unknown data set "${s}" (${DATA_SETS.join(', ')})`);
+for (const s of sets) if (!DATA_SETS.includes(s)) throw new TsganError(`--data: unknown data set "${s}" (${DATA_SETS.join(', ')})`);
 /** Metric runs of a new evaluation (the reference code's metric_iteration); a kept one keeps its own unless --repeats is given. */
 const REPEATS = 10;
 const repeats = String(values.repeats ?? REPEATS);
@@ -134,7 +156,7 @@ mkdirSync(out, { recursive: true });
 function tsgan(args: string[]): { stdout: string; seconds: number } {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (r.status !== 0) throw new Error(`tsgan ${args.join(' ')} failed (${r.status})`);
+  if (r.status !== 0) throw new TsganError(`tsgan ${args.join(' ')} failed (${r.status}); its message is above`, 1);
   return { stdout: r.stdout, seconds: (performance.now() - t0) / 1000 };
 }
 
@@ -213,14 +235,14 @@ function reusableModel(modelDir: string, variant: string, seed: number): boolean
   if (!existsSync(file)) return false;
   const meta = JSON.parse(readFileSync(file, 'utf8'));
   const v = VARIANTS[variant];
-  if (meta.seed !== seed) throw new Error(`--resume: ${file} was trained with seed ${meta.seed}, not ${seed}`);
-  if (meta.model !== v.model) throw new Error(`--resume: ${file} is a ${meta.model} model, not ${v.model}`);
+  if (meta.seed !== seed) throw new TsganError(`--resume: ${file} was trained with seed ${meta.seed}, not ${seed}`);
+  if (meta.model !== v.model) throw new TsganError(`--resume: ${file} is a ${meta.model} model, not ${v.model}`);
   const attention = v.args.includes('--attention') ? v.args[v.args.indexOf('--attention') + 1] : 'none';
-  if ((meta.config.attention ?? 'none') !== attention) throw new Error(`--resume: ${file} has attention "${meta.config.attention ?? 'none'}", not "${attention}" as ${variant}`);
+  if ((meta.config.attention ?? 'none') !== attention) throw new TsganError(`--resume: ${file} has attention "${meta.config.attention ?? 'none'}", not "${attention}" as ${variant}`);
   const per = meta.config.embeddingIterations ?? meta.iterations;
   const asked = iterationsOf(variant);
   if (per !== asked) {
-    throw new Error(`--resume: ${file} was trained with ${per} iterations${meta.config.embeddingIterations !== undefined ? ' per phase' : ''}, not ${asked}`);
+    throw new TsganError(`--resume: ${file} was trained with ${per} iterations${meta.config.embeddingIterations !== undefined ? ' per phase' : ''}, not ${asked}`);
   }
   return true;
 }
