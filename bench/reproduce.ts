@@ -102,13 +102,27 @@ const VARIANTS: Record<string, { model: string; args: string[]; iterations?: num
 /** The variant `tsgan train` runs without --model: the registry's default at its defaults. */
 const DEFAULT_VARIANT = Object.keys(VARIANTS).find((v) => VARIANTS[v].model === defaultModel().spec.name && VARIANTS[v].args.length === 0 && VARIANTS[v].iterations === undefined)!;
 
-// A bad flag or a failed step ends in one line, as tsgan's own errors do (2: the user's input; TSGAN_DEBUG=1 for the stack).
-process.on('uncaughtException', (e: Error & { code?: string }) => {
-  const input = e instanceof TsganError ? e.exitCode === 2 : (e.code ?? '').startsWith('ERR_PARSE_ARGS');
-  process.stderr.write(`reproduce: ${input || e instanceof TsganError ? 'error' : 'internal error'}: ${e.message}\n`);
+// A bad flag or a failed step ends in one line, as tsgan's own errors do (TSGAN_DEBUG=1 for the stack).
+/** The user's input: a flag, a --resume that does not match DIR, an --extra that tsgan refused. Exit 2; any other failure exits 1. */
+class InputError extends TsganError {}
+process.on('uncaughtException', (thrown: unknown) => {
+  const e: Error & { code?: string; path?: string } = thrown instanceof Error ? thrown : new Error(String(thrown));
+  const input = e instanceof InputError || (e.code ?? '').startsWith('ERR_PARSE_ARGS');
+  // TsganError: a known failure (a file reproduce wrote that tsgan cannot read); a system error names its path.
+  const known = input || e instanceof TsganError || e.path !== undefined;
+  const line = e.message.split('\n')[0];
+  process.stderr.write(known ? `reproduce: error: ${line}\n` : `reproduce: internal error: ${line} (set TSGAN_DEBUG=1 for the stack trace)\n`);
   if (process.env.TSGAN_DEBUG === '1') process.stderr.write(`${e.stack}\n`);
-  process.exit(e instanceof TsganError ? e.exitCode : input ? 2 : 1);
+  process.exit(input ? 2 : 1);
 });
+/** A JSON file that reproduce wrote (or a kept DIR holds), or one line naming it; as untyped as JSON.parse. */
+function readJson(file: string): ReturnType<typeof JSON.parse> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new TsganError(`${file}: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
 const USAGE = `Usage: npm run reproduce -- [--models ${Object.keys(VARIANTS).join(',')}] [--iterations N] [--seeds 1,2,3] [--data ${DATA_SETS.join(',')}] [--repeats 10] [--extra "--flag value"] [--out DIR] [--resume | --kept]
 Trains, samples and evaluates every model with tsgan's CLI and prints one table (bench/reproduce.ts says more; docs/timegan.md#results the results).\n`;
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -131,7 +145,7 @@ const { values } = parseArgs({
 // --kept: the table of what DIR holds, nothing trained or evaluated (samples are drawn again to check their hash).
 if (values.kept) values.resume = true;
 const variants = values.models!.split(',');
-for (const v of variants) if (!VARIANTS[v]) throw new TsganError(`--models: unknown model "${v}" (${Object.keys(VARIANTS).join(', ')})`);
+for (const v of variants) if (!VARIANTS[v]) throw new InputError(`--models: unknown model "${v}" (${Object.keys(VARIANTS).join(', ')})`);
 /** A variant's own iterations, else --iterations, else its model's default (`tsgan train --model M`; timegan: per phase). */
 const iterationsOf = (variant: string): number => VARIANTS[variant].iterations ?? (values.iterations ? Number(values.iterations) : (runDefaults(VARIANTS[variant].model).iterations as number));
 /** The default model's row stands for `tsgan train` without options only when no option changed it. */
@@ -139,14 +153,14 @@ const defaultsChanged = Boolean(values.iterations || values.extra);
 /** A flag's whole number, or one line naming the flag. */
 function whole(flag: string, text: string, min: number): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min) throw new TsganError(`--${flag}: expected an integer ≥ ${min}, got "${text}"`);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min) throw new InputError(`--${flag}: expected an integer ≥ ${min}, got "${text}"`);
   return n;
 }
-if (values.iterations !== undefined) whole('iterations', values.iterations, 1);
-if (values.repeats !== undefined) whole('repeats', values.repeats, 1);
+if (values.iterations !== undefined) values.iterations = String(whole('iterations', values.iterations, 1));
+if (values.repeats !== undefined) values.repeats = String(whole('repeats', values.repeats, 1));
 const seeds = values.seeds!.split(',').map((x) => whole('seeds', x, 0));
 const sets = values.data!.split(',') as DataSet[];
-for (const s of sets) if (!DATA_SETS.includes(s)) throw new TsganError(`--data: unknown data set "${s}" (${DATA_SETS.join(', ')})`);
+for (const s of sets) if (!DATA_SETS.includes(s)) throw new InputError(`--data: unknown data set "${s}" (${DATA_SETS.join(', ')})`);
 /** Metric runs of a new evaluation (the reference code's metric_iteration); a kept one keeps its own unless --repeats is given. */
 const REPEATS = 10;
 const repeats = String(values.repeats ?? REPEATS);
@@ -156,7 +170,8 @@ mkdirSync(out, { recursive: true });
 function tsgan(args: string[]): { stdout: string; seconds: number } {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (r.status !== 0) throw new TsganError(`tsgan ${args.join(' ')} failed (${r.status}); its message is above`, 1);
+  // tsgan's own exit 2 is the user's input (an --extra flag, a file); a signal or a failed spawn is not.
+  if (r.status !== 0) throw new (r.status === 2 ? InputError : TsganError)(`tsgan ${args.join(' ')} failed (${r.error ? r.error.message : r.signal ? `signal ${r.signal}` : `exit ${r.status}; its message is above`})`);
   return { stdout: r.stdout, seconds: (performance.now() - t0) / 1000 };
 }
 
@@ -223,7 +238,7 @@ const sha256 = (file: string) => createHash('sha256').update(readFileSync(file))
  */
 function evaluated(file: string, anyRepeats = false): boolean {
   if (!existsSync(file)) return false;
-  const m = JSON.parse(readFileSync(file, 'utf8'));
+  const m = readJson(file);
   if (!anyRepeats && values.repeats !== undefined && m.repeats !== Number(values.repeats)) return false;
   // Per-run block sizes and per-class accuracies came with the current protocol (values and changes, held-out blocks).
   return Array.isArray(m.discriminativeStrong?.testWindows) && Array.isArray(m.discriminativeStrong?.blockRows) && typeof m.discriminativeStrong?.accuracyReal === 'number';
@@ -233,16 +248,16 @@ function evaluated(file: string, anyRepeats = false): boolean {
 function reusableModel(modelDir: string, variant: string, seed: number): boolean {
   const file = join(modelDir, 'tsgan.json');
   if (!existsSync(file)) return false;
-  const meta = JSON.parse(readFileSync(file, 'utf8'));
+  const meta = readJson(file);
   const v = VARIANTS[variant];
-  if (meta.seed !== seed) throw new TsganError(`--resume: ${file} was trained with seed ${meta.seed}, not ${seed}`);
-  if (meta.model !== v.model) throw new TsganError(`--resume: ${file} is a ${meta.model} model, not ${v.model}`);
+  if (meta.seed !== seed) throw new InputError(`--resume: ${file} was trained with seed ${meta.seed}, not ${seed}`);
+  if (meta.model !== v.model) throw new InputError(`--resume: ${file} is a ${meta.model} model, not ${v.model}`);
   const attention = v.args.includes('--attention') ? v.args[v.args.indexOf('--attention') + 1] : 'none';
-  if ((meta.config.attention ?? 'none') !== attention) throw new TsganError(`--resume: ${file} has attention "${meta.config.attention ?? 'none'}", not "${attention}" as ${variant}`);
+  if ((meta.config.attention ?? 'none') !== attention) throw new InputError(`--resume: ${file} has attention "${meta.config.attention ?? 'none'}", not "${attention}" as ${variant}`);
   const per = meta.config.embeddingIterations ?? meta.iterations;
   const asked = iterationsOf(variant);
   if (per !== asked) {
-    throw new TsganError(`--resume: ${file} was trained with ${per} iterations${meta.config.embeddingIterations !== undefined ? ' per phase' : ''}, not ${asked}`);
+    throw new InputError(`--resume: ${file} was trained with ${per} iterations${meta.config.embeddingIterations !== undefined ? ' per phase' : ''}, not ${asked}`);
   }
   return true;
 }
@@ -269,7 +284,7 @@ async function runOne(variant: string, set: DataSet, seed: number): Promise<Row 
   let trainSeconds: number | undefined;
   if (rerun) trainSeconds = tsgan(['train', '--model', v.model, '--data', d.file, ...d.extra, ...iterationArgs, '--seed', String(seed), '--out', modelDir, '--force', ...extra]).seconds;
   else process.stderr.write(`reusing the model trained in ${modelDir}\n`);
-  const meta = JSON.parse(readFileSync(join(modelDir, 'tsgan.json'), 'utf8'));
+  const meta = readJson(join(modelDir, 'tsgan.json'));
   const samples = join(dir, 'synthetic.csv');
   const samplesHash = join(dir, 'synthetic.sha256');
   let hash: string | undefined;
@@ -299,7 +314,7 @@ async function runOne(variant: string, set: DataSet, seed: number): Promise<Row 
   }
   // Evaluating does not touch the samples: a hash taken above still holds.
   writeFileSync(samplesHash, `${hash ?? sha256(samples)}\n`);
-  const m = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
+  const m = readJson(join(dir, 'metrics.json'));
   process.stderr.write(`${variant}, ${set} seed ${seed}: strong ${m.discriminativeStrong.mean.toFixed(3)}, discriminative ${m.discriminative.mean.toFixed(3)}, predictive ${m.predictive.mean.toFixed(3)}, coverage ${m.coverage.value.toFixed(2)}, ${(meta.trainingSeconds / 60).toFixed(1)} min\n`);
   return {
     variant,
@@ -354,7 +369,7 @@ function idealSines(): { strong: number; strongStd: number; disc: number; discSt
     process.stderr.write('\n== sines: an ideal generator (fresh draws of the same process)\n');
     tsgan(['eval', '--real', d.file, ...d.extra, '--scale', d.scale, '--synthetic', file, '--repeats', repeats, '--seed', '1', '--json', metrics, '--force']);
   }
-  const m = JSON.parse(readFileSync(metrics, 'utf8'));
+  const m = readJson(metrics);
   const real = loadEvalData({ real: d.file, synthetic: file, idColumn: 'id', scale: d.scale }).real;
   const predFloor = sinesPredictiveFloor(real.data, real.seqLen, real.features);
   return { strong: m.discriminativeStrong.mean, strongStd: m.discriminativeStrong.std, disc: m.discriminative.mean, discStd: m.discriminative.std, pred: m.predictive.mean, predFloor };
@@ -371,7 +386,7 @@ const ideal = idealSines();
  */
 async function realPeriods(set: DataSet): Promise<Repeated> {
   const file = join(out, `${set}-periods`, 'metrics.json');
-  if (values.resume && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  if (values.resume && existsSync(file)) return readJson(file);
   process.stderr.write(`\n== ${set}: real periods against other real periods (the strong score's floor)\n`);
   await initEngine();
   const d = dataFor(set);
