@@ -87,7 +87,8 @@ test('--reconstruction refuses, in one line and exit 2, what it cannot reconstru
   const cases: [string[], RegExp][] = [
     [[], /--reconstruction needs --model/],
     [['--model', timegan, '--quick'], /--reconstruction is a trained score, which --quick skips/],
-    [['--model', rgan], /holds a model without an encoder; timegan and vaegan models have one/],
+    // Refused from the registry, before the model is built (reconstructWindows's own message has no model name).
+    [['--model', rgan], /holds a model without an encoder \(rgan\); timegan and vaegan models have one/],
     [['--model', timegan, '--columns', 'Open,High'], /was trained on Open, High, Low, Close, Adj_Close, Volume, the evaluation compares Open, High; pass --columns/],
     [['--model', timegan, '--synthetic', short], /makes windows of 8 steps, the synthetic sequences have 6: score this model's own samples/],
   ];

@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { checkOutDir, checkOutFile, writeDirAtomic, writeFileAtomic } from '../io/atomic.js';
 import { loadModelDir, readModelMeta } from '../load.js';
 import { reconstructWindows } from './reconstruction.js';
-import { modelEntry } from '../registry.js';
+import { modelEntry, modelNames } from '../registry.js';
 import { TsganError } from '../errors.js';
 import { checkSeed } from '../random.js';
 import { loadEvalData, EVAL_DATA_OPTIONS, type EvalDataOptions } from './data.js';
@@ -95,6 +95,11 @@ export async function evaluateFiles(opts: EvalFilesOptions): Promise<EvalFilesRe
   if (opts.seed !== undefined) checkSeed(opts.seed, '--seed');
   if (opts.reconstruction && !opts.model) throw new TsganError('--reconstruction needs --model, the model directory whose encoder and decoder to use');
   if (opts.reconstruction && opts.quick) throw new TsganError('--reconstruction is a trained score, which --quick skips; drop one of them');
+  // The registry knows which models have an encoder: refused before the data are read or the model is built.
+  if (opts.reconstruction && meta && !modelEntry(meta.model).encodes) {
+    const encoders = modelNames().filter((n) => modelEntry(n).encodes);
+    throw new TsganError(`--reconstruction: ${opts.model} holds a model without an encoder (${meta.model}); ${encoders.join(' and ')} models have one`);
+  }
   // The model's panel column, unless given: its real data are read as it was trained on them.
   const data = loadEvalData({ ...opts, idColumnIfPresent: meta?.data?.idColumn });
   const t0 = performance.now();
