@@ -1,12 +1,12 @@
 // What the strong classifier tells on Sines, taken apart: a wave's shape (its texture and precision)
 // and the distribution of the waves' frequencies and phases. Experiment code
 // (docs/experiments/2026-12-07-sines-shape-or-distribution.md); run `npx tsc` first.
-//   node bench/experiments/sines-shape-or-distribution.mjs departures [--seeds 1,2]
+//   node bench/experiments/sines-shape-or-distribution.mjs departures [--seeds 1,2] [--only TEXT (the cases whose name contains it)]
 //     fresh draws of the Sines process, each departing from it in one way, against other fresh draws
 //   node bench/experiments/sines-shape-or-distribution.mjs samples --real bench/reproduce-results/sines.csv [--seeds 1] [--keep DIR] FILE...
 //     each samples file (tsgan sample's CSV) as it is, smoothed, and moved onto the sine family;
 //     --redraw: also on the family with the phases, then the frequencies, drawn afresh from U(0, 0.1),
-//     and with each feature's frequencies dealt to other windows
+//     and with each feature's frequencies, then its (frequency, phase) pairs, dealt to other windows
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,7 +20,7 @@ await initEngine('wasm');
 
 const { values: a, positionals } = parseArgs({
   allowPositionals: true,
-  options: { seeds: { type: 'string', default: '1' }, real: { type: 'string' }, keep: { type: 'string' }, redraw: { type: 'boolean', default: false } },
+  options: { seeds: { type: 'string', default: '1' }, real: { type: 'string' }, keep: { type: 'string' }, redraw: { type: 'boolean', default: false }, only: { type: 'string' } },
 });
 const seeds = a.seeds.split(',').map(Number);
 const T = 24, F = 5, N = 10000;
@@ -55,6 +55,7 @@ if (positionals[0] === 'departures') {
     const P = fitMatrix(Array.from({ length: T }, (_, t) => Array.from({ length: deg + 1 }, (_, k) => ((2 * t) / (T - 1) - 1) ** k)), 0);
     return (f, p) => { const y = Array.from({ length: T }, (_, t) => sine(f, p)(t)); return (t) => P[t].reduce((acc, m, s) => acc + m * y[s], 0); };
   };
+  const cubicFit = poly(3);
   const amplitude = (d) => (f, p, rng) => { const A = 1 + (rng.uniform() * 2 - 1) * d; return (t) => (A * Math.sin(f * t + p) + 1) / 2; };
   const cases = {
     'none (fresh draws)': (f, p) => sine(f, p),
@@ -66,6 +67,9 @@ if (positionals[0] === 'departures') {
     'random cubic, .01': cubic(0.01),
     'best cubic through the wave': poly(3),
     'best quartic through the wave': poly(4),
+    // The cubic's error again, but scaled by U(−1, 1) per wave: outside the family's directions, without repeating.
+    "best cubic's error × U(−1, 1)": (f, p, rng) => { const m = rng.uniform() * 2 - 1, c = cubicFit(f, p); return (t) => sine(f, p)(t) + m * (c(t) - sine(f, p)(t)); },
+    "best cubic's error × ±1 (a random sign)": (f, p, rng) => { const m = rng.uniform() < 0.5 ? -1 : 1, c = cubicFit(f, p); return (t) => sine(f, p)(t) + m * (c(t) - sine(f, p)(t)); },
     'frequency ×1.2 (U(0, .12))': (f, p) => sine(1.2 * f, p),
   };
   const draw = (seed, wave) => {
@@ -82,14 +86,15 @@ if (positionals[0] === 'departures') {
   real.data.forEach((v, i) => { lo[i % F] = Math.min(lo[i % F], v); hi[i % F] = Math.max(hi[i % F], v); });
   const scale = (w) => ({ ...w, data: w.data.map((v, i) => (v - lo[i % F]) / (hi[i % F] - lo[i % F])) });
   console.log(`| fresh draws against other fresh draws, departing by | strong (seeds ${a.seeds}) |\n| --- | --- |`);
-  for (const [name, wave] of Object.entries(cases)) console.log(`| ${name} | ${fmt(strong(scale(real), scale(draw(2, wave))))} |`);
+  for (const [name, wave] of Object.entries(cases)) if (!a.only || name.includes(a.only)) console.log(`| ${name} | ${fmt(strong(scale(real), scale(draw(2, wave))))} |`);
 } else if (positionals[0] === 'samples') {
   if (!a.real || positionals.length < 2) throw new Error('samples: give --real and at least one samples file');
   const FREQS = Array.from({ length: 260 }, (_, i) => 0.0005 * (i + 1)); // the fit's grid of frequencies, 0.0005–0.13
   /**
    * Per (window, feature) of raw [n, T, F] values: the frequency and phase of the nearest wave of the
-   * family, 0.5 + 0.5 sin(f t + p), and the amplitude of the best free fit (0.5 on a real wave). At each
-   * f of the grid, p is the free fit's phase; f is the one whose family wave is nearest.
+   * family, 0.5 + 0.5 sin(f t + p) (approximately), and the relative amplitude of the best fit of
+   * 0.5 + A sin(f t + p) (1 on a real wave). At each f of the grid, p is that fit's phase; f is the one
+   * whose family wave is then nearest: exact for real waves.
    */
   function fitWaves(raw, n) {
     const best = new Float64Array(n * F).fill(Infinity), fit = new Float64Array(n * F * 3);
@@ -116,11 +121,15 @@ if (positionals[0] === 'departures') {
     const h = new Array(10).fill(0);
     for (let w = 0; w < fit.length / 3; w++) { const b = Math.floor(fit[3 * w + j] / 0.01); if (b >= 0 && b < 10) h[b]++; }
     const share = h.map((x) => x / (fit.length / 3));
-    return { share, tv: (share.reduce((acc, x) => acc + Math.abs(x - 0.1), 0) + 1 - share.reduce((x, y) => x + y, 0)) / 2 };
+    let below = 0;
+    for (let w = 0; w < fit.length / 3; w++) if (fit[3 * w + j] < 0) below++;
+    below /= fit.length / 3;
+    const above = 1 - below - share.reduce((x, y) => x + y, 0);
+    return { share, below, above, tv: (share.reduce((acc, x) => acc + Math.abs(x - 0.1), 0) + below + above) / 2 };
   };
-  // Degree 4 through steps 1.. (the samples' first step is the least precise) evaluated at every step: smooth, off the family by < 2e-4.
+  // Degree 4 through steps 1.. (the samples' first step is the least precise) evaluated at every step: on a real wave RMS < 2e-4, at most 9e-4 (step 0).
   const SMOOTH = fitMatrix(Array.from({ length: T }, (_, t) => Array.from({ length: 5 }, (_, k) => ((2 * t) / (T - 1) - 1) ** k)), 1);
-  console.log(`| samples | frequency shares in tenths of [0, 0.1] | phase shares, the same | TV of frequency / phase from uniform | strong, as sampled | smoothed (degree 4) | on the sine family (the nearest family wave) |${a.redraw ? ' the same, phases drawn afresh | the same, frequencies drawn afresh | the same, frequencies dealt to other windows |' : ''}\n| --- | --- | --- | --- | --- | --- | --- |${a.redraw ? ' --- | --- | --- |' : ''}`);
+  console.log(`| samples | frequency shares in tenths of [0, 0.1] | phase shares, the same | phases below 0 / above 0.1 | TV of frequency / phase from uniform | smoothed waves' RMS from their family wave, median | strong, as sampled | smoothed (degree 4) | on the sine family (the nearest family wave) |${a.redraw ? ' the same, phases drawn afresh | the same, frequencies drawn afresh | the same, frequencies dealt to other windows | the same, (frequency, phase) pairs dealt to other windows |' : ''}\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |${a.redraw ? ' --- | --- | --- | --- |' : ''}`);
   for (const file of [a.real, ...positionals.slice(1)]) {
     const isReal = file === a.real;
     // The real file stands in as its own "samples" for the fit's reference row only (scores left out).
@@ -129,12 +138,15 @@ if (positionals[0] === 'departures') {
     const raw = ed.scaler.inverse(side.data), n = side.count;
     const fit = fitWaves(raw, n);
     const hf = histogram(fit, 0), hp = histogram(fit, 1);
-    const row = [file.split('/').slice(-3).join('/'), hf.share.map((x) => x.toFixed(2)).join(' '), hp.share.map((x) => x.toFixed(2)).join(' '), `${hf.tv.toFixed(2)} / ${hp.tv.toFixed(2)}`];
+    const row = [file.split('/').slice(-3).join('/'), hf.share.map((x) => x.toFixed(2)).join(' '), hp.share.map((x) => x.toFixed(2)).join(' '), `${hp.below.toFixed(2)} / ${hp.above.toFixed(2)}`, `${hf.tv.toFixed(2)} / ${hp.tv.toFixed(2)}`];
     if (!isReal) {
       const smooth = new Float64Array(raw.length), onFamily = new Float64Array(raw.length);
       const newPhase = new Float64Array(raw.length), newFrequency = new Float64Array(raw.length), rng = new Rng(1);
       // Each feature's fitted frequencies dealt to other windows: the marginal kept, their ties to the phase and the other features cut.
       const shuffledFrequency = new Float64Array(raw.length), order = Array.from({ length: F }, () => rng.permutation(n));
+      // Each feature's (frequency, phase) pairs dealt to other windows: a wave's own tie kept, the ties between features cut.
+      const shuffledPair = new Float64Array(raw.length), pairRng = new Rng(2), pairOrder = Array.from({ length: F }, () => pairRng.permutation(n));
+      const distance = new Float64Array(n * F);
       for (let i = 0; i < n; i++) for (let k = 0; k < F; k++) {
         const w = i * F + k, wave = sine(fit[3 * w], fit[3 * w + 1]);
         const withPhase = sine(fit[3 * w], rng.uniform() * 0.1), withFrequency = sine(rng.uniform() * 0.1, fit[3 * w + 1]);
@@ -142,15 +154,18 @@ if (positionals[0] === 'departures') {
           newPhase[(i * T + t) * F + k] = withPhase(t);
           newFrequency[(i * T + t) * F + k] = withFrequency(t);
           shuffledFrequency[(i * T + t) * F + k] = sine(fit[3 * (order[k][i] * F + k)], fit[3 * w + 1])(t);
+          shuffledPair[(i * T + t) * F + k] = sine(fit[3 * (pairOrder[k][i] * F + k)], fit[3 * (pairOrder[k][i] * F + k) + 1])(t);
           onFamily[(i * T + t) * F + k] = wave(t);
           smooth[(i * T + t) * F + k] = SMOOTH[t].reduce((acc, m, s) => acc + m * raw[(i * T + s) * F + k], 0);
+          distance[w] += (smooth[(i * T + t) * F + k] - wave(t)) ** 2 / T;
         }
       }
       const as = (x) => ({ ...side, data: ed.scaler.transform(x) });
       if (a.keep) for (const [tag, x] of [['smooth', smooth], ['family', onFamily]]) writeFileSync(join(a.keep, `${file.split('/').slice(-3, -1).join('-')}-${tag}.csv`), samplesToCsv(x, n, T, ed.features));
-      row.push(fmt(strong(ed.real, side, ed.realOrigin)), fmt(strong(ed.real, as(smooth), ed.realOrigin)), fmt(strong(ed.real, as(onFamily), ed.realOrigin)));
-      if (a.redraw) row.push(...[newPhase, newFrequency, shuffledFrequency].map((x) => fmt(strong(ed.real, as(x), ed.realOrigin))));
-    } else row.push(...new Array(a.redraw ? 6 : 3).fill(''));
+      const sorted = Array.from(distance, Math.sqrt).sort((x, y) => x - y);
+      row.push(sorted[sorted.length >> 1].toFixed(4), fmt(strong(ed.real, side, ed.realOrigin)), fmt(strong(ed.real, as(smooth), ed.realOrigin)), fmt(strong(ed.real, as(onFamily), ed.realOrigin)));
+      if (a.redraw) row.push(...[newPhase, newFrequency, shuffledFrequency, shuffledPair].map((x) => fmt(strong(ed.real, as(x), ed.realOrigin))));
+    } else row.push(...new Array(a.redraw ? 8 : 4).fill(''));
     console.log(`| ${row.join(' | ')} |`);
   }
 } else {
