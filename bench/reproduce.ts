@@ -72,6 +72,7 @@ import { initEngine } from '../src/engine.js';
 import { Rng } from '../src/random.js';
 import { VERSION } from '../src/version.js';
 import { TsganError } from '../src/errors.js';
+import { parseOption, type OptionKind } from '../src/config/options.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../..');
@@ -150,15 +151,17 @@ for (const v of variants) if (!VARIANTS[v]) throw new InputError(`--models: unkn
 const iterationsOf = (variant: string): number => VARIANTS[variant].iterations ?? (values.iterations ? Number(values.iterations) : (runDefaults(VARIANTS[variant].model).iterations as number));
 /** The default model's row stands for `tsgan train` without options only when no option changed it. */
 const defaultsChanged = Boolean(values.iterations || values.extra);
-/** A flag's whole number, or one line naming the flag. */
-function whole(flag: string, text: string, min: number): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min) throw new InputError(`--${flag}: expected an integer ≥ ${min}, got "${text}"`);
-  return n;
+/** A flag's value checked as tsgan checks its own options, or one line naming the flag (the user's input). */
+function flagValue(kind: OptionKind, text: string, flag: string): number {
+  try {
+    return parseOption({ kind }, text, `--${flag}`) as number;
+  } catch (e) {
+    throw e instanceof TsganError ? new InputError(e.message) : e;
+  }
 }
-if (values.iterations !== undefined) values.iterations = String(whole('iterations', values.iterations, 1));
-if (values.repeats !== undefined) values.repeats = String(whole('repeats', values.repeats, 1));
-const seeds = values.seeds!.split(',').map((x) => whole('seeds', x, 0));
+if (values.iterations !== undefined) values.iterations = String(flagValue({ type: 'int', min: 1 }, values.iterations, 'iterations'));
+if (values.repeats !== undefined) values.repeats = String(flagValue({ type: 'int', min: 1 }, values.repeats, 'repeats'));
+const seeds = values.seeds!.split(',').map((x) => flagValue({ type: 'seed' }, x, 'seeds'));
 const sets = values.data!.split(',') as DataSet[];
 for (const s of sets) if (!DATA_SETS.includes(s)) throw new InputError(`--data: unknown data set "${s}" (${DATA_SETS.join(', ')})`);
 /** Metric runs of a new evaluation (the reference code's metric_iteration); a kept one keeps its own unless --repeats is given. */

@@ -64,7 +64,7 @@ export function required(command: string, values: Values, name: string): string 
 /** A flag's value checked as a declared option of `kind` would be (one wording for every command). */
 function checked<T>(values: Values, name: string, kind: OptionKind): T | undefined {
   const v = typeof values[name] === 'string' ? (values[name] as string) : undefined;
-  return v === undefined ? undefined : (parseOption({ name, flag: name, kind, target: 'run', section: '', doc: '' }, v, `--${name}`) as T);
+  return v === undefined ? undefined : (parseOption({ kind }, v, `--${name}`) as T);
 }
 
 export function oneOf<T extends string>(values: Values, name: string, allowed: readonly T[]): T | undefined {

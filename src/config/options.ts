@@ -86,8 +86,9 @@ function expected(kind: OptionKind): string {
 /**
  * Parses and checks one option's text as given on the command line (or in a
  * config), naming it as `label` (`--hidden`, or `hidden` in the library).
+ * Only the kind is read, so a tool's own flags can be checked the same way.
  */
-export function parseOption(d: OptionDecl, raw: string, label: string): unknown {
+export function parseOption(d: Pick<OptionDecl, 'kind'>, raw: string, label: string): unknown {
   const bad = () => new TsganError(`${label} must be ${expected(d.kind)}, got "${raw}"`);
   const k = d.kind;
   const t = raw.trim();
