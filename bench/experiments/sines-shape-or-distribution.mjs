@@ -65,7 +65,7 @@ if (positionals[0] === 'departures') {
     'offset U(−.005, .005)': (f, p, rng) => { const o = (rng.uniform() * 2 - 1) * 0.005; return (t) => sine(f, p)(t) + o; },
     'random cubic, .003': cubic(0.003),
     'random cubic, .01': cubic(0.01),
-    'best cubic through the wave': poly(3),
+    'best cubic through the wave': cubicFit,
     'best quartic through the wave': poly(4),
     // The cubic's error again, but scaled by U(−1, 1) per wave: outside the family's directions, without repeating.
     "best cubic's error × U(−1, 1)": (f, p, rng) => { const m = rng.uniform() * 2 - 1, c = cubicFit(f, p); return (t) => sine(f, p)(t) + m * (c(t) - sine(f, p)(t)); },
@@ -155,9 +155,10 @@ if (positionals[0] === 'departures') {
           newFrequency[(i * T + t) * F + k] = withFrequency(t);
           shuffledFrequency[(i * T + t) * F + k] = sine(fit[3 * (order[k][i] * F + k)], fit[3 * w + 1])(t);
           shuffledPair[(i * T + t) * F + k] = sine(fit[3 * (pairOrder[k][i] * F + k)], fit[3 * (pairOrder[k][i] * F + k) + 1])(t);
-          onFamily[(i * T + t) * F + k] = wave(t);
+          const onWave = wave(t);
+          onFamily[(i * T + t) * F + k] = onWave;
           smooth[(i * T + t) * F + k] = SMOOTH[t].reduce((acc, m, s) => acc + m * raw[(i * T + s) * F + k], 0);
-          distance[w] += (smooth[(i * T + t) * F + k] - wave(t)) ** 2 / T;
+          distance[w] += (smooth[(i * T + t) * F + k] - onWave) ** 2 / T;
         }
       }
       const as = (x) => ({ ...side, data: ed.scaler.transform(x) });
