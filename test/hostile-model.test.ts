@@ -213,6 +213,8 @@ const CASES: Case[] = [
   { name: 'config.cell unknown', mutate: meta((m) => void (m.config.cell = 'transformer')), error: re(TSGAN, String.raw`config\.cell: must be one of rnn, lstm, gru, got "transformer"`) },
   { name: 'config.lrG negative', mutate: meta((m) => void (m.config.lrG = -1)), error: re(TSGAN, String.raw`config\.lrG: must be a positive finite number, got -1`) },
   { name: 'timegan: config.bidirectional "yes"', from: 'timegan', mutate: meta((m) => void (m.config.bidirectional = 'yes')), error: re(TSGAN, String.raw`config\.bidirectional: must be true or false, got "yes"`) },
+  { name: 'timegan: config.windowNoise 1e9', from: 'timegan', mutate: meta((m) => void (m.config.windowNoise = 1e9)), error: re(TSGAN, String.raw`config\.windowNoise: must be an integer in \[0, 65536\], got 1000000000`) },
+  { name: 'timegan: config.windowNoise the weights were not trained with', from: 'timegan', mutate: meta((m) => void (m.config.windowNoise = 3)), error: re(GEN, String.raw`weightsManifest\[0\]\.weights\[0\]\.shape: "generator_gru_0/kernel" has shape \[6, 12\], the model in tsgan.json expects \[9, 12\]`) },
   { name: 'timegan: config.seqLen 1', from: 'timegan', mutate: meta((m) => void (m.config.seqLen = 1)), error: re(TSGAN, String.raw`config\.seqLen: must be an integer in \[2, 100000\], got 1`) },
   { name: 'sample --count too large for the model', count: '1000000', mutate: () => {}, error: /^--count 1000000 × 4 steps × 6 features is .* values, over the .* reduce --count to at most \d+$/ },
 

@@ -13,7 +13,7 @@ import { engine, runCli, tempDir, STOCK_CSV, loadPlainLayersModel } from './help
 import { tf } from '../src/engine.js';
 import { Rng } from '../src/random.js';
 import { Timegan, timeganConfig, criticInput, batchChangeScale, type TimeganConfig } from '../src/models/timegan.js';
-import { correlationLoss, crossFeatureMask, weakPairMask, momentLoss, quantileLoss, slicedLoss, pairProjections, incrementLoss } from '../src/losses/distribution.js';
+import { correlationLoss, crossFeatureMask, weakPairMask, momentLoss, quantileLoss, slicedLoss, pairProjections, incrementLoss, spreadBalanced } from '../src/losses/distribution.js';
 import { TimeganTrainer } from '../src/train/timegan-trainer.js';
 import { makeLoss } from '../src/losses/gan.js';
 import { GanTrainer } from '../src/train/gan-trainer.js';
@@ -496,6 +496,44 @@ test("--corr-pairs weak (the default): the term compares only pairs the data has
   assert.match(bad.stderr, /correlationThreshold must be in \(0, 1\], got 2/);
 });
 
+test('--window-noise: N values drawn once per window beside the per-step noise; saved, the generator reads them in plain TF.js', async () => {
+  const plain = small();
+  const m = small({ windowNoise: 2 });
+  const z0 = plain.noise(new Rng(3), 4); // [4, 10, 3]
+  const z = m.noise(new Rng(3), 4); // [4, 10, 3 + 2]
+  assert.deepEqual(z.shape, [4, 10, 5]);
+  const steps = z.slice([0, 0, 0], [4, 10, 3]);
+  assert.deepEqual(Array.from(steps.dataSync()), Array.from(z0.dataSync()), 'the per-step values are those drawn without window noise');
+  const w = z.slice([0, 0, 3], [4, 10, 2]).arraySync() as number[][][];
+  for (const seq of w) for (const step of seq) assert.deepEqual(step, seq[0], 'a window value is the same at every step');
+  assert.notDeepEqual(w[0][0], w[1][0], 'each window draws its own');
+  const x = m.generate(z);
+  assert.deepEqual(x.shape, [4, 10, 3]);
+  tf.dispose([z0, z, steps, x]);
+  plain.dispose();
+  m.dispose();
+  assert.throws(() => timeganConfig({ features: 3, seqLen: 10, windowNoise: 1.5 }), /windowNoise must be a whole number, got 1.5/);
+
+  const out = join(tempDir(), 'tg');
+  const r = await runCli(['train', '--model', 'timegan', '--data', STOCK_CSV, '--out', out, '--iterations', '3', '--embedding-iterations', '3', '--supervised-iterations', '3', '--layers', '1', '--hidden', '6', '--batch-size', '16', '--seq-len', '6', '--window-noise', '4', '--seed', '2']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(readFileSync(join(out, 'tsgan.json'), 'utf8')).config.windowNoise, 4);
+  const gen = await loadPlainLayersModel(join(out, 'generator'));
+  const { loadModelDir } = await import('../src/load.js');
+  const loaded = loadModelDir(out);
+  const zs = loaded.model.noise(new Rng(7), 3); // [3, 6, 6 per-step + 4 per-window]
+  assert.deepEqual(zs.shape, [3, 6, 10]);
+  const mine = loaded.model.generate(zs);
+  const theirs = gen.predict(zs) as tf.Tensor;
+  assert.ok(tf.max(tf.abs(tf.sub(mine, theirs))).dataSync()[0] < 1e-5);
+  tf.dispose([zs, mine, theirs]);
+  gen.dispose();
+  loaded.model.dispose();
+  const bad = await runCli(['train', '--model', 'timegan', '--data', STOCK_CSV, '--out', join(tempDir(), 'x'), '--window-noise', '-1']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--window-noise/);
+});
+
 test('TimeGAN-only options are refused for other models', async () => {
   const r = await runCli(['train', '--model', 'rgan', '--data', STOCK_CSV, '--out', join(tempDir(), 'x'), '--gamma', '2']);
   assert.equal(r.code, 2);
@@ -587,6 +625,39 @@ test('--increment-loss: the term sees how much a series moves within a window, w
   assert.ok(Math.abs(logs.gLossI! - expected[0]) < 1e-6 && logs.gLossW! > 0, JSON.stringify(logs));
   tf.dispose([x, z]);
   assert.throws(() => small({ incrementLoss: -2 }), /incrementLoss must be ≥ 0, got -2/);
+});
+
+test('--balance-steps: a step where the data hardly varies weighs in the distribution terms as much as one where it varies widely', () => {
+  // [64, 4, 2]: step 0 in [0.5, 0.55] (as Sines' first values), the others in [0, 1].
+  const rng = new Rng(5);
+  const B = 64, T = 4, F = 2;
+  const real = new Float32Array(B * T * F).map((_, i) => (Math.floor(i / F) % T === 0 ? 0.5 + 0.05 * rng.uniform() : rng.uniform()));
+  const x = tf.tensor3d(real, [B, T, F]);
+  // The generator's fault: every first value at the middle (no spread), the other steps exact.
+  const fake = real.map((v, i) => (Math.floor(i / F) % T === 0 ? 0.525 : v));
+  const xHat = tf.tensor3d(fake, [B, T, F]);
+  const [xb, xHatB] = spreadBalanced(x, xHat);
+  const sd = tf.sqrt(tf.moments(xb, 0).variance).arraySync() as number[][];
+  const rawSd = tf.sqrt(tf.moments(x, 0).variance);
+  const meanSd = tf.mean(rawSd).dataSync()[0];
+  for (const row of sd) for (const v of row) assert.ok(Math.abs(v - meanSd) < 1e-4, `every step and feature in units of the mean spread (${v} against ${meanSd})`);
+  const raw = quantileLoss(x, xHat).dataSync()[0];
+  const balanced = quantileLoss(xb, xHatB).dataSync()[0];
+  assert.ok(balanced > 10 * raw, `the first step's collapse counts ${balanced / raw}× more in balanced units`);
+  // G's gradient reaches the first step through the balancing, not the real batch's spread.
+  const grad = tf.grad((h: tf.Tensor) => quantileLoss(...spreadBalanced(x, h as tf.Tensor3D)))(xHat);
+  const first = tf.abs(grad.slice([0, 0, 0], [B, 1, F])).sum().dataSync()[0];
+  assert.ok(first > 0);
+  const m = small({ balanceSteps: true });
+  const xs = batch();
+  const z = m.noise(new Rng(1), 32);
+  m.jointGeneratorStep(xs, z, new Rng(2)); // the first step makes the optimisers' slots
+  const before = tf.memory().numTensors;
+  const logs = m.jointGeneratorStep(xs, z, new Rng(2));
+  assert.ok(Number.isFinite(logs.gLossV) && logs.gLossV > 0);
+  assert.equal(tf.memory().numTensors, before, 'a step with the balanced terms leaks no tensors');
+  tf.dispose([x, xHat, xb, xHatB, rawSd, grad, xs, z]);
+  m.dispose();
 });
 
 test('the stability toolkit works inside TimeGAN: every loss, feature matching, PacGAN, instance noise, clipping, chrono gates', () => {

@@ -6,7 +6,8 @@
 //   node bench/experiments/sines-shape-or-distribution.mjs samples --real bench/reproduce-results/sines.csv [--seeds 1] [--keep DIR] FILE...
 //     each samples file (tsgan sample's CSV) as it is, smoothed, and moved onto the sine family;
 //     --redraw: also on the family with the phases, then the frequencies, drawn afresh from U(0, 0.1),
-//     and with each feature's frequencies, then its (frequency, phase) pairs, dealt to other windows
+//     and with each feature's frequencies, then its (frequency, phase) pairs, dealt to other windows;
+//     --fit-only: only the fitted waves' columns (seconds, no classifier)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,7 +21,7 @@ await initEngine('wasm');
 
 const { values: a, positionals } = parseArgs({
   allowPositionals: true,
-  options: { seeds: { type: 'string', default: '1' }, real: { type: 'string' }, keep: { type: 'string' }, redraw: { type: 'boolean', default: false }, only: { type: 'string' } },
+  options: { seeds: { type: 'string', default: '1' }, real: { type: 'string' }, keep: { type: 'string' }, redraw: { type: 'boolean', default: false }, 'fit-only': { type: 'boolean', default: false }, only: { type: 'string' } },
 });
 const seeds = a.seeds.split(',').map(Number);
 const T = 24, F = 5, N = 10000;
@@ -127,9 +128,39 @@ if (positionals[0] === 'departures') {
     const above = 1 - below - share.reduce((x, y) => x + y, 0);
     return { share, below, above, tv: (share.reduce((acc, x) => acc + Math.abs(x - 0.1), 0) + below + above) / 2 };
   };
+  /** Mean and largest |Spearman ρ| over pairs of features of one fitted parameter (j: 0 frequency, 1 phase): ties between the waves (real ≈ 1/√n). */
+  const ties = (fit, n, j) => {
+    const ranks = Array.from({ length: F }, (_, k) => {
+      const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => fit[3 * (x * F + k) + j] - fit[3 * (y * F + k) + j]);
+      const r = new Float64Array(n);
+      order.forEach((i, at) => { r[i] = at; });
+      return r;
+    });
+    const rho = [];
+    for (let k = 0; k < F; k++) for (let l = k + 1; l < F; l++) {
+      let sxy = 0;
+      const m = (n - 1) / 2, v = (n * n - 1) / 12;
+      for (let i = 0; i < n; i++) sxy += (ranks[k][i] - m) * (ranks[l][i] - m);
+      rho.push(Math.abs(sxy / n / v));
+    }
+    return `${(rho.reduce((x, y) => x + y, 0) / rho.length).toFixed(3)} (${Math.max(...rho).toFixed(3)})`;
+  };
+  /** The first step's spread over windows (mean over features) and mean |Pearson r| between features' first values. */
+  const firstStep = (raw, n) => {
+    const col = (k) => Float64Array.from({ length: n }, (_, i) => raw[i * T * F + k]);
+    const cols = Array.from({ length: F }, (_, k) => col(k));
+    const mean = (v) => v.reduce((x, y) => x + y, 0) / v.length;
+    const sd = (v) => { const m = mean(v); return Math.sqrt(mean(v.map((x) => (x - m) ** 2))); };
+    const r = [];
+    for (let k = 0; k < F; k++) for (let l = k + 1; l < F; l++) {
+      const mk = mean(cols[k]), ml = mean(cols[l]);
+      r.push(Math.abs(mean(cols[k].map((x, i) => (x - mk) * (cols[l][i] - ml))) / (sd(cols[k]) * sd(cols[l]))));
+    }
+    return [mean(cols.map(sd)).toFixed(4), mean(r).toFixed(3)];
+  };
   // Degree 4 through steps 1.. (the samples' first step is the least precise) evaluated at every step: on a real wave RMS < 2e-4, at most 9e-4 (step 0).
   const SMOOTH = fitMatrix(Array.from({ length: T }, (_, t) => Array.from({ length: 5 }, (_, k) => ((2 * t) / (T - 1) - 1) ** k)), 1);
-  console.log(`| samples | frequency shares in tenths of [0, 0.1] | phase shares, the same | phases below 0 / above 0.1 | TV of frequency / phase from uniform | smoothed waves' RMS from their family wave, median | strong, as sampled | smoothed (degree 4) | on the sine family (the nearest family wave) |${a.redraw ? ' the same, phases drawn afresh | the same, frequencies drawn afresh | the same, frequencies dealt to other windows | the same, (frequency, phase) pairs dealt to other windows |' : ''}\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |${a.redraw ? ' --- | --- | --- | --- |' : ''}`);
+  console.log(`| samples | frequency shares in tenths of [0, 0.1] | phase shares, the same | phases below 0 / above 0.1 | TV of frequency / phase from uniform | features' frequencies, mean (largest) \|Spearman ρ\| over pairs | phases, the same | first step's sd | features' first values, mean \|r\| | smoothed waves' RMS from their family wave, median | strong, as sampled | smoothed (degree 4) | on the sine family (the nearest family wave) |${a.redraw ? ' the same, phases drawn afresh | the same, frequencies drawn afresh | the same, frequencies dealt to other windows | the same, (frequency, phase) pairs dealt to other windows |' : ''}\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |${a.redraw ? ' --- | --- | --- | --- |' : ''}`);
   for (const file of [a.real, ...positionals.slice(1)]) {
     const isReal = file === a.real;
     // The real file stands in as its own "samples" for the fit's reference row only (scores left out).
@@ -138,8 +169,8 @@ if (positionals[0] === 'departures') {
     const raw = ed.scaler.inverse(side.data), n = side.count;
     const fit = fitWaves(raw, n);
     const hf = histogram(fit, 0), hp = histogram(fit, 1);
-    const row = [file.split('/').slice(-3).join('/'), hf.share.map((x) => x.toFixed(2)).join(' '), hp.share.map((x) => x.toFixed(2)).join(' '), `${hp.below.toFixed(2)} / ${hp.above.toFixed(2)}`, `${hf.tv.toFixed(2)} / ${hp.tv.toFixed(2)}`];
-    if (!isReal) {
+    const row = [file.split('/').slice(-3).join('/'), hf.share.map((x) => x.toFixed(2)).join(' '), hp.share.map((x) => x.toFixed(2)).join(' '), `${hp.below.toFixed(2)} / ${hp.above.toFixed(2)}`, `${hf.tv.toFixed(2)} / ${hp.tv.toFixed(2)}`, ties(fit, n, 0), ties(fit, n, 1), ...firstStep(raw, n)];
+    if (!isReal && !a['fit-only']) {
       const smooth = new Float64Array(raw.length), onFamily = new Float64Array(raw.length);
       const newPhase = new Float64Array(raw.length), newFrequency = new Float64Array(raw.length), rng = new Rng(1);
       // Each feature's fitted frequencies dealt to other windows: the marginal kept, their ties to the phase and the other features cut.
@@ -166,7 +197,7 @@ if (positionals[0] === 'departures') {
       const sorted = Array.from(distance, Math.sqrt).sort((x, y) => x - y);
       row.push(sorted[sorted.length >> 1].toFixed(4), fmt(strong(ed.real, side, ed.realOrigin)), fmt(strong(ed.real, as(smooth), ed.realOrigin)), fmt(strong(ed.real, as(onFamily), ed.realOrigin)));
       if (a.redraw) row.push(...[newPhase, newFrequency, shuffledFrequency, shuffledPair].map((x) => fmt(strong(ed.real, as(x), ed.realOrigin))));
-    } else row.push(...new Array(a.redraw ? 8 : 4).fill(''));
+    } else if (!a['fit-only']) row.push(...new Array(a.redraw ? 8 : 4).fill(''));
     console.log(`| ${row.join(' | ')} |`);
   }
 } else {

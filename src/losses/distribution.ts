@@ -112,6 +112,23 @@ export function incrementLoss(x: tf.Tensor3D, xHat: tf.Tensor3D): tf.Scalar {
   return quantileLoss(stepChanges(x), stepChanges(xHat));
 }
 
+/**
+ * Real and synthetic values in units of the real batch's spread at each
+ * step and feature, rescaled so that the mean unit is the data's: the
+ * distribution terms then weigh a step where the data hardly varies (each
+ * of Sines' waves starts within 0.05 of the middle) as much as one where
+ * it varies widely, instead of by its spread. A spread below 1/100 of the
+ * mean (a constant column) counts as 1/100 of it.
+ */
+export function spreadBalanced(x: tf.Tensor3D, xHat: tf.Tensor3D): [tf.Tensor3D, tf.Tensor3D] {
+  return tf.tidy(() => {
+    const sd = tf.sqrt(tf.moments(x, 0).variance); // [time, features], from the real batch only: no gradient through it
+    const mean = tf.mean(sd);
+    const unit = tf.div(tf.maximum(sd, tf.mul(mean, 0.01)), tf.maximum(mean, 1e-12));
+    return [tf.div(x, unit), tf.div(xHat, unit)] as [tf.Tensor3D, tf.Tensor3D];
+  });
+}
+
 /** Step-to-step changes x_{t+1} − x_t: [batch, time, features] → [batch, time − 1, features]. */
 export function stepChanges(a: tf.Tensor3D): tf.Tensor3D {
   const [B, T, F] = a.shape;

@@ -115,11 +115,29 @@ export function attentionFor(c: RecurrentGanArch, net: 'g' | 'd'): SequenceAtten
   return { blocks: c.attentionBlocks, heads: c.attentionHeads, causal: net === 'g', placement: c.attentionPlacement };
 }
 
-/** Per-step noise for `count` sequences: [count, seqLen, noiseDim]. */
-export function sequenceNoise(c: Pick<RecurrentGanArch, 'noise' | 'noiseDim'>, rng: Rng, count: number, seqLen: number): tf.Tensor3D {
-  const n = count * seqLen * c.noiseDim;
-  const values = c.noise === 'uniform' ? rng.uniformArray(n) : rng.normalArray(n);
-  return tf.tensor3d(values, [count, seqLen, c.noiseDim]);
+/**
+ * Noise for `count` sequences: [count, seqLen, noiseDim + windowNoise]. The
+ * first noiseDim values are drawn afresh at every step; the last
+ * `windowNoise` (0: none) are drawn once per sequence and repeated at each
+ * step, as DoppelGANger's and TimeVAE's per-series latent, so that a
+ * window's choices (a wave's frequency and phase) have their own sources.
+ */
+export function sequenceNoise(c: Pick<RecurrentGanArch, 'noise' | 'noiseDim'> & { windowNoise?: number }, rng: Rng, count: number, seqLen: number): tf.Tensor3D {
+  const draw = (n: number) => (c.noise === 'uniform' ? rng.uniformArray(n) : rng.normalArray(n));
+  const steps = draw(count * seqLen * c.noiseDim);
+  const W = c.windowNoise ?? 0;
+  if (W === 0) return tf.tensor3d(steps, [count, seqLen, c.noiseDim]);
+  const window = draw(count * W); // drawn after the steps' values, so a seed's per-step noise is the same with or without it
+  const width = c.noiseDim + W;
+  const values = new Float32Array(count * seqLen * width);
+  for (let i = 0; i < count; i++) {
+    for (let t = 0; t < seqLen; t++) {
+      const at = (i * seqLen + t) * width;
+      values.set(steps.subarray((i * seqLen + t) * c.noiseDim, (i * seqLen + t + 1) * c.noiseDim), at);
+      values.set(window.subarray(i * W, (i + 1) * W), at + c.noiseDim);
+    }
+  }
+  return tf.tensor3d(values, [count, seqLen, width]);
 }
 
 /** One recurrent stack a training step runs: its input width, depth, and how many passes it keeps on the tape. */

@@ -92,7 +92,7 @@ import type { OptionDecl } from '../config/options.js';
 import { ARCH_OPTIONS, attentionFor, checkArch, sequenceNoise, checkRecurrentMemory, type RecurrentGanArch } from './recurrent-arch.js';
 import { TimeReverse } from '../nn/time-reverse-layer.js';
 import type { Windows } from '../data/windows.js';
-import { momentLoss, correlationLoss, crossFeatureMask, weakPairMask, quantileLoss, pairProjections, slicedLoss, incrementLoss, stepChanges } from '../losses/distribution.js';
+import { momentLoss, correlationLoss, crossFeatureMask, weakPairMask, quantileLoss, pairProjections, slicedLoss, stepChanges, spreadBalanced } from '../losses/distribution.js';
 
 /** Every option of TimeGAN (defaults in TIMEGAN_SPEC's declarations; the network shape: see RecurrentGanArch; the supervisor has one layer fewer). */
 export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
@@ -175,6 +175,23 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
    * penalty (so not with 'wgan-gp').
    */
   dataCritic: number;
+  /**
+   * Noise values drawn once per window and repeated at each step, beside
+   * the `noiseDim` drawn afresh at every step (0: none, as the reference):
+   * a window's own sources for what holds over the whole window (each of
+   * Sines' waves has its frequency and phase), which per-step noise gives
+   * G only through the first steps' few values. The exported generator
+   * then reads [batch, time, noiseDim + windowNoise].
+   */
+  windowNoise: number;
+  /**
+   * G's distribution terms (`momentLoss`, `slicedLoss`, `incrementLoss`)
+   * measure each step and feature in units of the real batch's spread
+   * there, rescaled to keep the mean unit (see `spreadBalanced`), rather
+   * than in the data's units, where a step whose values barely vary adds
+   * almost nothing (false: the data's units, as the reference).
+   */
+  balanceSteps: boolean;
 }
 
 /** G's data-space term (see `momentLoss`). */
@@ -209,6 +226,8 @@ export const TIMEGAN_SPEC: ModelSpec = {
     own({ name: 'correlationPairs', flag: 'corr-pairs', kind: { type: 'choice', choices: CORRELATION_PAIRS }, default: 'weak', doc: 'weak: the pairs whose |correlation| over the training windows is below --corr-threshold (none in Stocks, so the term is off there); all; or only values of different features (cross)' }),
     own({ name: 'correlationThreshold', flag: 'corr-threshold', kind: { type: 'number', min: 0, exclusive: true }, default: 0.3, metavar: 'R', doc: 'the bound for weak pairs, in (0, 1]' }),
     own({ name: 'dataCritic', flag: 'data-critic', kind: { type: 'number', min: 0 }, default: 0, metavar: 'W', doc: "add W × the adversarial loss of a second discriminator that reads the data itself, each step's values and its change from the step before, as the strong classifier does (0: off, as the reference code)" }),
+    own({ name: 'windowNoise', flag: 'window-noise', kind: { type: 'int', min: 0 }, default: 0, metavar: 'N', doc: 'also give G N noise values drawn once per window and repeated at each step (0: off, as the reference code)' }),
+    own({ name: 'balanceSteps', flag: 'balance-steps', kind: { type: 'boolean' }, default: false, doc: "G's distribution terms measure each step and feature in units of the real batch's spread there, so that a step where the data barely varies counts as much as one where it varies widely" }),
     own({ name: 'embeddingIterations', flag: 'embedding-iterations', kind: { type: 'int', min: 0 }, defaultText: '--iterations', doc: 'autoencoder-phase iterations' }),
     own({ name: 'supervisedIterations', flag: 'supervised-iterations', kind: { type: 'int', min: 0 }, defaultText: '--iterations', doc: 'supervisor-phase iterations' }),
   ],
@@ -233,7 +252,7 @@ export function timeganConfig(partial: Partial<TimeganConfig> & { features: numb
   ) as TimeganConfig;
   checkArch(c);
   if (!Number.isInteger(c.gSteps) || c.gSteps < 1) throw new TsganError(`gSteps must be a positive integer, got ${c.gSteps}`);
-  for (const k of ['embeddingIterations', 'supervisedIterations'] as const) {
+  for (const k of ['embeddingIterations', 'supervisedIterations', 'windowNoise'] as const) {
     if (!Number.isInteger(c[k]) || c[k] < 0) throw new TsganError(`${k} must be a whole number, got ${c[k]}`);
   }
   if (c.seqLen < 2) throw new TsganError(`TimeGAN's supervised loss needs sequences of at least 2 steps, got ${c.seqLen}`);
@@ -327,7 +346,7 @@ export class Timegan extends Gan {
       new SequenceNetwork({ ...arch(inputSize, depth), units, activation, headInputSize, attention }, r);
     this.embedder = net(F, layers, H, 'sigmoid', rng.fork());
     this.recovery = net(H, layers, F, 'sigmoid', rng.fork());
-    this.generatorNet = net(config.noiseDim, layers, H, 'sigmoid', rng.fork(), H, attentionFor(config, 'g'));
+    this.generatorNet = net(config.noiseDim + config.windowNoise, layers, H, 'sigmoid', rng.fork(), H, attentionFor(config, 'g'));
     this.supervisor = net(H, Math.max(1, layers - 1), H, 'sigmoid', rng.fork());
     this.discriminatorNet = net(H * config.pac, layers, 1, 'linear', rng.fork(), config.bidirectional ? 2 * H : H, attentionFor(config, 'd'));
     // Forked after the other five, so that the one-directional networks start the same either way.
@@ -389,7 +408,7 @@ export class Timegan extends Gan {
     return sequenceNoise(this.config, rng, count, this.config.seqLen);
   }
 
-  /** Synthetic data x̂ = R(S(G(z))): [batch, time, noiseDim] → [batch, time, features]. */
+  /** Synthetic data x̂ = R(S(G(z))): [batch, time, noiseDim + windowNoise] → [batch, time, features]. */
   generate(z: tf.Tensor): tf.Tensor3D {
     return tf.tidy(() => this.recovery.apply(this.supervisor.apply(this.generatorNet.apply(z))));
   }
@@ -517,7 +536,7 @@ export class Timegan extends Gan {
           ue = this.loss.generator(yE);
         }
         const s = this.supervisedLoss(h, { constantInput: true });
-        const v = this.momentTerm(x, xHat);
+        const v = this.momentTerm(...this.balanced(x, xHat));
         const terms = [u, tf.mul(gamma, ue), tf.mul(100, tf.sqrt(s)), tf.mul(100, v)];
         const optional = this.optionalTerms(x, xHat, corr);
         for (const o of optional) terms.push(tf.mul(o.weight, o.value));
@@ -550,8 +569,8 @@ export class Timegan extends Gan {
     const { correlationLoss: wc, slicedLoss: ws, incrementLoss: wi, dataCritic: wx } = this.config;
     return [
       ...(corr ? [{ key: 'gLossC' as const, weight: wc, value: correlationLoss(x, xHat, this.correlationMask!) }] : []),
-      ...(ws > 0 ? [{ key: 'gLossW' as const, weight: ws, value: slicedLoss(x, xHat, this.slices()) }] : []),
-      ...(wi > 0 ? [{ key: 'gLossI' as const, weight: wi, value: incrementLoss(x, xHat) }] : []),
+      ...(ws > 0 ? [{ key: 'gLossW' as const, weight: ws, value: slicedLoss(...this.balanced(x, xHat), this.slices()) }] : []),
+      ...(wi > 0 ? [{ key: 'gLossI' as const, weight: wi, value: quantileLoss(...this.balanced(stepChanges(x), stepChanges(xHat))) }] : []),
       ...(this.critic ? [{ key: 'gLossX' as const, weight: wx, value: this.loss.generator(this.critic.apply(criticInput(xHat, batchChangeScale(x)), { frozen: true })) }] : []),
     ];
   }
@@ -636,7 +655,7 @@ export class Timegan extends Gan {
     const c = this.config;
     checkRecurrentMemory(c, batch, [
       { inputSize: c.features, layers: c.layers, passes: 1 },
-      { inputSize: c.noiseDim, layers: c.layers, passes: 1 },
+      { inputSize: c.noiseDim + c.windowNoise, layers: c.layers, passes: 1 },
       { inputSize: c.hidden, layers: c.layers, passes: 2 },
       { inputSize: c.hidden, layers: Math.max(1, c.layers - 1), passes: 2 },
       { inputSize: c.hidden * c.pac, layers: c.layers, passes: c.bidirectional ? 6 : 3 },
@@ -698,6 +717,11 @@ export class Timegan extends Gan {
     const order = model.layers.flatMap((layer) => sources.get(layer) ?? []);
     model.dispose();
     return order;
+  }
+
+  /** Real and synthetic values (or changes) in the units the distribution terms use (see `balanceSteps`). */
+  private balanced(x: tf.Tensor3D, xHat: tf.Tensor3D): [tf.Tensor3D, tf.Tensor3D] {
+    return this.config.balanceSteps ? spreadBalanced(x, xHat) : [x, xHat];
   }
 
   /** G's data-space term, as `momentLoss` picks it. */

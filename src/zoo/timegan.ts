@@ -30,6 +30,8 @@ const configSchema = obj({
   correlationPairs: oneOf(['weak', 'all', 'cross']).optional(),
   correlationThreshold: z.number({ error: 'must be a number in (0, 1]' }).refine((v) => v > 0 && v <= 1, { error: 'must be a number in (0, 1]' }).optional(),
   dataCritic: atLeast0().optional(),
+  windowNoise: int(0, SIZE_RANGES.noiseDim[1]).optional(),
+  balanceSteps: bool().optional(),
 }).refine(pacDivides, pacMessage).refine(headsDivide, headsMessage);
 
 /** What the correlation term will compare, in a line (with 'weak' pairs it can be nothing). */
@@ -49,7 +51,7 @@ export const TIMEGAN: ModelEntry<TimeganConfig, Timegan> = {
   sizes(c) {
     const { features: F, hidden: H, layers: L } = c;
     const pac = c.pac ?? 1;
-    const noise = c.noiseDim ?? F;
+    const noise = (c.noiseDim ?? F) + (c.windowNoise ?? 0);
     const bidirectional = c.bidirectional !== false;
     // Embedder, recovery, generator, supervisor (one layer fewer), D (and its backward stack).
     const stacks: Stack[] = [
