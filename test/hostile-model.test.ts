@@ -305,10 +305,13 @@ test('the unmodified copies sample, predict and eval (the cases above fail for w
   const forward = join(work, 'fwd');
   await ok(['train', '--model', 'timegan', '--data', STOCK_CSV, '--iterations', '2', '--embedding-iterations', '1', '--supervised-iterations', '1', '--seq-len', '4', '--batch-size', '8', '--layers', '1', '--hidden', '4', '--no-bidirectional', '--out', forward]);
   editJson(join(forward, 'tsgan.json'), (m) => {
-    for (const k of ['bidirectional', 'correlationLoss', 'momentLoss', 'slicedLoss', 'incrementLoss']) delete m.config[k];
+    for (const k of ['bidirectional', 'correlationLoss', 'momentLoss', 'slicedLoss', 'incrementLoss', 'dataCritic', 'windowNoise', 'balanceSteps']) delete m.config[k];
   });
   const loaded = loadModelDir(forward);
   assert.equal((loaded.meta.config as { bidirectional?: boolean }).bidirectional, false);
+  // Keys added later take their defaults, which are what such a model was trained with.
+  const c = (loaded.model as unknown as { config: { dataCritic: number; windowNoise: number; balanceSteps: boolean } }).config;
+  assert.deepEqual([c.dataCritic, c.windowNoise, c.balanceSteps], [0, 0, false]);
   loaded.model.dispose();
   assert.ok(existsSync(join(work, 'a.csv')) && existsSync(join(work, 'b.csv')) && existsSync(join(work, 'c.csv')));
 });
@@ -331,6 +334,10 @@ test('train refuses sizes over the bounds before it builds anything, naming the 
   const r2 = await runCli(['train', '--model', 'rgan', '--data', STOCK_CSV, '--hidden', '3000', '--layers', '1', '--iterations', '1', '--out', out]);
   assert.equal(r2.code, 2, r2.stderr);
   assert.match(r2.stderr, /tsgan: error: initialising the recurrent kernels .* reduce --hidden \(3000\), --layers \(1\)/);
+  // Within what a saved tsgan.json may hold, so that a model that trains can be read back.
+  const r3 = await runCli(['train', '--model', 'timegan', '--data', STOCK_CSV, '--window-noise', '65537', '--iterations', '1', '--out', out]);
+  assert.equal(r3.code, 2, r3.stderr);
+  assert.match(r3.stderr, /tsgan: error: --window-noise must be in \[0, 65536\], got 65537/);
   assert.equal(existsSync(out), false);
 });
 

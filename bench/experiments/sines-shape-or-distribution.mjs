@@ -160,7 +160,10 @@ if (positionals[0] === 'departures') {
   };
   // Degree 4 through steps 1.. (the samples' first step is the least precise) evaluated at every step: on a real wave RMS < 2e-4, at most 9e-4 (step 0).
   const SMOOTH = fitMatrix(Array.from({ length: T }, (_, t) => Array.from({ length: 5 }, (_, k) => ((2 * t) / (T - 1) - 1) ** k)), 1);
-  console.log(`| samples | frequency shares in tenths of [0, 0.1] | phase shares, the same | phases below 0 / above 0.1 | TV of frequency / phase from uniform | features' frequencies, mean (largest) \|Spearman ρ\| over pairs | phases, the same | first step's sd | features' first values, mean \|r\| | smoothed waves' RMS from their family wave, median | strong, as sampled | smoothed (degree 4) | on the sine family (the nearest family wave) |${a.redraw ? ' the same, phases drawn afresh | the same, frequencies drawn afresh | the same, frequencies dealt to other windows | the same, (frequency, phase) pairs dealt to other windows |' : ''}\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |${a.redraw ? ' --- | --- | --- | --- |' : ''}`);
+  const fitColumns = ['samples', 'frequency shares in tenths of [0, 0.1]', 'phase shares, the same', 'phases below 0 / above 0.1', 'TV of frequency / phase from uniform', "features' frequencies, mean (largest) \\|Spearman ρ\\| over pairs", 'phases, the same', "first step's sd", "features' first values, mean \\|r\\|"];
+  const scoreColumns = ["smoothed waves' RMS from their family wave, median", 'strong, as sampled', 'smoothed (degree 4)', 'on the sine family (the nearest family wave)', ...(a.redraw ? ['the same, phases drawn afresh', 'the same, frequencies drawn afresh', 'the same, frequencies dealt to other windows', 'the same, (frequency, phase) pairs dealt to other windows'] : [])];
+  const columns = [...fitColumns, ...(a['fit-only'] ? [] : scoreColumns)];
+  console.log(`| ${columns.join(' | ')} |\n|${' --- |'.repeat(columns.length)}`);
   for (const file of [a.real, ...positionals.slice(1)]) {
     const isReal = file === a.real;
     // The real file stands in as its own "samples" for the fit's reference row only (scores left out).

@@ -106,10 +106,12 @@ export function quantileLoss(x: tf.Tensor3D, xHat: tf.Tensor3D): tf.Scalar {
 /**
  * The quantile loss of the step-to-step changes x_{t+1} − x_t ([batch,
  * time − 1, features]): how far each series moves from one step to the
- * next, whose distribution sets how rough or smooth the series are.
+ * next, whose distribution sets how rough or smooth the series are;
+ * `balanced`: in units of the real changes' spread at each step (spreadBalanced).
  */
-export function incrementLoss(x: tf.Tensor3D, xHat: tf.Tensor3D): tf.Scalar {
-  return quantileLoss(stepChanges(x), stepChanges(xHat));
+export function incrementLoss(x: tf.Tensor3D, xHat: tf.Tensor3D, balanced = false): tf.Scalar {
+  const changes: [tf.Tensor3D, tf.Tensor3D] = [stepChanges(x), stepChanges(xHat)];
+  return quantileLoss(...(balanced ? spreadBalanced(...changes) : changes));
 }
 
 /**
@@ -118,13 +120,13 @@ export function incrementLoss(x: tf.Tensor3D, xHat: tf.Tensor3D): tf.Scalar {
  * distribution terms then weigh a step where the data hardly varies (each
  * of Sines' waves starts within 0.05 of the middle) as much as one where
  * it varies widely, instead of by its spread. A spread below 1/100 of the
- * mean (a constant column) counts as 1/100 of it.
+ * mean (a constant column, or a batch of one window) counts as 1/100 of it.
  */
 export function spreadBalanced(x: tf.Tensor3D, xHat: tf.Tensor3D): [tf.Tensor3D, tf.Tensor3D] {
   return tf.tidy(() => {
     const sd = tf.sqrt(tf.moments(x, 0).variance); // [time, features], from the real batch only: no gradient through it
-    const mean = tf.mean(sd);
-    const unit = tf.div(tf.maximum(sd, tf.mul(mean, 0.01)), tf.maximum(mean, 1e-12));
+    // 1/100 at least, also where the whole batch has no spread (one window, constant data): never a division by 0.
+    const unit = tf.maximum(tf.div(sd, tf.maximum(tf.mean(sd), 1e-12)), 0.01);
     return [tf.div(x, unit), tf.div(xHat, unit)] as [tf.Tensor3D, tf.Tensor3D];
   });
 }

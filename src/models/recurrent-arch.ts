@@ -118,26 +118,35 @@ export function attentionFor(c: RecurrentGanArch, net: 'g' | 'd'): SequenceAtten
 /**
  * Noise for `count` sequences: [count, seqLen, noiseDim + windowNoise]. The
  * first noiseDim values are drawn afresh at every step; the last
- * `windowNoise` (0: none) are drawn once per sequence and repeated at each
- * step, as DoppelGANger's and TimeVAE's per-series latent, so that a
- * window's choices (a wave's frequency and phase) have their own sources.
+ * `windowNoise` (TimeGAN's option; 0: none) are drawn once per sequence and
+ * repeated at each step, as DoppelGANger's and TimeVAE's per-series latent,
+ * so that a window's choices (a wave's frequency and phase) have their own sources.
  */
-export function sequenceNoise(c: Pick<RecurrentGanArch, 'noise' | 'noiseDim'> & { windowNoise?: number }, rng: Rng, count: number, seqLen: number): tf.Tensor3D {
+export function sequenceNoise(c: Pick<RecurrentGanArch, 'noise' | 'noiseDim'>, rng: Rng, count: number, seqLen: number, windowNoise = 0): tf.Tensor3D {
   const draw = (n: number) => (c.noise === 'uniform' ? rng.uniformArray(n) : rng.normalArray(n));
-  const steps = draw(count * seqLen * c.noiseDim);
-  const W = c.windowNoise ?? 0;
-  if (W === 0) return tf.tensor3d(steps, [count, seqLen, c.noiseDim]);
-  const window = draw(count * W); // drawn after the steps' values, so a seed's per-step noise is the same with or without it
-  const width = c.noiseDim + W;
-  const values = new Float32Array(count * seqLen * width);
+  const steps = draw(count * seqLen * c.noiseDim); // [count, seqLen, noiseDim]
+  if (windowNoise === 0) return tf.tensor3d(steps, [count, seqLen, c.noiseDim]);
+  // Drawn after the steps' values, so that without it the stream is drawn exactly as before the option existed.
+  const window = draw(count * windowNoise); // [count, windowNoise]
+  return tf.tensor3d(stepsAndWindow(steps, window, count, seqLen, c.noiseDim, windowNoise), [count, seqLen, c.noiseDim + windowNoise]);
+}
+
+/**
+ * Each step's S values from `steps` ([count, seqLen, S]) followed by its
+ * sequence's W values from `window` ([count, W]), the same at every step:
+ * [count, seqLen, S + W].
+ */
+export function stepsAndWindow(steps: Float32Array, window: Float32Array, count: number, seqLen: number, S: number, W: number): Float32Array {
+  const width = S + W;
+  const out = new Float32Array(count * seqLen * width);
   for (let i = 0; i < count; i++) {
     for (let t = 0; t < seqLen; t++) {
       const at = (i * seqLen + t) * width;
-      values.set(steps.subarray((i * seqLen + t) * c.noiseDim, (i * seqLen + t + 1) * c.noiseDim), at);
-      values.set(window.subarray(i * W, (i + 1) * W), at + c.noiseDim);
+      if (S > 0) out.set(steps.subarray((i * seqLen + t) * S, (i * seqLen + t + 1) * S), at);
+      out.set(window.subarray(i * W, (i + 1) * W), at + S);
     }
   }
-  return tf.tensor3d(values, [count, seqLen, width]);
+  return out;
 }
 
 /** One recurrent stack a training step runs: its input width, depth, and how many passes it keeps on the tape. */

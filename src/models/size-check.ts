@@ -31,6 +31,7 @@ export const SIZE_RANGES = {
   features: [1, 65536],
   dataDim: [1, 65536],
   noiseDim: [1, 65536],
+  windowNoise: [0, 65536],
   seqLen: [1, 100000],
   hidden: [1, 4096],
   layers: [1, 64],
@@ -51,6 +52,7 @@ export interface SizedConfig {
   features?: number;
   seqLen?: number;
   noiseDim?: number;
+  windowNoise?: number;
   layers?: number;
   hidden?: number;
   cell?: CellType;
@@ -83,6 +85,7 @@ const FLAGS: Record<string, string> = {
   seqLen: '--seq-len',
   batchSize: '--batch-size',
   noiseDim: '--noise-dim',
+  windowNoise: '--window-noise',
   pac: '--pac',
   attentionBlocks: '--attention-blocks',
   attentionHeads: '--attention-heads',
@@ -142,7 +145,7 @@ export function recurrentSizes(c: SizedConfig, stacks: Stack[], dense: [number, 
     dense,
     attention,
     main: 'hidden',
-    drivers: ['hidden', 'layers', 'features', 'noiseDim', ...(attention.length > 0 ? ['attentionBlocks'] : [])],
+    drivers: ['hidden', 'layers', 'features', 'noiseDim', ...(c.windowNoise ? ['windowNoise'] : []), ...(attention.length > 0 ? ['attentionBlocks'] : [])],
     itemValues: T * F,
     itemText: `${c.seqLen} steps × ${c.features} features`,
     batchBytes: (batch) => estimateStackBytes({ cell: c.cell ?? 'gru', batch, time: T, inputSize: widestInput, hidden: H, headUnits: Math.max(F, H) }, c.layers ?? 1, 1) + attentionBytes(batch),
@@ -253,7 +256,7 @@ export function checkSampleSize(c: SizedConfig, sizes: NetworkSizes, count: numb
       `--count ${count} × ${what} is ${sci(values)} values, over the ${sci(MAX_SAMPLE_VALUES)} one sample file holds; reduce --count to at most ${Math.max(1, Math.floor(MAX_SAMPLE_VALUES / item))}`,
     );
   }
-  checkBatchMemory(c, sizes, Math.min(count, SAMPLE_BATCH), ['seqLen', 'hidden', 'layers', 'noiseDim'], opts);
+  checkBatchMemory(c, sizes, Math.min(count, SAMPLE_BATCH), ['seqLen', 'hidden', 'layers', 'noiseDim', ...(c.windowNoise ? ['windowNoise'] : [])], opts);
 }
 
 function checkBatchMemory(c: SizedConfig, sizes: NetworkSizes, batch: number, keys: string[], opts: SizeCheckOptions): void {

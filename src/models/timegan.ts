@@ -76,7 +76,11 @@
  * Off by default, `dataCritic` adds a second discriminator on the data itself
  * (values and changes, what the strong classifier reads); it moved the
  * texture but not the strong score, and crowded a Stocks generator
- * (docs/experiments/2026-12-06-data-critic.md).
+ * (docs/experiments/2026-12-06-data-critic.md). Also off by default,
+ * `windowNoise` (noise drawn once per window beside the per-step noise) and
+ * `balanceSteps` (the distribution terms in units of each step's spread);
+ * on Sines neither untied the waves or lowered the strong score
+ * (docs/experiments/2026-12-07-sines-first-step-window-noise.md).
  */
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
@@ -92,7 +96,7 @@ import type { OptionDecl } from '../config/options.js';
 import { ARCH_OPTIONS, attentionFor, checkArch, sequenceNoise, checkRecurrentMemory, type RecurrentGanArch } from './recurrent-arch.js';
 import { TimeReverse } from '../nn/time-reverse-layer.js';
 import type { Windows } from '../data/windows.js';
-import { momentLoss, correlationLoss, crossFeatureMask, weakPairMask, quantileLoss, pairProjections, slicedLoss, stepChanges, spreadBalanced } from '../losses/distribution.js';
+import { momentLoss, correlationLoss, crossFeatureMask, weakPairMask, quantileLoss, pairProjections, slicedLoss, incrementLoss, stepChanges, spreadBalanced } from '../losses/distribution.js';
 
 /** Every option of TimeGAN (defaults in TIMEGAN_SPEC's declarations; the network shape: see RecurrentGanArch; the supervisor has one layer fewer). */
 export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
@@ -189,7 +193,8 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
    * measure each step and feature in units of the real batch's spread
    * there, rescaled to keep the mean unit (see `spreadBalanced`), rather
    * than in the data's units, where a step whose values barely vary adds
-   * almost nothing (false: the data's units, as the reference).
+   * almost nothing (false: the data's units, as the reference). The
+   * history's gLossV, gLossW and gLossI are then in those units too.
    */
   balanceSteps: boolean;
 }
@@ -405,7 +410,7 @@ export class Timegan extends Gan {
   }
 
   noise(rng: Rng, count: number): tf.Tensor3D {
-    return sequenceNoise(this.config, rng, count, this.config.seqLen);
+    return sequenceNoise(this.config, rng, count, this.config.seqLen, this.config.windowNoise);
   }
 
   /** Synthetic data x̂ = R(S(G(z))): [batch, time, noiseDim + windowNoise] → [batch, time, features]. */
@@ -570,7 +575,7 @@ export class Timegan extends Gan {
     return [
       ...(corr ? [{ key: 'gLossC' as const, weight: wc, value: correlationLoss(x, xHat, this.correlationMask!) }] : []),
       ...(ws > 0 ? [{ key: 'gLossW' as const, weight: ws, value: slicedLoss(...this.balanced(x, xHat), this.slices()) }] : []),
-      ...(wi > 0 ? [{ key: 'gLossI' as const, weight: wi, value: quantileLoss(...this.balanced(stepChanges(x), stepChanges(xHat))) }] : []),
+      ...(wi > 0 ? [{ key: 'gLossI' as const, weight: wi, value: incrementLoss(x, xHat, this.config.balanceSteps) }] : []),
       ...(this.critic ? [{ key: 'gLossX' as const, weight: wx, value: this.loss.generator(this.critic.apply(criticInput(xHat, batchChangeScale(x)), { frozen: true })) }] : []),
     ];
   }

@@ -32,7 +32,7 @@ import { Adam } from './adam.js';
 import { Gan, stackPass, type DiscriminatePass, checkTrainingConfig, withTrainingDefaults, featureMatchingLoss, GAN_TRAINING_OPTIONS, type GanTrainingConfig } from './gan.js';
 import { specDefaults, type ModelSpec } from './spec.js';
 import type { OptionDecl } from '../config/options.js';
-import { ARCH_OPTIONS, attentionFor, checkArch, checkRecurrentMemory, type RecurrentGanArch } from './recurrent-arch.js';
+import { ARCH_OPTIONS, attentionFor, checkArch, checkRecurrentMemory, stepsAndWindow, type RecurrentGanArch } from './recurrent-arch.js';
 
 /** Every option of the VAE–GAN (defaults in VAEGAN_SPEC's declarations). */
 export interface VaeganConfig extends GanTrainingConfig, RecurrentGanArch {
@@ -134,10 +134,8 @@ export class Vaegan extends Gan {
   /** z ~ N(0, I) per window, repeated at each of its steps: [count, seqLen, latent]. */
   noise(rng: Rng, count: number): tf.Tensor3D {
     const { seqLen: T, noiseDim: L } = this.config;
-    const z = rng.normalArray(count * L);
-    const values = new Float32Array(count * T * L);
-    for (let i = 0; i < count; i++) for (let t = 0; t < T; t++) values.set(z.subarray(i * L, (i + 1) * L), (i * T + t) * L);
-    return tf.tensor3d(values, [count, T, L]);
+    const z = rng.normalArray(count * L); // [count, latent]
+    return tf.tensor3d(stepsAndWindow(new Float32Array(0), z, count, T, 0, L), [count, T, L]);
   }
 
   generate(z: tf.Tensor): tf.Tensor3D {

@@ -30,7 +30,7 @@ const configSchema = obj({
   correlationPairs: oneOf(['weak', 'all', 'cross']).optional(),
   correlationThreshold: z.number({ error: 'must be a number in (0, 1]' }).refine((v) => v > 0 && v <= 1, { error: 'must be a number in (0, 1]' }).optional(),
   dataCritic: atLeast0().optional(),
-  windowNoise: int(0, SIZE_RANGES.noiseDim[1]).optional(),
+  windowNoise: sizeOf('windowNoise').optional(),
   balanceSteps: bool().optional(),
 }).refine(pacDivides, pacMessage).refine(headsDivide, headsMessage);
 
