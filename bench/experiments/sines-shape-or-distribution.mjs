@@ -17,6 +17,7 @@ const { discriminativeScore } = await import(`${D}eval/posthoc.js`);
 const { loadEvalData } = await import(`${D}eval/data.js`);
 const { samplesToCsv } = await import(`${D}io/samples.js`);
 const { Rng } = await import(`${D}random.js`);
+const { correlationMatrix, featureValues } = await import(`${D}eval/stats.js`);
 await initEngine('wasm');
 
 const { values: a, positionals } = parseArgs({
@@ -147,16 +148,12 @@ if (positionals[0] === 'departures') {
   };
   /** The first step's spread over windows (mean over features) and mean |Pearson r| between features' first values. */
   const firstStep = (raw, n) => {
-    const col = (k) => Float64Array.from({ length: n }, (_, i) => raw[i * T * F + k]);
-    const cols = Array.from({ length: F }, (_, k) => col(k));
+    const first = { data: Float64Array.from({ length: n * F }, (_, j) => raw[Math.floor(j / F) * T * F + (j % F)]), count: n, seqLen: 1, features: F }; // [windows, 1, features]
+    const sd = (k) => { const v = featureValues(first, k), m = v.reduce((x, y) => x + y, 0) / n; return Math.sqrt(v.reduce((acc, x) => acc + (x - m) ** 2, 0) / n); };
+    const C = correlationMatrix(first), r = [];
+    for (let k = 0; k < F; k++) for (let l = k + 1; l < F; l++) r.push(Math.abs(C[k][l]));
     const mean = (v) => v.reduce((x, y) => x + y, 0) / v.length;
-    const sd = (v) => { const m = mean(v); return Math.sqrt(mean(v.map((x) => (x - m) ** 2))); };
-    const r = [];
-    for (let k = 0; k < F; k++) for (let l = k + 1; l < F; l++) {
-      const mk = mean(cols[k]), ml = mean(cols[l]);
-      r.push(Math.abs(mean(cols[k].map((x, i) => (x - mk) * (cols[l][i] - ml))) / (sd(cols[k]) * sd(cols[l]))));
-    }
-    return [mean(cols.map(sd)).toFixed(4), mean(r).toFixed(3)];
+    return [mean(Array.from({ length: F }, (_, k) => sd(k))).toFixed(4), mean(r).toFixed(3)];
   };
   // Degree 4 through steps 1.. (the samples' first step is the least precise) evaluated at every step: on a real wave RMS < 2e-4, at most 9e-4 (step 0).
   const SMOOTH = fitMatrix(Array.from({ length: T }, (_, t) => Array.from({ length: 5 }, (_, k) => ((2 * t) / (T - 1) - 1) ** k)), 1);
