@@ -44,6 +44,8 @@ export const STREAMS = {
   diversity: 0xd1e5,
   /** The per-step gradient diagnostic's real batch. */
   gradSteps: 0x9a5,
+  /** TimeGAN's windows and noise for --generator-init data. */
+  generatorInit: 0x6e17,
   /** The evaluator's subsamples during training. */
   evaluator: 0xe7a1,
   /** tsgan eval's subsamples for the distance metrics. */

@@ -8,7 +8,7 @@ import { MinMaxScaler } from '../src/data/scaler.js';
 import { makeWindows } from '../src/data/windows.js';
 import { sineData } from '../src/data/sines.js';
 import { peakTurnover, sinesCoupling, sinesPredictiveFloor } from '../src/eval/sines.js';
-import { Rng, deriveSeed } from '../src/random.js';
+import { Rng, deriveSeed, STREAMS } from '../src/random.js';
 import { samplesToCsv } from '../src/io/samples.js';
 import { STOCK_CSV } from './helpers.js';
 
@@ -216,6 +216,9 @@ test('derived random streams stay distinct for every seed: s and 2³² − 1 −
   assert.notEqual(a, b);
   // Below 2³¹ a derived seed is the plain xor: the streams of published runs are unchanged.
   assert.equal(deriveSeed(7, 0x5eed), 7 ^ 0x5eed);
+  // No two parts of a run share a stream: every name has its own tag.
+  const tags = Object.values(STREAMS);
+  assert.equal(new Set(tags).size, tags.length, `tags ${tags.join(', ')}`);
 });
 
 test('a constant column comes back exactly, whatever its digits', () => {

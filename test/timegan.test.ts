@@ -20,6 +20,7 @@ import { GanTrainer } from '../src/train/gan-trainer.js';
 import type { Windows } from '../src/data/windows.js';
 import { sineData } from '../src/data/sines.js';
 import { sinesCoupling } from '../src/eval/sines.js';
+import { DenseHead, dense, matchPreActivations, preActivationMoments } from '../src/nn/dense.js';
 
 before(engine);
 
@@ -755,4 +756,107 @@ test('the type system keeps TimeGAN out of the plain GAN trainer (its D judges l
     // @ts-expect-error a TimeGAN is not a DataSpaceGan
     new GanTrainer(t, w, 0);
   assert.equal(wrong.length, 2);
+});
+
+test('matchPreActivations: each unit of a dense head gets the target mean and spread over the given inputs, and stays affine in them', () => {
+  const head = new DenseHead({ inputSize: 4, units: 3, activation: 'sigmoid' }, new Rng(5));
+  const x = tf.tensor3d(new Rng(6).uniformArray(2 * 50 * 4, 0, 1), [50, 2, 4]); // [batch, time, in]
+  const before = tf.tidy(() => dense(x, { ...head, activation: 'linear' }));
+  const target = { mean: Float32Array.of(-1, 0.5, 2), sd: Float32Array.of(0.1, 1, 3) };
+  matchPreActivations(x, head, target);
+  const m = preActivationMoments(x, head);
+  for (let j = 0; j < 3; j++) {
+    assert.ok(Math.abs(m.mean[j] - target.mean[j]) < 1e-4, `unit ${j}: mean ${m.mean[j]}, wanted ${target.mean[j]}`);
+    assert.ok(Math.abs(m.sd[j] - target.sd[j]) < 1e-3 * target.sd[j], `unit ${j}: sd ${m.sd[j]}, wanted ${target.sd[j]}`);
+  }
+  // The new pre-activations are the old ones standardised per unit, then scaled and shifted: the rank order is kept.
+  const after = tf.tidy(() => dense(x, { ...head, activation: 'linear' }));
+  const corr = tf.tidy(() => {
+    const a = tf.reshape(before, [-1, 3]);
+    const b = tf.reshape(after, [-1, 3]);
+    const z = (t: tf.Tensor) => tf.div(tf.sub(t, tf.mean(t, 0)), tf.sqrt(tf.moments(t, 0).variance));
+    return Array.from(tf.mean(tf.mul(z(a), z(b)), 0).dataSync());
+  });
+  for (const r of corr) assert.ok(r > 0.9999, `correlation with the old pre-activations ${r}`);
+  // A unit that does not vary over x is only moved to the target mean (no division by its zero spread).
+  const flat = tf.zeros([10, 4]);
+  matchPreActivations(flat, head, target);
+  const mf = preActivationMoments(flat, head);
+  assert.deepEqual(Array.from(mf.mean).map((v) => Math.round(v * 1e4) / 1e4), [-1, 0.5, 2]);
+  assert.ok([...head.kernel.dataSync(), ...head.bias.dataSync()].every(Number.isFinite));
+  assert.throws(() => matchPreActivations(x, head, { mean: new Float32Array(2), sd: new Float32Array(2) }), /the target has 2 units, the head 3/);
+  tf.dispose([x, before, after, flat]);
+  head.dispose();
+});
+
+test('--generator-init data: at the joint phase\'s start G\'s head is fitted to the embedder\'s pre-activations, once, from a stream of its own, and samples vary from window to window', async () => {
+  const build = (generatorInit: 'random' | 'data') => {
+    const m = small({ generatorInit, embeddingIterations: 300, supervisedIterations: 5 });
+    return { m, t: new TimeganTrainer(m, sines, 1, 3) };
+  };
+  const restored = (generatorInit: 'random' | 'data', from: { m: Timegan; t: TimeganTrainer }) => {
+    const r = build(generatorInit);
+    r.m.restoreTrainingState(from.m.trainingState());
+    r.t.setState(from.t.getState());
+    return r;
+  };
+  // Phases 1 and 2 do not read the option: one run to the last iteration before the joint phase.
+  const b = build('data');
+  for (let i = 0; i < 305; i++) b.t.trainStep();
+
+  // On noise and windows of the test's own.
+  const z = b.m.noise(new Rng(9), 128);
+  const x = tf.tensor3d(sines.data, [sines.count, 10, 3]);
+  const spread = (h: tf.Tensor) => tf.tidy(() => tf.mean(tf.sqrt(tf.moments(h, 0).variance)).dataSync()[0]); // across windows, per step and unit
+  const direct = restored('data', b);
+  const drawn = tf.tidy(() => spread(direct.m.generatorNet.apply(z)));
+  const tensors = tf.memory().numTensors;
+  direct.m.initGeneratorFromData(x, z);
+  assert.equal(tf.memory().numTensors, tensors, 'the init leaks no tensors');
+  const fitted = tf.tidy(() => spread(direct.m.generatorNet.apply(z)));
+  const pre = (net: Timegan['embedder'], input: tf.Tensor3D) => tf.tidy(() => preActivationMoments(net.hiddenStates(input), net.head));
+  const want = pre(direct.m.embedder, x);
+  const got = pre(direct.m.generatorNet, z);
+  for (let j = 0; j < want.mean.length; j++) {
+    assert.ok(Math.abs(got.mean[j] - want.mean[j]) < 1e-3 && Math.abs(got.sd[j] - want.sd[j]) < 1e-3 * want.sd[j], `unit ${j}: G's pre-activations ${got.mean[j]} ± ${got.sd[j]}, the embedder's ${want.mean[j]} ± ${want.sd[j]}`);
+  }
+  // G's latents then vary from window to window (on this small model, 6 times as much as drawn).
+  assert.ok(fitted > 3 * drawn, `fitted G's latents spread ${fitted} across windows, drawn ${drawn}`);
+
+  // In training: the first joint iteration fits G's head from a stream of its own, so the batches and noise are the drawn run's.
+  const c = restored('random', b);
+  const e = restored('data', b); // resumed from a checkpoint taken before the joint phase
+  for (const r of [b, c, e]) r.t.trainStep();
+  assert.notDeepEqual(values([b.m.generatorNet.head.kernel]), values([c.m.generatorNet.head.kernel]));
+  assert.deepEqual(b.t.getState(), c.t.getState());
+  assert.deepEqual(values(e.m.generatorVariables), values(b.m.generatorVariables), 'a resumed run fits G as a straight one does');
+  const samples = (m: Timegan) => tf.tidy(() => spread(m.generate(z)));
+  assert.ok(samples(b.m) > 3 * samples(c.m), `samples spread ${samples(b.m)} with the fitted G, ${samples(c.m)} with the drawn one`);
+  // Resumed after the joint phase began, G is not fitted again.
+  const f = restored('data', b);
+  for (const r of [b, f]) r.t.trainStep();
+  assert.deepEqual(values(f.m.generatorVariables), values(b.m.generatorVariables), 'resumed in the joint phase, no second fit');
+  assert.match(b.m.collapseRemedies, /^--pac 2/);
+  assert.match(c.m.collapseRemedies, /^--generator-init data, --pac 2/);
+  tf.dispose([z, x]);
+  for (const r of [b, c, direct, e, f]) r.m.dispose();
+
+  // A generator with window noise and a self-attention block is fitted the same way.
+  const w = small({ generatorInit: 'data', windowNoise: 2, attention: 'g' });
+  const zw = w.noise(new Rng(2), 64); // [64, 10, 3 + 2]
+  const xw = tf.tensor3d(sines.data.subarray(0, 64 * 30), [64, 10, 3]);
+  w.initGeneratorFromData(xw, zw);
+  const wantW = pre(w.embedder, xw);
+  const gotW = pre(w.generatorNet, zw);
+  for (let j = 0; j < wantW.mean.length; j++) assert.ok(Math.abs(gotW.mean[j] - wantW.mean[j]) < 1e-3 && Math.abs(gotW.sd[j] - wantW.sd[j]) < 1e-3 * wantW.sd[j] + 1e-6, `unit ${j} with window noise and attention`);
+  tf.dispose([zw, xw]);
+  w.dispose();
+
+  const out = join(tempDir(), 'tg');
+  const r = await runCli(['train', '--model', 'timegan', '--data', STOCK_CSV, '--out', out, '--iterations', '2', '--embedding-iterations', '2', '--supervised-iterations', '2', '--layers', '1', '--hidden', '6', '--batch-size', '16', '--seq-len', '6', '--generator-init', 'data']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(readFileSync(join(out, 'tsgan.json'), 'utf8')).config.generatorInit, 'data');
+  const bad = await runCli(['train', '--model', 'timegan', '--data', STOCK_CSV, '--out', join(tempDir(), 'x'), '--generator-init', 'zeros']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /tsgan: error: --generator-init must be one of random, data, got "zeros"/);
 });

@@ -177,6 +177,10 @@ export abstract class Gan {
    * scaled data space. What the decoder loses here, samples lose too.
    */
   reconstruct?(x: tf.Tensor3D): tf.Tensor3D;
+  /** What to try against mode collapse, for the diversity monitor's warning (a model may know better remedies). */
+  get collapseRemedies(): string {
+    return '--pac 2, --feature-matching, --loss wgan-gp, or a lower --lr-g';
+  }
   /** D's last hidden layer on packed input, for feature matching. */
   discriminatorFeatures(_x: tf.Tensor): tf.Tensor {
     throw new TsganError('feature matching is available for the recurrent GANs (rgan, timegan, vaegan)');

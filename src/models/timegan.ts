@@ -80,14 +80,16 @@
  * `windowNoise` (noise drawn once per window beside the per-step noise) and
  * `balanceSteps` (the distribution terms in units of each step's spread);
  * on Sines neither untied the waves or lowered the strong score
- * (docs/experiments/2026-12-07-sines-first-step-window-noise.md).
+ * (docs/experiments/2026-12-07-sines-first-step-window-noise.md). And
+ * `generatorInit` 'data', G's output layer fitted to the embedder's latents
+ * (docs/experiments/2026-12-07-weather-collapse-generator-init.md).
  */
 import { tf } from '../engine.js';
 import { Rng } from '../random.js';
 import { RecurrentStack, layerWeightList, type StackApplyOptions } from '../nn/recurrent.js';
 import { recurrentStackLayers, denseLayers } from '../nn/export.js';
 import { SequenceNetwork, type SequenceAttentionArgs } from '../nn/sequence-network.js';
-import { dense } from '../nn/dense.js';
+import { dense, matchPreActivations, preActivationMoments } from '../nn/dense.js';
 import { TsganError } from '../errors.js';
 import { Adam, globalNorm } from './adam.js';
 import { Gan, stackPass, type DiscriminatePass, GAN_TRAINING_OPTIONS, checkTrainingConfig, featureMatchingLoss, lastStep, withTrainingDefaults, type GanTrainingConfig } from './gan.js';
@@ -197,7 +199,20 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
    * history's gLossV, gLossW and gLossI are then in those units too.
    */
   balanceSteps: boolean;
+  /**
+   * How G's output layer starts the joint phase: as drawn ('random', as the
+   * reference), or rescaled per unit so that its pre-activations on noise
+   * have the mean and spread of the trained embedder's on real windows
+   * ('data', `initGeneratorFromData`): a drawn G's latents are nearly
+   * constant, and one Weather seed's never spread out
+   * (docs/experiments/2026-12-07-weather-collapse-generator-init.md).
+   */
+  generatorInit: GeneratorInit;
 }
+
+/** How G's output layer starts the joint phase (see `generatorInit`). */
+export type GeneratorInit = 'random' | 'data';
+export const GENERATOR_INITS: readonly GeneratorInit[] = ['random', 'data'];
 
 /** G's data-space term (see `momentLoss`). */
 export type MomentLoss = 'moments' | 'quantiles' | 'sliced';
@@ -233,6 +248,7 @@ export const TIMEGAN_SPEC: ModelSpec = {
     own({ name: 'dataCritic', flag: 'data-critic', kind: { type: 'number', min: 0 }, default: 0, metavar: 'W', doc: "add W × the adversarial loss of a second discriminator that reads the data itself, each step's values and its change from the step before, as the strong classifier does (0: off, as the reference code)" }),
     own({ name: 'windowNoise', flag: 'window-noise', kind: { type: 'int', min: 0 }, default: 0, metavar: 'N', doc: 'also give G N noise values drawn once per window and repeated at each step (0: off, as the reference code)' }),
     own({ name: 'balanceSteps', flag: 'balance-steps', kind: { type: 'boolean' }, default: false, doc: "G's distribution terms measure each step and feature in units of the real batch's spread there, so that a step where the data barely varies counts as much as one where it varies widely" }),
+    own({ name: 'generatorInit', flag: 'generator-init', kind: { type: 'choice', choices: GENERATOR_INITS }, default: 'random', doc: "how G's output layer starts the joint phase: as drawn (random, as the reference), or rescaled so that its latents on noise have the mean and spread of the embedder's on real windows (data), which keeps G from starting collapsed" }),
     own({ name: 'embeddingIterations', flag: 'embedding-iterations', kind: { type: 'int', min: 0 }, defaultText: '--iterations', doc: 'autoencoder-phase iterations' }),
     own({ name: 'supervisedIterations', flag: 'supervised-iterations', kind: { type: 'int', min: 0 }, defaultText: '--iterations', doc: 'supervisor-phase iterations' }),
   ],
@@ -500,6 +516,28 @@ export class Timegan extends Gan {
     return mse(tf.slice(h, [0, 1, 0], [B, T - 1, H]), tf.slice(s, [0, 0, 0], [B, T - 1, H]));
   }
 
+  override get collapseRemedies(): string {
+    // A G that starts narrow can stay there (see `generatorInit`).
+    return this.config.generatorInit === 'random' ? `--generator-init data, ${super.collapseRemedies}` : super.collapseRemedies;
+  }
+
+  /**
+   * `generatorInit` 'data' (see the config): G's head rescaled per unit so
+   * that its pre-activations on `z` have the mean and spread of the trained
+   * embedder's on real windows `x`, over every window and step. Run once,
+   * before G's first update (a weight average begun earlier keeps the old
+   * head).
+   */
+  initGeneratorFromData(x: tf.Tensor3D, z: tf.Tensor3D): void {
+    const target = tf.tidy(() => preActivationMoments(this.embedder.hiddenStates(x), this.embedder.head));
+    const hidden = this.generatorNet.hiddenStates(z); // [batch, time, hidden]
+    try {
+      matchPreActivations(hidden, this.generatorNet.head, target);
+    } finally {
+      hidden.dispose();
+    }
+  }
+
   /** Phase 2: the supervisor alone (the embedder is fixed). Returns √MSE. */
   supervisedStep(x: tf.Tensor3D): { sLoss: number } {
     // E(x) is only read (E is fixed in this phase): computed off the gradient tape.
@@ -656,8 +694,15 @@ export class Timegan extends Gan {
   }
 
   /** Refuses, before any work, a batch too large for 32-bit WebAssembly. */
-  checkMemory(batch: number): void {
+  /** `initWindows`: the windows `initGeneratorFromData` reads in one pass through E and G (0: none). */
+  checkMemory(batch: number, initWindows = 0): void {
     const c = this.config;
+    if (initWindows > 0) {
+      checkRecurrentMemory(c, initWindows, [
+        { inputSize: c.features, layers: c.layers, passes: 1 },
+        { inputSize: c.noiseDim + c.windowNoise, layers: c.layers, passes: 1 },
+      ]);
+    }
     checkRecurrentMemory(c, batch, [
       { inputSize: c.features, layers: c.layers, passes: 1 },
       { inputSize: c.noiseDim + c.windowNoise, layers: c.layers, passes: 1 },

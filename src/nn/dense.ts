@@ -72,6 +72,44 @@ export class DenseHead implements HeadParams {
   }
 }
 
+/** Per-unit mean and standard deviation of a head's pre-activations x·kernel + bias over every position of `x` ([..., in]). */
+export function preActivationMoments(x: tf.Tensor, p: HeadParams): { mean: Float32Array; sd: Float32Array } {
+  return tf.tidy(() => {
+    const y = dense(x, { ...p, activation: 'linear' }); // [..., units]
+    const { mean, variance } = tf.moments(tf.reshape(y, [-1, p.kernel.shape[1]!]), 0);
+    return { mean: mean.dataSync() as Float32Array, sd: tf.sqrt(variance).dataSync() as Float32Array };
+  });
+}
+
+/**
+ * Data-dependent initialisation (Salimans & Kingma 2016, "Weight
+ * Normalization", §3.2; Mishkin & Matas 2016, LSUV): rescales and shifts
+ * each unit of `head` so that its pre-activations over `x` ([..., in]) have
+ * the `target` mean and standard deviation. The layer's function stays
+ * affine in its input: x·W + b becomes (x·W + b − μ)·s/σ + m for the
+ * target mean m and spread s. A unit whose pre-activations barely vary over
+ * `x` (σ ≤ MIN_SPREAD · s) is only shifted: scaled, it would be noise.
+ */
+/** The least spread, as a share of the target's, that matchPreActivations scales up (at most 1,000-fold). */
+const MIN_SPREAD = 1e-3;
+
+export function matchPreActivations(x: tf.Tensor, head: DenseHead, target: { mean: Float32Array; sd: Float32Array }): void {
+  const now = preActivationMoments(x, head);
+  const units = head.units;
+  if (target.mean.length !== units || target.sd.length !== units) throw new Error(`matchPreActivations: the target has ${target.mean.length} units, the head ${units}`);
+  const scale = new Float32Array(units);
+  const shift = new Float32Array(units);
+  const bias = head.bias.dataSync();
+  for (let j = 0; j < units; j++) {
+    scale[j] = now.sd[j] > MIN_SPREAD * target.sd[j] ? target.sd[j] / now.sd[j] : 1;
+    shift[j] = (bias[j] - now.mean[j]) * scale[j] + target.mean[j];
+  }
+  tf.tidy(() => {
+    head.kernel.assign(tf.mul(head.kernel, tf.tensor1d(scale))); // [in, units] · per-unit scale
+    head.bias.assign(tf.tensor1d(shift));
+  });
+}
+
 /**
  * `twice`: the same function by ops whose gradients are differentiable again
  * (WGAN-GP's penalty): TF.js's leakyRelu gradient goes through a comparison,

@@ -123,7 +123,7 @@ export function diversityMonitor(model: Gan, real: Items, opts: DiversityOptions
         warned = true;
         opts.onWarn?.(
           ratio < threshold
-            ? `tsgan: warning: generator diversity ${ratio.toFixed(3)} at iteration ${it} (generated samples are ${(100 * ratio).toFixed(0)} % as spread out as real ones): mode collapse; try --pac 2, --feature-matching, --loss wgan-gp, or a lower --lr-g`
+            ? `tsgan: warning: generator diversity ${ratio.toFixed(3)} at iteration ${it} (generated samples are ${(100 * ratio).toFixed(0)} % as spread out as real ones): mode collapse; try ${model.collapseRemedies}`
             : `tsgan: warning: generator coverage ${coverage.toFixed(2)} at iteration ${it} (${(100 * coverage).toFixed(0)} % of real windows have a generated neighbour, though ${(100 * precision).toFixed(0)} % of generated ones look real): mode collapse onto a few shapes; try --pac 2, --loss wgan-gp or a lower --lr-g (feature matching can cause this)`,
         );
       } else if (!collapsed) warned = false;

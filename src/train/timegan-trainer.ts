@@ -8,11 +8,14 @@
 import { tf } from '../engine.js';
 import { Rng, runStream } from '../random.js';
 import { streamsState, restoreStreams, type TrainerState } from './loop.js';
-import { BatchSampler, type Items } from '../data/batches.js';
+import { BatchSampler, gather, type Items } from '../data/batches.js';
 import type { Windows } from '../data/windows.js';
 import type { JointGeneratorLogs, Timegan } from '../models/timegan.js';
 import { windowItems } from './gan-trainer.js';
 import type { Metrics, Trainable } from './loop.js';
+
+/** Windows (and noise sequences) on which `generatorInit` 'data' measures the two networks. */
+const GENERATOR_INIT_WINDOWS = 512;
 
 export class TimeganTrainer implements Trainable {
   private readonly sampler: BatchSampler;
@@ -25,9 +28,9 @@ export class TimeganTrainer implements Trainable {
   readonly correlationPairs: { pairs: number; of: number } | null;
 
   /** `jointIterations`: the joint phase's length (the other two come from the config). */
-  constructor(readonly model: Timegan, data: Windows, seed: number, readonly jointIterations: number) {
+  constructor(readonly model: Timegan, data: Windows, private readonly seed: number, readonly jointIterations: number) {
     this.items = windowItems(data);
-    model.checkMemory(Math.min(model.config.batchSize, data.count));
+    model.checkMemory(Math.min(model.config.batchSize, data.count), model.config.generatorInit === 'data' ? Math.min(GENERATOR_INIT_WINDOWS, data.count) : 0);
     const rng = runStream(seed, 'trainer');
     this.sampler = new BatchSampler(this.items, rng.fork());
     this.noiseRng = rng.fork();
@@ -49,6 +52,22 @@ export class TimeganTrainer implements Trainable {
     const { batchSize, pac } = this.model.config;
     const n = Math.min(batchSize, this.items.count);
     return this.sampler.next(n - (n % pac)) as tf.Tensor3D;
+  }
+
+  /**
+   * `generatorInit` 'data': G's head fitted to the embedder's latents, on up
+   * to GENERATOR_INIT_WINDOWS training windows and as many noise sequences
+   * from a stream of their own, so that the batches and noise of training
+   * are the same either way.
+   */
+  private initGenerator(): void {
+    const rng = runStream(this.seed, 'generatorInit');
+    const n = Math.min(GENERATOR_INIT_WINDOWS, this.items.count);
+    const size = this.items.itemShape[0]! * this.items.itemShape[1]!;
+    const x = tf.tensor3d(gather(this.items.data, size, rng.permutation(this.items.count).subarray(0, n)), [n, this.items.itemShape[0]!, this.items.itemShape[1]!]);
+    const z = this.model.noise(rng, n);
+    this.model.initGeneratorFromData(x, z);
+    tf.dispose([x, z]);
   }
 
   /** Where the run stands: the iteration and the batch and noise streams (the model's own state is the model's). */
@@ -81,6 +100,7 @@ export class TimeganTrainer implements Trainable {
       return { phase: 2, ...r };
     }
     this.progress = (this.it - ne - ns - 1) / Math.max(1, this.jointIterations);
+    if (this.it === ne + ns + 1 && this.model.config.generatorInit === 'data') this.initGenerator();
     let g: JointGeneratorLogs = { gLossU: NaN, gLossS: NaN, gLossV: NaN, eLoss: NaN, gGradNorm: NaN };
     for (let k = 0; k < gSteps; k++) {
       const x = this.batch();

@@ -1,6 +1,6 @@
 /** TimeGAN's registry entry: its config, five networks, three-phase trainer, sizes and saved config. */
 import { z } from 'zod';
-import { Timegan, timeganConfig, TIMEGAN_SPEC, type TimeganConfig } from '../models/timegan.js';
+import { Timegan, timeganConfig, TIMEGAN_SPEC, GENERATOR_INITS, type TimeganConfig } from '../models/timegan.js';
 import { TimeganTrainer } from '../train/timegan-trainer.js';
 import { recurrentSizes, attentionWidths, SIZE_RANGES, type Stack } from '../models/size-check.js';
 import { obj, archShape, trainingShape, pacDivides, pacMessage, headsDivide, headsMessage, int, positive, atLeast0, finite, sizeOf, count, bool, oneOf } from '../io/model-schema.js';
@@ -32,6 +32,7 @@ const configSchema = obj({
   dataCritic: atLeast0().optional(),
   windowNoise: sizeOf('windowNoise').optional(),
   balanceSteps: bool().optional(),
+  generatorInit: oneOf(GENERATOR_INITS).optional(),
 }).refine(pacDivides, pacMessage).refine(headsDivide, headsMessage);
 
 /** What the correlation term will compare, in a line (with 'weak' pairs it can be nothing). */
