@@ -204,7 +204,8 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
    * reference), or rescaled per unit so that its pre-activations on noise
    * have the mean and spread of the trained embedder's on real windows
    * ('data', `initGeneratorFromData`): a drawn G's latents are nearly
-   * constant, and one Weather seed's never spread out
+   * constant, and one Weather seed's never spread out; a remedy for such a
+   * run, as it crowded a seed that trains as drawn
    * (docs/experiments/2026-12-07-weather-collapse-generator-init.md).
    */
   generatorInit: GeneratorInit;
@@ -248,7 +249,7 @@ export const TIMEGAN_SPEC: ModelSpec = {
     own({ name: 'dataCritic', flag: 'data-critic', kind: { type: 'number', min: 0 }, default: 0, metavar: 'W', doc: "add W × the adversarial loss of a second discriminator that reads the data itself, each step's values and its change from the step before, as the strong classifier does (0: off, as the reference code)" }),
     own({ name: 'windowNoise', flag: 'window-noise', kind: { type: 'int', min: 0 }, default: 0, metavar: 'N', doc: 'also give G N noise values drawn once per window and repeated at each step (0: off, as the reference code)' }),
     own({ name: 'balanceSteps', flag: 'balance-steps', kind: { type: 'boolean' }, default: false, doc: "G's distribution terms measure each step and feature in units of the real batch's spread there, so that a step where the data barely varies counts as much as one where it varies widely" }),
-    own({ name: 'generatorInit', flag: 'generator-init', kind: { type: 'choice', choices: GENERATOR_INITS }, default: 'random', doc: "how G's output layer starts the joint phase: as drawn (random, as the reference), or rescaled so that its latents on noise have the mean and spread of the embedder's on real windows (data), which keeps G from starting collapsed" }),
+    own({ name: 'generatorInit', flag: 'generator-init', kind: { type: 'choice', choices: GENERATOR_INITS }, default: 'random', doc: "how G's output layer starts the joint phase: as drawn (random, as the reference), or rescaled so that its latents on noise have the mean and spread of the embedder's on real windows (data): a remedy for a run whose generator never spreads out" }),
     own({ name: 'embeddingIterations', flag: 'embedding-iterations', kind: { type: 'int', min: 0 }, defaultText: '--iterations', doc: 'autoencoder-phase iterations' }),
     own({ name: 'supervisedIterations', flag: 'supervised-iterations', kind: { type: 'int', min: 0 }, defaultText: '--iterations', doc: 'supervisor-phase iterations' }),
   ],
