@@ -21,6 +21,11 @@ export function gather(src: Float32Array, size: number, idx: ArrayLike<number>):
   return out;
 }
 
+/** `n` distinct items drawn at random (the first `n` of a fresh permutation), copied into one new array. */
+export function drawItems(items: Items, n: number, rng: Rng): Float32Array {
+  return gather(items.data, items.itemShape.reduce((a, b) => a * b, 1), rng.sample(items.count, n));
+}
+
 export class BatchSampler {
   private order: Int32Array;
   private pos = 0;

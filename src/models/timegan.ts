@@ -694,19 +694,20 @@ export class Timegan extends Gan {
     });
   }
 
-  /** Refuses, before any work, a batch too large for 32-bit WebAssembly. */
-  /** `initWindows`: the windows `initGeneratorFromData` reads in one pass through E and G (0: none). */
+  /**
+   * Refuses, before any work, a batch too large for 32-bit WebAssembly;
+   * `initWindows`: the windows `initGeneratorFromData` reads in one pass
+   * through E and G (0: none).
+   */
   checkMemory(batch: number, initWindows = 0): void {
     const c = this.config;
-    if (initWindows > 0) {
-      checkRecurrentMemory(c, initWindows, [
-        { inputSize: c.features, layers: c.layers, passes: 1 },
-        { inputSize: c.noiseDim + c.windowNoise, layers: c.layers, passes: 1 },
-      ]);
-    }
-    checkRecurrentMemory(c, batch, [
+    const encodeAndGenerate = [
       { inputSize: c.features, layers: c.layers, passes: 1 },
       { inputSize: c.noiseDim + c.windowNoise, layers: c.layers, passes: 1 },
+    ];
+    if (initWindows > 0) checkRecurrentMemory(c, initWindows, encodeAndGenerate);
+    checkRecurrentMemory(c, batch, [
+      ...encodeAndGenerate,
       { inputSize: c.hidden, layers: c.layers, passes: 2 },
       { inputSize: c.hidden, layers: Math.max(1, c.layers - 1), passes: 2 },
       { inputSize: c.hidden * c.pac, layers: c.layers, passes: c.bidirectional ? 6 : 3 },

@@ -81,6 +81,9 @@ export function preActivationMoments(x: tf.Tensor, p: HeadParams): { mean: Float
   });
 }
 
+/** The least spread, as a share of the target's, that matchPreActivations scales up (at most 1,000-fold). */
+const MIN_SPREAD = 1e-3;
+
 /**
  * Data-dependent initialisation (Salimans & Kingma 2016, "Weight
  * Normalization", §3.2; Mishkin & Matas 2016, LSUV): rescales and shifts
@@ -90,9 +93,6 @@ export function preActivationMoments(x: tf.Tensor, p: HeadParams): { mean: Float
  * target mean m and spread s. A unit whose pre-activations barely vary over
  * `x` (σ ≤ MIN_SPREAD · s) is only shifted: scaled, it would be noise.
  */
-/** The least spread, as a share of the target's, that matchPreActivations scales up (at most 1,000-fold). */
-const MIN_SPREAD = 1e-3;
-
 export function matchPreActivations(x: tf.Tensor, head: DenseHead, target: { mean: Float32Array; sd: Float32Array }): void {
   const now = preActivationMoments(x, head);
   const units = head.units;

@@ -39,7 +39,7 @@ import { tf } from '../engine.js';
 import { Rng, runStream } from '../random.js';
 import type { Gan } from '../models/gan.js';
 import type { Items } from '../data/batches.js';
-import { gather } from '../data/batches.js';
+import { drawItems } from '../data/batches.js';
 import type { Callback, History, TrainControl } from './loop.js';
 import { declared, type OptionDecl } from '../config/options.js';
 import { distanceMetrics } from '../eval/distance.js';
@@ -92,7 +92,7 @@ export function diversityMonitor(model: Gan, real: Items, opts: DiversityOptions
   const size = real.itemShape.reduce((a, b) => a * b, 1);
   const windows = (data: Float32Array) => ({ data, count: n, seqLen: real.itemShape[0]!, features: size / real.itemShape[0]! });
   const rng = runStream(opts.seed ?? 0, 'diversity');
-  const realSet = windows(gather(real.data, size, rng.permutation(real.count).subarray(0, n)));
+  const realSet = windows(drawItems(real, n, rng));
   const realDist = meanPairwiseDistance(realSet.data, n, size);
   const noiseSeed = rng.nextUint32();
   let warned = false;
@@ -142,10 +142,9 @@ export interface GradStepOptions {
 export function gradPerStepMonitor(model: Gan, real: Items, opts: GradStepOptions = {}): Callback {
   const every = opts.every ?? (declared(MONITOR_OPTIONS, 'gradStepsEvery').default as number);
   const n = Math.min(opts.samples ?? 128, real.count);
-  const size = real.itemShape.reduce((a, b) => a * b, 1);
   const rng = runStream(opts.seed ?? 0, 'gradSteps');
-  const batch = gather(real.data, size, rng.permutation(real.count).subarray(0, n - (n % model.config.pac)));
-  const count = batch.length / size;
+  const count = n - (n % model.config.pac); // D reads packs of `pac` windows
+  const batch = drawItems(real, count, rng);
   return {
     onIterationEnd(it: number, _logs: unknown, _control: unknown, history: History) {
       if (it !== 1 && it % every !== 0) return;

@@ -8,7 +8,7 @@
 import { tf } from '../engine.js';
 import { Rng, runStream } from '../random.js';
 import { streamsState, restoreStreams, type TrainerState } from './loop.js';
-import { BatchSampler, gather, type Items } from '../data/batches.js';
+import { BatchSampler, drawItems, type Items } from '../data/batches.js';
 import type { Windows } from '../data/windows.js';
 import type { JointGeneratorLogs, Timegan } from '../models/timegan.js';
 import { windowItems } from './gan-trainer.js';
@@ -63,8 +63,8 @@ export class TimeganTrainer implements Trainable {
   private initGenerator(): void {
     const rng = runStream(this.seed, 'generatorInit');
     const n = Math.min(GENERATOR_INIT_WINDOWS, this.items.count);
-    const size = this.items.itemShape[0]! * this.items.itemShape[1]!;
-    const x = tf.tensor3d(gather(this.items.data, size, rng.permutation(this.items.count).subarray(0, n)), [n, this.items.itemShape[0]!, this.items.itemShape[1]!]);
+    const [seqLen, features] = this.items.itemShape;
+    const x = tf.tensor3d(drawItems(this.items, n, rng), [n, seqLen!, features!]); // [windows, time, features]
     const z = this.model.noise(rng, n);
     this.model.initGeneratorFromData(x, z);
     tf.dispose([x, z]);
