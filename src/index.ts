@@ -80,5 +80,6 @@ export { EvalCallback, EVAL_METRICS, type EvalMetricName, type EvalEveryOptions 
 export { holdOutBlocks, type WindowSplit } from './data/split.js';
 export { Timegan, timeganConfig, TIMEGAN_DEFAULTS, TIMEGAN_ITERATIONS, type TimeganConfig } from './models/timegan.js';
 export { TimeganTrainer } from './train/timegan-trainer.js';
-export { diversityMonitor, gradPerStepMonitor, meanPairwiseDistance, type DiversityOptions, type GradStepOptions } from './train/monitors.js';
+export { diversityMonitor, gradPerStepMonitor, type DiversityOptions, type GradStepOptions } from './train/monitors.js';
+export { meanPairwiseDistance } from './train/diversity.js';
 export { criticValues, lastStep } from './models/gan.js';

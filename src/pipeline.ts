@@ -17,7 +17,7 @@ import { fit, History, type Callback, type HistoryData, type Trainable, type Tra
 import { nanGuard, checkFiniteWeights, nonFiniteWeight } from './train/callbacks.js';
 import { checkpointer } from './train/checkpointer.js';
 import { runDefaults, modelEntry, defaultModel } from './registry.js';
-import type { ModelEntry, ModelTrainer } from './zoo/entry.js';
+import type { ModelConfig, ModelEntry, ModelTrainer } from './zoo/entry.js';
 import { declared, defaultsFor, type OptionDecl } from './config/options.js';
 import { CHECKPOINT_DIR, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, checkpointFiles } from './io/checkpoint.js';
 import { fusedKernelsActive } from './kernels/fused-stack.js';
@@ -153,7 +153,9 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
   const statePath = resume ? join(opts.out, CHECKPOINT_DIR, 'state.json') : undefined;
   const build = () => {
     const size = { items: windows.count, file: statePath };
-    const config = entry.config({ ...opts.model, features, seqLen: windows.seqLen }, iterations);
+    // A checkpoint that names only the options given takes the defaults of its time where they have changed since.
+    const given = resume ? { ...entry.saved.resumeDefaults, ...opts.model } : opts.model;
+    const config = entry.config({ ...given, features, seqLen: windows.seqLen }, iterations);
     return entry.build(sized(config, entry.sizes(config), size), seed) as AnyGan;
   };
   let model: AnyGan;
@@ -182,6 +184,7 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
     // Said when the run began; on resume it would precede a broken checkpoint's one-line error.
     if (trainer.notice && !resume) opts.onNotice?.(trainer.notice);
     const monitors = ganMonitors(model, trainer.items, seed, opts);
+    const stepNotices: Callback = { onIterationEnd: () => void (trainer.stepNotice && opts.onNotice?.(trainer.stepNotice)) };
     const { callbacks: _c, onNotice: _n, interrupt: _i, out: _o, force: _f, ...options } = opts;
     const run = await runCheckpointed({
       model,
@@ -191,9 +194,9 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
       source: opts.data,
       checkpointEvery,
       interrupt: opts.interrupt,
-      // The model by name, so that a resumed run is the same model whatever the default is then.
-      saved: { options: { ...options, modelType: entry.spec.name }, dataPath: resolve(dataPath), dataSha256 },
-      callbacks: [...(opts.callbacks ?? []), ...monitors, ...(evaluator ? [evaluator] : [])],
+      // The model by name, with every model option as resolved, so that a resumed run is the same model whatever the defaults are then.
+      saved: { options: { ...options, model: resolvedModelOptions(entry, model.config), modelType: entry.spec.name }, dataPath: resolve(dataPath), dataSha256 },
+      callbacks: [...(opts.callbacks ?? []), stepNotices, ...monitors, ...(evaluator ? [evaluator] : [])],
       evaluator,
       resume: resume?.state,
     });
@@ -349,6 +352,12 @@ function divergedWithCheckpoint(e: unknown, out: string): unknown {
   const state = join(out, CHECKPOINT_DIR, 'state.json');
   if (!(e instanceof TsganError) || e.exitCode !== 1 || !existsSync(state)) return e;
   return new TsganError(`${e.message}; ${out} keeps the last finite checkpoint (tsgan train --resume ${out} goes on from it; remove ${out} to start again)`, 1);
+}
+
+/** The value in `config` of each of the model's options (target 'model'). */
+function resolvedModelOptions(entry: ModelEntry, config: ModelConfig): Record<string, unknown> {
+  const c = config as unknown as Record<string, unknown>;
+  return Object.fromEntries(entry.spec.options.filter((d) => d.target === 'model' && c[d.name] !== undefined).map((d) => [d.name, c[d.name]]));
 }
 
 /** The SHA-256 of a file's bytes, hex. */

@@ -40,11 +40,11 @@ export const STREAMS = {
   trainer: 0x5eed,
   /** The blocks of windows held out for --eval-every. */
   holdOut: 0x401d,
-  /** The diversity monitor's real windows and noise. */
+  /** The diversity monitor's real windows and noise (TimeGAN's collapse check reads the same). */
   diversity: 0xd1e5,
   /** The per-step gradient diagnostic's real batch. */
   gradSteps: 0x9a5,
-  /** TimeGAN's windows and noise for --generator-init data. */
+  /** TimeGAN's windows and noise for fitting G's head (--generator-init data, and the collapse check's refit). */
   generatorInit: 0x6e17,
   /** The evaluator's subsamples during training. */
   evaluator: 0xe7a1,

@@ -215,6 +215,7 @@ const CASES: Case[] = [
   { name: 'timegan: config.bidirectional "yes"', from: 'timegan', mutate: meta((m) => void (m.config.bidirectional = 'yes')), error: re(TSGAN, String.raw`config\.bidirectional: must be true or false, got "yes"`) },
   { name: 'timegan: config.windowNoise 1e9', from: 'timegan', mutate: meta((m) => void (m.config.windowNoise = 1e9)), error: re(TSGAN, String.raw`config\.windowNoise: must be an integer in \[0, 65536\], got 1000000000`) },
   { name: 'timegan: config.generatorInit unknown', from: 'timegan', mutate: meta((m) => void (m.config.generatorInit = 'zeros')), error: re(TSGAN, String.raw`config\.generatorInit: must be one of random, data, got "zeros"`) },
+  { name: 'timegan: config.collapseRefit negative', from: 'timegan', mutate: meta((m) => void (m.config.collapseRefit = -1)), error: re(TSGAN, String.raw`config\.collapseRefit: must be an integer in \[0, \d+\], got -1`) },
   { name: 'timegan: config.windowNoise the weights were not trained with', from: 'timegan', mutate: meta((m) => void (m.config.windowNoise = 3)), error: re(GEN, String.raw`weightsManifest\[0\]\.weights\[0\]\.shape: "generator_gru_0/kernel" has shape \[6, 12\], the model in tsgan.json expects \[9, 12\]`) },
   { name: 'timegan: config.seqLen 1', from: 'timegan', mutate: meta((m) => void (m.config.seqLen = 1)), error: re(TSGAN, String.raw`config\.seqLen: must be an integer in \[2, 100000\], got 1`) },
   { name: 'sample --count too large for the model', count: '1000000', mutate: () => {}, error: /^--count 1000000 × 4 steps × 6 features is .* values, over the .* reduce --count to at most \d+$/ },
@@ -306,13 +307,13 @@ test('the unmodified copies sample, predict and eval (the cases above fail for w
   const forward = join(work, 'fwd');
   await ok(['train', '--model', 'timegan', '--data', STOCK_CSV, '--iterations', '2', '--embedding-iterations', '1', '--supervised-iterations', '1', '--seq-len', '4', '--batch-size', '8', '--layers', '1', '--hidden', '4', '--no-bidirectional', '--out', forward]);
   editJson(join(forward, 'tsgan.json'), (m) => {
-    for (const k of ['bidirectional', 'correlationLoss', 'momentLoss', 'slicedLoss', 'incrementLoss', 'dataCritic', 'windowNoise', 'balanceSteps', 'generatorInit']) delete m.config[k];
+    for (const k of ['bidirectional', 'correlationLoss', 'momentLoss', 'slicedLoss', 'incrementLoss', 'dataCritic', 'windowNoise', 'balanceSteps', 'generatorInit', 'collapseRefit']) delete m.config[k];
   });
   const loaded = loadModelDir(forward);
   assert.equal((loaded.meta.config as { bidirectional?: boolean }).bidirectional, false);
-  // Keys added later take their defaults, which are what such a model was trained with.
-  const c = (loaded.model as unknown as { config: { dataCritic: number; windowNoise: number; balanceSteps: boolean; generatorInit: string } }).config;
-  assert.deepEqual([c.dataCritic, c.windowNoise, c.balanceSteps, c.generatorInit], [0, 0, false, 'random']);
+  // Keys added later take what such a model was trained with: their defaults, and no collapse check (resumed, it goes on as it began).
+  const c = (loaded.model as unknown as { config: { dataCritic: number; windowNoise: number; balanceSteps: boolean; generatorInit: string; collapseRefit: number } }).config;
+  assert.deepEqual([c.dataCritic, c.windowNoise, c.balanceSteps, c.generatorInit, c.collapseRefit], [0, 0, false, 'random', 0]);
   loaded.model.dispose();
   assert.ok(existsSync(join(work, 'a.csv')) && existsSync(join(work, 'b.csv')) && existsSync(join(work, 'c.csv')));
 });

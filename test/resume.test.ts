@@ -130,6 +130,26 @@ test('a TimeGAN stopped in each of its three phases and resumed writes the same 
   assert.deepEqual(files(resumed), files(straight));
 });
 
+test("a TimeGAN stopped just before its collapse check resumes through it as a straight run does; a checkpoint keeps every model option as resolved, and an older one, with the options given only, resumes without the check", async () => {
+  const { straight, resumed } = await stopAndResume({ ...TIMEGAN, model: { ...TIMEGAN.model, collapseRefit: 2 } }, [11]);
+  assert.deepEqual(files(resumed), files(straight));
+  const check = JSON.parse(readFileSync(join(straight, 'tsgan.json'), 'utf8')).history.sparse.collapseCheck;
+  assert.deepEqual(check.iteration, [12]);
+  assert.ok(check.values[0] < 0.25, `this small generator is refitted (diversity ${check.values[0]})`);
+
+  const out = join(tempDir(), 'm');
+  const interrupt = { requested: false };
+  await assert.rejects(trainFromCsv({ ...TIMEGAN, out, interrupt, callbacks: [interruptAt(3, interrupt)] }));
+  const state = join(out, 'checkpoint/state.json');
+  const s = JSON.parse(readFileSync(state, 'utf8'));
+  assert.equal(s.options.model.collapseRefit, 500, 'a default, as resolved when the run began');
+  assert.equal(s.options.model.hidden, 4, 'an option given');
+  s.options.model = TIMEGAN.model; // as a checkpoint written before 2026-12-07 names them
+  writeFileSync(state, JSON.stringify(s));
+  const meta = await resumeTraining(out);
+  assert.equal((meta.config as unknown as { collapseRefit: number }).collapseRefit, 0);
+});
+
 test('a VAE-GAN with attention in its decoder, stopped twice and resumed, writes the same files (the encoder and its Adam are in the checkpoint)', async () => {
   const { straight, resumed } = await stopAndResume({ ...TIMEGAN, modelType: 'vaegan', iterations: 12, model: { layers: 1, hidden: 4, batchSize: 8, attention: 'g', attentionHeads: 2, ema: 0.9 } }, [4, 9]);
   assert.ok(listFiles(straight).includes('encoder/weights.bin'));

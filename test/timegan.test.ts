@@ -20,6 +20,9 @@ import { GanTrainer } from '../src/train/gan-trainer.js';
 import type { Windows } from '../src/data/windows.js';
 import { sineData } from '../src/data/sines.js';
 import { sinesCoupling } from '../src/eval/sines.js';
+import { fit, History } from '../src/train/loop.js';
+import { diversityMonitor } from '../src/train/monitors.js';
+import { diversityProbe } from '../src/train/diversity.js';
 import { DenseHead, dense, matchPreActivations, preActivationMoments } from '../src/nn/dense.js';
 
 before(engine);
@@ -840,8 +843,12 @@ test('--generator-init data: at the joint phase\'s start G\'s head is fitted to 
   const f = restored('data', b);
   for (const r of [b, f]) r.t.trainStep();
   assert.deepEqual(values(f.m.generatorVariables), values(b.m.generatorVariables), 'resumed in the joint phase, no second fit');
+  // The diversity warning suggests the fit where neither the option nor the collapse check has applied it.
   assert.match(b.m.collapseRemedies, /^--pac 2/);
-  assert.match(c.m.collapseRemedies, /^--generator-init data, --pac 2/);
+  assert.match(c.m.collapseRemedies, /^--pac 2/);
+  const unchecked = small({ collapseRefit: 0 });
+  assert.match(unchecked.collapseRemedies, /^--generator-init data, --pac 2/);
+  unchecked.dispose();
   tf.dispose([z, x]);
   for (const r of [b, c, direct, e, f]) r.m.dispose();
 
@@ -861,4 +868,84 @@ test('--generator-init data: at the joint phase\'s start G\'s head is fitted to 
   const bad = await runCli(['train', '--model', 'timegan', '--data', STOCK_CSV, '--out', join(tempDir(), 'x'), '--generator-init', 'zeros']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /tsgan: error: --generator-init must be one of random, data, got "zeros"/);
+});
+
+test('--collapse-refit: after N joint iterations a generator that never spread out gets its head fitted, once, reading what the diversity monitor reads; a spread one is left alone', async () => {
+  const build = (collapseRefit: number) => {
+    const m = small({ collapseRefit, ema: 0.9, embeddingIterations: 2000, supervisedIterations: 1000 });
+    return { m, t: new TimeganTrainer(m, sines, 1, 10) };
+  };
+  const from = (src: ReturnType<typeof build>, collapseRefit: number) => {
+    const r = build(collapseRefit);
+    r.m.restoreTrainingState(src.m.trainingState());
+    r.t.setState(src.t.getState());
+    return r;
+  };
+  // Phases 1 and 2 once; on this small model the drawn G's samples then hardly vary (the failure the check is for).
+  const base = build(0);
+  const phases = (await fit(base.t, { iterations: 3000 })).history;
+  const a = from(base, 3);
+  const b = from(base, 0);
+  const ha = (await fit(a.t, { iterations: 3, history: History.from(phases) })).history;
+  const hb = (await fit(b.t, { iterations: 3, history: History.from(phases), callbacks: [diversityMonitor(b.m, b.t.items, { every: 3003, seed: 1 })] })).history;
+  // The check's reading is the monitor's, at the same iteration, and is recorded in the history.
+  assert.deepEqual(ha.sparse.collapseCheck!.iteration, [3003]);
+  const read = ha.sparse.collapseCheck!.values[0]!;
+  assert.equal(read, hb.sparse.diversity!.values[0]);
+  assert.ok(read < 0.25, `drawn G's diversity ${read}`);
+  assert.equal(hb.sparse.collapseCheck, undefined);
+  assert.match(a.t.stepNotice ?? '', /^tsgan: generator diversity 0\.\d{3} at iteration 3003 \(.*\): the generator never spread out; its output layer was fitted .*\(--collapse-refit\)$/);
+  // The refit spreads the samples out, restarts the average, and leaves the batches and noise as they were.
+  const probe = diversityProbe(a.t.items, 128, 1);
+  const after = probe.ratio(probe.sample(a.m));
+  assert.ok(after > 0.25 && after > 5 * read, `diversity ${after} after the refit, ${read} before`);
+  assert.equal(a.m.trainingState().average, null);
+  assert.deepEqual(a.t.getState(), b.t.getState());
+  assert.notDeepEqual(values(a.m.generatorVariables), values(b.m.generatorVariables));
+
+  // Resumed from the iteration before, the run checks and refits as the straight one did.
+  const c = from(base, 3);
+  c.t.trainStep();
+  const d = from(c, 3);
+  d.t.trainStep(); // a restored model's first step makes a tensor it keeps
+  const tensors = tf.memory().numTensors;
+  d.t.trainStep();
+  assert.equal(tf.memory().numTensors, tensors, 'the step with the check and the refit leaks no tensors');
+  assert.deepEqual(d.t.measured, { collapseCheck: read });
+  assert.deepEqual(values(d.m.generatorVariables), values(a.m.generatorVariables), 'resumed before the check');
+  // Resumed after it, it does not check again; and a check that finds G spread out changes nothing.
+  const e = from(a, 3);
+  const f = from(a, 4);
+  const g = from(a, 0);
+  for (const r of [a, e, f, g]) r.t.trainStep();
+  assert.deepEqual(e.t.measured, {});
+  assert.deepEqual(values(e.m.generatorVariables), values(a.m.generatorVariables), 'resumed after the check');
+  assert.ok(f.t.measured.collapseCheck! >= 0.25, `refitted G's diversity ${f.t.measured.collapseCheck}`);
+  assert.equal(f.t.stepNotice, null);
+  assert.deepEqual(values(f.m.generatorVariables), values(g.m.generatorVariables));
+  assert.deepEqual(f.m.trainingState().average, g.m.trainingState().average);
+  // The check runs in a joint phase of at least twice its iteration (10 = 2 × 5), not in a shorter one (10 < 2 × 6): training must follow a refit.
+  const edge = from(base, 5);
+  const late = from(base, 6);
+  const checkedAt = (r: ReturnType<typeof build>) => {
+    const at: number[] = [];
+    for (let i = 1; i <= 6; i++) if ((r.t.trainStep(), 'collapseCheck' in r.t.measured)) at.push(i);
+    return at;
+  };
+  assert.deepEqual(checkedAt(edge), [5]);
+  assert.deepEqual(checkedAt(late), []);
+  for (const r of [base, a, b, c, d, e, f, g, edge, late]) r.m.dispose();
+
+  const out = join(tempDir(), 'tg-refit');
+  const r = await runCli(['train', '--model', 'timegan', '--data', STOCK_CSV, '--out', out, '--iterations', '4', '--embedding-iterations', '2', '--supervised-iterations', '2', '--layers', '1', '--hidden', '6', '--batch-size', '16', '--seq-len', '6', '--collapse-refit', '2']);
+  assert.equal(r.code, 0, r.stderr);
+  const saved = JSON.parse(readFileSync(join(out, 'tsgan.json'), 'utf8'));
+  assert.equal(saved.config.collapseRefit, 2);
+  assert.equal(saved.history.sparse.collapseCheck.iteration[0], 6);
+  // tsgan train says so when it refits (this small generator reads below .25 after two joint iterations).
+  assert.ok(saved.history.sparse.collapseCheck.values[0] < 0.25);
+  assert.match(r.stderr, /tsgan: generator diversity 0\.\d{3} at iteration 6 .*fitted to the embedder's latents/);
+  const bad = await runCli(['train', '--model', 'timegan', '--data', STOCK_CSV, '--out', join(tempDir(), 'x'), '--collapse-refit', '-1']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /tsgan: error: --collapse-refit must be/);
 });

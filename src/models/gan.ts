@@ -198,6 +198,11 @@ export abstract class Gan {
     if (this.config.ema > 0) (this.average ??= new WeightAverage(this.generatorVariables, this.config.ema)).update();
   }
 
+  /** Drops the generator's average: the next `updateAverage` starts a new one at the weights then (after a refit, the old one averages weights given up). */
+  resetAverage(): void {
+    this.average = null;
+  }
+
   /** Runs `fn` with the generator's averaged weights in place, if there is an average. */
   withAverage<T>(fn: () => T): T {
     return this.average ? this.average.swapIn(fn) : fn();

@@ -209,6 +209,14 @@ export interface TimeganConfig extends GanTrainingConfig, RecurrentGanArch {
    * (docs/experiments/2026-12-07-weather-collapse-generator-init.md).
    */
   generatorInit: GeneratorInit;
+  /**
+   * The collapse check: after this many joint iterations (in a joint phase
+   * at least twice as long; 0: none, as the reference), a G whose diversity
+   * is below DIVERSITY_THRESHOLD has its head fitted as 'data' fits it and
+   * its average restarted: a drawn G can stay collapsed, and the fit trains
+   * it (docs/experiments/2026-12-07-timegan-collapse-check.md).
+   */
+  collapseRefit: number;
 }
 
 /** How G's output layer starts the joint phase (see `generatorInit`). */
@@ -250,6 +258,7 @@ export const TIMEGAN_SPEC: ModelSpec = {
     own({ name: 'windowNoise', flag: 'window-noise', kind: { type: 'int', min: 0 }, default: 0, metavar: 'N', doc: 'also give G N noise values drawn once per window and repeated at each step (0: off, as the reference code)' }),
     own({ name: 'balanceSteps', flag: 'balance-steps', kind: { type: 'boolean' }, default: false, doc: "G's distribution terms measure each step and feature in units of the real batch's spread there, so that a step where the data barely varies counts as much as one where it varies widely" }),
     own({ name: 'generatorInit', flag: 'generator-init', kind: { type: 'choice', choices: GENERATOR_INITS }, default: 'random', doc: "how G's output layer starts the joint phase: as drawn (random, as the reference), or rescaled so that its latents on noise have the mean and spread of the embedder's on real windows (data): a remedy for a run whose generator never spreads out" }),
+    own({ name: 'collapseRefit', flag: 'collapse-refit', kind: { type: 'int', min: 0 }, default: 500, metavar: 'N', doc: "after N joint iterations, if G's samples are less than a quarter as spread out as real windows, fit G's output layer as --generator-init data does and restart its weight average, once; only in a joint phase of at least 2N iterations, so that training follows (0: never, as the reference)" }),
     own({ name: 'embeddingIterations', flag: 'embedding-iterations', kind: { type: 'int', min: 0 }, defaultText: '--iterations', doc: 'autoencoder-phase iterations' }),
     own({ name: 'supervisedIterations', flag: 'supervised-iterations', kind: { type: 'int', min: 0 }, defaultText: '--iterations', doc: 'supervisor-phase iterations' }),
   ],
@@ -518,8 +527,9 @@ export class Timegan extends Gan {
   }
 
   override get collapseRemedies(): string {
-    // A G that starts narrow can stay there (see `generatorInit`).
-    return this.config.generatorInit === 'random' ? `--generator-init data, ${super.collapseRemedies}` : super.collapseRemedies;
+    // A G that starts narrow can stay there (see `generatorInit`); the collapse check may already have refitted it.
+    const fitted = this.config.generatorInit === 'data' || this.config.collapseRefit > 0;
+    return fitted ? super.collapseRemedies : `--generator-init data, ${super.collapseRemedies}`;
   }
 
   /**

@@ -49,6 +49,8 @@ export interface Trainable {
    * Monitors and evaluations skip the other steps.
    */
   readonly generatorTrained?: boolean;
+  /** Signals the last step measured besides its metrics, recorded as sparse history (TimeGAN's collapse check). */
+  readonly measured?: Metrics;
 }
 
 /** What callbacks learn when training begins. */
@@ -196,6 +198,7 @@ export async function fit(model: Trainable, opts: FitOptions): Promise<FitResult
   for (let i = 1; i <= opts.iterations && !control.stop; i++) {
     const logs = model.trainStep();
     history.record(start + i, logs);
+    for (const [k, v] of Object.entries(model.measured ?? {})) history.recordSparse(k, start + i, v);
     run = i;
     control.progress = model.progress ?? i / opts.iterations;
     control.generatorTrained = model.generatorTrained ?? true;

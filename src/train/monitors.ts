@@ -2,11 +2,8 @@
  * Training monitors, as callbacks that measure every so many iterations and
  * record into the history:
  *
- * - the diversity monitor: the mean pairwise distance between generated
- *   samples (fixed noise) over that between real samples (a fixed real
- *   subset). Near 1 is healthy; near 0 the generator has collapsed onto a
- *   few outputs (mode collapse, Goodfellow 2016 §5.1.1), which the losses do
- *   not show. A generator can also collapse onto a few realistic but
+ * - the diversity monitor: the generator's diversity (see diversity.ts).
+ *   A generator can also collapse onto a few realistic but
  *   distinct shapes and keep its spread: so the monitor also records the
  *   coverage of the same two sets (Naeem et al. 2020, as the evaluation's),
  *   and calls it collapse when coverage is low while the generated samples
@@ -36,31 +33,14 @@
  *   so G is never taught it.
  */
 import { tf } from '../engine.js';
-import { Rng, runStream } from '../random.js';
+import { runStream } from '../random.js';
 import type { Gan } from '../models/gan.js';
 import type { Items } from '../data/batches.js';
 import { drawItems } from '../data/batches.js';
+import { diversityProbe, DIVERSITY_SAMPLES, DIVERSITY_THRESHOLD } from './diversity.js';
 import type { Callback, History, TrainControl } from './loop.js';
 import { declared, type OptionDecl } from '../config/options.js';
 import { distanceMetrics } from '../eval/distance.js';
-
-/** Mean Euclidean distance over all pairs of `count` rows of `size` values. */
-export function meanPairwiseDistance(x: Float32Array, count: number, size: number): number {
-  let sum = 0;
-  let pairs = 0;
-  for (let i = 0; i < count; i++) {
-    for (let j = i + 1; j < count; j++) {
-      let d = 0;
-      for (let k = 0; k < size; k++) {
-        const v = x[i * size + k] - x[j * size + k];
-        d += v * v;
-      }
-      sum += Math.sqrt(d);
-      pairs++;
-    }
-  }
-  return pairs > 0 ? sum / pairs : 0;
-}
 
 /** How often the monitors measure, as options of a training run (0: off). */
 export const MONITOR_OPTIONS: readonly OptionDecl[] = [
@@ -86,22 +66,19 @@ const RISE_CHECKS = 10;
 
 export function diversityMonitor(model: Gan, real: Items, opts: DiversityOptions = {}): Callback {
   const every = opts.every ?? (declared(MONITOR_OPTIONS, 'diversityEvery').default as number);
-  const n = Math.min(opts.samples ?? 128, real.count);
-  const threshold = opts.threshold ?? 0.25;
+  const threshold = opts.threshold ?? DIVERSITY_THRESHOLD;
   const coverageThreshold = opts.coverageThreshold ?? 0.4;
-  const size = real.itemShape.reduce((a, b) => a * b, 1);
-  const windows = (data: Float32Array) => ({ data, count: n, seqLen: real.itemShape[0]!, features: size / real.itemShape[0]! });
-  const rng = runStream(opts.seed ?? 0, 'diversity');
-  const realSet = windows(drawItems(real, n, rng));
-  const realDist = meanPairwiseDistance(realSet.data, n, size);
-  const noiseSeed = rng.nextUint32();
+  const probe = diversityProbe(real, opts.samples ?? DIVERSITY_SAMPLES, opts.seed ?? 0);
+  const seqLen = real.itemShape[0]!;
+  const windows = (data: Float32Array) => ({ data, count: probe.n, seqLen, features: probe.size / seqLen });
+  const realSet = windows(probe.real);
   let warned = false;
   return {
     onIterationEnd(it: number, _logs: Record<string, number>, control: TrainControl, history: History) {
       if (it % every !== 0) return;
       if (control.generatorTrained === false) return;
-      const fake = model.sample(n, new Rng(noiseSeed));
-      const ratio = realDist > 0 ? meanPairwiseDistance(fake, n, size) / realDist : 1;
+      const fake = probe.sample(model);
+      const ratio = probe.ratio(fake);
       const { coverage, precision, recall } = distanceMetrics(realSet, windows(fake));
       history.recordSparse('diversity', it, ratio);
       history.recordSparse('coverage', it, coverage);

@@ -4,6 +4,8 @@
  * rest are joint iterations (gSteps generator + embedder updates on fresh
  * batches, then one thresholded discriminator update). Each iteration returns
  * its phase's metrics and `phase` (1, 2, 3), so the history shows all three.
+ * After `collapseRefit` joint iterations it checks G's spread once, as the
+ * diversity monitor measures it, and refits G's head if it never spread out.
  */
 import { tf } from '../engine.js';
 import { Rng, runStream } from '../random.js';
@@ -13,6 +15,7 @@ import type { Windows } from '../data/windows.js';
 import type { JointGeneratorLogs, Timegan } from '../models/timegan.js';
 import { windowItems } from './gan-trainer.js';
 import type { Metrics, Trainable } from './loop.js';
+import { diversityProbe, DIVERSITY_SAMPLES, DIVERSITY_THRESHOLD, type DiversityProbe } from './diversity.js';
 
 /** Windows (and noise sequences) on which `generatorInit` 'data' measures the two networks. */
 const GENERATOR_INIT_WINDOWS = 512;
@@ -26,11 +29,21 @@ export class TimeganTrainer implements Trainable {
   readonly items: Items;
   /** The correlation term's pairs, read from the training windows; null when the term is off by its weight. */
   readonly correlationPairs: { pairs: number; of: number } | null;
+  /** What the last step measured besides its metrics (the collapse check's `collapseCheck`). */
+  measured: Metrics = {};
+  /** A line for the user about the last step (a refit), else null. */
+  stepNotice: string | null = null;
+  /** The collapse check's windows and noise: the diversity monitor's, so that the check reads what the monitor would. */
+  private readonly probe: DiversityProbe | null;
 
   /** `jointIterations`: the joint phase's length (the other two come from the config). */
   constructor(readonly model: Timegan, data: Windows, private readonly seed: number, readonly jointIterations: number) {
     this.items = windowItems(data);
-    model.checkMemory(Math.min(model.config.batchSize, data.count), model.config.generatorInit === 'data' ? Math.min(GENERATOR_INIT_WINDOWS, data.count) : 0);
+    const { generatorInit, collapseRefit } = model.config;
+    // A refit needs training after it: the check runs where at least as many joint iterations follow.
+    const checks = collapseRefit > 0 && 2 * collapseRefit <= jointIterations;
+    model.checkMemory(Math.min(model.config.batchSize, data.count), generatorInit === 'data' || checks ? Math.min(GENERATOR_INIT_WINDOWS, data.count) : 0);
+    this.probe = checks ? diversityProbe(this.items, DIVERSITY_SAMPLES, seed) : null;
     const rng = runStream(seed, 'trainer');
     this.sampler = new BatchSampler(this.items, rng.fork());
     this.noiseRng = rng.fork();
@@ -70,6 +83,21 @@ export class TimeganTrainer implements Trainable {
     tf.dispose([x, z]);
   }
 
+  /**
+   * The collapse check (`collapseRefit`): G's diversity after that many
+   * joint iterations; below DIVERSITY_THRESHOLD, G's head is fitted again
+   * and its average restarts. It reads the weights only, at one iteration,
+   * so a resumed run checks (or not) exactly as a straight one.
+   */
+  private collapseCheck(probe: DiversityProbe): void {
+    const ratio = probe.ratio(probe.sample(this.model));
+    this.measured = { collapseCheck: ratio };
+    if (!(ratio < DIVERSITY_THRESHOLD)) return; // a NaN reading is a diverged G, which the NaN guard stops: not refitted
+    this.initGenerator();
+    this.model.resetAverage();
+    this.stepNotice = `tsgan: generator diversity ${ratio.toFixed(3)} at iteration ${this.it} (generated windows are ${(100 * ratio).toFixed(ratio < 0.1 ? 1 : 0)} % as spread out as real ones): the generator never spread out; its output layer was fitted to the embedder's latents and training goes on (--collapse-refit)`;
+  }
+
   /** Where the run stands: the iteration and the batch and noise streams (the model's own state is the model's). */
   getState(): TrainerState {
     return streamsState(this.it, this.sampler, this.noiseRng);
@@ -85,8 +113,10 @@ export class TimeganTrainer implements Trainable {
   }
 
   trainStep(): Metrics {
-    const { embeddingIterations: ne, supervisedIterations: ns, gSteps } = this.model.config;
+    const { embeddingIterations: ne, supervisedIterations: ns, gSteps, collapseRefit } = this.model.config;
     this.it++;
+    this.measured = {};
+    this.stepNotice = null;
     if (this.it <= ne) {
       const x = this.batch();
       const r = this.model.embeddingStep(x);
@@ -116,6 +146,7 @@ export class TimeganTrainer implements Trainable {
     tf.dispose([x, z]);
     // The average (`ema`) starts with the joint phase, where G is first trained.
     this.model.updateAverage();
+    if (this.probe && this.it === ne + ns + collapseRefit) this.collapseCheck(this.probe);
     return { phase: 3, ...d, ...c, ...g, gLoss: g.gLossU };
   }
 }

@@ -29,6 +29,8 @@ export interface ModelTrainer extends Trainable {
   readonly totalIterations?: number;
   /** One line for the user about what this training will do, or null. */
   readonly notice?: string | null;
+  /** One line for the user about the last step (TimeGAN's refit), or null. */
+  readonly stepNotice?: string | null;
   getState(): TrainerState;
   setState(state: TrainerState): void;
 }
@@ -56,7 +58,12 @@ export interface ModelEntry<C extends ModelConfig = ModelConfig, M extends Gan =
   /** A trainer for `iterations` (of its last phase) on `data`. */
   trainer(model: M, data: Windows | Items, seed: number, iterations: number): ModelTrainer;
   /** How a saved config is read: its schema, and the fill-in of keys that older files of the current format lack. */
-  saved: { schema: z.ZodType; migrate?: (config: Record<string, unknown>) => Record<string, unknown> };
+  saved: {
+    schema: z.ZodType;
+    migrate?: (config: Record<string, unknown>) => Record<string, unknown>;
+    /** For a training checkpoint that names only the options given (written before 2026-12-07): the defaults of its time, where they have changed since. */
+    resumeDefaults?: Record<string, unknown>;
+  };
   /** Has an encoder: its models' `reconstruct` sends real windows through it and the decoder (`tsgan eval --reconstruction`). Default false. */
   encodes?: boolean;
   /** A sentence the report adds under the training history, where the curves read differently from a plain GAN's. */

@@ -8,8 +8,8 @@ import { TsganError } from '../errors.js';
 import type { Windows } from '../data/windows.js';
 import type { ModelEntry } from './entry.js';
 
-/** What a TimeGAN saved before these keys existed was trained with: a forward-only D, the reference's moments, no further G terms. */
-export const LEGACY_V1_TIMEGAN = { bidirectional: false, correlationLoss: 0, momentLoss: 'moments', slicedLoss: 0, incrementLoss: 0 } as const;
+/** What a TimeGAN saved before these keys existed was trained with: a forward-only D, the reference's moments, no further G terms, no collapse check. */
+export const LEGACY_V1_TIMEGAN = { bidirectional: false, correlationLoss: 0, momentLoss: 'moments', slicedLoss: 0, incrementLoss: 0, collapseRefit: 0 } as const;
 
 const configSchema = obj({
   model: z.literal('timegan', { error: 'must be "timegan"' }),
@@ -33,6 +33,7 @@ const configSchema = obj({
   windowNoise: sizeOf('windowNoise').optional(),
   balanceSteps: bool().optional(),
   generatorInit: oneOf(GENERATOR_INITS).optional(),
+  collapseRefit: count().optional(),
 }).refine(pacDivides, pacMessage).refine(headsDivide, headsMessage);
 
 /** What the correlation term will compare, in a line (with 'weak' pairs it can be nothing). */
@@ -81,6 +82,7 @@ export const TIMEGAN: ModelEntry<TimeganConfig, Timegan> = {
       for (const [k, v] of Object.entries(LEGACY_V1_TIMEGAN)) if (config[k] === undefined) config[k] = v;
       return config;
     },
+    resumeDefaults: { collapseRefit: 0 },
   },
   // TimeGAN weighs two generated batches against one real: read wrongly, a D at chance looks broken.
   historyNote:
