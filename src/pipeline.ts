@@ -17,8 +17,9 @@ import { fit, History, type Callback, type HistoryData, type Trainable, type Tra
 import { nanGuard, checkFiniteWeights, nonFiniteWeight } from './train/callbacks.js';
 import { checkpointer } from './train/checkpointer.js';
 import { runDefaults, modelEntry, defaultModel } from './registry.js';
-import type { ModelConfig, ModelEntry, ModelTrainer } from './zoo/entry.js';
-import { declared, defaultsFor, type OptionDecl } from './config/options.js';
+import type { ModelEntry, ModelTrainer } from './zoo/entry.js';
+import { declared, defaultsFor, type OptionDecl, type OptionValues } from './config/options.js';
+import { offeredOptions } from './models/spec.js';
 import { CHECKPOINT_DIR, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, checkpointFiles } from './io/checkpoint.js';
 import { fusedKernelsActive } from './kernels/fused-stack.js';
 import { createHash } from 'node:crypto';
@@ -194,8 +195,8 @@ export async function trainFromCsv(opts: TrainCsvOptions, resume?: CsvResume): P
       source: opts.data,
       checkpointEvery,
       interrupt: opts.interrupt,
-      // The model by name, with every model option as resolved, so that a resumed run is the same model whatever the defaults are then.
-      saved: { options: { ...options, model: resolvedModelOptions(entry, model.config), modelType: entry.spec.name }, dataPath: resolve(dataPath), dataSha256 },
+      // The model by name, with every option a user may set as resolved (defaultsFor with the config's values), so that a resumed run is the same model whatever the defaults are then.
+      saved: { options: { ...options, model: defaultsFor(offeredOptions(entry.spec), 'model', model.config as unknown as OptionValues), modelType: entry.spec.name }, dataPath: resolve(dataPath), dataSha256 },
       callbacks: [...(opts.callbacks ?? []), stepNotices, ...monitors, ...(evaluator ? [evaluator] : [])],
       evaluator,
       resume: resume?.state,
@@ -352,12 +353,6 @@ function divergedWithCheckpoint(e: unknown, out: string): unknown {
   const state = join(out, CHECKPOINT_DIR, 'state.json');
   if (!(e instanceof TsganError) || e.exitCode !== 1 || !existsSync(state)) return e;
   return new TsganError(`${e.message}; ${out} keeps the last finite checkpoint (tsgan train --resume ${out} goes on from it; remove ${out} to start again)`, 1);
-}
-
-/** The value in `config` of each of the model's options (target 'model'). */
-function resolvedModelOptions(entry: ModelEntry, config: ModelConfig): Record<string, unknown> {
-  const c = config as unknown as Record<string, unknown>;
-  return Object.fromEntries(entry.spec.options.filter((d) => d.target === 'model' && c[d.name] !== undefined).map((d) => [d.name, c[d.name]]));
 }
 
 /** The SHA-256 of a file's bytes, hex. */
