@@ -266,7 +266,7 @@ test('the diversity monitor records the signal and warns once when the generator
   assert.deepEqual(d.iteration, [1, 2, 3]);
   assert.ok(d.values.every((v) => v < 1e-6), `collapsed diversity ${d.values}`);
   assert.equal(warnings.length, 1, 'one warning, not one per measurement');
-  assert.match(warnings[0], /mode collapse/);
+  assert.match(warnings[0], /mode collapse; try --pac 2, --feature-matching, --loss wgan-gp or a lower --lr-g$/);
   const healthy = small({ hidden: 16 });
   const dh = await run(healthy);
   assert.ok(dh.values[0] > 1e-3, `untrained generator diversity ${dh.values[0]}`);
@@ -278,7 +278,7 @@ test('the diversity monitor also catches a collapse onto a few realistic shapes,
   const items = windowItems(sines);
   const size = T * F;
   // "Generators" that return real windows: all distinct ones, or copies of four with a little noise.
-  const fromReal = (distinct: number) =>
+  const fromReal = (distinct: number, config: Partial<Rgan['config']> = {}) =>
     ({
       sample(n: number, rng: Rng) {
         const out = new Float32Array(n * size);
@@ -288,7 +288,8 @@ test('the diversity monitor also catches a collapse onto a few realistic shapes,
         }
         return out;
       },
-      config: { pac: 1 },
+      config: { pac: 1, loss: 'bce', featureMatching: false, ...config },
+      collapseRemedies: Rgan.prototype.collapseRemedies,
     }) as unknown as Rgan;
   const run = async (gan: Rgan, progress = 0.5) => {
     const warnings: string[] = [];
@@ -302,7 +303,10 @@ test('the diversity monitor also catches a collapse onto a few realistic shapes,
   assert.ok(few.coverage < 0.4, `coverage ${few.coverage}`);
   assert.ok(few.recall < 0.2, `recall ${few.recall}: four tight clusters hold few real windows`);
   assert.equal(few.warnings.length, 1);
-  assert.match(few.warnings[0], /coverage .* collapse onto a few shapes/);
+  assert.match(few.warnings[0], /coverage .* collapse onto a few shapes; try --pac 2, --loss wgan-gp or a lower --lr-g$/);
+  // Remedies the run already uses are not offered again, and feature matching is named as a cause.
+  const [tried] = (await run(fromReal(4, { pac: 2, loss: 'wgan-gp', featureMatching: true }))).warnings;
+  assert.match(tried!, /collapse onto a few shapes; try a lower --lr-g \(feature matching, which this run uses, can cause this\)$/);
   const many = await run(fromReal(36));
   assert.ok(many.coverage > 0.6, `coverage ${many.coverage}`);
   assert.ok(many.recall > few.recall + 0.2, `recall ${many.recall} against ${few.recall}`);

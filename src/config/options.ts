@@ -134,9 +134,14 @@ export function parseOption(d: Pick<OptionDecl, 'kind'>, raw: string, label: str
   }
 }
 
+/** "a", "a and b", "a, b and c" (or with `or`). */
+export function wordList(items: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
+  return items.length <= 2 ? items.join(` ${conjunction} `) : `${items.slice(0, -1).join(', ')} ${conjunction} ${items.at(-1)}`;
+}
+
 /** "--model timegan", "--model rgan and timegan": where an option applies. */
 export function modelsPhrase(models: readonly string[]): string {
-  return `--model ${models.length <= 2 ? models.join(' and ') : `${models.slice(0, -1).join(', ')} and ${models.at(-1)}`}`;
+  return `--model ${wordList(models)}`;
 }
 
 function defaultValueText(v: unknown): string {

@@ -177,9 +177,20 @@ export abstract class Gan {
    * scaled data space. What the decoder loses here, samples lose too.
    */
   reconstruct?(x: tf.Tensor3D): tf.Tensor3D;
-  /** What to try against mode collapse, for the diversity monitor's warning (a model may know better remedies). */
-  get collapseRemedies(): string {
-    return '--pac 2, --feature-matching, --loss wgan-gp, or a lower --lr-g';
+  /**
+   * What to try against mode collapse, for the diversity monitor's warnings:
+   * `spread` when the samples are too alike, `coverage` when they crowd onto a
+   * few shapes (feature matching can cause that, so it is not offered there).
+   * Options the run already uses are left out; a model may know better remedies.
+   */
+  collapseRemedies(kind: 'spread' | 'coverage'): string[] {
+    const c = this.config;
+    return [
+      ...(c.pac < 2 ? ['--pac 2'] : []),
+      ...(kind === 'spread' && !c.featureMatching ? ['--feature-matching'] : []),
+      ...(c.loss !== 'wgan-gp' ? ['--loss wgan-gp'] : []),
+      'a lower --lr-g',
+    ];
   }
   /** D's last hidden layer on packed input, for feature matching. */
   discriminatorFeatures(_x: tf.Tensor): tf.Tensor {

@@ -526,10 +526,12 @@ export class Timegan extends Gan {
     return mse(tf.slice(h, [0, 1, 0], [B, T - 1, H]), tf.slice(s, [0, 0, 0], [B, T - 1, H]));
   }
 
-  override get collapseRemedies(): string {
+  override collapseRemedies(kind: 'spread' | 'coverage'): string[] {
+    // The data critic has no gradient penalty, so wgan-gp is refused beside it (see `dataCritic`).
+    const base = super.collapseRemedies(kind).filter((r) => !(this.config.dataCritic > 0 && r === '--loss wgan-gp'));
     // A G that starts narrow can stay there (see `generatorInit`); the collapse check may already have refitted it.
     const fitted = this.config.generatorInit === 'data' || this.config.collapseRefit > 0;
-    return fitted ? super.collapseRemedies : `--generator-init data, ${super.collapseRemedies}`;
+    return kind === 'spread' && !fitted ? ['--generator-init data', ...base] : base;
   }
 
   /**

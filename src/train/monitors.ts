@@ -39,7 +39,7 @@ import type { Items } from '../data/batches.js';
 import { drawItems } from '../data/batches.js';
 import { diversityProbe, DIVERSITY_SAMPLES, DIVERSITY_THRESHOLD } from './diversity.js';
 import type { Callback, History, TrainControl } from './loop.js';
-import { declared, type OptionDecl } from '../config/options.js';
+import { declared, wordList, type OptionDecl } from '../config/options.js';
 import { distanceMetrics } from '../eval/distance.js';
 
 /** How often the monitors measure, as options of a training run (0: off). */
@@ -100,8 +100,8 @@ export function diversityMonitor(model: Gan, real: Items, opts: DiversityOptions
         warned = true;
         opts.onWarn?.(
           ratio < threshold
-            ? `tsgan: warning: generator diversity ${ratio.toFixed(3)} at iteration ${it} (generated samples are ${(100 * ratio).toFixed(0)} % as spread out as real ones): mode collapse; try ${model.collapseRemedies}`
-            : `tsgan: warning: generator coverage ${coverage.toFixed(2)} at iteration ${it} (${(100 * coverage).toFixed(0)} % of real windows have a generated neighbour, though ${(100 * precision).toFixed(0)} % of generated ones look real): mode collapse onto a few shapes; try --pac 2, --loss wgan-gp or a lower --lr-g (feature matching can cause this)`,
+            ? `tsgan: warning: generator diversity ${ratio.toFixed(3)} at iteration ${it} (generated samples are ${(100 * ratio).toFixed(0)} % as spread out as real ones): mode collapse; try ${wordList(model.collapseRemedies('spread'), 'or')}`
+            : `tsgan: warning: generator coverage ${coverage.toFixed(2)} at iteration ${it} (${(100 * coverage).toFixed(0)} % of real windows have a generated neighbour, though ${(100 * precision).toFixed(0)} % of generated ones look real): mode collapse onto a few shapes; try ${wordList(model.collapseRemedies('coverage'), 'or')}${model.config.featureMatching ? ' (feature matching, which this run uses, can cause this)' : ''}`,
         );
       } else if (!collapsed) warned = false;
     },
