@@ -15,6 +15,7 @@ import { loadEvalData, pickOrigins, pickWindows, type EvalData, type WindowSet }
 import { heldOutParts, discriminativeScore, predictiveScore, predictiveTask, disjointWindows } from '../src/eval/posthoc.js';
 import { blockParts } from '../src/eval/blocks.js';
 import { distanceMetrics } from '../src/eval/distance.js';
+import { replayedStretches, REPLAY_STEPS } from '../src/eval/replay.js';
 import { ecdfDistances, autocorrelation, correlationMatrix, meanAbsDiff, texture } from '../src/eval/stats.js';
 import { pca2, tsne } from '../src/eval/embed.js';
 import { evaluateWindows, toldRuns } from '../src/eval/evaluate.js';
@@ -435,4 +436,56 @@ test('fresh sines written as tsgan sample writes them stand in for synthetic dat
   assert.equal(d.real.count, 60);
   // The CSV keeps 7 significant digits.
   assert.ok(d.synthetic.data.every((v, i) => Math.abs(v - f.data[i]) < 1e-6));
+});
+
+test('calibration: replayed stretches catch real runs replayed at new levels, which whole-window memorisation misses, and pass fresh draws', () => {
+  // A random walk of 3 features as the real series, cut into every window of 24 steps (stride 1).
+  const T = 24;
+  const F = 3;
+  const rows = 1500;
+  const rng = new Rng(11);
+  const walk = new Float32Array(rows * F);
+  for (let t = 1; t < rows; t++) for (let f = 0; f < F; f++) walk[t * F + f] = walk[(t - 1) * F + f]! + 0.01 * rng.normal();
+  const count = rows - T + 1;
+  const real: WindowSet = { data: new Float32Array(count * T * F), count, seqLen: T, features: F };
+  const origin = new Int32Array(2 * count);
+  for (let i = 0; i < count; i++) {
+    real.data.set(walk.subarray(i * F, (i + T) * F), i * T * F);
+    origin[2 * i + 1] = i;
+  }
+  // Synthetic windows of 300, each built step by step from a move per step.
+  const build = (move: (w: number, t: number, f: number) => number): WindowSet => {
+    const n = 300;
+    const data = new Float32Array(n * T * F);
+    for (let w = 0; w < n; w++) {
+      for (let f = 0; f < F; f++) data[w * T * F + f] = 2 * rng.uniform() - 1; // a level of its own
+      for (let t = 1; t < T; t++) for (let f = 0; f < F; f++) data[(w * T + t) * F + f] = data[(w * T + t - 1) * F + f]! + move(w, t, f);
+    }
+    return { data, count: n, seqLen: T, features: F };
+  };
+  const realMove = (p: number, f: number) => walk[(p + 1) * F + f]! - walk[p * F + f]!;
+  const fresh = build(() => 0.01 * rng.normal());
+  // Real runs of five moves, each from a random real day, one after another.
+  const starts = Int32Array.from({ length: 300 * 6 }, () => Math.floor(rng.uniform() * (rows - 6)));
+  const runs = build((w, t, f) => realMove(starts[w * 6 + Math.floor((t - 1) / 5)]! + ((t - 1) % 5), f));
+  const copies = build((w, t, f) => realMove(starts[w * 6]! + t - 1, f)); // whole real windows at new levels
+  const order = (n: number) => new Rng(2).permutation(n);
+  const replay = (s: WindowSet) => replayedStretches(real, s, order(real.count), order(s.count), origin);
+
+  const f = replay(fresh);
+  assert.equal(f.steps, REPLAY_STEPS);
+  assert.equal(f.real, rows - REPLAY_STEPS + 1, 'every distinct real stretch, once');
+  assert.ok(f.share < 0.01 && !f.warning, `fresh draws: ${f.share}`);
+  const r = replay(runs);
+  // A stretch has four moves: two of every five offsets put one inside a run of five.
+  assert.ok(r.share > 0.3 && r.share < 0.5 && r.warning, `replayed runs: ${r.share}`);
+  assert.ok(replay(copies).share > 0.95, 'whole windows at new levels');
+  // The whole-window check does not see the runs; the evaluation warns of them.
+  const e = evaluateWindows(real, runs, ['a', 'b', 'c'], { quick: true, realOrigin: origin });
+  assert.equal(e.memorisation.warning, false, `memorised ${e.memorisation.share}`);
+  assert.ok(e.replay.share > 0.3, `replay ${e.replay.share}`);
+  assert.ok(e.warnings.some((w) => w.startsWith('replayed stretches: ')), e.warnings.join('; '));
+  // With no two real stretches that share no row, there is nothing to judge by.
+  const one: WindowSet = { ...real, data: real.data.slice(0, T * F), count: 1 };
+  assert.ok(Number.isNaN(replayedStretches(one, fresh, [0], order(fresh.count), undefined, T).share));
 });

@@ -13,6 +13,7 @@ import { pickOrigins, pickWindows, type EvalData, type WindowSet } from './data.
 import { discriminativeScore, predictiveScore, subsample, DISCRIMINATIVE_ITERATIONS, PREDICTIVE_ITERATIONS, STRONG_CAP } from './posthoc.js';
 import { defaultsFor, type OptionDecl } from '../config/options.js';
 import { distanceMetrics } from './distance.js';
+import { replayedStretches, type ReplayResult } from './replay.js';
 import { autocorrelation, correlationMatrix, marginalStats, meanAbsDiff, texture } from './stats.js';
 
 /** The evaluation's options, each default declared once (EvaluateOptions' keys). */
@@ -82,6 +83,8 @@ export interface EvalResult {
   mmd: { value: number; bandwidth: number; samples: number };
   coverage: { value: number; precision: number; recall: number; density: number; spread: number; k: number };
   memorisation: { share: number; threshold: number; exactCopies: number; warning: boolean };
+  /** Memorisation of short runs: synthetic stretches that repeat a real stretch's moves (replay.ts). */
+  replay: ReplayResult;
   marginal: { wasserstein: number; ks: number; perFeature: Record<string, { wasserstein: number; ks: number }> };
   autocorrelation: { error: number; lags: number; real: number[][]; synthetic: number[][] };
   crossCorrelation: { error: number; real: number[][]; synthetic: number[][] };
@@ -228,11 +231,20 @@ export function evaluateWindows(
       `crowded: recall ${d.recall.toFixed(2)} (real windows among the synthetic ones) though precision is ${d.precision.toFixed(2)}: the synthetic windows pile up in part of the data (a partial mode collapse)`,
     );
   }
+  // Replayed stretches, over every real window (the distinct stretches of the data), drawn after the subsamples above.
+  const replay = replayedStretches(real, synthetic, rng.permutation(real.count), rng.permutation(synthetic.count), opts.realOrigin);
+  result.replay = replay;
+  log(`replayed stretches ${(100 * replay.share).toFixed(1)} %`);
   if (d.memorisation.warning) {
     warnings.push(
       `memorisation: ${(100 * d.memorisation.share).toFixed(0)} % of synthetic windows are closer to a real window than real windows are to each other` +
         (d.memorisation.exactCopies > 0 ? ` (${(100 * d.memorisation.exactCopies).toFixed(0)} % are exact copies)` : '') +
         '; do not share them as private data',
+    );
+  }
+  if (replay.warning) {
+    warnings.push(
+      `replayed stretches: ${(100 * replay.share).toFixed(0)} % of synthetic ${replay.steps}-step stretches repeat a real stretch's moves (at another level, perhaps) far more closely than real stretches repeat each other; do not share them as private data`,
     );
   }
 
@@ -267,6 +279,11 @@ function memorised(r: EvalResult): string {
   return `${(100 * r.memorisation.share).toFixed(1)} %`;
 }
 
+function replayRow(r: EvalResult): [string, string, string] {
+  const share = Number.isFinite(r.replay.share) ? `${(100 * r.replay.share).toFixed(1)} %` : 'n/a';
+  return ['replayed stretches', share, `synthetic ${r.replay.steps}-step stretches that repeat a real stretch's moves far more closely than the real data repeats it (copied runs, at any level, show here)`];
+}
+
 export function fmt(r: Repeated): string {
   return `${r.mean.toFixed(4)} ± ${r.std.toFixed(4)}`;
 }
@@ -284,6 +301,7 @@ export function formatEvalRows(r: EvalResult): [string, string, string][] {
     const test = blocks.every((b) => b > 0) ? `real test windows from held-out blocks of ${blocks[0]} rows` : 'real test windows partly at random (see the warning)';
     rows.push(['discriminative (strong)', fmtStrong(r.discriminativeStrong), `|0.5 − accuracy| of a two-layer GRU trained to convergence, ${test}; 0 = indistinguishable, 0.5 = always told; told: runs beyond ${TOLD_Z} standard errors of chance`]);
     rows.push(['memorisation', memorised(r), 'synthetic windows closer to a real one than real ones are to each other (a low score by copying shows here)']);
+    rows.push(replayRow(r));
   }
   if (r.reconstruction) rows.push(['reconstruction (strong)', fmtStrong(r.reconstruction), "the strong score of the real windows through the model's own encoder and decoder: near 0.5, the decoder every sample leaves through is told already"]);
   if (r.discriminative) rows.push([r.discriminativeStrong ? "discriminative (TimeGAN's)" : 'discriminative', fmt(r.discriminative), "the same for TimeGAN's post-hoc classifier (one small GRU, 2,000 steps): the score papers report"]);
@@ -296,6 +314,7 @@ export function formatEvalRows(r: EvalResult): [string, string, string][] {
   rows.push(['precision / recall', `${r.coverage.precision.toFixed(3)} / ${r.coverage.recall.toFixed(3)}`, 'synthetic inside the real data / real inside the synthetic data (higher is better)']);
   rows.push(['spread', r.coverage.spread.toFixed(3), 'synthetic / real standard deviation; 1 = right, near 0 = collapse']);
   if (!r.discriminativeStrong) rows.push(['memorisation', memorised(r), 'synthetic windows closer to a real one than real ones are to each other']);
+  if (!r.discriminativeStrong) rows.push(replayRow(r));
   rows.push(['marginal W1 / KS', `${r.marginal.wasserstein.toFixed(4)} / ${r.marginal.ks.toFixed(4)}`, 'per-feature value distributions (mean over features)']);
   rows.push(['autocorrelation error', r.autocorrelation.error.toFixed(4), `mean |ACF real − ACF synthetic|, lags 1..${r.autocorrelation.lags}`]);
   rows.push(['cross-correlation error', r.crossCorrelation.error.toFixed(4), 'mean |corr real − corr synthetic| between features']);
