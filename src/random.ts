@@ -50,6 +50,8 @@ export const STREAMS = {
   evaluator: 0xe7a1,
   /** tsgan eval's subsamples for the distance metrics. */
   evaluation: 0xd15,
+  /** tsgan eval's subsets of stretches for the replayed-stretches check. */
+  replay: 0x7e91,
   /** The report's PCA / t-SNE subsamples. */
   report: 0x4e9,
   /** tsgan sample's draws of static attributes for --where and --given. */

@@ -469,8 +469,7 @@ test('calibration: replayed stretches catch real runs replayed at new levels, wh
   const starts = Int32Array.from({ length: 300 * 6 }, () => Math.floor(rng.uniform() * (rows - 6)));
   const runs = build((w, t, f) => realMove(starts[w * 6 + Math.floor((t - 1) / 5)]! + ((t - 1) % 5), f));
   const copies = build((w, t, f) => realMove(starts[w * 6]! + t - 1, f)); // whole real windows at new levels
-  const order = (n: number) => new Rng(2).permutation(n);
-  const replay = (s: WindowSet) => replayedStretches(real, s, order(real.count), order(s.count), origin);
+  const replay = (s: WindowSet) => replayedStretches(real, s, { seed: 2, realOrigin: origin });
 
   const f = replay(fresh);
   assert.equal(f.steps, REPLAY_STEPS);
@@ -487,5 +486,5 @@ test('calibration: replayed stretches catch real runs replayed at new levels, wh
   assert.ok(e.warnings.some((w) => w.startsWith('replayed stretches: ')), e.warnings.join('; '));
   // With no two real stretches that share no row, there is nothing to judge by.
   const one: WindowSet = { ...real, data: real.data.slice(0, T * F), count: 1 };
-  assert.ok(Number.isNaN(replayedStretches(one, fresh, [0], order(fresh.count), undefined, T).share));
+  assert.ok(Number.isNaN(replayedStretches(one, fresh, { seed: 2, steps: T }).share));
 });

@@ -231,8 +231,8 @@ export function evaluateWindows(
       `crowded: recall ${d.recall.toFixed(2)} (real windows among the synthetic ones) though precision is ${d.precision.toFixed(2)}: the synthetic windows pile up in part of the data (a partial mode collapse)`,
     );
   }
-  // Replayed stretches, over every real window (the distinct stretches of the data), drawn after the subsamples above.
-  const replay = replayedStretches(real, synthetic, rng.permutation(real.count), rng.permutation(synthetic.count), opts.realOrigin);
+  // Replayed stretches, over every real window: the distinct stretches of the data.
+  const replay = replayedStretches(real, synthetic, { seed, realOrigin: opts.realOrigin });
   result.replay = replay;
   log(`replayed stretches ${(100 * replay.share).toFixed(1)} %`);
   if (d.memorisation.warning) {

@@ -15,6 +15,7 @@
  * the data is not taken for one that copies.
  */
 import type { WindowSet } from './data.js';
+import { runStream } from '../random.js';
 
 /** Steps per stretch: a trading week, a fifth of TimeGAN's 24-step window. */
 export const REPLAY_STEPS = 5;
@@ -83,17 +84,14 @@ function sq(A: Float32Array, a: number, B: Float32Array, b: number, dim: number)
  * The share of `synthetic`'s stretches of `steps` steps that replay a stretch
  * of `real` (see the file's comment). `realOrigin`: [series, first row] per
  * real window (EvalData.realOrigin); without it, real windows share no rows.
- * `order`: a random permutation of the real windows, `syntheticOrder` of the
- * synthetic ones, which pick the subsets when there are too many stretches.
+ * Where there are too many stretches, the subsets are drawn from stream
+ * `replay` of `seed`.
  */
-export function replayedStretches(
-  real: WindowSet,
-  synthetic: WindowSet,
-  order: ArrayLike<number>,
-  syntheticOrder: ArrayLike<number>,
-  realOrigin?: Int32Array,
-  steps = REPLAY_STEPS,
-): ReplayResult {
+export function replayedStretches(real: WindowSet, synthetic: WindowSet, opts: { seed: number; realOrigin?: Int32Array; steps?: number }): ReplayResult {
+  const { realOrigin, steps = REPLAY_STEPS } = opts;
+  const rng = runStream(opts.seed, 'replay');
+  const order = rng.permutation(real.count);
+  const syntheticOrder = rng.permutation(synthetic.count);
   const T = real.seqLen;
   const L = Math.min(steps, T);
   const dim = (L - 1) * real.features;
