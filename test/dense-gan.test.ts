@@ -54,6 +54,7 @@ test('dense GAN defaults are the textbook ones and shapes are [batch, 784] and [
 
 test('dense GAN: a D step changes only D, a G step only G, and a training step leaks no tensors', () => {
   const m = new DenseGan(denseGanConfig({ dataDim: 784, batchSize: 32 }), 2);
+  assert.ok(!m.collapseRemedies('spread').includes('--feature-matching'), 'it refuses feature matching, so it is not offered');
   const data = digits(64);
   const real = tf.tensor2d(data.data.subarray(0, 32 * 784), [32, 784]);
   const g0 = snapshot(m.generatorVariables);

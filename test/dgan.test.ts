@@ -168,6 +168,8 @@ test('dgan: a training step leaks no tensors, and a 1,461-step entity is generat
   m.discriminatorStep(batch, new Rng(3));
   m.generatorStep(20, new Rng(4));
   assert.equal(tf.memory().numTensors, n);
+  // Its collapse warnings offer only what it takes: no packing, no feature matching, and wgan-gp is already its objective.
+  assert.deepEqual(m.collapseRemedies('spread'), ['a lower --lr-g']);
   batch.dispose();
   m.dispose();
 

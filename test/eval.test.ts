@@ -453,9 +453,9 @@ test('calibration: replayed stretches catch real runs replayed at new levels, wh
     real.data.set(walk.subarray(i * F, (i + T) * F), i * T * F);
     origin[2 * i + 1] = i;
   }
-  // Synthetic windows of 300, each built step by step from a move per step.
+  // Synthetic windows of 600, each built step by step from a move per step.
   const build = (move: (w: number, t: number, f: number) => number): WindowSet => {
-    const n = 300;
+    const n = 600;
     const data = new Float32Array(n * T * F);
     for (let w = 0; w < n; w++) {
       for (let f = 0; f < F; f++) data[w * T * F + f] = 2 * rng.uniform() - 1; // a level of its own
@@ -466,25 +466,42 @@ test('calibration: replayed stretches catch real runs replayed at new levels, wh
   const realMove = (p: number, f: number) => walk[(p + 1) * F + f]! - walk[p * F + f]!;
   const fresh = build(() => 0.01 * rng.normal());
   // Real runs of five moves, each from a random real day, one after another.
-  const starts = Int32Array.from({ length: 300 * 6 }, () => Math.floor(rng.uniform() * (rows - 6)));
+  const starts = Int32Array.from({ length: 600 * 6 }, () => Math.floor(rng.uniform() * (rows - 6)));
   const runs = build((w, t, f) => realMove(starts[w * 6 + Math.floor((t - 1) / 5)]! + ((t - 1) % 5), f));
   const copies = build((w, t, f) => realMove(starts[w * 6]! + t - 1, f)); // whole real windows at new levels
   const replay = (s: WindowSet) => replayedStretches(real, s, { seed: 2, realOrigin: origin });
 
   const f = replay(fresh);
   assert.equal(f.steps, REPLAY_STEPS);
-  assert.equal(f.real, rows - REPLAY_STEPS + 1, 'every distinct real stretch, once');
-  assert.ok(f.share < 0.01 && !f.warning, `fresh draws: ${f.share}`);
+  // The pool is every distinct stretch of about three quarters of the windows.
+  assert.ok(f.pool > 0.6 * (rows - REPLAY_STEPS + 1) && f.pool < 0.8 * rows, `pool ${f.pool}`);
+  assert.equal(f.synthetic, 500);
+  assert.ok(f.heldOut > 150, `held out ${f.heldOut}: about a quarter of the windows, less the gaps between parts`);
+  assert.ok(f.share < 0.01 && f.realShare < 0.01 && !f.warning, `fresh draws: ${f.share}, real ${f.realShare}`);
+  // A stretch has four moves: two of every five offsets put one inside a run of five, and most of the runs come from the pool.
   const r = replay(runs);
-  // A stretch has four moves: two of every five offsets put one inside a run of five.
-  assert.ok(r.share > 0.3 && r.share < 0.5 && r.warning, `replayed runs: ${r.share}`);
-  assert.ok(replay(copies).share > 0.95, 'whole windows at new levels');
+  assert.ok(r.share > 0.2 && r.share < 0.5 && r.warning, `replayed runs: ${r.share}`);
+  assert.ok(replay(copies).share > 0.6, 'whole windows at new levels');
   // The whole-window check does not see the runs; the evaluation warns of them.
   const e = evaluateWindows(real, runs, ['a', 'b', 'c'], { quick: true, realOrigin: origin });
   assert.equal(e.memorisation.warning, false, `memorised ${e.memorisation.share}`);
-  assert.ok(e.replay.share > 0.3, `replay ${e.replay.share}`);
+  assert.ok(e.replay.share > 0.2, `replay ${e.replay.share}`);
   assert.ok(e.warnings.some((w) => w.startsWith('replayed stretches: ')), e.warnings.join('; '));
-  // With no two real stretches that share no row, there is nothing to judge by.
-  const one: WindowSet = { ...real, data: real.data.slice(0, T * F), count: 1 };
-  assert.ok(Number.isNaN(replayedStretches(one, fresh, { seed: 2, steps: T }).share));
+});
+
+test('calibration: on stretches of few free parameters new real stretches often pass for replays, so the warning is relative to held-out real ones', () => {
+  // One sine wave per series (two parameters): many short series, as Sines.
+  const real = sineData({ count: 3000, seqLen: 24, features: 1, seed: 1 });
+  const fresh = sineData({ count: 600, seqLen: 24, features: 1, seed: 2 });
+  const f = replayedStretches(real, fresh, { seed: 3 });
+  assert.ok(f.realShare > 0.02, `held-out real stretches pass for replays: ${f.realShare}`);
+  assert.ok(Math.abs(f.share - f.realShare) < 0.05 && !f.warning, `fresh draws ${f.share} against real ${f.realShare}`);
+  // Copies of real series at new levels: those of the pool's series are caught.
+  const copies = { ...fresh, data: Float32Array.from(fresh.data, (_, k) => real.data[k]! + 0.25 * (Math.floor(k / 24) % 3)) };
+  const c = replayedStretches(real, copies, { seed: 3 });
+  assert.ok(c.share > 0.6 && c.warning, `copies ${c.share} against real ${c.realShare}`);
+  // With no two real stretches that share no row there is nothing to judge by: one window, one stretch of its whole length.
+  const one = { ...real, data: real.data.slice(0, 24), count: 1 };
+  const none = replayedStretches(one, fresh, { seed: 3, steps: 24 });
+  assert.ok(Number.isNaN(none.share) && !none.warning, `${none.share}`);
 });

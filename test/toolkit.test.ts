@@ -288,8 +288,9 @@ test('the diversity monitor also catches a collapse onto a few realistic shapes,
         }
         return out;
       },
-      config: { pac: 1, loss: 'bce', featureMatching: false, ...config },
+      config: { pac: 1, loss: 'bce', featureMatching: false, batchSize: 64, ...config },
       collapseRemedies: Rgan.prototype.collapseRemedies,
+      takes: () => true,
     }) as unknown as Rgan;
   const run = async (gan: Rgan, progress = 0.5) => {
     const warnings: string[] = [];
@@ -307,6 +308,9 @@ test('the diversity monitor also catches a collapse onto a few realistic shapes,
   // Remedies the run already uses are not offered again, and feature matching is named as a cause.
   const [tried] = (await run(fromReal(4, { pac: 2, loss: 'wgan-gp', featureMatching: true }))).warnings;
   assert.match(tried!, /collapse onto a few shapes; try a lower --lr-g \(feature matching, which this run uses, can cause this\)$/);
+  // PacGAN needs the batch to split into packs: with an odd batch --pac 2 would be refused.
+  const [odd] = (await run(fromReal(4, { batchSize: 63 }))).warnings;
+  assert.match(odd!, /collapse onto a few shapes; try --loss wgan-gp or a lower --lr-g$/);
   const many = await run(fromReal(36));
   assert.ok(many.coverage > 0.6, `coverage ${many.coverage}`);
   assert.ok(many.recall > few.recall + 0.2, `recall ${many.recall} against ${few.recall}`);

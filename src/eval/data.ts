@@ -70,6 +70,11 @@ export function pickOrigins(origin: Int32Array, idx: ArrayLike<number>): Int32Ar
   return Int32Array.from({ length: 2 * idx.length }, (_, k) => origin[2 * idx[k >> 1] + (k & 1)]);
 }
 
+/** Whether spans of `span` rows starting at origins i and j ([series, first row] pairs) share a row. */
+export function shareRows(origin: Int32Array, i: number, j: number, span: number): boolean {
+  return origin[2 * i] === origin[2 * j] && Math.abs(origin[2 * i + 1]! - origin[2 * j + 1]!) < span;
+}
+
 /** Fewest windows on either side for the 80/20 splits to mean anything. */
 export const MIN_SEQUENCES = 10;
 

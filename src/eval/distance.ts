@@ -22,7 +22,7 @@
  * otherwise be itself shifted by a step. Real-to-real neighbours are
  * therefore only windows that share no row with it.
  */
-import type { WindowSet } from './data.js';
+import { shareRows, type WindowSet } from './data.js';
 
 export const KNN_K = 5;
 /** Percentile of real-to-real nearest-neighbour distances below which a synthetic window counts as memorised. */
@@ -42,21 +42,25 @@ export interface DistanceMetrics {
   memorisation: { share: number; threshold: number; exactCopies: number; warning: boolean };
 }
 
+/**
+ * Squared distance between row i of a [*, dim] and row j of b [*, dim];
+ * stops adding once it reaches `bound` (a nearest-neighbour search's best so far).
+ */
+export function sqDistance(a: Float32Array, i: number, b: Float32Array, j: number, dim: number, bound = Infinity): number {
+  const ai = i * dim;
+  const bj = j * dim;
+  let s = 0;
+  for (let d = 0; d < dim && s < bound; d++) {
+    const v = a[ai + d]! - b[bj + d]!;
+    s += v * v;
+  }
+  return s;
+}
+
 /** Squared distances [na, nb] between rows of a [na, dim] and b [nb, dim]. */
 export function sqDistances(a: Float32Array, na: number, b: Float32Array, nb: number, dim: number): Float64Array {
   const out = new Float64Array(na * nb);
-  for (let i = 0; i < na; i++) {
-    const ai = i * dim;
-    for (let j = 0; j < nb; j++) {
-      const bj = j * dim;
-      let s = 0;
-      for (let d = 0; d < dim; d++) {
-        const v = a[ai + d] - b[bj + d];
-        s += v * v;
-      }
-      out[i * nb + j] = s;
-    }
-  }
+  for (let i = 0; i < na; i++) for (let j = 0; j < nb; j++) out[i * nb + j] = sqDistance(a, i, b, j, dim);
   return out;
 }
 
@@ -98,8 +102,7 @@ export function distanceMetrics(real: WindowSet, synthetic: WindowSet, realOrigi
   const rr = sqDistances(real.data, N, real.data, N, dim);
   const ss = sqDistances(synthetic.data, M, synthetic.data, M, dim);
   const sr = sqDistances(synthetic.data, M, real.data, N, dim); // [M, N]
-  const disjoint = (i: number, j: number): boolean =>
-    i !== j && (!realOrigin || realOrigin[2 * i] !== realOrigin[2 * j] || Math.abs(realOrigin[2 * i + 1] - realOrigin[2 * j + 1]) >= T);
+  const disjoint = (i: number, j: number): boolean => i !== j && !(realOrigin && shareRows(realOrigin, i, j, T));
 
   // MMD² with the median heuristic over the pooled off-diagonal distances.
   const pooled: number[] = [];

@@ -2,7 +2,8 @@
  * The whole evaluation of synthetic sequences against real ones: TimeGAN's
  * discriminative and predictive scores (repeated with several seeds, mean ±
  * std), the strong discriminative variant, MMD, nearest-neighbour coverage
- * and spread (mode collapse), memorisation (privacy), marginal distances,
+ * and spread (mode collapse), memorisation of whole windows and of replayed
+ * stretches (privacy), marginal distances,
  * autocorrelation and cross-correlation errors. Lower is better for every
  * score except coverage, precision, recall and density (higher) and spread
  * (1 is right).
@@ -234,7 +235,7 @@ export function evaluateWindows(
   // Replayed stretches, over every real window: the distinct stretches of the data.
   const replay = replayedStretches(real, synthetic, { seed, realOrigin: opts.realOrigin });
   result.replay = replay;
-  log(`replayed stretches ${(100 * replay.share).toFixed(1)} %`);
+  log(`replayed stretches ${replayRow({ replay } as EvalResult)[1]}`);
   if (d.memorisation.warning) {
     warnings.push(
       `memorisation: ${(100 * d.memorisation.share).toFixed(0)} % of synthetic windows are closer to a real window than real windows are to each other` +
@@ -244,7 +245,7 @@ export function evaluateWindows(
   }
   if (replay.warning) {
     warnings.push(
-      `replayed stretches: ${(100 * replay.share).toFixed(0)} % of synthetic ${replay.steps}-step stretches repeat a real stretch's moves (at another level, perhaps) far more closely than real stretches repeat each other; do not share them as private data`,
+      `replayed stretches: ${(100 * replay.share).toFixed(1)} % of synthetic ${replay.steps}-step stretches repeat a real stretch's moves (perhaps from another level) far more closely than real stretches repeat each other, against ${(100 * replay.realShare).toFixed(1)} % of real stretches held out from the comparison; do not share them as private data`,
     );
   }
 
@@ -280,8 +281,12 @@ function memorised(r: EvalResult): string {
 }
 
 function replayRow(r: EvalResult): [string, string, string] {
-  const share = Number.isFinite(r.replay.share) ? `${(100 * r.replay.share).toFixed(1)} %` : 'n/a';
-  return ['replayed stretches', share, `synthetic ${r.replay.steps}-step stretches that repeat a real stretch's moves far more closely than the real data repeats it (copied runs, at any level, show here)`];
+  const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)} %` : 'n/a');
+  return [
+    'replayed stretches',
+    `${pct(r.replay.share)} (real ${pct(r.replay.realShare)})`,
+    `synthetic ${r.replay.steps}-step stretches that repeat a real stretch's moves far more closely than the real data repeats it (copied runs show here); in brackets, real stretches held out from the comparison: the level to match`,
+  ];
 }
 
 export function fmt(r: Repeated): string {

@@ -120,6 +120,11 @@ export class DenseGan extends Gan {
     return { generator, discriminator };
   }
 
+  protected override takes(option: 'pac' | 'featureMatching' | 'wgan-gp'): boolean {
+    // Feature matching is for the recurrent GANs (see Gan.discriminatorFeatures).
+    return option !== 'featureMatching';
+  }
+
   protected disposeNetworks(): void {
     this.generator.dispose();
     this.discriminator.dispose();

@@ -261,6 +261,11 @@ export class Dgan extends Gan implements TableGan {
     return out;
   }
 
+  protected override takes(option: 'pac' | 'featureMatching' | 'wgan-gp'): boolean {
+    // D judges whole entities: packing and feature matching do not apply (the options its spec holds fixed).
+    return option === 'wgan-gp';
+  }
+
   protected disposeNetworks(): void {
     this.staticGenerator?.dispose();
     this.derivedGenerator.dispose();

@@ -186,11 +186,15 @@ export abstract class Gan {
   collapseRemedies(kind: 'spread' | 'coverage'): string[] {
     const c = this.config;
     return [
-      ...(c.pac < 2 ? ['--pac 2'] : []),
-      ...(kind === 'spread' && !c.featureMatching ? ['--feature-matching'] : []),
-      ...(c.loss !== 'wgan-gp' ? ['--loss wgan-gp'] : []),
+      ...(this.takes('pac') && c.pac < 2 && c.batchSize % 2 === 0 ? ['--pac 2'] : []),
+      ...(kind === 'spread' && this.takes('featureMatching') && !c.featureMatching ? ['--feature-matching'] : []),
+      ...(this.takes('wgan-gp') && c.loss !== 'wgan-gp' ? ['--loss wgan-gp'] : []),
       'a lower --lr-g',
     ];
+  }
+  /** Whether this model takes a remedy's option at all (a model that refuses or fixes one overrides this). */
+  protected takes(_option: 'pac' | 'featureMatching' | 'wgan-gp'): boolean {
+    return true;
   }
   /** D's last hidden layer on packed input, for feature matching. */
   discriminatorFeatures(_x: tf.Tensor): tf.Tensor {

@@ -527,11 +527,15 @@ export class Timegan extends Gan {
   }
 
   override collapseRemedies(kind: 'spread' | 'coverage'): string[] {
-    // The data critic has no gradient penalty, so wgan-gp is refused beside it (see `dataCritic`).
-    const base = super.collapseRemedies(kind).filter((r) => !(this.config.dataCritic > 0 && r === '--loss wgan-gp'));
+    const base = super.collapseRemedies(kind);
     // A G that starts narrow can stay there (see `generatorInit`); the collapse check may already have refitted it.
     const fitted = this.config.generatorInit === 'data' || this.config.collapseRefit > 0;
     return kind === 'spread' && !fitted ? ['--generator-init data', ...base] : base;
+  }
+
+  protected override takes(option: 'pac' | 'featureMatching' | 'wgan-gp'): boolean {
+    // The data critic has no gradient penalty, so wgan-gp is refused beside it (see `dataCritic`).
+    return option !== 'wgan-gp' || this.config.dataCritic === 0;
   }
 
   /**
