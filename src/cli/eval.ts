@@ -19,7 +19,8 @@ REAL's per-feature min and max first, as in TimeGAN's evaluation.
 
 Metrics, headline first: the strong discriminative score (a two-layer GRU
 on values and changes, trained to convergence, tested on real windows from
-held-out blocks of time) with memorisation beside it; TimeGAN's
+held-out blocks of time) with memorisation beside it (whole windows
+copied, and short real runs replayed from new levels); TimeGAN's
 discriminative and predictive scores (mean ± std over --repeats seeds), as
 papers report them; MMD, coverage / precision / recall and spread (mode
 collapse); marginal, autocorrelation and cross-correlation errors; and the

@@ -235,7 +235,7 @@ export function evaluateWindows(
   // Replayed stretches, over every real window: the distinct stretches of the data.
   const replay = replayedStretches(real, synthetic, { seed, realOrigin: opts.realOrigin });
   result.replay = replay;
-  log(`replayed stretches ${replayRow({ replay } as EvalResult)[1]}`);
+  log(`replayed stretches ${replayValue(replay)}`);
   if (d.memorisation.warning) {
     warnings.push(
       `memorisation: ${(100 * d.memorisation.share).toFixed(0)} % of synthetic windows are closer to a real window than real windows are to each other` +
@@ -280,11 +280,16 @@ function memorised(r: EvalResult): string {
   return `${(100 * r.memorisation.share).toFixed(1)} %`;
 }
 
-function replayRow(r: EvalResult): [string, string, string] {
+/** "2.0 % (real 0.4 %)": the synthetic and the held-out real share. */
+function replayValue(r: ReplayResult): string {
   const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)} %` : 'n/a');
+  return `${pct(r.share)} (real ${pct(r.realShare)})`;
+}
+
+function replayRow(r: EvalResult): [string, string, string] {
   return [
     'replayed stretches',
-    `${pct(r.replay.share)} (real ${pct(r.replay.realShare)})`,
+    replayValue(r.replay),
     `synthetic ${r.replay.steps}-step stretches that repeat a real stretch's moves far more closely than the real data repeats it (copied runs show here); in brackets, real stretches held out from the comparison: the level to match`,
   ];
 }
