@@ -201,8 +201,7 @@ function sinesShape(real: string, synthetic: string): { real: Shape; synthetic: 
 }
 
 /** Replayed stretches as `tsgan eval --seed SEED` measures them, for evaluations made before the check. */
-function replayedShare(set: DataSet, samples: string, seed: number): number {
-  const d = dataFor(set);
+function replayedShare(set: DataSet, d: ReturnType<typeof dataFor>, samples: string, seed: number): number {
   const e = loadEvalData({ real: d.file, synthetic: samples, columns: d.columns, idColumn: set === 'sines' ? 'id' : undefined, scale: d.scale });
   return replayedStretches(e.real, e.synthetic, { seed, realOrigin: e.realOrigin }).share;
 }
@@ -350,7 +349,7 @@ async function runOne(variant: string, set: DataSet, seed: number): Promise<Row 
     strongStd: m.discriminativeStrong.std,
     told: toldRuns(m.discriminativeStrong),
     memorised: m.memorisation.share,
-    replayed: m.replay?.share ?? replayedShare(set, samples, seed),
+    replayed: m.replay?.share ?? replayedShare(set, d, samples, seed),
     disc: m.discriminative.mean,
     discStd: m.discriminative.std,
     pred: m.predictive.mean,
