@@ -9,15 +9,8 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-const D = new URL('../../dist/src/', import.meta.url).href;
-const { initEngine, tf } = await import(`${D}engine.js`);
-const { prepareData } = await import(`${D}pipeline.js`);
-const { RecurrentStack } = await import(`${D}nn/recurrent.js`);
-const { DenseHead } = await import(`${D}nn/dense.js`);
-const { Adam } = await import(`${D}models/adam.js`);
-const { samplesToCsv } = await import(`${D}io/samples.js`);
-const { Rng } = await import(`${D}random.js`);
-await initEngine('wasm');
+const { tf, samplesToCsv, Rng, mixtureNet, drawStep } = await import('./mixture-common.mjs');
+const { prepareData } = await import(new URL('../../dist/src/pipeline.js', import.meta.url).href);
 
 const { values: a } = parseArgs({
   options: {
@@ -40,20 +33,7 @@ for (let j = 0; j < F; j++) sd[j] = Math.sqrt(sd[j]) || 1;
 const std = Float32Array.from(data, (v, i) => (v - mean[i % F]) / sd[i % F]);
 
 const rng = new Rng(seed);
-const stack = new RecurrentStack({ cell: 'gru', layers: 2, hidden: H, inputSize: F }, rng.fork());
-const head = new DenseHead({ inputSize: H, units: K * (1 + 2 * F) }, rng.fork());
-const opt = new Adam({ learningRate: Number(a.lr), clipNorm: 1 });
-const vars = [...stack.variables, ...head.variables];
-
-/** The mixture's log-weights, means and log-sds (standardised units): [B, T', K], [B, T', K, F] twice. */
-function mixture(x) {
-  const out = stack.applyWithHead(x, head); // [batch, time, K·(1 + 2F)]
-  const [B, Tt] = out.shape;
-  const logits = out.slice([0, 0, 0], [B, Tt, K]);
-  const mu = out.slice([0, 0, K], [B, Tt, K * F]).reshape([B, Tt, K, F]);
-  const logSd = tf.clipByValue(out.slice([0, 0, K + K * F], [B, Tt, K * F]).reshape([B, Tt, K, F]), -9, 3);
-  return { logW: tf.logSoftmax(logits), mu, logSd };
-}
+const net = mixtureNet({ inputs: F, outputs: F, hidden: H, components: K, lr: Number(a.lr), minLogSd: -9 }, rng);
 
 const batchRng = rng.fork();
 const t0 = Date.now();
@@ -64,19 +44,11 @@ for (let it = 1; it <= iterations; it++) {
     x.set(std.subarray(w * T * F, (w + 1) * T * F), b * T * F);
   }
   const xs = tf.tensor3d(x, [BATCH, T, F]);
-  const loss = tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => {
-      // Steps first − 1 … T − 2 predict first … T − 1; step −1 is zeros.
-      const inp = first ? xs.slice([0, 0, 0], [BATCH, T - 1, F]) : tf.concat([tf.zeros([BATCH, 1, F]), xs.slice([0, 0, 0], [BATCH, T - 1, F])], 1);
-      const { logW, mu, logSd } = mixture(inp);
-      const y = xs.slice([0, first, 0], [BATCH, T - first, F]).expandDims(2); // [batch, T − first, 1, F]
-      const zz = tf.div(tf.sub(y, mu), tf.exp(logSd));
-      const logN = tf.sum(tf.sub(tf.mul(-0.5, tf.square(zz)), tf.add(logSd, 0.5 * Math.log(2 * Math.PI))), 3); // [batch, T − 1, K]
-      return tf.neg(tf.mean(tf.logSumExp(tf.add(logW, logN), 2)));
-    }, vars);
-    opt.step(grads);
-    return value;
-  });
+  // Steps first − 1 … T − 2 predict first … T − 1; step −1 is zeros.
+  const loss = net.trainStep(
+    () => (first ? xs.slice([0, 0, 0], [BATCH, T - 1, F]) : tf.concat([tf.zeros([BATCH, 1, F]), xs.slice([0, 0, 0], [BATCH, T - 1, F])], 1)),
+    () => xs.slice([0, first, 0], [BATCH, T - first, F]), // [batch, T − first, F]
+  );
   if (it % 1000 === 0) console.error(`it ${it} nll ${loss.dataSync()[0].toFixed(3)} ${((Date.now() - t0) / 60000).toFixed(1)} min`);
   tf.dispose([xs, loss]);
 }
@@ -91,21 +63,11 @@ for (let i = 0; first && i < N; i++) {
 }
 const lo = Array.from(mean, (m, j) => -m / sd[j]), hi = Array.from(mean, (m, j) => (1 - m) / sd[j]); // [0, 1], standardised
 for (let t = first; t < T; t++) {
-  const [w, mu, sg] = tf.tidy(() => {
+  const p = tf.tidy(() => {
     const known = tf.tensor3d(seq, [N, T, F]).slice([0, 0, 0], [N, t, F]); // steps 0 … t − 1
-    const inp = first ? known : tf.concat([tf.zeros([N, 1, F]), known], 1);
-    const { logW, mu, logSd } = mixture(inp);
-    const last = (m) => m.slice([0, inp.shape[1] - 1], [N, 1]);
-    return [tf.exp(last(logW)), last(mu), tf.exp(last(logSd))].map((m) => m.dataSync());
+    return net.lastStep(first ? known : tf.concat([tf.zeros([N, 1, F]), known], 1));
   });
-  for (let i = 0; i < N; i++) {
-    let u = sampleRng.uniform(), k = 0;
-    while (k < K - 1 && (u -= w[i * K + k]) > 0) k++;
-    for (let j = 0; j < F; j++) {
-      const d = mu[(i * K + k) * F + j] + sg[(i * K + k) * F + j] * sampleRng.normal();
-      seq[(i * T + t) * F + j] = Math.min(hi[j], Math.max(lo[j], d));
-    }
-  }
+  for (let i = 0; i < N; i++) seq.set(drawStep(p, i, K, F, lo, hi, sampleRng), (i * T + t) * F);
 }
 const scaled = Float32Array.from(seq, (v, i) => v * sd[i % F] + mean[i % F]);
 mkdirSync(a.out, { recursive: true });

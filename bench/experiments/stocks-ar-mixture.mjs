@@ -11,14 +11,7 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-const D = new URL('../../dist/src/', import.meta.url).href;
-const { initEngine, tf } = await import(`${D}engine.js`);
-const { RecurrentStack } = await import(`${D}nn/recurrent.js`);
-const { DenseHead } = await import(`${D}nn/dense.js`);
-const { Adam } = await import(`${D}models/adam.js`);
-const { samplesToCsv } = await import(`${D}io/samples.js`);
-const { Rng } = await import(`${D}random.js`);
-await initEngine('wasm');
+const { tf, samplesToCsv, Rng, mixtureNet, drawStep } = await import('./mixture-common.mjs');
 
 const { values: a } = parseArgs({
   options: {
@@ -63,20 +56,7 @@ const starts = [];
 for (let s = 1; s + T <= N; s++) starts.push(s);
 
 const rng = new Rng(seed);
-const stack = new RecurrentStack({ cell: 'gru', layers: 2, hidden: H, inputSize: F + 1 }, rng.fork());
-const head = new DenseHead({ inputSize: H, units: K * (1 + 2 * F) }, rng.fork());
-const opt = new Adam({ learningRate: Number(a.lr), clipNorm: 1 });
-const vars = [...stack.variables, ...head.variables];
-
-/** The mixture's log-weights, means and log-sds from the network's output: [B, T', K], [B, T', K, F] twice. */
-function mixture(x) {
-  const out = stack.applyWithHead(x, head); // [batch, time, K·(1 + 2F)]
-  const [B, Tt] = out.shape;
-  const logits = out.slice([0, 0, 0], [B, Tt, K]);
-  const mu = out.slice([0, 0, K], [B, Tt, K * F]).reshape([B, Tt, K, F]);
-  const logSd = tf.clipByValue(out.slice([0, 0, K + K * F], [B, Tt, K * F]).reshape([B, Tt, K, F]), -7, 3);
-  return { logW: tf.logSoftmax(logits), mu, logSd };
-}
+const net = mixtureNet({ inputs: F + 1, outputs: F, hidden: H, components: K, lr: Number(a.lr), minLogSd: -7 }, rng);
 
 const batchRng = rng.fork();
 const t0 = Date.now();
@@ -88,18 +68,7 @@ for (let it = 1; it <= iterations; it++) {
     for (let t = 0; t < T; t++) x.set(z(feats[s + t]), (b * T + t) * (F + 1));
   }
   const xs = tf.tensor3d(x, [BATCH, T, F + 1]);
-  const loss = tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => {
-      const inp = xs.slice([0, 0, 0], [BATCH, T - 1, F + 1]);
-      const y = xs.slice([0, 1, 0], [BATCH, T - 1, F]).expandDims(2); // [batch, T − 1, 1, F]
-      const { logW, mu, logSd } = mixture(inp);
-      const zz = tf.div(tf.sub(y, mu), tf.exp(logSd));
-      const logN = tf.sum(tf.sub(tf.mul(-0.5, tf.square(zz)), tf.add(logSd, 0.5 * Math.log(2 * Math.PI))), 3); // [batch, T − 1, K]
-      return tf.neg(tf.mean(tf.logSumExp(tf.add(logW, logN), 2)));
-    }, vars);
-    opt.step(grads);
-    return value;
-  });
+  const loss = net.trainStep(() => xs.slice([0, 0, 0], [BATCH, T - 1, F + 1]), () => xs.slice([0, 1, 0], [BATCH, T - 1, F]));
   if (it % 500 === 0) console.error(`it ${it} nll ${loss.dataSync()[0].toFixed(3)} ${((Date.now() - t0) / 60000).toFixed(1)} min`);
   tf.dispose([xs, loss]);
 }
@@ -118,21 +87,9 @@ for (let i = 0; i < count; i++) {
   out.set([rows[s][O], rows[s][Hi], rows[s][Lo], rows[s][C], rows[s][C], rows[s][V]], i * T * names.length);
 }
 for (let t = 1; t < T; t++) {
-  const p = tf.tidy(() => {
-    const x = tf.tensor3d(seq, [count, T, F + 1]).slice([0, 0, 0], [count, t, F + 1]);
-    const { logW, mu, logSd } = mixture(x);
-    const last = (m) => m.slice([0, t - 1], [count, 1]);
-    return [tf.exp(last(logW)), last(mu), tf.exp(last(logSd))].map((m) => m.dataSync());
-  });
-  const [w, mu, sg] = p;
+  const p = tf.tidy(() => net.lastStep(tf.tensor3d(seq, [count, T, F + 1]).slice([0, 0, 0], [count, t, F + 1])));
   for (let i = 0; i < count; i++) {
-    let u = sampleRng.uniform(), k = 0;
-    while (k < K - 1 && (u -= w[i * K + k]) > 0) k++;
-    const f = [];
-    for (let j = 0; j < F; j++) {
-      const d = mu[(i * K + k) * F + j] + sg[(i * K + k) * F + j] * sampleRng.normal();
-      f[j] = Math.min(hi[j], Math.max(lo[j], d)) * sd[j] + mean[j];
-    }
+    const f = drawStep(p, i, K, F, lo, hi, sampleRng).map((v, j) => v * sd[j] + mean[j]);
     const prevClose = Math.exp(level[i]);
     const close = prevClose * Math.exp(f[0]), open = prevClose * Math.exp(f[1]);
     const high = Math.max(open, close) * (1 + Math.max(0, Math.exp(f[2]) - DELTA));
