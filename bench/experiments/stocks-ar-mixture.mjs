@@ -45,12 +45,9 @@ for (let j = 0; j <= F; j++) {
 const z = (f) => f.map((x, j) => (x - mean[j]) / sd[j]);
 // A draw stays within the real days' range of each number (standardised): a wide component's tail
 // would otherwise give wicks and days no real bar has.
-const lo = [], hi = [];
-for (let j = 0; j < F; j++) {
-  const v = feats.slice(1).map((f) => (f[j] - mean[j]) / sd[j]);
-  lo[j] = Math.min(...v);
-  hi[j] = Math.max(...v);
-}
+const days = feats.slice(1).map(z);
+const lo = Array.from({ length: F }, (_, j) => Math.min(...days.map((d) => d[j])));
+const hi = Array.from({ length: F }, (_, j) => Math.max(...days.map((d) => d[j])));
 // Window starts s = 1 … N − T: rows s … s + T − 1, each with the day before.
 const starts = [];
 for (let s = 1; s + T <= N; s++) starts.push(s);
